@@ -1,0 +1,183 @@
+// One registry that compiles every schema in `schemas/` once, at start.
+// Schemas never come from a peer: only these files are ever compiled.
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { isRealDate, isRealTimestamp, isPartialDate } from '../domain/dates.js';
+
+export const SCHEMA_BASE = 'https://entente.example/schemas/v1/';
+
+export type SchemaName =
+  | 'common'
+  | 'denial-notice'
+  | 'enforcement-finding'
+  | 'agreement'
+  | 'agreement-statement'
+  | 'consultation-message'
+  | 'jwks'
+  | 'partner-bundle'
+  | 'release-payload'
+  | 'receipt-payload'
+  | 'checkpoint-payload'
+  | 'record-signature-payload'
+  | 'problem'
+  | 'node-config';
+
+/** Where the schema files live, found from this module (works from src/ and dist/). */
+export function schemasDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'schemas');
+    try {
+      readdirSync(candidate);
+      return candidate;
+    } catch {
+      dir = dirname(dir);
+    }
+  }
+  throw new Error('schemas/ directory not found');
+}
+
+export interface SchemaError {
+  /** RFC 6901 pointer into the validated instance. */
+  pointer: string;
+  /** records-v1 rule id (M1, M2, M4 …) where one applies. */
+  rule: string;
+  message: string;
+  keyword: string;
+}
+
+function escapeToken(t: string): string {
+  return t.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Turns ajv's errors into pointers that name the member, as records-v1 §1 asks. */
+export function toSchemaErrors(errors: ErrorObject[] | null | undefined, instance: unknown): SchemaError[] {
+  const out: SchemaError[] = [];
+  for (const e of errors ?? []) {
+    let pointer = e.instancePath;
+    let rule = 'M4';
+    const p = e.params as Record<string, unknown>;
+    switch (e.keyword) {
+      case 'additionalProperties':
+        pointer += '/' + escapeToken(String(p.additionalProperty));
+        rule = 'M2';
+        break;
+      case 'unevaluatedProperties':
+        pointer += '/' + escapeToken(String(p.unevaluatedProperty));
+        rule = 'M2';
+        break;
+      case 'required':
+        pointer += '/' + escapeToken(String(p.missingProperty));
+        break;
+      case 'uniqueItems': {
+        const i = Number(p.i);
+        const j = Number(p.j);
+        pointer += '/' + String(Math.max(i, j));
+        break;
+      }
+      case 'false schema':
+        rule = 'M2';
+        break;
+      case 'type': {
+        const v = valueAt(instance, pointer);
+        if (v === null) rule = 'M2';
+        else if (typeof v === 'number') rule = 'M1';
+        break;
+      }
+      case 'pattern': {
+        const v = valueAt(instance, pointer);
+        if (typeof v === 'string' && !v.isWellFormed()) rule = 'M3';
+        break;
+      }
+      default:
+        break;
+    }
+    out.push({ pointer, rule, message: e.message ?? e.keyword, keyword: e.keyword });
+  }
+  return dedupe(out);
+}
+
+function dedupe(errors: SchemaError[]): SchemaError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = e.pointer + '\u0000' + e.keyword + '\u0000' + e.message;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function valueAt(root: unknown, pointer: string): unknown {
+  if (pointer === '') return root;
+  let cur: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (Array.isArray(cur)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined;
+      cur = cur[Number(token)];
+    } else {
+      if (!Object.hasOwn(cur, token)) return undefined;
+      cur = (cur as Record<string, unknown>)[token];
+    }
+  }
+  return cur;
+}
+
+export class SchemaRegistry {
+  private readonly ajv: Ajv2020;
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor(dir: string = schemasDir()) {
+    this.ajv = new Ajv2020({
+      allErrors: true,
+      strict: true,
+      strictRequired: false,
+      discriminator: true,
+      unicodeRegExp: true,
+      useDefaults: false,
+      validateFormats: true,
+    });
+    this.ajv.addFormat('date', isRealDate);
+    this.ajv.addFormat('date-time', isRealTimestamp);
+    this.ajv.addFormat('entente-partial-date', isPartialDate);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.schema.json'));
+    for (const f of files) {
+      this.ajv.addSchema(JSON.parse(readFileSync(join(dir, f), 'utf8')) as object);
+    }
+    for (const f of files) {
+      const name = f.replace(/\.schema\.json$/, '');
+      const fn = this.ajv.getSchema(SCHEMA_BASE + f);
+      if (!fn) throw new Error(`schema ${f} did not compile`);
+      this.validators.set(name, fn);
+    }
+  }
+
+  /** Compiles a `$defs` member of a schema file once, e.g. ('release-payload', 'Any'). */
+  private sub(name: SchemaName, def: string): ValidateFunction {
+    const key = `${name}#${def}`;
+    let fn = this.validators.get(key);
+    if (!fn) {
+      fn = this.ajv.getSchema(`${SCHEMA_BASE}${name}.schema.json#/$defs/${def}`);
+      if (!fn) throw new Error(`no $defs/${def} in ${name}`);
+      this.validators.set(key, fn);
+    }
+    return fn;
+  }
+
+  validate(name: SchemaName, instance: unknown, def?: string): SchemaError[] {
+    const fn = def ? this.sub(name, def) : this.validators.get(name);
+    if (!fn) throw new Error(`unknown schema ${name}`);
+    if (fn(instance)) return [];
+    return toSchemaErrors(fn.errors, instance);
+  }
+}
+
+let shared: SchemaRegistry | undefined;
+/** The process-wide registry (compiled on first use). */
+export function schemas(): SchemaRegistry {
+  shared ??= new SchemaRegistry();
+  return shared;
+}
