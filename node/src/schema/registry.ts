@@ -22,7 +22,8 @@ export type SchemaName =
   | 'checkpoint-payload'
   | 'record-signature-payload'
   | 'problem'
-  | 'node-config';
+  | 'node-config'
+  | 'api';
 
 /** Where the schema files live, found from this module (works from src/ and dist/). */
 export function schemasDir(): string {

@@ -1012,8 +1012,10 @@ export interface components {
         };
         PartnerBundle: components["schemas"]["partner-bundle.schema"];
         PartnerPutBody: {
-            agreement?: components["schemas"]["agreement.schema"] | null;
-            bundle: components["schemas"]["partner-bundle.schema"];
+            /** @description agreement.schema.json; omitted keeps the current one, null withdraws it */
+            agreement?: Record<string, never> | null;
+            /** @description partner-bundle.schema.json (checked by the partner service) */
+            bundle: Record<string, never>;
             fingerprint: string;
         };
         PartnerView: {
@@ -1127,7 +1129,7 @@ export interface components {
             upTo: number;
         };
         ReceiptBody: {
-            /** @description compact JWS */
+            /** @description compact JWS, typ entente-receipt+jws */
             receipt: string;
         };
         ReceiptPayload: components["schemas"]["receipt-payload.schema"];
@@ -1386,15 +1388,16 @@ export interface components {
         };
         StatusBody: {
             finalAssessment?: {
-                decisionType: string;
+                /** @enum {string} */
+                decisionType: "DENIAL" | "DETERMINATION_NOT_TO_AUTHORISE" | "ANNULMENT" | "SUBSTANTIAL_LIMITATION" | "REVOCATION_OF_LICENCE" | "TRANSIT_PROHIBITION" | "BROKERING_DENIAL" | "TECHNICAL_ASSISTANCE_DENIAL";
             };
             reason: components["schemas"]["TextP"];
             renew?: {
                 reviewDueOn: components["schemas"]["Date"];
             };
             /** @enum {string} */
-            status?: "ACTIVE" | "REVOKED" | "WITHDRAWN" | "EXPIRED" | "OPEN" | "UNDER_INVESTIGATION" | "ADJUDICATED" | "UNDER_APPEAL" | "CLOSED";
-        };
+            status?: "REVOKED" | "WITHDRAWN" | "EXPIRED" | "UNDER_INVESTIGATION" | "ADJUDICATED" | "UNDER_APPEAL" | "CLOSED";
+        } & (unknown | unknown | unknown);
         /** @description 128 random bits, base64url */
         StreamId: string;
         /** @description Text(n): 1..n code points, no C0 control, no U+007F, valid Unicode */

@@ -1,0 +1,122 @@
+// Composition root: createNode() wires every module and returns something that closes servers,
+// timers and the database. No process.exit here.
+import type { Router } from 'express';
+import { ConfigError, type NodeConfig, type Secrets } from './config/index.js';
+import { FileSigner, type Signer } from './crypto/jws.js';
+import { publicJwk } from './crypto/keys.js';
+import { createFederationApp } from './http/federation-app.js';
+import { createOperatorApp } from './http/operator-app.js';
+import { partnerRoutes } from './http/operator/partners.js';
+import { tokenRoutes } from './http/operator/tokens.js';
+import { createFederationServer, createOperatorServer } from './http/servers.js';
+import { silentLogger, type Logger } from './log.js';
+import { AuditService } from './services/audit.js';
+import { systemClock, type Clock } from './services/clock.js';
+import { parseSigningKeys } from './services/identity.js';
+import { PartnerAdmin } from './services/partner-admin.js';
+import { PartnerService } from './services/partners.js';
+import { TokenService } from './services/tokens.js';
+import { Store } from './store/index.js';
+
+export interface CreateNodeOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Allow the committed example keys (brief: refused outside demo mode). */
+  demo?: boolean;
+  /** Override listen ports (tests use 0). */
+  federationPort?: number;
+  operatorPort?: number;
+}
+
+export interface EntenteNode {
+  config: NodeConfig;
+  store: Store;
+  federationPort: number;
+  operatorPort: number;
+  federationUrl: string;
+  operatorUrl: string;
+  services: {
+    audit: AuditService;
+    tokens: TokenService;
+    partners: PartnerService;
+    partnerAdmin: PartnerAdmin;
+    signer: Signer;
+  };
+  close(): Promise<void>;
+}
+
+export async function createNode(config: NodeConfig, secrets: Secrets, options: CreateNodeOptions = {}): Promise<EntenteNode> {
+  if (config.example && !options.demo) {
+    throw new ConfigError('config.json /example', 'this node uses the committed example keys; start it with --demo, or run `entente init` for real keys');
+  }
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? silentLogger();
+  const store = Store.open(config.files.database);
+  let closed = false;
+  try {
+    const integrity = store.integrity();
+    const keyFile = parseSigningKeys(secrets.signingKeysJson);
+    const signer = new FileSigner(keyFile.keys.find((k) => k.kid === keyFile.current)!);
+    const audit = new AuditService(store, clock);
+    const tokens = new TokenService(store, audit, clock);
+    const partners = new PartnerService(store, audit, clock, config.nodeId);
+    const partnerAdmin = new PartnerAdmin(partners);
+
+    const nodeInfo = () => ({
+      nodeId: config.nodeId,
+      name: config.name,
+      country: config.country,
+      protocol: 'entente/1',
+      keys: { keys: keyFile.keys.map(publicJwk) },
+      maxBatchBytes: config.limits.maxBatchBytes,
+      maxReleaseBytes: config.limits.maxReleaseBytes,
+    });
+    const fedApp = createFederationApp({ partners, info: { nodeInfo }, log });
+    const federation = createFederationServer(fedApp, { keyPem: secrets.tlsKeyPem, certPem: secrets.tlsCertPem, cas: () => partners.trustedCas(), log });
+    partners.onChange((nodeId) => federation.trustChanged(nodeId));
+
+    const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
+    const routers: Router[] = [tokenRoutes(tokens), partnerRoutes(partnerAdmin)];
+    const opApp = createOperatorApp({
+      tokens,
+      log,
+      bodyLimitBytes: config.limits.operatorBodyBytes,
+      routers,
+      health: {
+        health: () => {
+          const database = closed ? 'closed' : store.integrity();
+          return { ok: database === 'ok' && Object.values(listeners).every((s) => s === 'listening'), database, listeners: { ...listeners } };
+        },
+      },
+    });
+    const operator = createOperatorServer(opApp);
+    if (integrity !== 'ok') log.error({ integrity }, 'database integrity check failed');
+
+    const federationPort = await federation.listen(config.federation.host, options.federationPort ?? config.federation.port);
+    listeners.federation = 'listening';
+    const operatorPort = await operator.listen(config.operator.host, options.operatorPort ?? config.operator.port);
+    listeners.operator = 'listening';
+    const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
+    log.info({ nodeId: config.nodeId, federationPort, operatorPort }, 'node started');
+
+    return {
+      config,
+      store,
+      federationPort,
+      operatorPort,
+      federationUrl: `https://${hostFor(config.federation.host)}:${federationPort}`,
+      operatorUrl: `http://${hostFor(config.operator.host)}:${operatorPort}`,
+      services: { audit, tokens, partners, partnerAdmin, signer },
+      async close() {
+        if (closed) return;
+        closed = true;
+        await Promise.all([federation.close(), operator.close()]);
+        store.close();
+        log.info({ nodeId: config.nodeId }, 'node stopped');
+      },
+    };
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+}

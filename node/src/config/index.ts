@@ -1,0 +1,155 @@
+// config.json → validated NodeConfig, plus Secrets (keys) kept as a separate type. The only reader of
+// process.env. Errors name the setting.
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { schemas } from '../schema/registry.js';
+import type { components } from '../schema/generated/openapi.js';
+
+type RawConfig = components['schemas']['node-config.schema'];
+
+export interface NodeConfig {
+  dir: string;
+  nodeId: string;
+  name: string;
+  country: string;
+  url: string;
+  federation: { host: string; port: number };
+  operator: { host: string; port: number; allowNonLoopback: boolean };
+  files: { caCert: string; caKey: string; tlsCert: string; tlsKey: string; signingKeys: string; database: string };
+  limits: { maxBatchBytes: number; maxReleaseBytes: number; operatorBodyBytes: number };
+  sync: { materialisationWindow: number; pullIntervalSeconds: number; statementIdleHours: number };
+  records: { reviewReminderDays: number };
+  example: boolean;
+}
+
+export interface Secrets {
+  caCertPem: string;
+  caKeyPem: string;
+  tlsCertPem: string;
+  tlsKeyPem: string;
+  /** JSON text of the signing key file. */
+  signingKeysJson: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly setting: string, message: string) {
+    super(`${setting}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const CONFIG_FILE = 'config.json';
+
+function splitHostPort(value: string, setting: string): { host: string; port: number } {
+  const m = /^(\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):([0-9]{1,5})$/.exec(value);
+  if (!m) throw new ConfigError(setting, `must be host:port, got ${JSON.stringify(value)}`);
+  const port = Number(m[4]);
+  if (port > 65535) throw new ConfigError(setting, 'port must be 0..65535');
+  return { host: m[2] ?? m[3]!, port };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(host);
+}
+
+/** Validates a parsed config.json; `dir` resolves relative file paths. */
+export function parseConfig(raw: unknown, dir: string): NodeConfig {
+  const errors = schemas().validate('node-config', raw);
+  if (errors.length > 0) {
+    const e = errors[0]!;
+    throw new ConfigError(`config.json ${e.pointer || '/'}`, e.message);
+  }
+  const c = raw as RawConfig;
+  const operator = splitHostPort(c.operator.listen, 'config.json /operator/listen');
+  const allowNonLoopback = c.operator.allowNonLoopback ?? false;
+  if (!isLoopback(operator.host) && !allowNonLoopback) {
+    throw new ConfigError('config.json /operator/listen', `${operator.host} is not a loopback address; set /operator/allowNonLoopback to true to serve the operator API beyond this host`);
+  }
+  const abs = (p: string) => (isAbsolute(p) ? p : join(dir, p));
+  return {
+    dir,
+    nodeId: c.nodeId,
+    name: c.name,
+    country: c.country,
+    url: c.url,
+    federation: splitHostPort(c.federation.listen, 'config.json /federation/listen'),
+    operator: { ...operator, allowNonLoopback },
+    files: {
+      caCert: abs(c.files.caCert),
+      caKey: abs(c.files.caKey),
+      tlsCert: abs(c.files.tlsCert),
+      tlsKey: abs(c.files.tlsKey),
+      signingKeys: abs(c.files.signingKeys),
+      database: abs(c.files.database),
+    },
+    limits: {
+      maxBatchBytes: c.limits?.maxBatchBytes ?? 8 * 1024 * 1024,
+      maxReleaseBytes: c.limits?.maxReleaseBytes ?? 256 * 1024,
+      operatorBodyBytes: c.limits?.operatorBodyBytes ?? 1024 * 1024,
+    },
+    sync: {
+      materialisationWindow: c.sync?.materialisationWindow ?? 500,
+      pullIntervalSeconds: c.sync?.pullIntervalSeconds ?? 300,
+      statementIdleHours: c.sync?.statementIdleHours ?? 24,
+    },
+    records: { reviewReminderDays: c.records?.reviewReminderDays ?? 30 },
+    example: c.example ?? false,
+  };
+}
+
+export function loadConfig(dir: string): NodeConfig {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, CONFIG_FILE), 'utf8');
+  } catch {
+    throw new ConfigError(join(dir, CONFIG_FILE), 'cannot be read (run `entente init` first)');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ConfigError(join(dir, CONFIG_FILE), 'is not valid JSON');
+  }
+  return parseConfig(raw, dir);
+}
+
+function readSecret(file: string, setting: string): string {
+  try {
+    const st = statSync(file);
+    if ((st.mode & 0o077) !== 0 && process.platform !== 'win32') {
+      throw new ConfigError(setting, `${file} must not be readable by group or others (chmod 600)`);
+    }
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(setting, `${file} cannot be read`);
+  }
+}
+
+export function loadSecrets(config: NodeConfig): Secrets {
+  const read = (file: string, setting: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      throw new ConfigError(setting, `${file} cannot be read`);
+    }
+  };
+  return {
+    caCertPem: read(config.files.caCert, 'config.json /files/caCert'),
+    caKeyPem: readSecret(config.files.caKey, 'config.json /files/caKey'),
+    tlsCertPem: read(config.files.tlsCert, 'config.json /files/tlsCert'),
+    tlsKeyPem: readSecret(config.files.tlsKey, 'config.json /files/tlsKey'),
+    signingKeysJson: readSecret(config.files.signingKeys, 'config.json /files/signingKeys'),
+  };
+}
+
+/** Refuses environments that would weaken TLS (brief §3, security.md §3). */
+export function checkEnvironment(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+    throw new ConfigError('environment NODE_TLS_REJECT_UNAUTHORIZED', 'is 0, which disables certificate checks; unset it');
+  }
+}
+
+export function envFlag(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[name];
+}

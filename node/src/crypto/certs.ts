@@ -1,0 +1,167 @@
+// X.509 for brief §3: node-forge builds certificates (keys come from node:crypto); Node's
+// X509Certificate parses and checks them. node-forge never verifies anything at run time.
+import { X509Certificate, generateKeyPairSync, randomBytes, createPrivateKey, sign as rsaSign } from 'node:crypto';
+import { isIP } from 'node:net';
+import forge from 'node-forge';
+import { sha256 } from './digest.js';
+
+export interface KeyAndCert {
+  keyPem: string;
+  certPem: string;
+}
+
+export const NODE_URI_PREFIX = 'urn:entente:node:';
+const CA_CN = /^CN=entente-ca-[0-9a-f]{16}$/;
+
+function rsaKeyPair(bits: number): { privatePem: string; publicPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+  return {
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+  };
+}
+
+function serial(): string {
+  const b = randomBytes(16);
+  b[0] = b[0]! & 0x7f;
+  return b.toString('hex');
+}
+
+/**
+ * Signs a forge certificate with a node:crypto RSA key (SHA-256, PKCS#1 v1.5). forge's own RSA
+ * signing is pure JavaScript and ~40 ms per certificate; this gives the same signature natively.
+ */
+function signWithNode(cert: forge.pki.Certificate, privatePem: string): void {
+  const key = createPrivateKey(privatePem);
+  cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption!;
+  cert.signatureOid = forge.pki.oids.sha256WithRSAEncryption!;
+  // getTBSCertificate exists at run time but is missing from @types/node-forge
+  const pki = forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
+  const tbs = forge.asn1.toDer(pki.getTBSCertificate(cert)).getBytes();
+  cert.signature = rsaSign('sha256', Buffer.from(tbs, 'binary'), key).toString('binary');
+}
+
+/** A CA with a non-identifying subject `CN=entente-ca-<16 hex>` (brief §3.1). */
+export function createCa(validDays = 3650): KeyAndCert {
+  const { privatePem, publicPem } = rsaKeyPair(2048);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicPem);
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 3600_000);
+  cert.validity.notAfter = new Date(Date.now() + validDays * 86_400_000);
+  const attrs = [{ name: 'commonName', value: `entente-ca-${randomBytes(8).toString('hex')}` }];
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  signWithNode(cert, privatePem);
+  return { keyPem: privatePem, certPem: forge.pki.certificateToPem(cert) };
+}
+
+export interface LeafOptions {
+  /** Exactly one SAN URI `urn:entente:node:<nodeId>` unless `uris` overrides (tests of refusals). */
+  nodeId: string;
+  hosts?: string[];
+  uris?: string[];
+  validDays?: number;
+  /** Reuse an existing key (PEM), e.g. to test an unpinned-key certificate or a renewal. */
+  keyPem?: string;
+}
+
+/** A node's TLS certificate: EKU serverAuth + clientAuth, SAN URI of the node, DNS/IP SANs for the listen address. */
+export function createNodeCert(ca: KeyAndCert, options: LeafOptions): KeyAndCert {
+  let privatePem = options.keyPem;
+  let publicPem: string;
+  if (privatePem) {
+    publicPem = createPrivateKey(privatePem).export({ type: 'spki', format: 'pem' }) as string;
+  } else {
+    ({ privatePem, publicPem } = rsaKeyPair(2048));
+  }
+  const caCert = forge.pki.certificateFromPem(ca.certPem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicPem);
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 3600_000);
+  cert.validity.notAfter = new Date(Date.now() + (options.validDays ?? 825) * 86_400_000);
+  cert.setSubject([{ name: 'commonName', value: options.nodeId }]);
+  cert.setIssuer(caCert.subject.attributes);
+  const altNames: { type: number; value?: string; ip?: string }[] = [];
+  for (const uri of options.uris ?? [NODE_URI_PREFIX + options.nodeId]) altNames.push({ type: 6, value: uri });
+  for (const h of options.hosts ?? []) {
+    if (isIP(h)) altNames.push({ type: 7, ip: h });
+    else altNames.push({ type: 2, value: h });
+  }
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false, critical: true },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+    { name: 'subjectAltName', altNames },
+    { name: 'subjectKeyIdentifier' },
+    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+  ]);
+  signWithNode(cert, ca.keyPem);
+  return { keyPem: privatePem, certPem: forge.pki.certificateToPem(cert) };
+}
+
+/** base64url SHA-256 of the DER SubjectPublicKeyInfo: the pin (brief §3.2). */
+export function spkiSha256(cert: X509Certificate | string): string {
+  const x = typeof cert === 'string' ? new X509Certificate(cert) : cert;
+  return sha256(x.publicKey.export({ type: 'spki', format: 'der' }));
+}
+
+/** Every SAN URI of a certificate, read from its DER extension (never by splitting strings). */
+export function sanUris(cert: X509Certificate): string[] {
+  const asn1 = forge.asn1.fromDer(forge.util.createBuffer(cert.raw.toString('binary')));
+  const tbs = (asn1.value as forge.asn1.Asn1[])[0]!;
+  const uris: string[] = [];
+  for (const field of tbs.value as forge.asn1.Asn1[]) {
+    // extensions: [3] EXPLICIT
+    if (field.tagClass !== forge.asn1.Class.CONTEXT_SPECIFIC || field.type !== 3) continue;
+    const exts = (field.value as forge.asn1.Asn1[])[0]!;
+    for (const ext of exts.value as forge.asn1.Asn1[]) {
+      const parts = ext.value as forge.asn1.Asn1[];
+      const oid = forge.asn1.derToOid(parts[0]!.value as string);
+      if (oid !== '2.5.29.17') continue;
+      const octets = parts[parts.length - 1]!.value as string;
+      const names = forge.asn1.fromDer(forge.util.createBuffer(octets));
+      for (const gn of names.value as forge.asn1.Asn1[]) {
+        if (gn.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && gn.type === 6) {
+          uris.push(forge.util.decodeUtf8(gn.value as string));
+        }
+      }
+    }
+  }
+  return uris;
+}
+
+/** The node id named by a certificate's only `urn:entente:node:` SAN URI, or null (none, or several). */
+export function nodeIdOfCert(cert: X509Certificate): string | null {
+  const uris = sanUris(cert).filter((u) => u.startsWith(NODE_URI_PREFIX));
+  if (uris.length !== 1) return null;
+  const id = uris[0]!.slice(NODE_URI_PREFIX.length);
+  return /^[a-z0-9][a-z0-9-]{1,62}$/.test(id) ? id : null;
+}
+
+/** True when `cert` was issued and signed by `ca`, and both are within their validity at `now`. */
+export function chainsTo(cert: X509Certificate, ca: X509Certificate, now = Date.now()): boolean {
+  if (!ca.ca) return false;
+  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return false;
+  const valid = (x: X509Certificate) => Date.parse(x.validFrom) <= now && now <= Date.parse(x.validTo);
+  return valid(cert) && valid(ca);
+}
+
+export function isNonIdentifyingCaSubject(ca: X509Certificate): boolean {
+  return CA_CN.test(ca.subject.trim()) && ca.subject === ca.issuer;
+}
+
+export function parseCert(pem: string): X509Certificate {
+  return new X509Certificate(pem);
+}
+
+export function hasServerAndClientEku(cert: X509Certificate): boolean {
+  const eku = cert.keyUsage ?? [];
+  return eku.includes('1.3.6.1.5.5.7.3.1') && eku.includes('1.3.6.1.5.5.7.3.2');
+}

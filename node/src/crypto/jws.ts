@@ -1,0 +1,111 @@
+// Compact JWS with the exact header of brief §6.2, Ed25519 only. Signing is synchronous (node:crypto)
+// so a payload can be fixed and signed next to a database transaction; verification is strict and
+// returns a reason, never a bare boolean.
+import { sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
+import { canonicalBytes, parseCanonical, CanonicalError } from './canonical.js';
+import { keyValidAt, privateKeyObject, publicKeyObject, type PrivateJwk, type PublicJwk } from './keys.js';
+import { sha256 } from './digest.js';
+
+export type JwsType = 'entente-release+jws' | 'entente-receipt+jws' | 'entente-checkpoint+jws' | 'entente-record+jws';
+
+export interface Signer {
+  readonly kid: string;
+  /** Signs canonical payload bytes; returns the compact JWS. */
+  sign(payload: Uint8Array, typ: JwsType): string;
+}
+
+export class FileSigner implements Signer {
+  readonly kid: string;
+  private readonly key: KeyObject;
+  constructor(jwk: PrivateJwk) {
+    this.kid = jwk.kid;
+    this.key = privateKeyObject(jwk);
+  }
+  sign(payload: Uint8Array, typ: JwsType): string {
+    const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: this.kid, typ })).toString('base64url');
+    const body = Buffer.from(payload).toString('base64url');
+    const input = `${header}.${body}`;
+    const sig = edSign(null, Buffer.from(input, 'ascii'), this.key).toString('base64url');
+    return `${input}.${sig}`;
+  }
+}
+
+/** Signs a JSON value: returns the JWS, the canonical payload bytes and their hash. */
+export function signJson(signer: Signer, value: unknown, typ: JwsType): { jws: string; payload: Buffer; hash: string } {
+  const payload = canonicalBytes(value);
+  return { jws: signer.sign(payload, typ), payload, hash: sha256(payload) };
+}
+
+export type VerifyFailure = 'malformed' | 'header' | 'unknown-kid' | 'key-not-valid-at-iat' | 'signature' | 'not-canonical' | 'too-large';
+
+export type VerifyResult =
+  | { ok: true; header: { alg: 'EdDSA'; kid: string; typ: JwsType }; payload: unknown; payloadBytes: Buffer; hash: string }
+  | { ok: false; reason: VerifyFailure; detail: string };
+
+const B64URL = /^[A-Za-z0-9_-]*$/;
+
+/** Header and payload decoded without verifying: to find the `kid` and `iss` before key lookup. */
+export function peekJws(jws: string): { header: Record<string, unknown>; payload: unknown } | null {
+  if (typeof jws !== 'string') return null;
+  const parts = jws.split('.');
+  if (parts.length !== 3 || !parts.every((p) => B64URL.test(p))) return null;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as unknown;
+    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as unknown;
+    if (header === null || typeof header !== 'object' || Array.isArray(header)) return null;
+    return { header: header as Record<string, unknown>, payload };
+  } catch {
+    return null;
+  }
+}
+
+export interface VerifyOptions {
+  typ: JwsType;
+  /** The signer's registered keys; the header's kid picks one. */
+  keys: readonly PublicJwk[];
+  /** Reads the payload's iat (seconds) for the key-validity window; undefined skips the window. */
+  iatOf?: (payload: unknown) => number | undefined;
+  maxPayloadBytes?: number;
+}
+
+/** Brief §6.2, §6.1 and §6.7 checks 2–5 (header, kid, signature, canonical payload). */
+export function verifyJws(jws: string, options: VerifyOptions): VerifyResult {
+  const fail = (reason: VerifyFailure, detail: string): VerifyResult => ({ ok: false, reason, detail });
+  if (typeof jws !== 'string') return fail('malformed', 'not a compact JWS');
+  const parts = jws.split('.');
+  if (parts.length !== 3 || !parts.every((p) => B64URL.test(p)) || parts[2]!.length === 0) return fail('malformed', 'not a compact JWS');
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
+  } catch {
+    return fail('header', 'protected header is not JSON');
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) return fail('header', 'protected header is not an object');
+  const h = header as Record<string, unknown>;
+  const members = Object.keys(h).sort().join(',');
+  if (members !== 'alg,kid,typ') return fail('header', 'protected header must be exactly {alg, kid, typ}');
+  if (h.alg !== 'EdDSA') return fail('header', 'alg must be EdDSA');
+  if (h.typ !== options.typ) return fail('header', `typ must be ${options.typ}`);
+  if (typeof h.kid !== 'string') return fail('header', 'kid must be a string');
+  const payloadBytes = Buffer.from(parts[1]!, 'base64url');
+  if (options.maxPayloadBytes !== undefined && payloadBytes.length > options.maxPayloadBytes) {
+    return fail('too-large', `payload exceeds ${options.maxPayloadBytes} bytes`);
+  }
+  const key = options.keys.find((k) => k.kid === h.kid);
+  if (!key) return fail('unknown-kid', 'kid is not a registered key of the signer');
+  const sig = Buffer.from(parts[2]!, 'base64url');
+  if (sig.length !== 64 || !edVerify(null, Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii'), publicKeyObject(key), sig)) {
+    return fail('signature', 'signature does not verify');
+  }
+  let payload: unknown;
+  try {
+    payload = parseCanonical(payloadBytes);
+  } catch (e) {
+    return fail('not-canonical', e instanceof CanonicalError ? e.message : 'payload is not canonical');
+  }
+  if (options.iatOf) {
+    const iat = options.iatOf(payload);
+    if (iat !== undefined && !keyValidAt(key, iat)) return fail('key-not-valid-at-iat', 'the key is not valid at the payload iat');
+  }
+  return { ok: true, header: { alg: 'EdDSA', kid: h.kid, typ: options.typ }, payload, payloadBytes, hash: sha256(payloadBytes) };
+}

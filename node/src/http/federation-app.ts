@@ -1,0 +1,53 @@
+// The federation API (brief §6.9), served only over mTLS. Every request is resolved against the
+// live partner registry before any route runs; an unknown peer gets 403 naming nobody.
+import type { TLSSocket } from 'node:tls';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError } from '../domain/errors.js';
+import type { PartnerService } from '../services/partners.js';
+import { errorHandler, sendProblem } from './problem.js';
+import { requestId } from './middleware.js';
+
+export interface NodeInfoSource {
+  nodeInfo(): Record<string, unknown>;
+}
+
+export interface FederationDeps {
+  partners: PartnerService;
+  info: NodeInfoSource;
+  log: Logger;
+  /** Extra routes (feed, inbox, receipts) mounted after peer resolution. */
+  routes?: (app: Express) => void;
+  /** Called with the socket and the partner it was resolved to (socket tracking). */
+  onPeer?: (socket: TLSSocket, nodeId: string) => void;
+}
+
+function peerIdentity(deps: FederationDeps): RequestHandler {
+  return (req, res, next) => {
+    const socket = req.socket as TLSSocket;
+    const cert = socket.authorized ? socket.getPeerX509Certificate() : undefined;
+    const nodeId = deps.partners.resolvePeer(cert);
+    if (!nodeId) {
+      deps.log.warn({ reqId: res.locals.reqId, path: req.path }, 'federation request refused: peer is not a registered partner');
+      return sendProblem(res, new AppError('forbidden', ''));
+    }
+    res.locals.peer = nodeId;
+    deps.onPeer?.(socket, nodeId);
+    next();
+  };
+}
+
+export function createFederationApp(deps: FederationDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestId());
+  app.use(peerIdentity(deps));
+  app.get('/v1/node', (_req, res) => {
+    res.json(deps.info.nodeInfo());
+  });
+  deps.routes?.(app);
+  app.use((_req, res) => sendProblem(res, new AppError('not-found', '')));
+  app.use(errorHandler(deps.log));
+  return app;
+}

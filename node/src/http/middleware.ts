@@ -1,0 +1,56 @@
+// Shared middleware: request ids, media-type and encoding checks, bearer authentication.
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AppError } from '../domain/errors.js';
+import type { Role } from '../store/index.js';
+import { roleAllows, type Principal, type TokenService } from '../services/tokens.js';
+import { sendProblem } from './problem.js';
+
+export function requestId(): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.reqId = randomUUID();
+    res.setHeader('X-Request-Id', res.locals.reqId as string);
+    next();
+  };
+}
+
+/** Bodies must be identity-encoded JSON (brief §6.1: 415 otherwise). */
+export function jsonOnly(): RequestHandler {
+  return (req, res, next) => {
+    const enc = req.headers['content-encoding'];
+    if (enc !== undefined && enc.trim().toLowerCase() !== 'identity') {
+      return sendProblem(res, new AppError('unsupported-media-type', 'only Content-Encoding: identity is accepted'));
+    }
+    const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !req.is('application/json')) {
+      return sendProblem(res, new AppError('unsupported-media-type', 'the body must be application/json'));
+    }
+    next();
+  };
+}
+
+export function bearerAuth(tokens: TokenService): RequestHandler {
+  return (req, res, next) => {
+    const h = req.headers.authorization;
+    const m = typeof h === 'string' ? /^Bearer ([A-Za-z0-9_.~+/=-]{1,200})$/.exec(h) : null;
+    const principal = tokens.authenticate(m?.[1], { method: req.method, path: req.path });
+    if (!principal) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return sendProblem(res, new AppError('unauthorized', 'a valid bearer token is required'));
+    }
+    res.locals.principal = principal;
+    next();
+  };
+}
+
+export function principalOf(res: Response): Principal {
+  return res.locals.principal as Principal;
+}
+
+export function requireRole(role: Role): RequestHandler {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const p = res.locals.principal as Principal | undefined;
+    if (!p || !roleAllows(p.role, role)) return sendProblem(res, new AppError('forbidden', `this needs the ${role} role`));
+    next();
+  };
+}

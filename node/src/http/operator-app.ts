@@ -1,0 +1,40 @@
+// The operator API (brief §10) on the loopback listener. Routes are thin: authorise, take validated
+// input, call one service, map the result.
+import express, { type Express, type Router } from 'express';
+import type { Logger } from 'pino';
+import { AppError } from '../domain/errors.js';
+import type { TokenService } from '../services/tokens.js';
+import { bearerAuth, jsonOnly, requestId } from './middleware.js';
+import { errorHandler, sendProblem } from './problem.js';
+
+export interface HealthSource {
+  health(): { ok: boolean } & Record<string, unknown>;
+}
+
+export interface OperatorDeps {
+  tokens: TokenService;
+  health: HealthSource;
+  log: Logger;
+  bodyLimitBytes: number;
+  /** Route modules mounted under /admin/v1 after authentication. */
+  routers: Router[];
+}
+
+export function createOperatorApp(deps: OperatorDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestId());
+  app.get('/healthz', (_req, res) => {
+    const h = deps.health.health();
+    res.status(h.ok ? 200 : 503).json(h);
+  });
+  app.use(bearerAuth(deps.tokens));
+  app.use(jsonOnly());
+  app.use(express.json({ limit: deps.bodyLimitBytes, strict: true, type: 'application/json', inflate: false }));
+  for (const r of deps.routers) app.use('/admin/v1', r);
+  app.use((_req, res) => sendProblem(res, new AppError('not-found', 'no such operator route')));
+  app.use(errorHandler(deps.log));
+  return app;
+}

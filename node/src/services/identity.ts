@@ -1,0 +1,138 @@
+// A node's identity: `entente init` (CA, TLS certificate, signing key, config, database, admin
+// token), the partner bundle of brief §3.2 and its fingerprint.
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalBytes } from '../crypto/canonical.js';
+import { createCa, createNodeCert, spkiSha256, type KeyAndCert } from '../crypto/certs.js';
+import { sha256 } from '../crypto/digest.js';
+import { generateSigningKey, publicJwk, type PrivateJwk, type PublicJwk } from '../crypto/keys.js';
+import { CONFIG_FILE, parseConfig, type NodeConfig, type Secrets } from '../config/index.js';
+import { Store } from '../store/index.js';
+import { AuditService } from './audit.js';
+import { systemClock, type Clock } from './clock.js';
+import { newTokenSecret, tokenHash } from './tokens.js';
+
+export interface Bundle {
+  entente: 1;
+  nodeId: string;
+  name: string;
+  country: string;
+  url: string;
+  cas: string[];
+  cert: string;
+  tlsSpkiSha256: string[];
+  keys: { keys: PublicJwk[] };
+}
+
+export interface SigningKeyFile {
+  /** The kid releases are signed with now. */
+  current: string;
+  keys: PrivateJwk[];
+}
+
+export interface InitOptions {
+  dir: string;
+  nodeId: string;
+  name: string;
+  country: string;
+  url?: string;
+  federationListen?: string;
+  operatorListen?: string;
+  /** Extra DNS/IP names for the TLS certificate (the listen host is always added). */
+  hosts?: string[];
+  /** Mark the node as an example (committed keys): it then starts only with --demo. */
+  example?: boolean;
+  /** Reuse a CA (e.g. tests that issue more certificates under it). */
+  ca?: KeyAndCert;
+  clock?: Clock;
+}
+
+export const ADMIN_TOKEN_FILE = 'admin.token';
+
+function writePrivate(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/** Creates a new node directory. Refuses a directory that already holds a node. */
+export function initNode(o: InitOptions): { config: NodeConfig; adminToken: string } {
+  const clock = o.clock ?? systemClock;
+  mkdirSync(o.dir, { recursive: true, mode: 0o700 });
+  if (existsSync(join(o.dir, CONFIG_FILE)) || readdirSync(o.dir).some((f) => f.endsWith('.db'))) {
+    throw new Error(`${o.dir} already holds a node; choose an empty directory`);
+  }
+  const federationListen = o.federationListen ?? '0.0.0.0:8443';
+  const operatorListen = o.operatorListen ?? '127.0.0.1:8080';
+  const fedHost = federationListen.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
+  const url = o.url ?? `https://${fedHost === '0.0.0.0' ? 'localhost' : fedHost}:${federationListen.replace(/^.*:/, '')}`;
+  const urlHost = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const hosts = [...new Set(['localhost', '127.0.0.1', ...(fedHost !== '0.0.0.0' && fedHost !== '::' ? [fedHost] : []), urlHost, ...(o.hosts ?? [])])];
+  const raw = {
+    nodeId: o.nodeId,
+    name: o.name,
+    country: o.country,
+    url,
+    federation: { listen: federationListen },
+    operator: { listen: operatorListen },
+    files: { caCert: 'ca.crt', caKey: 'ca.key', tlsCert: 'tls.crt', tlsKey: 'tls.key', signingKeys: 'signing-keys.json', database: 'entente.db' },
+    ...(o.example ? { example: true } : {}),
+  };
+  const config = parseConfig(raw, o.dir); // validates before anything is written
+  const ca = o.ca ?? createCa();
+  const tls = createNodeCert(ca, { nodeId: o.nodeId, hosts });
+  const key = generateSigningKey();
+  const keyFile: SigningKeyFile = { current: key.kid, keys: [key] };
+  writeFileSync(join(o.dir, 'ca.crt'), ca.certPem);
+  writePrivate(join(o.dir, 'ca.key'), ca.keyPem);
+  writeFileSync(join(o.dir, 'tls.crt'), tls.certPem);
+  writePrivate(join(o.dir, 'tls.key'), tls.keyPem);
+  writePrivate(join(o.dir, 'signing-keys.json'), JSON.stringify(keyFile, null, 2) + '\n');
+  writeFileSync(join(o.dir, CONFIG_FILE), JSON.stringify(raw, null, 2) + '\n');
+  const adminToken = newTokenSecret();
+  const store = Store.open(config.files.database);
+  try {
+    const audit = new AuditService(store, clock);
+    store.tx(() => {
+      store.meta.set('nodeId', o.nodeId);
+      store.tokens.insert('admin', 'admin', tokenHash(adminToken), new Date(clock.now()).toISOString());
+      audit.append({ action: 'node.init', actor: 'cli', subject: o.nodeId, details: { kid: key.kid, tlsSpkiSha256: spkiSha256(tls.certPem) } });
+    });
+  } finally {
+    store.close();
+  }
+  writePrivate(join(o.dir, ADMIN_TOKEN_FILE), adminToken + '\n');
+  return { config, adminToken };
+}
+
+export function parseSigningKeys(json: string): SigningKeyFile {
+  const parsed = JSON.parse(json) as SigningKeyFile;
+  if (!Array.isArray(parsed.keys) || !parsed.keys.some((k) => k.kid === parsed.current)) {
+    throw new Error('signing-keys.json: `current` must name one of `keys`');
+  }
+  return parsed;
+}
+
+export function buildBundle(config: NodeConfig, secrets: Secrets): Bundle {
+  const keys = parseSigningKeys(secrets.signingKeysJson);
+  return {
+    entente: 1,
+    nodeId: config.nodeId,
+    name: config.name,
+    country: config.country,
+    url: config.url,
+    cas: [secrets.caCertPem.trim() + '\n'],
+    cert: secrets.tlsCertPem.trim() + '\n',
+    tlsSpkiSha256: [spkiSha256(secrets.tlsCertPem)],
+    keys: { keys: keys.keys.map(publicJwk) },
+  };
+}
+
+/** base64url(sha256(JCS(bundle))), 43 characters (brief §3.2). */
+export function bundleFingerprint(bundle: unknown): string {
+  return sha256(canonicalBytes(bundle));
+}
+
+/** The fingerprint in groups of four separated by single spaces, for reading aloud. */
+export function groupFingerprint(fp: string): string {
+  return fp.match(/.{1,4}/g)!.join(' ');
+}

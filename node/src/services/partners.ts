@@ -1,0 +1,170 @@
+// The partner registry (brief §3.2–§3.4): bundle checks, registration, removal, and the live
+// resolution of a TLS peer to a partner on every request.
+import type { X509Certificate } from 'node:crypto';
+import { chainsTo, hasServerAndClientEku, isNonIdentifyingCaSubject, nodeIdOfCert, parseCert, spkiSha256 } from '../crypto/certs.js';
+import { thumbprint, type PublicJwk } from '../crypto/keys.js';
+import { AppError, validationError } from '../domain/errors.js';
+import { schemas } from '../schema/registry.js';
+import type { PartnerRow, Store } from '../store/index.js';
+import type { AuditService } from './audit.js';
+import type { Clock } from './clock.js';
+import { bundleFingerprint, type Bundle } from './identity.js';
+
+export interface PartnerTrust {
+  nodeId: string;
+  cas: X509Certificate[];
+  casPem: string[];
+  pins: Set<string>;
+  keys: PublicJwk[];
+  url: string;
+  bundle: Bundle;
+}
+
+export type TrustListener = (changedNodeId: string) => void;
+
+/** Checks a bundle as brief §3.2 says; returns it typed. Throws AppError naming what is wrong. */
+export function checkBundle(bundle: unknown, fingerprint: string, selfNodeId: string, now = Date.now()): Bundle {
+  const errors = schemas().validate('partner-bundle', bundle);
+  if (errors.length > 0) throw validationError(errors, '/bundle', 'the bundle does not match partner-bundle.schema.json');
+  const b = bundle as Bundle;
+  const given = fingerprint.replace(/\s+/g, '');
+  if (given !== bundleFingerprint(b)) throw new AppError('fingerprint-mismatch', 'the fingerprint does not match this bundle: compare it with the partner over a second channel');
+  if (b.nodeId === selfNodeId) throw new AppError('bad-bundle', 'this is our own bundle');
+  let cas: X509Certificate[];
+  let leaf: X509Certificate;
+  try {
+    cas = b.cas.map(parseCert);
+    leaf = parseCert(b.cert);
+  } catch {
+    throw new AppError('bad-bundle', 'a certificate in the bundle cannot be parsed');
+  }
+  cas.forEach((ca, i) => {
+    if (!isNonIdentifyingCaSubject(ca)) throw new AppError('bad-bundle', `cas[${i}]: the CA subject must be exactly CN=entente-ca-<16 lowercase hex> (CA names are visible to anyone who connects)`);
+    if (!ca.ca) throw new AppError('bad-bundle', `cas[${i}] is not a CA certificate`);
+  });
+  if (!cas.some((ca) => chainsTo(leaf, ca, now))) throw new AppError('bad-bundle', 'cert does not chain to any of cas (or is outside its validity)');
+  if (nodeIdOfCert(leaf) !== b.nodeId) throw new AppError('bad-bundle', `cert must carry exactly one SAN URI urn:entente:node:${b.nodeId}`);
+  if (!hasServerAndClientEku(leaf)) throw new AppError('bad-bundle', 'cert must carry EKU serverAuth and clientAuth');
+  if (!b.tlsSpkiSha256.includes(spkiSha256(leaf))) throw new AppError('bad-bundle', "cert's SPKI is not among tlsSpkiSha256");
+  b.keys.keys.forEach((k, i) => {
+    if (k.kid !== thumbprint(k)) throw new AppError('bad-bundle', `keys[${i}]: kid is not the RFC 7638 thumbprint`);
+  });
+  return b;
+}
+
+export class PartnerService {
+  private readonly listeners: TrustListener[] = [];
+  private cache: Map<string, PartnerTrust> | null = null;
+  private generation = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly selfNodeId: string,
+  ) {}
+
+  onChange(listener: TrustListener): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(nodeId: string): void {
+    this.cache = null;
+    this.generation++;
+    for (const l of this.listeners) l(nodeId);
+  }
+
+  get trustGeneration(): number {
+    return this.generation;
+  }
+
+  /**
+   * Registers or updates a partner's trust. Runs `inTx` inside the same transaction (agreements and
+   * streams hook in here). Returns whether the partner is new.
+   */
+  register(bundle: unknown, fingerprint: string, actor: string, inTx?: (b: Bundle, isNew: boolean) => void): { bundle: Bundle; created: boolean } {
+    const b = checkBundle(bundle, fingerprint, this.selfNodeId, this.clock.now());
+    const at = new Date(this.clock.now()).toISOString();
+    let created = false;
+    this.store.tx(() => {
+      const existing = this.store.partners.get(b.nodeId);
+      created = !existing;
+      const fp = bundleFingerprint(b);
+      this.store.partners.upsert({ node_id: b.nodeId, bundle: JSON.stringify(b), fingerprint: fp, name: b.name, country: b.country, url: b.url, added_at: existing?.added_at ?? at, updated_at: at });
+      this.store.partners.replaceBundleTrust(b.nodeId, b.keys.keys.map((k) => ({ kid: k.kid, jwk: JSON.stringify(k) })), b.tlsSpkiSha256, at);
+      const action = created ? 'partner.add' : existing?.removed_at ? 'partner.readd' : 'partner.update';
+      this.audit.append({ action, actor, subject: b.nodeId, details: { fingerprint: fp, url: b.url, pins: b.tlsSpkiSha256, kids: b.keys.keys.map((k) => k.kid) } });
+      inTx?.(b, created);
+    });
+    this.changed(b.nodeId);
+    return { bundle: b, created };
+  }
+
+  remove(nodeId: string, actor: string, inTx?: () => void): void {
+    this.store.tx(() => {
+      if (!this.store.partners.markRemoved(nodeId, new Date(this.clock.now()).toISOString())) throw new AppError('not-found', `no partner ${nodeId}`);
+      this.audit.append({ action: 'partner.remove', actor, subject: nodeId });
+      inTx?.();
+    });
+    this.changed(nodeId);
+  }
+
+  /** Adds signing keys or pins announced in a statement (brief §3.5); audited by the caller's transaction. */
+  addAnnounced(nodeId: string, keys: PublicJwk[], pins: string[]): { keys: string[]; pins: string[] } {
+    const at = new Date(this.clock.now()).toISOString();
+    const added = { keys: [] as string[], pins: [] as string[] };
+    for (const k of keys) if (this.store.partners.addKey(nodeId, k.kid, JSON.stringify(k), at)) added.keys.push(k.kid);
+    for (const p of pins) if (this.store.partners.addPin(nodeId, p, at)) added.pins.push(p);
+    if (added.keys.length || added.pins.length) this.cache = null;
+    return added;
+  }
+
+  get(nodeId: string): PartnerRow | undefined {
+    return this.store.partners.get(nodeId);
+  }
+
+  list(): PartnerRow[] {
+    return this.store.partners.all();
+  }
+
+  /** Trust material of the active partners, cached until the registry changes. */
+  trust(): Map<string, PartnerTrust> {
+    if (this.cache) return this.cache;
+    const map = new Map<string, PartnerTrust>();
+    for (const p of this.store.partners.active()) {
+      const bundle = JSON.parse(p.bundle) as Bundle;
+      map.set(p.node_id, {
+        nodeId: p.node_id,
+        cas: bundle.cas.map(parseCert),
+        casPem: bundle.cas,
+        pins: new Set(this.store.partners.pins(p.node_id)),
+        keys: this.store.partners.keys(p.node_id).map((k) => JSON.parse(k.jwk) as PublicJwk),
+        url: p.url,
+        bundle,
+      });
+    }
+    this.cache = map;
+    return map;
+  }
+
+  /** Union of active partners' CAs: the federation listener's trust store. */
+  trustedCas(): string[] {
+    return [...this.trust().values()].flatMap((t) => t.casPem);
+  }
+
+  /**
+   * Resolves an authenticated TLS peer to a partner (brief §3.3): the certificate chains to *that*
+   * partner's cas, carries exactly one urn:entente:node: SAN URI naming it, and its SPKI is pinned.
+   */
+  resolvePeer(cert: X509Certificate | undefined): string | null {
+    if (!cert) return null;
+    const nodeId = nodeIdOfCert(cert);
+    if (!nodeId) return null;
+    const t = this.trust().get(nodeId);
+    if (!t) return null;
+    const now = this.clock.now();
+    if (!t.cas.some((ca) => chainsTo(cert, ca, now))) return null;
+    if (!t.pins.has(spkiSha256(cert))) return null;
+    return nodeId;
+  }
+}

@@ -1,0 +1,64 @@
+// Operator tokens: created with a role, shown once, stored hashed, revocable (brief §2, §10).
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../crypto/digest.js';
+import { AppError } from '../domain/errors.js';
+import type { Role, Store, TokenRow } from '../store/index.js';
+import type { AuditService } from './audit.js';
+import type { Clock } from './clock.js';
+
+export const ROLES: readonly Role[] = ['analyst', 'publisher', 'admin'];
+const RANK: Record<Role, number> = { analyst: 1, publisher: 2, admin: 3 };
+
+export function roleAllows(have: Role, need: Role): boolean {
+  return RANK[have] >= RANK[need];
+}
+
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+export function newTokenSecret(): string {
+  return 'ent_' + randomBytes(32).toString('base64url');
+}
+
+export function tokenHash(secret: string): string {
+  return sha256(secret);
+}
+
+export class TokenService {
+  constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock) {}
+
+  create(name: string, role: Role, actor: string): { name: string; role: Role; token: string } {
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new AppError('validation', 'token name must match ^[a-z0-9][a-z0-9._-]{0,63}$', [{ pointer: '/name', rule: 'M4', message: 'bad token name' }]);
+    if (!ROLES.includes(role)) throw new AppError('validation', 'role must be admin, publisher or analyst', [{ pointer: '/role', rule: 'M4', message: 'unknown role' }]);
+    const token = newTokenSecret();
+    this.store.tx(() => {
+      if (this.store.tokens.byName(name)) throw new AppError('conflict', `a token named ${name} exists`);
+      this.store.tokens.insert(name, role, tokenHash(token), new Date(this.clock.now()).toISOString());
+      this.audit.append({ action: 'token.create', actor, subject: name, details: { role } });
+    });
+    return { name, role, token };
+  }
+
+  list(): Omit<TokenRow, 'hash'>[] {
+    return this.store.tokens.list().map(({ hash: _h, ...rest }) => rest);
+  }
+
+  revoke(name: string, actor: string): void {
+    this.store.tx(() => {
+      if (!this.store.tokens.revoke(name, new Date(this.clock.now()).toISOString())) throw new AppError('not-found', `no active token named ${name}`);
+      this.audit.append({ action: 'token.revoke', actor, subject: name });
+    });
+  }
+
+  /** The principal of a bearer secret, or null (unknown or revoked; the failure is audited). */
+  authenticate(secret: string | undefined, context: { method: string; path: string }): Principal | null {
+    const row = secret ? this.store.tokens.byHash(tokenHash(secret)) : undefined;
+    if (!row || row.revoked_at) {
+      this.audit.record({ action: 'auth.failed', actor: 'anonymous', subject: context.path, details: { method: context.method, reason: secret ? (row ? 'revoked' : 'unknown-token') : 'no-token' } });
+      return null;
+    }
+    return { name: row.name, role: row.role };
+  }
+}

@@ -1,0 +1,45 @@
+// The audit table (brief §9). Rows are appended with their hash computed by the audit service; the
+// triggers of migration 1 refuse UPDATE and DELETE.
+import type { Db } from './db.js';
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  action: string;
+  actor: string;
+  subject: string;
+  details: string;
+  prev: string;
+  hash: string;
+}
+
+export class AuditTable {
+  private readonly insertStmt;
+  private readonly headStmt;
+  private readonly pageStmt;
+  private readonly countStmt;
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      'INSERT INTO audit (seq, at, action, actor, subject, details, prev, hash) VALUES (@seq, @at, @action, @actor, @subject, @details, @prev, @hash)',
+    );
+    this.headStmt = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
+    this.pageStmt = db.prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.countStmt = db.prepare('SELECT count(*) AS n FROM audit');
+  }
+  head(): { seq: number; hash: string } {
+    const row = this.headStmt.get() as { seq: number; hash: string } | undefined;
+    return row ?? { seq: 0, hash: '' };
+  }
+  insert(row: AuditRow): void {
+    this.insertStmt.run(row);
+  }
+  page(after: number, limit: number): AuditRow[] {
+    return this.pageStmt.all(after, limit) as AuditRow[];
+  }
+  count(): number {
+    return (this.countStmt.get() as { n: number }).n;
+  }
+  *iterate(): Generator<AuditRow> {
+    yield* this.db.prepare('SELECT * FROM audit ORDER BY seq').iterate() as Iterable<AuditRow>;
+  }
+}

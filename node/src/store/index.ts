@@ -1,0 +1,40 @@
+// The store: one database, one module per table family. SQL lives in this folder and nowhere else.
+import { openDatabase, integrityCheck, transaction, type Db, type OpenOptions } from './db.js';
+import { AuditTable } from './audit.js';
+import { TokensTable } from './tokens.js';
+import { PartnersTable } from './partners.js';
+import { MetaTable } from './meta.js';
+import { RecordsTable } from './records.js';
+
+export class Store {
+  readonly audit: AuditTable;
+  readonly tokens: TokensTable;
+  readonly partners: PartnersTable;
+  readonly meta: MetaTable;
+  readonly records: RecordsTable;
+  constructor(readonly db: Db) {
+    this.audit = new AuditTable(db);
+    this.tokens = new TokensTable(db);
+    this.partners = new PartnersTable(db);
+    this.meta = new MetaTable(db);
+    this.records = new RecordsTable(db);
+  }
+  static open(file: string, options: OpenOptions = {}): Store {
+    return new Store(openDatabase(file, options));
+  }
+  tx<T>(fn: () => T): T {
+    return transaction(this.db, fn);
+  }
+  integrity(full = false): string {
+    return integrityCheck(this.db, full);
+  }
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export type { Db };
+export type { Role, TokenRow } from './tokens.js';
+export type { PartnerRow, PartnerKeyRow } from './partners.js';
+export type { AuditRow } from './audit.js';
+export type { RecordVersionRow, RecordRow, RecordQuery } from './records.js';

@@ -1,0 +1,147 @@
+// Record versions (immutable rows) and the per-record current-state index with search terms.
+import type { Db } from './db.js';
+
+export interface RecordVersionRow {
+  row_id: number;
+  id: string;
+  version: number;
+  view: number;
+  type: 'denial' | 'finding';
+  origin: string;
+  own: number;
+  status: string;
+  body: string;
+  digest: string;
+  signature: string | null;
+  jws: string | null;
+  redacted: string | null;
+  agreement: string | null;
+  stream: string | null;
+  seq: number | null;
+  updated_at: string;
+  stored_at: string;
+}
+
+export interface RecordRow {
+  id: string;
+  type: 'denial' | 'finding';
+  origin: string;
+  own: number;
+  current_row: number;
+  version: number;
+  status: string;
+  originator_reference: string;
+  created_at: string;
+  updated_at: string;
+  recalled: number;
+  order_key: number;
+}
+
+export interface RecordQuery {
+  q?: string;
+  type?: string;
+  origin?: string;
+  status?: string;
+  destination?: string;
+  control?: string;
+  regime?: string;
+  afterKey?: number;
+  limit: number;
+}
+
+export interface Term {
+  kind: 'regime' | 'control' | 'destination';
+  value: string;
+}
+
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+export class RecordsTable {
+  private readonly insertVersionStmt;
+  private readonly currentStmt;
+  constructor(private readonly db: Db) {
+    this.insertVersionStmt = db.prepare(
+      `INSERT INTO record_versions (id, version, view, type, origin, own, status, body, digest, signature, jws, redacted, agreement, stream, seq, updated_at, stored_at)
+       VALUES (@id, @version, @view, @type, @origin, @own, @status, @body, @digest, @signature, @jws, @redacted, @agreement, @stream, @seq, @updated_at, @stored_at)`,
+    );
+    this.currentStmt = db.prepare('SELECT * FROM records WHERE id = ?');
+  }
+
+  insertVersion(row: Omit<RecordVersionRow, 'row_id'>): number {
+    return Number(this.insertVersionStmt.run(row).lastInsertRowid);
+  }
+
+  /** Points the record's current state at a version row and refreshes its search terms. */
+  setCurrent(row: RecordVersionRow & { row_id: number }, originatorReference: string, createdAt: string, terms: Term[], recalled = false): void {
+    const existing = this.currentStmt.get(row.id) as RecordRow | undefined;
+    if (existing) {
+      this.db
+        .prepare('UPDATE records SET current_row = ?, version = ?, status = ?, updated_at = ?, recalled = ? WHERE id = ?')
+        .run(row.row_id, row.version, row.status, row.updated_at, recalled ? 1 : 0, row.id);
+    } else {
+      this.db
+        .prepare(
+          `INSERT INTO records (id, type, origin, own, current_row, version, status, originator_reference, created_at, updated_at, recalled, order_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(row.id, row.type, row.origin, row.own, row.row_id, row.version, row.status, originatorReference, createdAt, row.updated_at, recalled ? 1 : 0, row.row_id);
+    }
+    this.db.prepare('DELETE FROM record_terms WHERE id = ?').run(row.id);
+    const ins = this.db.prepare('INSERT OR IGNORE INTO record_terms (id, kind, value) VALUES (?, ?, ?)');
+    for (const t of terms) ins.run(row.id, t.kind, t.value);
+  }
+
+  markRecalled(id: string): void {
+    this.db.prepare('UPDATE records SET recalled = 1 WHERE id = ?').run(id);
+  }
+
+  addPublication(id: string, version: number, rowId: number, at: string): number {
+    return Number(this.db.prepare('INSERT INTO publications (id, version, row_id, published_at) VALUES (?, ?, ?, ?)').run(id, version, rowId, at).lastInsertRowid);
+  }
+
+  current(id: string): RecordRow | undefined {
+    return this.currentStmt.get(id) as RecordRow | undefined;
+  }
+
+  currentVersion(id: string): RecordVersionRow | undefined {
+    return this.db.prepare('SELECT v.* FROM records r JOIN record_versions v ON v.row_id = r.current_row WHERE r.id = ?').get(id) as RecordVersionRow | undefined;
+  }
+
+  version(id: string, version: number): RecordVersionRow | undefined {
+    return this.db.prepare('SELECT * FROM record_versions WHERE id = ? AND version = ? ORDER BY view DESC LIMIT 1').get(id, version) as RecordVersionRow | undefined;
+  }
+
+  history(id: string): RecordVersionRow[] {
+    return this.db.prepare('SELECT * FROM record_versions WHERE id = ? ORDER BY version, view').all(id) as RecordVersionRow[];
+  }
+
+  ownReferenceTaken(type: string, reference: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM records WHERE own = 1 AND type = ? AND originator_reference = ?').get(type, reference);
+  }
+
+  search(q: RecordQuery): (RecordRow & { body: string })[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.type) (where.push('r.type = ?'), args.push(q.type));
+    if (q.origin) (where.push('r.origin = ?'), args.push(q.origin));
+    if (q.status) (where.push('r.status = ?'), args.push(q.status));
+    if (q.afterKey !== undefined) (where.push('r.order_key > ?'), args.push(q.afterKey));
+    if (q.destination) (where.push("EXISTS (SELECT 1 FROM record_terms t WHERE t.id = r.id AND t.kind = 'destination' AND t.value = ?)"), args.push(q.destination));
+    if (q.regime) (where.push("EXISTS (SELECT 1 FROM record_terms t WHERE t.id = r.id AND t.kind = 'regime' AND t.value = ?)"), args.push(q.regime));
+    if (q.control) {
+      where.push("EXISTS (SELECT 1 FROM record_terms t WHERE t.id = r.id AND t.kind = 'control' AND t.value LIKE ? ESCAPE '\\')");
+      args.push(likeEscape(q.control) + '%');
+    }
+    if (q.q) {
+      where.push("(v.body LIKE ? ESCAPE '\\' OR r.originator_reference LIKE ? ESCAPE '\\')");
+      const pattern = '%' + likeEscape(q.q) + '%';
+      args.push(pattern, pattern);
+    }
+    const sql = `SELECT r.*, v.body AS body FROM records r JOIN record_versions v ON v.row_id = r.current_row
+      ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY r.order_key LIMIT ?`;
+    args.push(q.limit);
+    return this.db.prepare(sql).all(...args) as (RecordRow & { body: string })[];
+  }
+}

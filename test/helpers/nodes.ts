@@ -1,0 +1,129 @@
+// Real nodes for tests: `entente init` into a temporary directory, free loopback ports, real TLS
+// with certificates made at test time, a real SQLite file.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNode, type CreateNodeOptions, type EntenteNode } from '../../node/src/app.js';
+import { loadConfig, loadSecrets, type NodeConfig, type Secrets } from '../../node/src/config/index.js';
+import type { KeyAndCert } from '../../node/src/crypto/certs.js';
+import { buildBundle, bundleFingerprint, initNode, type Bundle } from '../../node/src/services/identity.js';
+import { PeerClient } from '../../node/src/sync/peer-client.js';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDir(prefix = 'entente-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface TestNode {
+  nodeId: string;
+  dir: string;
+  config: NodeConfig;
+  secrets: Secrets;
+  node: EntenteNode;
+  bundle: Bundle;
+  fingerprint: string;
+  adminToken: string;
+  ca: KeyAndCert;
+  /** Operator API call with the admin token (or another). */
+  op(method: string, path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  /** A client to another node's federation API, pinned as §3.4 says. */
+  clientTo(other: TestNode): PeerClient;
+  stop(): Promise<void>;
+  restart(options?: CreateNodeOptions): Promise<void>;
+}
+
+const created: TestNode[] = [];
+
+export interface StartOptions extends CreateNodeOptions {
+  country?: string;
+  name?: string;
+}
+
+export async function startTestNode(nodeId: string, options: StartOptions = {}): Promise<TestNode> {
+  const dir = tempDir(`entente-${nodeId}-`);
+  const fedPort = await freePort();
+  const opPort = await freePort();
+  const { adminToken } = initNode({
+    dir,
+    nodeId,
+    name: options.name ?? `${nodeId} (test)`,
+    country: options.country ?? 'NL',
+    federationListen: `127.0.0.1:${fedPort}`,
+    operatorListen: `127.0.0.1:${opPort}`,
+    url: `https://127.0.0.1:${fedPort}`,
+  });
+  const config = loadConfig(dir);
+  const secrets = loadSecrets(config);
+  const ca: KeyAndCert = { certPem: secrets.caCertPem, keyPem: secrets.caKeyPem };
+  const bundle = buildBundle(config, secrets);
+  const t: TestNode = {
+    nodeId,
+    dir,
+    config,
+    secrets,
+    node: await createNode(config, secrets, options),
+    bundle,
+    fingerprint: bundleFingerprint(bundle),
+    adminToken,
+    ca,
+    async op(method, path, body, token, headers = {}) {
+      const res = await fetch(t.node.operatorUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${token ?? adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    clientTo(other) {
+      return new PeerClient(
+        { nodeId: other.nodeId, url: other.bundle.url, casPem: other.bundle.cas, pins: new Set(other.bundle.tlsSpkiSha256) },
+        { certPem: t.secrets.tlsCertPem, keyPem: t.secrets.tlsKeyPem },
+      );
+    },
+    async stop() {
+      await t.node.close();
+    },
+    async restart(opts = options) {
+      await t.node.close();
+      t.node = await createNode(t.config, t.secrets, opts);
+    },
+  };
+  created.push(t);
+  return t;
+}
+
+/** Registers each node's bundle at the other (trust only unless agreements are given). */
+export async function link(a: TestNode, b: TestNode, agreements: { aToB?: unknown; bToA?: unknown } = {}): Promise<void> {
+  const r1 = await a.op('PUT', `/admin/v1/partners/${b.nodeId}`, { bundle: b.bundle, fingerprint: b.fingerprint, ...(agreements.aToB !== undefined ? { agreement: agreements.aToB } : {}) });
+  if (r1.status >= 300) throw new Error(`link ${a.nodeId}→${b.nodeId}: ${r1.status} ${JSON.stringify(r1.body)}`);
+  const r2 = await b.op('PUT', `/admin/v1/partners/${a.nodeId}`, { bundle: a.bundle, fingerprint: a.fingerprint, ...(agreements.bToA !== undefined ? { agreement: agreements.bToA } : {}) });
+  if (r2.status >= 300) throw new Error(`link ${b.nodeId}→${a.nodeId}: ${r2.status} ${JSON.stringify(r2.body)}`);
+}
+
+export async function stopAll(): Promise<void> {
+  const nodes = created.splice(0);
+  await Promise.all(nodes.map((n) => n.node.close().catch(() => undefined)));
+  for (const n of nodes) rmSync(n.dir, { recursive: true, force: true });
+}
+
+export function readAdminToken(dir: string): string {
+  return readFileSync(join(dir, 'admin.token'), 'utf8').trim();
+}
