@@ -58,7 +58,7 @@ export function createCa(validDays = 3650): KeyAndCert {
     { name: 'subjectKeyIdentifier' },
   ]);
   signWithNode(cert, privatePem);
-  return { keyPem: privatePem, certPem: forge.pki.certificateToPem(cert) };
+  return { keyPem: privatePem, certPem: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n') };
 }
 
 export interface LeafOptions {
@@ -103,7 +103,7 @@ export function createNodeCert(ca: KeyAndCert, options: LeafOptions): KeyAndCert
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
   signWithNode(cert, ca.keyPem);
-  return { keyPem: privatePem, certPem: forge.pki.certificateToPem(cert) };
+  return { keyPem: privatePem, certPem: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n') };
 }
 
 /** base64url SHA-256 of the DER SubjectPublicKeyInfo: the pin (brief §3.2). */

@@ -1,6 +1,6 @@
 // A node's identity: `entente init` (CA, TLS certificate, signing key, config, database, admin
 // token), the partner bundle of brief §3.2 and its fingerprint.
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalBytes } from '../crypto/canonical.js';
 import { createCa, createNodeCert, spkiSha256, type KeyAndCert } from '../crypto/certs.js';
@@ -52,6 +52,45 @@ export const ADMIN_TOKEN_FILE = 'admin.token';
 function writePrivate(file: string, text: string): void {
   writeFileSync(file, text, { mode: 0o600 });
   chmodSync(file, 0o600);
+}
+
+export interface ExampleProvision {
+  federationListen: string;
+  operatorListen: string;
+  url: string;
+}
+
+/**
+ * Makes a runnable node directory from a committed example (certs-example/<nodeId>): copies its keys,
+ * writes config.json with the given listeners (still marked `example`), creates the database and a
+ * fresh admin token. The result starts only with --demo.
+ */
+export function provisionFromExample(exampleDir: string, dir: string, p: ExampleProvision, clock: Clock = systemClock): { config: NodeConfig; adminToken: string } {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (existsSync(join(dir, CONFIG_FILE))) throw new Error(`${dir} already holds a node`);
+  const raw = JSON.parse(readFileSync(join(exampleDir, CONFIG_FILE), 'utf8')) as Record<string, unknown>;
+  raw.federation = { listen: p.federationListen };
+  raw.operator = { listen: p.operatorListen };
+  raw.url = p.url;
+  raw.example = true;
+  const config = parseConfig(raw, dir);
+  for (const f of ['ca.crt', 'tls.crt']) writeFileSync(join(dir, f), readFileSync(join(exampleDir, f)));
+  for (const f of ['ca.key', 'tls.key', 'signing-keys.json']) writePrivate(join(dir, f), readFileSync(join(exampleDir, f), 'utf8'));
+  writeFileSync(join(dir, CONFIG_FILE), JSON.stringify(raw, null, 2) + '\n');
+  const adminToken = newTokenSecret();
+  const store = Store.open(config.files.database);
+  try {
+    const audit = new AuditService(store, clock);
+    store.tx(() => {
+      store.meta.set('nodeId', config.nodeId);
+      store.tokens.insert('admin', 'admin', tokenHash(adminToken), new Date(clock.now()).toISOString());
+      audit.append({ action: 'node.init', actor: 'cli', subject: config.nodeId, details: { example: true } });
+    });
+  } finally {
+    store.close();
+  }
+  writePrivate(join(dir, ADMIN_TOKEN_FILE), adminToken + '\n');
+  return { config, adminToken };
 }
 
 /** Creates a new node directory. Refuses a directory that already holds a node. */

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { compactVerify, importJWK, calculateJwkThumbprint } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { canonicalBytes, canonicalString, parseCanonical } from '../../node/src/crypto/canonical.js';
+import { FileSigner, signJson, verifyJws } from '../../node/src/crypto/jws.js';
+import { generateSigningKey, publicJwk, type PublicJwk } from '../../node/src/crypto/keys.js';
+import { sha256 } from '../../node/src/crypto/digest.js';
+
+const golden = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/golden/jws-vectors.json'), 'utf8')) as {
+  keys: { keys: PublicJwk[] };
+  vectors: { name: string; jws: string; expect: string; hash?: string }[];
+};
+
+describe('golden JWS vectors', () => {
+  it.each(golden.vectors.map((v) => [v.name, v] as const))('%s', (_n, v) => {
+    const r = verifyJws(v.jws, { typ: 'entente-release+jws', keys: golden.keys.keys });
+    if (v.expect === 'ok') {
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(r.hash).toBe(v.hash);
+    } else {
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.reason).toBe(v.expect);
+    }
+  });
+});
+
+describe('signing', () => {
+  it('produces the exact header of brief §6.2 and verifies with jose independently', async () => {
+    const key = generateSigningKey();
+    const signer = new FileSigner(key);
+    const { jws, hash } = signJson(signer, { b: 1, a: 'x' }, 'entente-record+jws');
+    const [h, p] = jws.split('.');
+    expect(Buffer.from(h!, 'base64url').toString()).toBe(JSON.stringify({ alg: 'EdDSA', kid: key.kid, typ: 'entente-record+jws' }));
+    expect(Buffer.from(p!, 'base64url').toString()).toBe('{"a":"x","b":1}');
+    expect(hash).toBe(sha256('{"a":"x","b":1}'));
+    const pub = await importJWK(publicJwk(key), 'EdDSA');
+    const out = await compactVerify(jws, pub, { algorithms: ['EdDSA'] });
+    expect(out.protectedHeader.typ).toBe('entente-record+jws');
+    expect(await calculateJwkThumbprint(publicJwk(key))).toBe(key.kid);
+  });
+
+  it('refuses a key outside [nbf, exp] at the payload iat', () => {
+    const key = generateSigningKey(1000);
+    const { jws } = signJson(new FileSigner(key), { iat: 999 }, 'entente-release+jws');
+    const r = verifyJws(jws, { typ: 'entente-release+jws', keys: [publicJwk(key)], iatOf: (p) => (p as { iat: number }).iat });
+    expect(r).toMatchObject({ ok: false, reason: 'key-not-valid-at-iat' });
+  });
+});
+
+describe('RFC 8785 canonical JSON', () => {
+  const json = fc.jsonValue({ maxDepth: 4 }).filter((v) => {
+    try {
+      canonicalString(v);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  it('does not depend on member order, and round-trips through the strict parser', () => {
+    fc.assert(
+      fc.property(json, (v) => {
+        const bytes = canonicalBytes(v);
+        const shuffled = JSON.parse(JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x)));
+        expect(canonicalBytes(shuffled).equals(bytes)).toBe(true);
+        expect(canonicalString(parseCanonical(bytes))).toBe(bytes.toString('utf8'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('refuses floats, unsafe integers and lone surrogates', () => {
+    expect(() => canonicalString({ a: 1.5 })).toThrow();
+    expect(() => canonicalString({ a: 2 ** 53 })).toThrow();
+    expect(() => canonicalString({ a: '\ud800' })).toThrow();
+    expect(() => parseCanonical(Buffer.from('{"a":1,"a":2}'))).toThrow();
+    expect(() => parseCanonical(Buffer.from('{"a":1.0}'))).toThrow();
+  });
+});
