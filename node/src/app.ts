@@ -8,6 +8,8 @@ import { createFederationApp } from './http/federation-app.js';
 import { createOperatorApp } from './http/operator-app.js';
 import { partnerRoutes } from './http/operator/partners.js';
 import { tokenRoutes } from './http/operator/tokens.js';
+import { recordRoutes } from './http/operator/records.js';
+import { RecordService } from './services/records.js';
 import { createFederationServer, createOperatorServer } from './http/servers.js';
 import { silentLogger, type Logger } from './log.js';
 import { AuditService } from './services/audit.js';
@@ -40,6 +42,7 @@ export interface EntenteNode {
     tokens: TokenService;
     partners: PartnerService;
     partnerAdmin: PartnerAdmin;
+    records: RecordService;
     signer: Signer;
   };
   close(): Promise<void>;
@@ -56,11 +59,13 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
   try {
     const integrity = store.integrity();
     const keyFile = parseSigningKeys(secrets.signingKeysJson);
-    const signer = new FileSigner(keyFile.keys.find((k) => k.kid === keyFile.current)!);
+    const signingKey = keyFile.keys.find((k) => k.kid === keyFile.current)!;
+    const signer = new FileSigner(signingKey);
     const audit = new AuditService(store, clock);
     const tokens = new TokenService(store, audit, clock);
     const partners = new PartnerService(store, audit, clock, config.nodeId);
     const partnerAdmin = new PartnerAdmin(partners);
+    const records = new RecordService(store, audit, clock, { nodeId: config.nodeId, country: config.country, reviewReminderDays: config.records.reviewReminderDays, signer, signerKey: publicJwk(signingKey) });
 
     const nodeInfo = () => ({
       nodeId: config.nodeId,
@@ -76,7 +81,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     partners.onChange((nodeId) => federation.trustChanged(nodeId));
 
     const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
-    const routers: Router[] = [tokenRoutes(tokens), partnerRoutes(partnerAdmin)];
+    const routers: Router[] = [tokenRoutes(tokens), partnerRoutes(partnerAdmin), recordRoutes(records)];
     const opApp = createOperatorApp({
       tokens,
       log,
@@ -106,7 +111,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       operatorPort,
       federationUrl: `https://${hostFor(config.federation.host)}:${federationPort}`,
       operatorUrl: `http://${hostFor(config.operator.host)}:${operatorPort}`,
-      services: { audit, tokens, partners, partnerAdmin, signer },
+      services: { audit, tokens, partners, partnerAdmin, records, signer },
       async close() {
         if (closed) return;
         closed = true;

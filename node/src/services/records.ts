@@ -1,0 +1,252 @@
+// Publishing and reading records (brief §4, §9, §10; records-v1 §2.1): every version is validated,
+// signed at publication (entente-record+jws over the canonical unredacted record), stored with its
+// signature, and audited in one transaction. Received records are read-only here.
+import { randomUUID } from 'node:crypto';
+import { canonicalString } from '../crypto/canonical.js';
+import { sha256 } from '../crypto/digest.js';
+import type { Signer } from '../crypto/jws.js';
+import { keyValidAt, type PublicJwk } from '../crypto/keys.js';
+import { toTimestamp } from '../domain/dates.js';
+import { AppError, validationError } from '../domain/errors.js';
+import {
+  amendmentViolations, applyNewDefaults, labels, nextUpdatedAt, searchTerms, statusTransition, TransitionError, withEnvelope, withoutAssigned,
+  type Envelope, type StatusRequest,
+} from '../domain/lifecycle.js';
+import { recordTypeOfId, validateRecord, isTerminal } from '../domain/record-rules.js';
+import type { RecordType } from '../domain/redaction.js';
+import type { Json } from '../domain/validation.js';
+import type { RecordRow, RecordVersionRow, Store } from '../store/index.js';
+import type { AuditService } from './audit.js';
+import type { Clock } from './clock.js';
+
+/** A canonical record above this is refused with 413, so nothing unshareable is published (brief §10). */
+export const MAX_RECORD_BYTES = 240 * 1024;
+
+export interface PublishedVersion {
+  id: string;
+  version: number;
+  type: RecordType;
+  record: Record<string, Json>;
+  rowId: number;
+  pubSeq: number;
+  digest: string;
+}
+
+/** Hooks the exchange attaches to publication (materialisation runs in the same transaction). */
+export interface PublicationHooks {
+  inTx?(v: PublishedVersion): void;
+  afterCommit?(v: PublishedVersion): void;
+}
+
+export interface VersionView {
+  version: number;
+  record: Record<string, Json>;
+  digest: string;
+  origin: 'own' | 'received';
+  signature?: string;
+  jws?: string;
+  redacted?: string[];
+  agreement?: unknown;
+  stream?: string;
+  seq?: number;
+  receivedAt?: string;
+}
+
+export interface RecordDetail {
+  id: string;
+  type: RecordType;
+  origin: string;
+  labels: string[];
+  recalled: boolean;
+  current: VersionView;
+  history: VersionView[];
+}
+
+export interface RecordSummary {
+  id: string;
+  type: RecordType;
+  version: number;
+  origin: string;
+  status: string;
+  labels: string[];
+  recalled: boolean;
+  record: Record<string, Json>;
+}
+
+export interface SearchParams {
+  q?: string;
+  type?: RecordType;
+  origin?: string;
+  status?: string;
+  destination?: string;
+  control?: string;
+  regime?: string;
+  after?: string;
+  limit?: number;
+}
+
+export interface RecordServiceOptions {
+  nodeId: string;
+  country: string;
+  reviewReminderDays: number;
+  signer: Signer;
+  signerKey: PublicJwk;
+}
+
+export class RecordService {
+  private readonly hooks: PublicationHooks[] = [];
+
+  constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock, private readonly o: RecordServiceOptions) {}
+
+  addHooks(h: PublicationHooks): void {
+    this.hooks.push(h);
+  }
+
+  private now(): string {
+    return toTimestamp(this.clock.now());
+  }
+
+  /** POST /admin/v1/records: version 1. */
+  publish(type: RecordType, input: unknown, actor: string): PublishedVersion {
+    const createdAt = this.now();
+    const id = `urn:entente:${this.o.nodeId}:${type}:${randomUUID()}`;
+    const body = applyNewDefaults(type, withoutAssigned(input), createdAt);
+    const record = withEnvelope(body, { id, version: 1, changeType: 'NEW', originatorNodeId: this.o.nodeId, originatorCountry: this.o.country, createdAt, updatedAt: createdAt });
+    return this.commit(type, record, actor, 'record.publish', () => {
+      if (this.store.records.ownReferenceTaken(type, String(record.originatorReference))) {
+        throw new AppError('conflict', `originatorReference ${String(record.originatorReference)} is already used by another ${type} of this node`, [{ pointer: '/record/originatorReference', rule: 'unique', message: 'already used' }]);
+      }
+    });
+  }
+
+  /** PUT /admin/v1/records/{id}: an AMENDMENT carrying the full record. */
+  amend(id: string, input: unknown, ifMatch: number | undefined, actor: string): PublishedVersion {
+    const { type, current } = this.ownCurrent(id, ifMatch);
+    if (isTerminal(type, current.status)) throw new AppError('transition', `the record is ${String(current.status)}: a terminal status has no later version`);
+    const proposed = withoutAssigned(input);
+    const violations = amendmentViolations(type, current, proposed);
+    if (violations.length) throw validationError(violations, '/record', 'members that may not change in an amendment');
+    const record = withEnvelope(proposed, this.nextEnvelope(current, 'AMENDMENT'));
+    return this.commit(type, record, actor, 'record.amend', () => this.recheckCurrent(id, current.version as number));
+  }
+
+  /** POST /admin/v1/records/{id}/status: status change, renewal or final assessment. */
+  changeStatus(id: string, req: StatusRequest, ifMatch: number | undefined, actor: string): PublishedVersion {
+    const { type, current } = this.ownCurrent(id, ifMatch);
+    let t;
+    try {
+      t = statusTransition(type, current, req);
+    } catch (e) {
+      if (e instanceof TransitionError) {
+        if (e.kind === 'validation') throw new AppError('validation', e.message, [{ pointer: e.pointer, rule: 'transition', message: e.message }]);
+        throw new AppError('transition', e.message, [{ pointer: e.pointer, rule: 'transition', message: e.message }]);
+      }
+      throw e;
+    }
+    const record = withEnvelope(t.body, this.nextEnvelope(current, t.changeType));
+    const action = t.changeType === 'RENEWAL' ? 'record.renew' : t.changeType === 'FINAL_ASSESSMENT' ? 'record.final-assessment' : 'record.status';
+    return this.commit(type, record, actor, action, () => this.recheckCurrent(id, current.version as number));
+  }
+
+  private nextEnvelope(current: Record<string, Json>, changeType: Envelope['changeType']): Envelope {
+    return {
+      id: current.id,
+      version: (current.version as number) + 1,
+      changeType,
+      originatorNodeId: this.o.nodeId,
+      originatorCountry: this.o.country,
+      createdAt: current.createdAt,
+      updatedAt: nextUpdatedAt(this.now(), current.updatedAt),
+    };
+  }
+
+  private ownCurrent(id: string, ifMatch: number | undefined): { type: RecordType; current: Record<string, Json> } {
+    const row = this.store.records.current(id);
+    const type = recordTypeOfId(id);
+    if (!row || !type) throw new AppError('not-found', 'no such record');
+    if (!row.own) throw new AppError('conflict', `received records are read-only: only ${row.origin} changes this record`);
+    if (ifMatch !== undefined && ifMatch !== row.version) throw new AppError('precondition-failed', `If-Match "${ifMatch}" is stale: the current version is ${row.version}`, [], { currentVersion: row.version });
+    const v = this.store.records.currentVersion(id)!;
+    return { type, current: JSON.parse(v.body) as Record<string, Json> };
+  }
+
+  private recheckCurrent(id: string, expected: number): void {
+    const row = this.store.records.current(id);
+    if (!row || row.version !== expected) throw new AppError('precondition-failed', `the record changed concurrently: the current version is ${row?.version}`);
+  }
+
+  /** Validates, signs, stores, audits and runs the publication hooks, in one transaction. */
+  private commit(type: RecordType, record: Record<string, Json>, actor: string, action: string, precheck: () => void): PublishedVersion {
+    const errors = validateRecord(record, { expectedType: type, countryOf: (n) => (n === this.o.nodeId ? this.o.country : undefined) });
+    if (errors.length) throw validationError(errors, '/record');
+    const canonical = canonicalString(record);
+    if (Buffer.byteLength(canonical) > MAX_RECORD_BYTES) throw new AppError('too-large', `the canonical record is ${Buffer.byteLength(canonical)} bytes; the limit is ${MAX_RECORD_BYTES}`);
+    const updatedAtSec = Math.floor(Date.parse(record.updatedAt as string) / 1000);
+    if (!keyValidAt(this.o.signerKey, updatedAtSec)) throw new AppError('internal', 'the signing key is not valid at this version\'s updatedAt');
+    const signature = this.o.signer.sign(Buffer.from(canonical, 'utf8'), 'entente-record+jws');
+    const digest = sha256(canonical);
+    const storedAt = new Date(this.clock.now()).toISOString();
+    let published!: PublishedVersion;
+    this.store.tx(() => {
+      precheck();
+      const row: Omit<RecordVersionRow, 'row_id'> = {
+        id: record.id, version: record.version, view: 1, type, origin: this.o.nodeId, own: 1, status: record.status, body: canonical, digest,
+        signature, jws: null, redacted: null, agreement: null, stream: null, seq: null, updated_at: record.updatedAt, stored_at: storedAt,
+      };
+      const rowId = this.store.records.insertVersion(row);
+      this.store.records.setCurrent({ ...row, row_id: rowId }, String(record.originatorReference), record.createdAt, searchTerms(type, record));
+      const pubSeq = this.store.records.addPublication(record.id, record.version, rowId, storedAt);
+      published = { id: record.id, version: record.version, type, record, rowId, pubSeq, digest };
+      this.audit.append({ action, actor, subject: record.id, details: { version: record.version, changeType: record.changeType, status: record.status, digest } });
+      for (const h of this.hooks) h.inTx?.(published);
+    });
+    for (const h of this.hooks) h.afterCommit?.(published);
+    return published;
+  }
+
+  // ---------- reading
+
+  get(id: string): RecordDetail {
+    const row = this.store.records.current(id);
+    if (!row) throw new AppError('not-found', 'no such record');
+    const history = this.store.records.history(id).map((v) => this.versionView(v));
+    const current = history.filter((h) => h.version === row.version).at(-1)!;
+    return { id, type: row.type, origin: row.origin, labels: this.labelsOf(row, current.record), recalled: row.recalled === 1, current, history };
+  }
+
+  private versionView(v: RecordVersionRow): VersionView {
+    const view: VersionView = { version: v.version, record: JSON.parse(v.body) as Record<string, Json>, digest: v.digest, origin: v.own ? 'own' : 'received' };
+    if (v.signature) view.signature = v.signature;
+    if (v.jws) view.jws = v.jws;
+    if (v.redacted) view.redacted = JSON.parse(v.redacted) as string[];
+    if (v.agreement) view.agreement = JSON.parse(v.agreement);
+    if (v.stream) view.stream = v.stream;
+    if (v.seq !== null) view.seq = v.seq;
+    if (!v.own) view.receivedAt = v.stored_at;
+    return view;
+  }
+
+  private labelsOf(row: RecordRow, record: Json): string[] {
+    const out = labels(row.type, record, this.clock.now(), this.o.reviewReminderDays);
+    if (row.recalled) out.push('recalled');
+    return out;
+  }
+
+  search(p: SearchParams): { items: RecordSummary[]; next: string | null } {
+    const limit = Math.min(Math.max(p.limit ?? 100, 1), 1000);
+    let afterKey: number | undefined;
+    if (p.after) {
+      const n = Number(Buffer.from(p.after, 'base64url').toString('utf8'));
+      if (!Number.isSafeInteger(n) || n < 0) throw new AppError('bad-request', 'after is not a cursor this node issued', [{ pointer: '/after', rule: 'cursor', message: 'invalid cursor' }]);
+      afterKey = n;
+    }
+    const rows = this.store.records.search({ ...p, afterKey, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const items = page.map((r) => {
+      const record = JSON.parse(r.body) as Record<string, Json>;
+      return { id: r.id, type: r.type, version: r.version, origin: r.origin, status: r.status, labels: this.labelsOf(r, record), recalled: r.recalled === 1, record };
+    });
+    const next = rows.length > limit ? Buffer.from(String(page.at(-1)!.order_key)).toString('base64url') : null;
+    return { items, next };
+  }
+}
