@@ -9,6 +9,15 @@ import { createOperatorApp } from './http/operator-app.js';
 import { partnerRoutes } from './http/operator/partners.js';
 import { tokenRoutes } from './http/operator/tokens.js';
 import { recordRoutes } from './http/operator/records.js';
+import { exchangeRoutes } from './http/operator/exchange.js';
+import { federationRoutes } from './http/federation-routes.js';
+import { AgreementService } from './services/agreements.js';
+import { AlarmService } from './services/alarms.js';
+import { ExchangeAdmin } from './services/exchange-admin.js';
+import { IngestService } from './services/ingest.js';
+import { ReceiptService } from './services/receipts.js';
+import { StreamService } from './services/streams.js';
+import { SyncManager, type SyncOptions } from './sync/manager.js';
 import { RecordService } from './services/records.js';
 import { createFederationServer, createOperatorServer } from './http/servers.js';
 import { silentLogger, type Logger } from './log.js';
@@ -28,6 +37,8 @@ export interface CreateNodeOptions {
   /** Override listen ports (tests use 0). */
   federationPort?: number;
   operatorPort?: number;
+  /** Sync tuning (tests drive sync by hand with autoStart: false). */
+  sync?: Partial<SyncOptions>;
 }
 
 export interface EntenteNode {
@@ -44,6 +55,13 @@ export interface EntenteNode {
     partnerAdmin: PartnerAdmin;
     records: RecordService;
     signer: Signer;
+    agreements: AgreementService;
+    streams: StreamService;
+    ingest: IngestService;
+    receipts: ReceiptService;
+    exchange: ExchangeAdmin;
+    alarms: AlarmService;
+    sync: SyncManager;
   };
   close(): Promise<void>;
 }
@@ -64,8 +82,31 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const audit = new AuditService(store, clock);
     const tokens = new TokenService(store, audit, clock);
     const partners = new PartnerService(store, audit, clock, config.nodeId);
-    const partnerAdmin = new PartnerAdmin(partners);
+    const agreements = new AgreementService(store, config.nodeId);
+    const alarms = new AlarmService(store, audit, clock, log);
+    const streams = new StreamService(store, audit, clock, () => signer, agreements, alarms, {
+      nodeId: config.nodeId,
+      country: config.country,
+      window: config.sync.materialisationWindow,
+      maxReleaseBytes: config.limits.maxReleaseBytes,
+      maxBatchBytes: config.limits.maxBatchBytes,
+      statementIdleHours: config.sync.statementIdleHours,
+    });
+    const countryOf = (nodeId: string) => (nodeId === config.nodeId ? config.country : partners.get(nodeId)?.country);
+    const ingest = new IngestService(store, audit, clock, () => signer, partners, alarms, { nodeId: config.nodeId, maxReleaseBytes: config.limits.maxReleaseBytes, countryOf });
+    const receipts = new ReceiptService(store, audit, clock, partners, alarms, config.nodeId);
+    const exchange = new ExchangeAdmin(store, audit, clock, agreements, streams, alarms);
+    const partnerAdmin = new PartnerAdmin(partners, exchange);
     const records = new RecordService(store, audit, clock, { nodeId: config.nodeId, country: config.country, reviewReminderDays: config.records.reviewReminderDays, signer, signerKey: publicJwk(signingKey) });
+    let touched: string[] = [];
+    records.addHooks({ inTx: (v) => (touched = streams.onPublished(v)), afterCommit: () => streams.afterPublished(touched) });
+    const sync = new SyncManager(store, partners, agreements, streams, ingest, receipts, alarms, clock, { certPem: secrets.tlsCertPem, keyPem: secrets.tlsKeyPem }, log, {
+      maxBatchBytes: config.limits.maxBatchBytes,
+      pullIntervalMs: config.sync.pullIntervalSeconds * 1000,
+      tickMs: 5000,
+      ...options.sync,
+    });
+    exchange.sync = sync;
 
     const nodeInfo = () => ({
       nodeId: config.nodeId,
@@ -76,12 +117,17 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       maxBatchBytes: config.limits.maxBatchBytes,
       maxReleaseBytes: config.limits.maxReleaseBytes,
     });
-    const fedApp = createFederationApp({ partners, info: { nodeInfo }, log });
+    const fedApp = createFederationApp({
+      partners,
+      info: { nodeInfo },
+      log,
+      routes: federationRoutes({ streams, ingest, receipts, audit, store, maxBatchBytes: config.limits.maxBatchBytes, clockNow: () => clock.now() }),
+    });
     const federation = createFederationServer(fedApp, { keyPem: secrets.tlsKeyPem, certPem: secrets.tlsCertPem, cas: () => partners.trustedCas(), log });
     partners.onChange((nodeId) => federation.trustChanged(nodeId));
 
     const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
-    const routers: Router[] = [tokenRoutes(tokens), partnerRoutes(partnerAdmin), recordRoutes(records)];
+    const routers: Router[] = [tokenRoutes(tokens), partnerRoutes(partnerAdmin), exchangeRoutes(exchange), recordRoutes(records)];
     const opApp = createOperatorApp({
       tokens,
       log,
@@ -101,6 +147,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     listeners.federation = 'listening';
     const operatorPort = await operator.listen(config.operator.host, options.operatorPort ?? config.operator.port);
     listeners.operator = 'listening';
+    sync.start();
     const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
     log.info({ nodeId: config.nodeId, federationPort, operatorPort }, 'node started');
 
@@ -111,10 +158,11 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       operatorPort,
       federationUrl: `https://${hostFor(config.federation.host)}:${federationPort}`,
       operatorUrl: `http://${hostFor(config.operator.host)}:${operatorPort}`,
-      services: { audit, tokens, partners, partnerAdmin, records, signer },
+      services: { audit, tokens, partners, partnerAdmin, records, signer, agreements, streams, ingest, receipts, exchange, alarms, sync },
       async close() {
         if (closed) return;
         closed = true;
+        await sync.close();
         await Promise.all([federation.close(), operator.close()]);
         store.close();
         log.info({ nodeId: config.nodeId }, 'node stopped');

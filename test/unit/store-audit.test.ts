@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../node/src/store/index.js';
+import { MIGRATIONS } from '../../node/src/store/migrations.js';
 import { AuditService, verifyAuditRows } from '../../node/src/services/audit.js';
 import { fixedClock } from '../../node/src/services/clock.js';
 import { tempDir } from '../helpers/nodes.js';
@@ -59,6 +60,6 @@ describe('audit log', () => {
   it('applies migrations once and reports integrity', () => {
     const { store } = fresh();
     expect(store.integrity()).toBe('ok');
-    expect(store.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    expect(store.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
   });
 });

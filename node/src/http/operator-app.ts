@@ -32,7 +32,7 @@ export function createOperatorApp(deps: OperatorDeps): Express {
   });
   app.use(bearerAuth(deps.tokens));
   app.use(jsonOnly());
-  app.use(express.json({ limit: deps.bodyLimitBytes, strict: true, type: 'application/json', inflate: false }));
+  app.use(express.json({ limit: deps.bodyLimitBytes, strict: false, type: 'application/json', inflate: false }));
   for (const r of deps.routers) app.use('/admin/v1', r);
   app.use((_req, res) => sendProblem(res, new AppError('not-found', 'no such operator route')));
   app.use(errorHandler(deps.log));

@@ -5,6 +5,7 @@ import { TokensTable } from './tokens.js';
 import { PartnersTable } from './partners.js';
 import { MetaTable } from './meta.js';
 import { RecordsTable } from './records.js';
+import { ExchangeTables } from './exchange.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -12,12 +13,14 @@ export class Store {
   readonly partners: PartnersTable;
   readonly meta: MetaTable;
   readonly records: RecordsTable;
+  readonly exchange: ExchangeTables;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
     this.partners = new PartnersTable(db);
     this.meta = new MetaTable(db);
     this.records = new RecordsTable(db);
+    this.exchange = new ExchangeTables(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
@@ -38,3 +41,4 @@ export type { Role, TokenRow } from './tokens.js';
 export type { PartnerRow, PartnerKeyRow } from './partners.js';
 export type { AuditRow } from './audit.js';
 export type { RecordVersionRow, RecordRow, RecordQuery } from './records.js';
+export type { AgreementRow, OutStreamRow, ReleaseRow, HoldingRow, InStreamRow, PublicationRow, AlarmRow } from './exchange.js';

@@ -120,4 +120,146 @@ CREATE TABLE publications (
 ) STRICT;
 `,
   },
+  {
+    version: 2,
+    name: 'exchange',
+    sql: `
+-- Agreements this node sends under, versioned by this node (records-v1 §10). body is the statement
+-- form (canonical JSON) or NULL when the agreement was withdrawn. rev orders every change.
+CREATE TABLE agreements (
+  partner TEXT NOT NULL,
+  rev INTEGER NOT NULL,
+  version INTEGER,
+  body TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (partner, rev)
+) STRICT;
+
+-- Outbound stream per partner (brief §6.3–§6.6).
+CREATE TABLE out_streams (
+  partner TEXT PRIMARY KEY,
+  stream TEXT NOT NULL,
+  head_seq INTEGER NOT NULL DEFAULT 0,
+  head_hash TEXT NOT NULL DEFAULT '',
+  head_iat INTEGER NOT NULL DEFAULT 0,
+  mat_cursor INTEGER NOT NULL DEFAULT 0,
+  receipt_upto INTEGER NOT NULL DEFAULT 0,
+  push_next INTEGER NOT NULL DEFAULT 1,
+  backfill_next INTEGER,
+  backfill_until INTEGER,
+  stmt_agreement_rev INTEGER,
+  stmt_valid_state TEXT,
+  stmt_iat INTEGER NOT NULL DEFAULT 0,
+  blocked TEXT,
+  last_error TEXT,
+  last_push_at TEXT,
+  last_pull_by_partner_at TEXT,
+  created_at TEXT NOT NULL
+) STRICT;
+
+-- Every materialised release, kept for re-sending identical bytes. Never updated or deleted.
+CREATE TABLE releases (
+  stream TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  partner TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  iat INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  jws TEXT NOT NULL,
+  record_id TEXT,
+  record_version INTEGER,
+  pub_seq INTEGER,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (stream, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX releases_partner ON releases (partner, stream, seq);
+CREATE TRIGGER releases_no_update BEFORE UPDATE ON releases BEGIN SELECT RAISE(ABORT, 'releases are immutable'); END;
+CREATE TRIGGER releases_no_delete BEFORE DELETE ON releases BEGIN SELECT RAISE(ABORT, 'releases are immutable'); END;
+
+-- What each partner holds: record id → highest version released; recalled after a tombstone.
+CREATE TABLE holdings (
+  partner TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  recalled INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (partner, record_id)
+) STRICT, WITHOUT ROWID;
+
+-- Records waiting out an embargo before their first release to a partner (brief §5).
+CREATE TABLE embargoes (
+  partner TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  not_before INTEGER NOT NULL,
+  PRIMARY KEY (partner, record_id)
+) STRICT, WITHOUT ROWID;
+
+-- Receipts received from partners (all kept, brief §6.8).
+CREATE TABLE receipts_in (
+  row_id INTEGER PRIMARY KEY,
+  partner TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  up_to INTEGER NOT NULL,
+  from_seq INTEGER NOT NULL,
+  head TEXT NOT NULL,
+  iat INTEGER NOT NULL,
+  rejected TEXT NOT NULL,
+  jws TEXT NOT NULL,
+  received_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX receipts_in_partner ON receipts_in (partner, row_id);
+
+-- Inbound stream per partner (receiver side).
+CREATE TABLE in_streams (
+  partner TEXT PRIMARY KEY,
+  stream TEXT NOT NULL DEFAULT '',
+  next_seq INTEGER NOT NULL DEFAULT 1,
+  last_hash TEXT NOT NULL DEFAULT '',
+  last_iat INTEGER NOT NULL DEFAULT 0,
+  receipt_jws TEXT,
+  receipt_upto INTEGER NOT NULL DEFAULT 0,
+  receipt_posted_upto INTEGER NOT NULL DEFAULT 0,
+  rollback_seen_at INTEGER,
+  old_streams TEXT NOT NULL DEFAULT '[]',
+  last_contact_at TEXT,
+  last_error TEXT
+) STRICT;
+
+-- Every release received: accepted ones as evidence of origin, quarantined ones as evidence only.
+CREATE TABLE inbound (
+  partner TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  jws TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (partner, stream, seq)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER inbound_no_update BEFORE UPDATE ON inbound BEGIN SELECT RAISE(ABORT, 'inbound evidence is immutable'); END;
+CREATE TRIGGER inbound_no_delete BEFORE DELETE ON inbound BEGIN SELECT RAISE(ABORT, 'inbound evidence is immutable'); END;
+
+-- Statements received: what each partner promises us (latest per partner is authoritative).
+CREATE TABLE statements_in (
+  partner TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  iat INTEGER NOT NULL,
+  agreement TEXT,
+  checkpoint TEXT,
+  PRIMARY KEY (partner, stream, seq)
+) STRICT, WITHOUT ROWID;
+
+-- Operator-visible alarms (also audited).
+CREATE TABLE alarms (
+  row_id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  partner TEXT,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL
+) STRICT;
+
+`,
+  },
 ];

@@ -1,0 +1,144 @@
+// The operator's view of the exchange: agreements, explain, sync health, stream operations.
+import { AppError } from '../domain/errors.js';
+import { recordTypeOfId } from '../domain/record-rules.js';
+import type { Json } from '../domain/validation.js';
+import type { Store } from '../store/index.js';
+import type { AgreementService } from './agreements.js';
+import type { AlarmService } from './alarms.js';
+import type { AuditService } from './audit.js';
+import type { Clock } from './clock.js';
+import type { PartnerHooks } from './partner-admin.js';
+import type { StreamService } from './streams.js';
+
+export interface LinkHealthSource {
+  health(partner: string): object;
+  pushes(partner: string): boolean;
+  pulls(partner: string): boolean;
+}
+
+export class ExchangeAdmin implements PartnerHooks {
+  sync: LinkHealthSource | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly agreements: AgreementService,
+    private readonly streams: StreamService,
+    private readonly alarmService: AlarmService,
+  ) {}
+
+  // ---- PartnerHooks (inside the registration transaction)
+  onRegistered(bundle: { nodeId: string }, _created: boolean, change: { agreement?: unknown }, actor: string): void {
+    let changed = false;
+    if (change.agreement !== undefined) {
+      const r = this.agreements.set(bundle.nodeId, change.agreement, new Date(this.clock.now()).toISOString());
+      changed = r.changed;
+      if (r.changed) this.audit.append({ action: 'agreement.set', actor, subject: bundle.nodeId, details: { version: r.agreement?.version ?? null, reference: r.agreement?.reference ?? null } });
+    }
+    this.streams.onRegistered(bundle.nodeId, changed);
+  }
+
+  onRemoved(nodeId: string): void {
+    this.streams.onRemoved(nodeId);
+  }
+
+  agreementOf(nodeId: string): unknown {
+    return this.agreements.current(nodeId);
+  }
+
+  syncOf(nodeId: string): Record<string, unknown> {
+    const s = this.store.exchange.outStream(nodeId);
+    const i = this.store.exchange.inStream(nodeId);
+    const lastReceipt = this.store.exchange.lastReceipt(nodeId);
+    const pendingPubs = s ? Math.max(0, this.store.exchange.lastPubSeq() - s.mat_cursor) : 0;
+    const theirs = this.store.exchange.latestStatementIn(nodeId);
+    return {
+      outbound: s
+        ? {
+            stream: s.stream,
+            head: s.head_seq,
+            lastReceiptUpTo: s.receipt_upto,
+            materialised: s.head_seq,
+            queued: s.head_seq - s.receipt_upto,
+            notYetMaterialised: pendingPubs,
+            backfilling: s.backfill_next !== null,
+            embargoed: this.store.exchange.embargoCount(nodeId),
+            held: this.store.exchange.holdingCount(nodeId),
+            quarantinedByPartner: this.store.exchange.rejectedBy(nodeId, s.stream).length,
+            blocked: s.blocked,
+            lastError: s.last_error,
+            lastPushAt: s.last_push_at,
+            lastPulledByPartnerAt: s.last_pull_by_partner_at,
+            lastReceiptAt: lastReceipt?.received_at ?? null,
+          }
+        : null,
+      inbound: i
+        ? {
+            stream: i.stream,
+            cursor: i.next_seq - 1,
+            counts: this.store.exchange.inboundCounts(nodeId),
+            lastContactAt: i.last_contact_at,
+            lastError: i.last_error,
+            theirAgreement: theirs?.agreement ? (JSON.parse(theirs.agreement) as Json) : null,
+          }
+        : null,
+      link: this.sync?.health(nodeId) ?? null,
+    };
+  }
+
+  setAgreement(partner: string, input: unknown, actor: string): { agreement: unknown; changed: boolean } {
+    this.agreements.requireKnownPartner(partner);
+    if (this.store.partners.get(partner)?.removed_at) throw new AppError('conflict', 'the partner was removed; register it again with its bundle');
+    let result = { agreement: null as unknown, changed: false };
+    this.store.tx(() => {
+      const r = this.agreements.set(partner, input, new Date(this.clock.now()).toISOString());
+      result = { agreement: r.agreement, changed: r.changed };
+      if (r.changed) {
+        this.audit.append({ action: 'agreement.set', actor, subject: partner, details: { version: r.agreement?.version ?? null, reference: r.agreement?.reference ?? null } });
+        this.streams.onAgreementChanged(partner);
+      }
+    });
+    if (result.changed) this.streams.afterPublished([partner]);
+    return result;
+  }
+
+  explain(partner: string, recordId: string): Record<string, unknown> {
+    this.agreements.requireKnownPartner(partner);
+    const pub = this.store.exchange.currentPublication(recordId);
+    const type = recordTypeOfId(recordId);
+    if (!pub || !type) throw new AppError('not-found', 'no own record with that id (only this node\'s records are released)');
+    const record = JSON.parse(pub.body) as Record<string, Json>;
+    const d = this.streams.decideFor(partner, { id: pub.id, type, record });
+    const holding = this.store.exchange.holding(partner, recordId);
+    const out: Record<string, unknown> = {
+      partner,
+      record: recordId,
+      version: pub.version,
+      decision: d.action,
+      reasons: d.reasons,
+      held: holding ? { version: holding.version, recalled: holding.recalled === 1 } : null,
+    };
+    if (d.action === 'release') {
+      out.redacted = d.redacted;
+      if (d.notBefore !== undefined) out.notBefore = new Date(d.notBefore).toISOString();
+    }
+    if (d.action === 'tombstone') out.tombstone = d.ref;
+    return out;
+  }
+
+  reset(partner: string, actor: string): { stream: string } {
+    return this.streams.reset(partner, actor);
+  }
+
+  reanchor(partner: string, actor: string): { ok: true } {
+    const evidence = this.store.meta.get(`reanchor:${partner}`);
+    if (!evidence) throw new AppError('conflict', 'no evidence of a partner ahead of this node: re-anchor applies after a 409 whose expected seq is beyond this node\'s head');
+    this.streams.reanchor(partner, JSON.parse(evidence) as { expectedSeq: number; head: string; receipt: string }, actor);
+    return { ok: true };
+  }
+
+  alarms(partner?: string) {
+    return this.alarmService.list(partner);
+  }
+}

@@ -1,0 +1,407 @@
+// Pushers and pullers per partner (brief §6.7–§6.9): one batch in flight per partner, ≤ 500
+// releases and ≤ maxBatchBytes per batch, full-jitter backoff and a circuit breaker on 429/503 and
+// network errors, resync on 409, stop and alarm on 403/413/422. The puller fetches the partner's
+// feed at an interval and posts a receipt after each committed page.
+import type { Logger } from 'pino';
+import { AppError } from '../domain/errors.js';
+import type { AgreementService } from '../services/agreements.js';
+import type { AlarmService } from '../services/alarms.js';
+import type { Clock } from '../services/clock.js';
+import type { IngestService } from '../services/ingest.js';
+import type { PartnerService } from '../services/partners.js';
+import type { ReceiptService } from '../services/receipts.js';
+import type { StreamService } from '../services/streams.js';
+import type { Store } from '../store/index.js';
+import { backoffDelay, CircuitBreaker, DEFAULT_BACKOFF, type BackoffPolicy, type BreakerState } from './backoff.js';
+import { PeerClient, type ClientIdentity } from './peer-client.js';
+
+export interface SyncOptions {
+  maxBatchBytes: number;
+  pullIntervalMs: number;
+  tickMs: number;
+  backoff?: BackoffPolicy;
+  breakerThreshold?: number;
+  breakerCooldownMs?: number;
+  random?: () => number;
+  /** Start timers (false in tests that drive sync by hand). */
+  autoStart?: boolean;
+  requestTimeoutMs?: number;
+}
+
+export interface LinkHealth {
+  pushing: boolean;
+  breaker: BreakerState;
+  consecutiveFailures: number;
+  nextAttemptInMs: number;
+  lastPushError: string | null;
+  lastPullError: string | null;
+  lastPushAt: string | null;
+  lastPullAt: string | null;
+}
+
+interface Link {
+  partner: string;
+  client: PeerClient | null;
+  trustGeneration: number;
+  breaker: CircuitBreaker;
+  pushAttempt: number;
+  pullAttempt: number;
+  pushing: Promise<void> | null;
+  pulling: Promise<void> | null;
+  pushTimer: NodeJS.Timeout | null;
+  rewake: boolean;
+  nextPullAt: number;
+  lastPushError: string | null;
+  lastPullError: string | null;
+  lastPushAt: string | null;
+  lastPullAt: string | null;
+  nextAttemptAt: number;
+}
+
+const PUSH_ITEMS = 500;
+
+export class SyncManager {
+  private readonly links = new Map<string, Link>();
+  private tickTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly partners: PartnerService,
+    private readonly agreements: AgreementService,
+    private readonly streams: StreamService,
+    private readonly ingest: IngestService,
+    private readonly receipts: ReceiptService,
+    private readonly alarms: AlarmService,
+    private readonly clock: Clock,
+    private readonly identity: ClientIdentity,
+    private readonly log: Logger,
+    private readonly o: SyncOptions,
+  ) {
+    streams.onAppended((p) => this.wake(p));
+    partners.onChange((p) => this.trustChanged(p));
+  }
+
+  start(): void {
+    if (this.o.autoStart === false || this.tickTimer) return;
+    this.tickTimer = setInterval(() => this.tick(), this.o.tickMs);
+    this.tickTimer.unref();
+    setImmediate(() => this.tick());
+  }
+
+  private link(partner: string): Link {
+    let l = this.links.get(partner);
+    if (!l) {
+      l = {
+        partner,
+        client: null,
+        trustGeneration: -1,
+        breaker: new CircuitBreaker(() => this.clock.now(), this.o.breakerThreshold ?? 5, this.o.breakerCooldownMs ?? 60_000),
+        pushAttempt: 0,
+        pullAttempt: 0,
+        pushing: null,
+        pulling: null,
+        pushTimer: null,
+        rewake: false,
+        nextPullAt: 0,
+        lastPushError: null,
+        lastPullError: null,
+        lastPushAt: null,
+        lastPullAt: null,
+        nextAttemptAt: 0,
+      };
+      this.links.set(partner, l);
+    }
+    return l;
+  }
+
+  private client(l: Link): PeerClient | null {
+    const trust = this.partners.trust().get(l.partner);
+    if (!trust) return null;
+    if (!l.client || l.trustGeneration !== this.partners.trustGeneration) {
+      void l.client?.destroy();
+      l.client = new PeerClient({ nodeId: l.partner, url: trust.url, casPem: trust.casPem, pins: trust.pins }, this.identity);
+      l.trustGeneration = this.partners.trustGeneration;
+    }
+    return l.client;
+  }
+
+  private trustChanged(partner: string): void {
+    const l = this.links.get(partner);
+    if (l?.client) {
+      void l.client.destroy();
+      l.client = null;
+    }
+    this.wake(partner);
+  }
+
+  /** Whether this node pushes to the partner (its own agreement says push or both). */
+  pushes(partner: string): boolean {
+    const a = this.agreements.current(partner);
+    const delivery = a?.delivery ?? 'both';
+    return delivery !== 'pull' && !!this.partners.trust().get(partner);
+  }
+
+  /** Whether this node pulls the partner's feed (its latest statement says pull or both, or none yet). */
+  pulls(partner: string): boolean {
+    if (!this.partners.trust().get(partner)) return false;
+    const st = this.store.exchange.latestStatementIn(partner);
+    if (!st) return true;
+    if (st.agreement === null) return false;
+    const delivery = (JSON.parse(st.agreement) as { delivery?: string }).delivery ?? 'both';
+    return delivery !== 'push';
+  }
+
+  wake(partner: string): void {
+    if (this.closed) return;
+    const l = this.link(partner);
+    if (l.pushing) {
+      l.rewake = true;
+      return;
+    }
+    if (l.pushTimer) return;
+    if (this.o.autoStart === false) return;
+    l.pushing = this.pushLoop(l).finally(() => {
+      l.pushing = null;
+      if (l.rewake && !this.closed) {
+        l.rewake = false;
+        this.wake(partner);
+      }
+    });
+  }
+
+  /** Pushes until the partner has acknowledged everything (or pushing stops). For tests and the demo. */
+  async flush(partner: string): Promise<void> {
+    const l = this.link(partner);
+    for (let i = 0; i < 10_000; i++) {
+      if (l.pushing) await l.pushing;
+      const s = this.store.exchange.outStream(partner);
+      if (!s || s.blocked || !this.pushes(partner)) return;
+      if (s.receipt_upto >= s.head_seq && !this.streams.pending(partner)) return;
+      if (l.pushTimer) {
+        clearTimeout(l.pushTimer);
+        l.pushTimer = null;
+      }
+      l.pushing = this.pushLoop(l).finally(() => (l.pushing = null));
+      await l.pushing;
+      const after = this.store.exchange.outStream(partner)!;
+      if (l.lastPushError && after.receipt_upto < after.head_seq) return;
+    }
+  }
+
+  private schedulePushRetry(l: Link): void {
+    const delay = Math.max(backoffDelay(l.pushAttempt, this.o.random ?? Math.random, this.o.backoff ?? DEFAULT_BACKOFF), l.breaker.waitMs());
+    l.pushAttempt++;
+    l.nextAttemptAt = this.clock.now() + delay;
+    if (this.closed || this.o.autoStart === false) return;
+    l.pushTimer = setTimeout(() => {
+      l.pushTimer = null;
+      this.wake(l.partner);
+    }, delay);
+    l.pushTimer.unref();
+  }
+
+  private async pushLoop(l: Link): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      const s = this.store.exchange.outStream(l.partner);
+      if (!s || s.blocked || !this.pushes(l.partner)) return;
+      if (!l.breaker.canAttempt()) return this.schedulePushRetry(l);
+      const page = this.streams.page(l.partner, s.push_next - 1, PUSH_ITEMS, this.o.maxBatchBytes - 64);
+      if (page.items.length === 0) return;
+      const client = this.client(l);
+      if (!client) return;
+      let res;
+      try {
+        res = await client.call('POST', '/v1/inbox', { items: page.items.map((r) => r.jws) }, this.o.requestTimeoutMs ?? 30_000);
+      } catch (e) {
+        l.breaker.failure();
+        l.lastPushError = `network: ${(e as Error).message}`;
+        this.recordError(l.partner, l.lastPushError);
+        return this.schedulePushRetry(l);
+      }
+      l.lastPushAt = new Date(this.clock.now()).toISOString();
+      if (res.status === 200) {
+        try {
+          const body = res.json<{ receipt: string }>();
+          this.receipts.accept(l.partner, body.receipt, 'push');
+          l.breaker.success();
+          l.pushAttempt = 0;
+          l.lastPushError = null;
+          this.store.tx(() => {
+            this.store.exchange.updateOutStream(l.partner, { last_push_at: l.lastPushAt, last_error: null });
+          });
+        } catch (e) {
+          this.block(l, `the partner's receipt was refused: ${(e as Error).message}`);
+          return;
+        }
+        continue;
+      }
+      if (res.status === 409) {
+        let body: unknown;
+        try {
+          body = res.json();
+        } catch {
+          body = {};
+        }
+        try {
+          const action = this.receipts.onConflict(l.partner, body);
+          l.breaker.success();
+          if (action === 'sender-behind') return;
+        } catch (e) {
+          this.block(l, `409 without a usable position: ${(e as Error).message}`);
+          return;
+        }
+        continue;
+      }
+      if (res.status === 429 || res.status === 503 || res.status >= 500) {
+        l.breaker.failure();
+        l.lastPushError = `${res.status}`;
+        this.recordError(l.partner, `push answered ${res.status}`);
+        return this.schedulePushRetry(l);
+      }
+      let detail = '';
+      try {
+        detail = String(res.json<{ detail?: string }>().detail ?? '');
+      } catch {
+        /* no body */
+      }
+      this.block(l, `push refused with ${res.status}${detail ? `: ${detail}` : ''}`);
+      return;
+    }
+  }
+
+  private recordError(partner: string, error: string): void {
+    this.store.tx(() => this.store.exchange.updateOutStream(partner, { last_error: error.slice(0, 300) }));
+    const l = this.link(partner);
+    if (l.breaker.consecutiveFailures > 0 && l.breaker.consecutiveFailures % 10 === 0) {
+      this.log.warn({ alert: true, partner, failures: l.breaker.consecutiveFailures }, `partner ${partner} keeps failing: ${error}`);
+    }
+  }
+
+  private block(l: Link, why: string): void {
+    l.lastPushError = why;
+    this.store.tx(() => this.store.exchange.updateOutStream(l.partner, { blocked: why.slice(0, 500), last_error: why.slice(0, 300) }));
+    this.alarms.alarm(l.partner, 'push-stopped', `${why}; pushing stopped until the operator resets the stream or the partner is fixed`);
+  }
+
+  /** Pulls the partner's feed until it has no more (one page per transaction, a receipt after each). */
+  async pull(partner: string): Promise<{ pages: number; items: number }> {
+    const l = this.link(partner);
+    if (l.pulling) await l.pulling;
+    let pages = 0;
+    let items = 0;
+    const run = async () => {
+      for (let guard = 0; guard < 100_000; guard++) {
+        if (this.closed) return;
+        const client = this.client(l);
+        if (!client) return;
+        const st = this.store.exchange.ensureInStream(partner);
+        const after = st.next_seq - 1;
+        let res;
+        try {
+          res = await client.call('GET', `/v1/feed?after=${after}&limit=1000`, undefined, this.o.requestTimeoutMs ?? 30_000);
+        } catch (e) {
+          l.lastPullError = `network: ${(e as Error).message}`;
+          l.pullAttempt++;
+          return;
+        }
+        l.lastPullAt = new Date(this.clock.now()).toISOString();
+        if (res.status !== 200) {
+          l.lastPullError = `feed answered ${res.status}`;
+          l.pullAttempt++;
+          return;
+        }
+        const page = res.json<{ stream: string; items: string[]; more: boolean; head: { seq: number; hash: string } }>();
+        if (page.stream !== st.stream && st.stream !== '' && after > 0) {
+          // the partner reset its stream: read the new one from its start
+          const first = page.items.length ? page.items : (await client.call('GET', '/v1/feed?after=0&limit=1000')).json<{ items: string[] }>().items;
+          if (first.length === 0) return;
+          const r = this.ingest.ingest(partner, first, 'pull');
+          pages++;
+          items += first.length;
+          await this.postReceipt(client, r.receipt);
+          continue;
+        }
+        if (page.items.length === 0) {
+          if (page.head.seq < after && page.stream === st.stream) {
+            this.alarms.alarm(partner, 'sender-rollback', `the partner's feed head ${page.head.seq} is below what was received (${after}): it may have been restored from a backup`);
+          }
+          l.lastPullError = null;
+          l.pullAttempt = 0;
+          return;
+        }
+        try {
+          const r = this.ingest.ingest(partner, page.items, 'pull');
+          pages++;
+          items += page.items.length;
+          await this.postReceipt(client, r.receipt);
+        } catch (e) {
+          l.lastPullError = e instanceof AppError ? `${e.status} ${e.message}` : String(e);
+          l.pullAttempt++;
+          return;
+        }
+        l.lastPullError = null;
+        l.pullAttempt = 0;
+        if (!page.more) return;
+      }
+    };
+    l.pulling = run().finally(() => (l.pulling = null));
+    await l.pulling;
+    return { pages, items };
+  }
+
+  private async postReceipt(client: PeerClient, receipt: string): Promise<void> {
+    try {
+      await client.call('POST', '/v1/receipts', { receipt });
+    } catch {
+      /* the next pull posts a newer receipt */
+    }
+  }
+
+  /** Periodic work: materialise what is due (statements, embargoes), wake pushers, pull when due. */
+  tick(): void {
+    if (this.closed) return;
+    for (const p of this.partners.trust().keys()) {
+      try {
+        if (this.streams.pending(p) || this.store.exchange.outStream(p)) this.streams.materialise(p, undefined, 200);
+      } catch (e) {
+        this.log.error({ err: e, partner: p }, 'materialisation failed');
+      }
+      this.wake(p);
+      const l = this.link(p);
+      if (this.pulls(p) && !l.pulling && this.clock.now() >= l.nextPullAt) {
+        const base = this.o.pullIntervalMs;
+        l.nextPullAt = this.clock.now() + (l.pullAttempt > 0 ? Math.max(backoffDelay(l.pullAttempt, this.o.random ?? Math.random), 1000) : base);
+        void this.pull(p).catch((e: unknown) => this.log.warn({ err: e, partner: p }, 'pull failed'));
+      }
+    }
+  }
+
+  health(partner: string): LinkHealth {
+    const l = this.link(partner);
+    return {
+      pushing: this.pushes(partner),
+      breaker: l.breaker.state,
+      consecutiveFailures: l.breaker.consecutiveFailures,
+      nextAttemptInMs: Math.max(0, l.nextAttemptAt - this.clock.now()),
+      lastPushError: l.lastPushError,
+      lastPullError: l.lastPullError,
+      lastPushAt: l.lastPushAt,
+      lastPullAt: l.lastPullAt,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    const waits: Promise<void>[] = [];
+    for (const l of this.links.values()) {
+      if (l.pushTimer) clearTimeout(l.pushTimer);
+      if (l.pushing) waits.push(l.pushing.catch(() => undefined));
+      if (l.pulling) waits.push(l.pulling.catch(() => undefined));
+    }
+    await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, 2000))]);
+    await Promise.all([...this.links.values()].map((l) => l.client?.destroy().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,31 @@
+// Agreements and delivery helpers for federation tests.
+import { example } from './examples.js';
+import type { TestNode } from './nodes.js';
+
+/** An example agreement re-addressed to `partner`, valid around today unless overridden. */
+export function agreement(name: 'agreement-wide' | 'agreement-redacting' | 'agreement-findings-only', partner: string, overrides: Record<string, unknown> = {}): Record<string, any> {
+  const a = example(name);
+  delete a.version;
+  return { ...a, partner, validFrom: '2025-01-01', validUntil: '2030-12-31', ...overrides };
+}
+
+/** Pushes from `from` to `to` until `to` acknowledged everything. */
+export async function push(from: TestNode, to: TestNode): Promise<void> {
+  await from.node.services.sync.flush(to.nodeId);
+}
+
+/** `to` pulls `from`'s feed until it has no more. */
+export async function pull(to: TestNode, from: TestNode): Promise<{ pages: number; items: number }> {
+  return to.node.services.sync.pull(from.nodeId);
+}
+
+export async function receivedAt(node: TestNode, origin: string): Promise<Record<string, any>[]> {
+  const r = await node.op('GET', `/admin/v1/records?origin=${origin}&limit=1000`);
+  return r.body.items;
+}
+
+export function dbDump(node: TestNode): string {
+  const db = node.node.store.db;
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+  return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
+}
