@@ -148,7 +148,12 @@ export class IngestService {
         }
       }
       if (p.seq !== expectedSeq) {
-        if (k === 0 && p.seq < expectedSeq && p.stream === st.stream) this.noteRollback(peer, p.seq);
+        if (k === 0 && p.seq < expectedSeq && p.stream === st.stream) {
+          // an identical resend (same payload hash) is a duplicate; a different payload at a held seq
+          // means the sender lost what it sent (restored from a backup)
+          const held = this.store.exchange.inboundHash(peer, p.stream, p.seq);
+          if (held !== undefined && held !== r.hash) this.noteRollback(peer, p.seq);
+        }
         throw this.conflict(peer, st, `seq ${p.seq} is not the expected ${expectedSeq}`);
       }
       if (p.prev !== prevHash) {

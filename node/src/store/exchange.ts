@@ -249,6 +249,9 @@ export class ExchangeTables {
       .prepare('INSERT INTO inbound (partner, stream, seq, kind, hash, jws, outcome, reason, received_at) VALUES (@partner, @stream, @seq, @kind, @hash, @jws, @outcome, @reason, @received_at)')
       .run(r);
   }
+  inboundHash(partner: string, stream: string, seq: number): string | undefined {
+    return (this.db.prepare('SELECT hash FROM inbound WHERE partner = ? AND stream = ? AND seq = ?').get(partner, stream, seq) as { hash: string } | undefined)?.hash;
+  }
   inboundRejected(partner: string, stream: string, from: number, upTo: number): { seq: number; reason: string }[] {
     return this.db
       .prepare("SELECT seq, reason FROM inbound WHERE partner = ? AND stream = ? AND seq > ? AND seq <= ? AND outcome = 'rejected' ORDER BY seq")

@@ -1,0 +1,187 @@
+// Brief §6.7: each receiver check refuses a bad batch with its status, and nothing of it is stored;
+// quarantined items advance the stream and are listed in the receipt.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalString } from '../../node/src/crypto/canonical.js';
+import { agreement, push } from '../helpers/exchange.js';
+import { example, publishBody } from '../helpers/examples.js';
+import { expectedAt, jwsOver, releasePayload, signingKeyOf, type SigningMaterial } from '../helpers/forge.js';
+import { link, startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';
+
+let a: TestNode;
+let b: TestNode;
+let c: TestNode;
+let keyA: SigningMaterial;
+
+beforeAll(async () => {
+  [a, b, c] = await Promise.all([
+    startTestNode('nl-lic-01', { country: 'NL', sync: { autoStart: false } }),
+    startTestNode('jp-lic-01', { country: 'JP', sync: { autoStart: false } }),
+    startTestNode('de-enf-01', { country: 'DE', sync: { autoStart: false } }),
+  ]);
+  await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-01') });
+  await link(c, b, { aToB: agreement('agreement-wide', 'jp-lic-01') });
+  await push(a, b); // the statement at seq 1
+  await a.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive'));
+  await push(a, b);
+  keyA = signingKeyOf(a);
+});
+afterAll(stopAll);
+
+function evidence(): { inbound: number; versions: number; stream: unknown } {
+  const db = b.node.store.db;
+  return {
+    inbound: (db.prepare('SELECT count(*) AS n FROM inbound').get() as { n: number }).n,
+    versions: (db.prepare('SELECT count(*) AS n FROM record_versions').get() as { n: number }).n,
+    stream: db.prepare("SELECT stream, next_seq, last_hash, last_iat FROM in_streams WHERE partner = 'nl-lic-01'").get(),
+  };
+}
+
+async function send(from: TestNode, items: string[]) {
+  const client = from.clientTo(b);
+  try {
+    const r = await client.call('POST', '/v1/inbox', { items });
+    return { status: r.status, body: r.body.length ? r.json<any>() : undefined, headers: r.headers };
+  } finally {
+    await client.close();
+  }
+}
+
+function recordRelease(overrides: Record<string, unknown> = {}, recordOverrides: Record<string, unknown> = {}) {
+  const pos = expectedAt(b, 'nl-lic-01');
+  const record = { ...example('denial-nsg-withheld'), id: 'urn:entente:nl-lic-01:denial:216cc1c6-4482-4f4d-befd-6ab7b110035a', originatorNodeId: 'nl-lic-01', originatorCountry: 'NL', ...recordOverrides };
+  return releasePayload(a, b, pos, 'record', { record, redacted: [] }, { agreement: { reference: 'NL-JP-2025-01', version: 1 }, ...overrides });
+}
+
+async function refused(items: string[], status: number, from: TestNode = a) {
+  const before = evidence();
+  const r = await send(from, items);
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+  expect(evidence()).toEqual(before);
+  return r;
+}
+
+describe('receiver checks, in order, refusing the whole batch', () => {
+  it('1: an item whose iss is another partner → 403, before any 409', async () => {
+    const stale = { ...recordRelease(), seq: 1 }; // would be a 409
+    const foreign = { ...recordRelease(), iss: 'de-enf-01' };
+    const r = await refused([jwsOver(keyA, canonicalString(stale)), jwsOver(keyA, canonicalString(foreign))], 403);
+    expect(JSON.stringify(r.body)).not.toMatch(/de-enf-01|nl-lic-01/);
+    // C (a registered partner) cannot speak for A either
+    await refused([jwsOver(signingKeyOf(c), canonicalString({ ...recordRelease(), iss: 'nl-lic-01' }))], 403, c);
+  });
+  it('2: an unknown header member, another alg, another typ → 422', async () => {
+    const text = canonicalString(recordRelease());
+    await refused([jwsOver(keyA, text, { alg: 'EdDSA', kid: keyA.kid, typ: 'entente-release+jws', cty: 'x' })], 422);
+    await refused([jwsOver(keyA, text, { alg: 'ES256', kid: keyA.kid, typ: 'entente-release+jws' })], 422);
+    await refused([jwsOver(keyA, text, { alg: 'EdDSA', kid: keyA.kid, typ: 'entente-receipt+jws' })], 422);
+    await refused(['not.a.jws!'], 422);
+  });
+  it('3: an unregistered kid → 422', async () => {
+    await refused([jwsOver(keyA, canonicalString(recordRelease()), { alg: 'EdDSA', kid: 'A'.repeat(43), typ: 'entente-release+jws' })], 422);
+  });
+  it('4: a signature that does not verify → 422 (signed by another key under A\'s kid)', async () => {
+    const other = signingKeyOf(c);
+    await refused([jwsOver({ kid: keyA.kid, key: other.key }, canonicalString(recordRelease()))], 422);
+  });
+  it('5: a float, a duplicate key, non-canonical text, an unknown envelope member → 422', async () => {
+    const text = canonicalString(recordRelease());
+    await refused([jwsOver(keyA, text.replace('"lineNo":1', '"lineNo":1.0'))], 422);
+    await refused([jwsOver(keyA, text.replace('{"agreement"', '{"aud":"jp-lic-01","agreement"'))], 422);
+    await refused([jwsOver(keyA, JSON.stringify(JSON.parse(text), null, 2))], 422);
+    await refused([jwsOver(keyA, canonicalString({ ...recordRelease(), note: 'hi' }))], 422);
+  });
+  it('6: aud is not this node → 422', async () => {
+    await refused([jwsOver(keyA, canonicalString({ ...recordRelease(), aud: 'de-enf-01' }))], 422);
+  });
+  it('7: seq not the expected one → 409 with {expected, receipt}', async () => {
+    const pos = expectedAt(b, 'nl-lic-01');
+    const r = await refused([jwsOver(keyA, canonicalString({ ...recordRelease(), seq: pos.seq + 1 }))], 409);
+    expect(r.body.expected).toEqual({ stream: pos.stream, seq: pos.seq });
+    expect(typeof r.body.receipt).toBe('string');
+  });
+  it('8: prev that does not match → 422 and a fork alarm', async () => {
+    await refused([jwsOver(keyA, canonicalString({ ...recordRelease(), prev: 'A'.repeat(43) }))], 422);
+    expect(b.node.services.alarms.list('nl-lic-01').map((x) => x.kind)).toContain('fork');
+  });
+  it('9: iat more than 300 s ahead → 503 with Retry-After and a skew alarm', async () => {
+    const r = await refused([jwsOver(keyA, canonicalString({ ...recordRelease(), iat: Math.floor(Date.now() / 1000) + 3600 }))], 503);
+    expect(r.headers['retry-after']).toBeDefined();
+    expect(b.node.services.alarms.list('nl-lic-01').map((x) => x.kind)).toContain('skew');
+  });
+  it('10: iat going backwards → 422', async () => {
+    const pos = expectedAt(b, 'nl-lic-01');
+    await refused([jwsOver(keyA, canonicalString({ ...recordRelease(), iat: pos.iat - 10 }))], 422);
+  });
+  it('11: a record of another originator, a foreign tombstone, a statement for another partner → 422', async () => {
+    await refused([jwsOver(keyA, canonicalString(recordRelease({}, { originatorNodeId: 'de-enf-01' })))], 422);
+    const pos = expectedAt(b, 'nl-lic-01');
+    await refused([jwsOver(keyA, canonicalString(releasePayload(a, b, pos, 'tombstone', { tombstone: { ref: { id: 'urn:entente:de-enf-01:finding:e759aaa2-1397-46ff-94f5-cd619452c751', version: 1 }, reason: 'recalled' } })))], 422);
+    const stmt = { ...agreement('agreement-wide', 'de-enf-01'), version: 1 };
+    await refused([jwsOver(keyA, canonicalString(releasePayload(a, b, pos, 'statement', { statement: { agreement: stmt } })))], 422);
+  });
+  it('a signature-segment mutation of an already-held release is a duplicate, not a new item', async () => {
+    const held = (b.node.store.db.prepare("SELECT jws FROM inbound WHERE partner = 'nl-lic-01' ORDER BY seq DESC LIMIT 1").get() as { jws: string }).jws;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const i = alphabet.indexOf(held.at(-1)!);
+    const mutated = held.slice(0, -1) + alphabet[(i & ~3) | ((i + 1) & 3)];
+    expect(mutated).not.toBe(held);
+    const r = await refused([mutated], 409);
+    expect(r.body.expected.seq).toBe(expectedAt(b, 'nl-lic-01').seq);
+  });
+  it('an empty batch returns the current receipt', async () => {
+    const r = await send(a, []);
+    expect(r.status).toBe(200);
+    expect(typeof r.body.receipt).toBe('string');
+  });
+});
+
+describe('quarantine: the stream moves on, the receipt lists it, nothing becomes searchable', () => {
+  it('a schema-invalid record, TLP:RED, an unknown kind', async () => {
+    const before = (await b.op('GET', '/admin/v1/records?origin=nl-lic-01')).body.items.length;
+    let pos = expectedAt(b, 'nl-lic-01');
+    const bad = releasePayload(a, b, pos, 'record', { record: { ...recordRelease().record, waTier: 'SENSITIVE' }, redacted: [] });
+    pos = { ...pos, seq: pos.seq + 1, prev: (await import('../helpers/forge.js')).payloadHash(bad) };
+    const red = releasePayload(a, b, pos, 'record', { record: { ...recordRelease().record, id: 'urn:entente:nl-lic-01:denial:11111111-1111-4111-8111-111111111111', handling: { ...recordRelease().record.handling, tlp: 'RED' } }, redacted: [] });
+    pos = { ...pos, seq: pos.seq + 1, prev: (await import('../helpers/forge.js')).payloadHash(red) };
+    const unknown = releasePayload(a, b, pos, 'gossip', { gossip: { hello: 'world' } });
+    const r = await send(a, [bad, red, unknown].map((p) => jwsOver(keyA, canonicalString(p))));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const receipt = JSON.parse(Buffer.from(r.body.receipt.split('.')[1], 'base64url').toString());
+    expect(receipt.rejected).toEqual([
+      { seq: bad.seq, reason: 'schema:/waTier' },
+      { seq: red.seq, reason: 'tlp-red' },
+      { seq: unknown.seq, reason: 'unknown-kind' },
+    ]);
+    expect(receipt.upTo).toBe(unknown.seq);
+    expect((await b.op('GET', '/admin/v1/records?origin=nl-lic-01')).body.items.length).toBe(before);
+    expect(expectedAt(b, 'nl-lic-01').seq).toBe(unknown.seq + 1);
+  });
+
+  it('equivocation: the same version with another digest is kept as evidence, the first stays', async () => {
+    // (the forged batch above moved B past A's real head, so both versions are forged here, with A's real key)
+    const { payloadHash } = await import('../helpers/forge.js');
+    const id = 'urn:entente:nl-lic-01:denial:22222222-2222-4222-8222-222222222222';
+    let pos = expectedAt(b, 'nl-lic-01');
+    const first = releasePayload(a, b, pos, 'record', { record: { ...recordRelease().record, id }, redacted: [] });
+    pos = { ...pos, seq: pos.seq + 1, prev: payloadHash(first) };
+    const second = releasePayload(a, b, pos, 'record', { record: { ...recordRelease().record, id, statedEndUse: 'Something else entirely' }, redacted: [] });
+    const r = await send(a, [first, second].map((p) => jwsOver(keyA, canonicalString(p))));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const receipt = JSON.parse(Buffer.from(r.body.receipt.split('.')[1], 'base64url').toString());
+    expect(receipt.rejected).toEqual([{ seq: second.seq, reason: 'equivocation' }]);
+    const d = (await b.op('GET', `/admin/v1/records/${id}`)).body;
+    expect(d.current.record.statedEndUse).toBe(first.record.statedEndUse);
+    const evidenceRows = b.node.store.db.prepare("SELECT outcome, reason FROM inbound WHERE partner = 'nl-lic-01' AND kind = 'record' ORDER BY seq DESC LIMIT 2").all();
+    expect(evidenceRows).toEqual([{ outcome: 'rejected', reason: 'equivocation' }, { outcome: 'accepted', reason: null }]);
+    expect(b.node.services.alarms.list('nl-lic-01').map((x) => x.kind)).toContain('equivocation');
+  });
+
+  it('the real sender, now behind what B expects, stops pushing and alarms (sender-behind)', async () => {
+    await a.op('POST', '/admin/v1/records', publishBody('denial-catch-all'));
+    await push(a, b);
+    const out = (await a.op('GET', '/admin/v1/partners/jp-lic-01')).body.sync.outbound;
+    expect(out.blocked).toMatch(/sender-behind/);
+    expect(a.node.services.alarms.list('jp-lic-01').map((x) => x.kind)).toContain('sender-behind');
+  });
+});
