@@ -1,6 +1,6 @@
 // Real nodes for tests: `entente init` into a temporary directory, free loopback ports, real TLS
 // with certificates made at test time, a real SQLite file.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,8 @@ const created: TestNode[] = [];
 export interface StartOptions extends CreateNodeOptions {
   country?: string;
   name?: string;
+  /** Edits config.json before the node loads it. */
+  configure?: (raw: Record<string, any>) => void;
 }
 
 export async function startTestNode(nodeId: string, options: StartOptions = {}): Promise<TestNode> {
@@ -63,6 +65,12 @@ export async function startTestNode(nodeId: string, options: StartOptions = {}):
     operatorListen: `127.0.0.1:${opPort}`,
     url: `https://127.0.0.1:${fedPort}`,
   });
+  if (options.configure) {
+    const file = join(dir, 'config.json');
+    const raw = JSON.parse(readFileSync(file, 'utf8'));
+    options.configure(raw);
+    writeFileSync(file, JSON.stringify(raw, null, 2));
+  }
   const config = loadConfig(dir);
   const secrets = loadSecrets(config);
   const ca: KeyAndCert = { certPem: secrets.caCertPem, keyPem: secrets.caKeyPem };

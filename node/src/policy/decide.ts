@@ -87,6 +87,10 @@ export function decide(input: DecideInput): Decision {
   }
   reasons.push(`step 1: agreement ${agreement.reference} v${agreement.version} in force`);
   const terminal = isTerminal(type, record.status);
+  if (terminal && !held) {
+    // a terminal version reaches holders; one who never held (or no longer holds) the record gets nothing
+    return { action: 'nothing', reasons: [...reasons, `the version is ${String(record.status)} and the partner does not hold the record: a terminal version goes only to holders`] };
+  }
   const recall = (why: string): Decision =>
     held ? { action: 'tombstone', ref: { id: record.id, version: holding.version! }, reasons: [...reasons, why, `recall: the partner holds version ${holding.version}`] } : { action: 'nothing', reasons: [...reasons, why] };
   const filter = agreement.share[type];
