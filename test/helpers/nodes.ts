@@ -86,11 +86,19 @@ export async function startTestNode(nodeId: string, options: StartOptions = {}):
     adminToken,
     ca,
     async op(method, path, body, token, headers = {}) {
-      const res = await fetch(t.node.operatorUrl + path, {
-        method,
-        headers: { authorization: `Bearer ${token ?? adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
-      });
+      const call = () =>
+        fetch(t.node.operatorUrl + path, {
+          method,
+          headers: { authorization: `Bearer ${token ?? adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+        });
+      let res: Response;
+      try {
+        res = await call();
+      } catch {
+        // a pooled keep-alive socket to a node that restarted on the same port: once more
+        res = await call();
+      }
       const text = await res.text();
       let parsed: unknown = text;
       try {
