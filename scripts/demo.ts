@@ -1,0 +1,265 @@
+// npm run demo: a three-node example alliance on loopback that exchanges bundles, sets agreements,
+// publishes, shares, revokes and recalls, narrating as it goes. Exits 0 only when every
+// expectation it narrates held. --keep leaves the nodes running.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNode, type EntenteNode } from '../node/src/app.js';
+import { loadConfig, loadSecrets } from '../node/src/config/index.js';
+import { buildBundle, bundleFingerprint, groupFingerprint, provisionFromExample } from '../node/src/services/identity.js';
+import { createLogger } from '../node/src/log.js';
+
+const keep = process.argv.includes('--keep');
+const verbose = process.argv.includes('--verbose');
+const root = join(import.meta.dirname, '..');
+const examples = join(root, 'test/fixtures/design');
+const work = mkdtempSync(join(tmpdir(), 'entente-demo-'));
+
+const c = { bold: (s: string) => `\x1b[1m${s}\x1b[0m`, dim: (s: string) => `\x1b[2m${s}\x1b[0m`, green: (s: string) => `\x1b[32m${s}\x1b[0m`, red: (s: string) => `\x1b[31m${s}\x1b[0m`, cyan: (s: string) => `\x1b[36m${s}\x1b[0m` };
+const plain = !process.stdout.isTTY;
+const fmt = (f: (s: string) => string) => (s: string) => (plain ? s : f(s));
+const bold = fmt(c.bold), dim = fmt(c.dim), green = fmt(c.green), red = fmt(c.red), cyan = fmt(c.cyan);
+
+let step = 0;
+const failures: string[] = [];
+let checks = 0;
+function section(title: string): void {
+  step++;
+  console.log(`\n${bold(`${step}. ${title}`)}`);
+}
+function say(text: string): void {
+  console.log(`   ${text}`);
+}
+function expectThat(ok: boolean, what: string): void {
+  checks++;
+  if (ok) say(`${green('✓')} ${what}`);
+  else {
+    say(`${red('✗')} ${what}`);
+    failures.push(`${step}. ${what}`);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface DemoNode {
+  id: string;
+  label: string;
+  dir: string;
+  node: EntenteNode;
+  token: string;
+  bundle: ReturnType<typeof buildBundle>;
+  fingerprint: string;
+  api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+}
+
+async function start(id: string, label: string): Promise<DemoNode> {
+  const dir = join(work, id);
+  const fed = await freePort();
+  const op = await freePort();
+  const { adminToken } = provisionFromExample(join(root, 'certs-example', id), dir, { federationListen: `127.0.0.1:${fed}`, operatorListen: `127.0.0.1:${op}`, url: `https://127.0.0.1:${fed}` });
+  const config = loadConfig(dir);
+  const secrets = loadSecrets(config);
+  const log = createLogger({ level: verbose ? 'info' : 'silent', name: id });
+  const node = await createNode(config, secrets, { demo: true, log, sync: { tickMs: 250, pullIntervalMs: 60_000 } });
+  const bundle = buildBundle(config, secrets);
+  const d: DemoNode = {
+    id, label, dir, node, token: adminToken, bundle, fingerprint: bundleFingerprint(bundle),
+    async api(method, path, body) {
+      const res = await fetch(node.operatorUrl + path, { method, headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? null : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+  };
+  return d;
+}
+
+function example(name: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(examples, `${name}.json`), 'utf8'));
+}
+
+function asNew(name: string): { type: 'denial' | 'finding'; record: Record<string, any> } {
+  const r = example(name);
+  if (r.changeType === 'RENEWAL') delete r.reviewDueOn; // version 1 gets the default review date
+  for (const k of ['id', 'version', 'supersedes', 'changeType', 'originatorNodeId', 'originatorCountry', 'createdAt', 'updatedAt', 'statusReason']) delete r[k];
+  r.status = r.findingType ? 'OPEN' : 'ACTIVE';
+  return { type: r.findingType ? 'finding' : 'denial', record: r };
+}
+
+function agreementFrom(name: string, partner: string, changes: (a: Record<string, any>) => void = () => {}): Record<string, any> {
+  const a = example(name);
+  delete a.version;
+  a.partner = partner;
+  a.validFrom = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+  a.validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+  changes(a);
+  return a;
+}
+
+async function waitFor(what: string, fn: () => Promise<boolean>, ms = 15_000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await fn()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  say(red(`(timed out waiting for ${what})`));
+  return false;
+}
+
+async function held(n: DemoNode, id: string): Promise<any | null> {
+  const r = await n.api('GET', `/admin/v1/records/${encodeURIComponent(id)}`);
+  return r.status === 200 ? r.body : null;
+}
+
+async function settle(nodes: DemoNode[]): Promise<void> {
+  for (const n of nodes) for (const p of nodes) if (p !== n) await n.node.services.sync.flush(p.id);
+}
+
+const running: DemoNode[] = [];
+
+async function main(): Promise<void> {
+  console.log(bold('Entente demo: an example alliance of three fictitious agencies on loopback'));
+  say(dim(`working directory ${work}`));
+
+  section('Three agencies start their nodes (keys from certs-example/, accepted only with --demo)');
+  const nl = await start('nl-lic-01', 'Netherlands licensing');
+  const jp = await start('jp-lic-01', 'Japan licensing');
+  const de = await start('de-enf-01', 'Germany customs enforcement');
+  const all = [nl, jp, de];
+  running.push(...all);
+  for (const n of all) say(`${cyan(n.id)} ${n.label}: federation ${n.node.federationUrl}, operator ${n.node.operatorUrl}`);
+
+  section('Operators exchange bundles and check fingerprints over a second channel');
+  for (const n of all) say(`${n.id} reads its fingerprint aloud: ${bold(groupFingerprint(n.fingerprint))}`);
+  const pairs: [DemoNode, DemoNode][] = [[nl, jp], [nl, de], [jp, de]];
+  for (const [x, y] of pairs) {
+    const r1 = await x.api('PUT', `/admin/v1/partners/${y.id}`, { bundle: y.bundle, fingerprint: groupFingerprint(y.fingerprint) });
+    const r2 = await y.api('PUT', `/admin/v1/partners/${x.id}`, { bundle: x.bundle, fingerprint: groupFingerprint(x.fingerprint) });
+    expectThat(r1.status === 201 && r2.status === 201, `${x.id} and ${y.id} registered each other's bundle (trust only: nothing is shared yet)`);
+  }
+  const tampered = { ...jp.bundle, url: 'https://attacker.example:8443' };
+  const bad = await nl.api('PUT', `/admin/v1/partners/${jp.id}`, { bundle: tampered, fingerprint: jp.fingerprint });
+  expectThat(bad.status === 400 && bad.body.type === 'urn:entente:problem:fingerprint-mismatch', 'a bundle altered in transit is refused: its fingerprint no longer matches');
+
+  section('Each agency sets what it sends to each partner');
+  const wide = agreementFrom('agreement-wide', jp.id);
+  const redacting = agreementFrom('agreement-redacting', de.id, (a) => (a.share.embargoHours = 0));
+  const findingsOnly = agreementFrom('agreement-findings-only', nl.id, (a) => {
+    a.reference = 'DE-NL-ENF-2025-01';
+    a.share.finding.destinations.include.push('KG');
+  });
+  const set = async (from: DemoNode, to: DemoNode, a: Record<string, any>, what: string) => {
+    const r = await from.api('PUT', `/admin/v1/partners/${to.id}/agreement`, a);
+    expectThat(r.status === 200 && r.body.changed, `${from.id} → ${to.id}: ${what} (agreement ${a.reference} v${r.body.agreement?.version})`);
+  };
+  await set(nl, jp, wide, 'wide: denials and findings up to TLP:AMBER+STRICT');
+  await set(nl, de, redacting, 'capped at TLP:GREEN, WA/NSG/MTCR/AG/EU regimes, control codes 1C 2B 3A 6A 9A, exporter/applicant parties, item values and point of contact redacted');
+  await set(de, nl, findingsOnly, 'findings only, TLP:AMBER, destinations AE BY CN HK IR KP RU TR KG, no ML codes');
+  await set(jp, nl, agreementFrom('agreement-wide', nl.id, (a) => (a.reference = 'JP-NL-2025-01')), 'wide');
+  await set(de, jp, agreementFrom('agreement-findings-only', jp.id, (a) => (a.reference = 'DE-JP-ENF-2025-01')), 'findings only, listed destinations');
+  await set(jp, de, agreementFrom('agreement-wide', de.id, (a) => ((a.reference = 'JP-DE-2025-01'), (a.share = { finding: { maxTlp: 'GREEN' } }))), 'GREEN findings only');
+
+  section('Officers publish the design examples; every version is signed by its originator');
+  const published: Record<string, { id: string; node: DemoNode; record: any }> = {};
+  const publishOn = async (n: DemoNode, name: string) => {
+    const r = await n.api('POST', '/admin/v1/records', asNew(name));
+    if (r.status !== 201) throw new Error(`${name}: ${JSON.stringify(r.body)}`);
+    published[name] = { id: r.body.id, node: n, record: r.body.record };
+    say(`${n.id} published ${name.padEnd(26)} ${dim(r.body.id)}`);
+  };
+  for (const name of ['denial-wa-sensitive', 'denial-mtcr-amended-v2', 'denial-suspension', 'denial-catch-all', 'denial-nsg-withheld', 'denial-renewed-v2']) await publishOn(nl, name);
+  await publishOn(jp, 'denial-ag-revoked-v2');
+  for (const name of ['finding-seizure', 'finding-penalty-clear', 'finding-network', 'finding-vessel-detention']) await publishOn(de, name);
+  await settle(all);
+
+  section('What each partner received, and what it did not, and why');
+  const expectations: [DemoNode, DemoNode, string, boolean][] = [
+    [nl, jp, 'denial-wa-sensitive', true],
+    [nl, de, 'denial-wa-sensitive', false],
+    [nl, de, 'denial-suspension', true],
+    [nl, de, 'denial-catch-all', false],
+    [nl, de, 'denial-nsg-withheld', false],
+    [de, nl, 'finding-seizure', true],
+    [de, nl, 'finding-network', false],
+    [de, nl, 'finding-vessel-detention', true],
+    [de, jp, 'finding-seizure', true],
+    [de, jp, 'finding-penalty-clear', false],
+  ];
+  for (const [from, to, name, should] of expectations) {
+    const got = await held(to, published[name]!.id);
+    const why = (await from.api('GET', `/admin/v1/partners/${to.id}/explain?record=${encodeURIComponent(published[name]!.id)}`)).body;
+    const reason = why.reasons.at(-1);
+    expectThat(!!got === should, `${to.id} ${should ? 'received' : 'did not receive'} ${name} from ${from.id}: ${reason}`);
+  }
+  const atDe = await held(de, published['denial-suspension']!.id);
+  if (atDe) {
+    expectThat(JSON.stringify(atDe.current.redacted) === JSON.stringify(['/items/0/value', '/parties/2', '/pointOfContact']), `de-enf-01's copy of denial-suspension lists redacted ${JSON.stringify(atDe.current.redacted)}`);
+    expectThat(!JSON.stringify(atDe.current.record).includes('Veluwe Photonics B.V.') || atDe.current.record.parties.every((p: any) => p.role !== 'EXPORTER'), 'the exporter party and the item value are absent from de-enf-01\'s copy');
+  }
+  const atJp = await held(jp, published['denial-suspension']!.id);
+  expectThat(!!atJp && atJp.current.record.parties.some((p: any) => p.role === 'EXPORTER'), 'jp-lic-01 (wide agreement) received the same denial with its exporter');
+
+  section('nl-lic-01 revokes a denial: the revocation reaches every partner that held it');
+  const wa = published['denial-wa-sensitive']!;
+  await nl.api('POST', `/admin/v1/records/${encodeURIComponent(wa.id)}/status`, { status: 'REVOKED', reason: 'Review: the end-user is no longer assessed as a diversion risk.' });
+  await settle(all);
+  const revoked = await held(jp, wa.id);
+  expectThat(revoked?.current.record.status === 'REVOKED' && revoked.current.version === 2, `jp-lic-01 now holds ${wa.id.slice(-12)} as version 2, REVOKED`);
+  expectThat(!(await held(de, wa.id)), 'de-enf-01 never held it, so nothing is sent there (a terminal version goes only to holders)');
+
+  section('nl-lic-01 narrows its agreement with de-enf-01, then amends a denial de-enf-01 holds');
+  const narrowed = agreementFrom('agreement-redacting', de.id, (a) => {
+    a.share.embargoHours = 0;
+    a.share.denial.destinations = { exclude: ['DE', 'KG'] };
+  });
+  await set(nl, de, narrowed, 'destinations KG and DE now excluded');
+  const susp = published['denial-suspension']!;
+  const cur = (await nl.api('GET', `/admin/v1/records/${encodeURIComponent(susp.id)}`)).body.current.record;
+  await nl.api('PUT', `/admin/v1/records/${encodeURIComponent(susp.id)}`, { record: { ...cur, statedEndUse: 'Perimeter surveillance (re-export reports pending)' } });
+  await settle(all);
+  const recalled = await held(de, susp.id);
+  expectThat(recalled?.recalled === true && recalled.current.version === 1, `de-enf-01 received a recall tombstone: it keeps version 1 labelled ${JSON.stringify(recalled?.labels)}, and stops relying on it`);
+  const jpCopy = await held(jp, susp.id);
+  expectThat(jpCopy?.current.version === 2, 'jp-lic-01 (still eligible) received version 2');
+
+  section('Sync health and the audit trail');
+  for (const n of all) {
+    const partners = (await n.api('GET', '/admin/v1/partners')).body.items;
+    for (const p of partners) {
+      const o = p.sync.outbound;
+      say(`${n.id} → ${p.nodeId}: stream ${o.stream.slice(0, 8)}…, head ${o.head}, acknowledged ${o.lastReceiptUpTo}, queued ${o.queued}${o.blocked ? red(` BLOCKED ${o.blocked}`) : ''}`);
+      expectThat(o.queued === 0 && !o.blocked, `${n.id} → ${p.nodeId}: every release acknowledged`);
+    }
+    const v = n.node.services.audit.verify();
+    expectThat(v.ok, `${n.id}'s audit chain verifies (${v.entries} entries)`);
+  }
+
+  console.log();
+  if (failures.length === 0) console.log(green(bold(`All ${checks} expectations held.`)));
+  else console.log(red(bold(`${failures.length} of ${checks} expectations failed:\n  ${failures.join('\n  ')}`)));
+  if (keep) {
+    console.log(bold('\nThe nodes keep running (Ctrl-C to stop):'));
+    for (const n of all) console.log(`  ${n.id}: operator ${n.node.operatorUrl}  token ${n.token}  dir ${n.dir}`);
+    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  }
+  process.exitCode = failures.length === 0 ? 0 : 1;
+}
+
+main()
+  .catch((e: unknown) => {
+    console.error(red(`demo failed: ${(e as Error).stack ?? String(e)}`));
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await Promise.all(running.map((n) => n.node.close().catch(() => undefined)));
+    if (!keep) rmSync(work, { recursive: true, force: true });
+  });
