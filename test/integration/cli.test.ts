@@ -109,3 +109,33 @@ describe('entente CLI', () => {
     expect(r.stderr).toMatch(/cannot reach the node's operator API/);
   });
 });
+
+describe('entente CLI: exchange', () => {
+  it('agreement set, explain, sync-status, stream reset', async () => {
+    const c = await startTestNode('de-enf-01', { country: 'DE', sync: { autoStart: false } });
+    const bundleFile = join(tempDir(), 'de.bundle.json');
+    writeFileSync(bundleFile, JSON.stringify(c.bundle));
+    expect((await cli(['partner', 'add', '--dir', a.dir, '--bundle', bundleFile, '--fingerprint', c.fingerprint])).code).toBe(0);
+    const agreementFile = join(tempDir(), 'agreement.json');
+    const ag = example('agreement-redacting');
+    delete ag.version;
+    writeFileSync(agreementFile, JSON.stringify({ ...ag, partner: 'de-enf-01', validFrom: '2025-01-01', validUntil: '2030-12-31' }));
+    const set = await cli(['agreement', 'set', '--dir', a.dir, '--partner', 'de-enf-01', '--file', agreementFile]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stderr).toMatch(/NL-DE-2025-07 v1/);
+    const pubFile = join(tempDir(), 'p.json');
+    writeFileSync(pubFile, JSON.stringify(publishBody('denial-suspension', { originatorReference: 'CLI-EXPLAIN' })));
+    const id = (await cli(['publish', '--dir', a.dir, pubFile])).stdout.trim();
+    const ex = await cli(['agreement', 'explain', '--dir', a.dir, '--partner', 'de-enf-01', '--record', id]);
+    expect(ex.code, ex.stderr).toBe(0);
+    expect(ex.stdout).toMatch(/^de-enf-01: RELEASE \(embargoed until /);
+    expect(ex.stdout).toMatch(/redacted: \/items\/0\/value, \/parties\/2, \/pointOfContact/);
+    const status = await cli(['sync-status', '--dir', a.dir]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^PARTNER\s+STATE\s+AGREEMENT/);
+    expect(status.stdout).toMatch(/de-enf-01\s+catching up\s+NL-DE-2025-07 v1/);
+    const reset = await cli(['stream', 'reset', '--dir', a.dir, '--partner', 'de-enf-01']);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toMatch(/new stream [A-Za-z0-9_-]{22} to de-enf-01/);
+  });
+});

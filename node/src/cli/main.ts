@@ -6,6 +6,7 @@ import { loadConfig, loadSecrets, ConfigError } from '../config/index.js';
 import { buildBundle, bundleFingerprint, groupFingerprint, initNode } from '../services/identity.js';
 import { ApiError, operatorClient } from './client.js';
 import { registerRecordCommands } from './records.js';
+import { registerExchangeCommands } from './exchange.js';
 
 const program = new Command();
 program.name('entente').description('Entente node: federated sharing of export-control denials and enforcement findings').version('0.1.0');
@@ -121,6 +122,7 @@ token
   });
 
 registerRecordCommands(program, { dirOption, readJson, print });
+registerExchangeCommands(program, { dirOption, readJson, print });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ApiError || e instanceof ConfigError || e instanceof Error) process.stderr.write(`entente: ${e.message}\n`);
