@@ -147,7 +147,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     listeners.federation = 'listening';
     const operatorPort = await operator.listen(config.operator.host, options.operatorPort ?? config.operator.port);
     listeners.operator = 'listening';
-    sync.start();
+    if (options.sync?.autoStart !== false) sync.start();
     const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
     log.info({ nodeId: config.nodeId, federationPort, operatorPort }, 'node started');
 

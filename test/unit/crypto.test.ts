@@ -77,3 +77,19 @@ describe('RFC 8785 canonical JSON', () => {
     expect(() => parseCanonical(Buffer.from('{"a":1.0}'))).toThrow();
   });
 });
+
+describe('canonical-bytes check on a peeked payload', () => {
+  it('refuses invalid UTF-8 even where a lenient decode keeps the length', async () => {
+    const { peekJws } = await import('../../node/src/crypto/jws.js');
+    const key = generateSigningKey();
+    const signer = new FileSigner(key);
+    // F0 9F 98 is a truncated 4-byte sequence: a lenient decoder turns its 3 bytes into one 3-byte U+FFFD
+    const bytes = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xf0, 0x9f, 0x98]), Buffer.from('"}')]);
+    const jws = signer.sign(bytes, 'entente-release+jws');
+    const peeked = peekJws(jws)!;
+    expect(Buffer.byteLength(peeked.payloadText)).toBe(bytes.length);
+    const r = verifyJws(jws, { typ: 'entente-release+jws', keys: [publicJwk(key)], peeked });
+    expect(r).toMatchObject({ ok: false, reason: 'not-canonical' });
+    expect(verifyJws(jws, { typ: 'entente-release+jws', keys: [publicJwk(key)] })).toMatchObject({ ok: false, reason: 'not-canonical' });
+  });
+});

@@ -57,7 +57,19 @@ export function canonicalBytes(value: unknown): Buffer {
  * whitespace, unsorted members and invalid UTF-8.
  */
 export function parseCanonical(bytes: Uint8Array): unknown {
-  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  return parseCanonicalText(bytes).value;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** parseCanonical, also returning the text (which is then the canonical form). */
+export function parseCanonicalText(bytes: Uint8Array): { value: unknown; text: string } {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new CanonicalError('payload is not valid UTF-8');
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -66,5 +78,61 @@ export function parseCanonical(bytes: Uint8Array): unknown {
   }
   const again = canonicalString(value);
   if (again !== text) throw new CanonicalError('payload is not in RFC 8785 canonical form (or has a duplicate key)');
-  return value;
+  return { value, text };
+}
+
+/**
+ * The exact text of a top-level member's value in canonical JSON text (so the digest of a nested
+ * record needs no second serialisation: JCS of a member is its substring in the JCS of the whole).
+ */
+export function memberText(canonical: string, member: string): string | undefined {
+  const key = JSON.stringify(member);
+  let i = 1; // after '{'
+  const n = canonical.length;
+  while (i < n) {
+    // at a key
+    const keyStart = i;
+    i = skipString(canonical, i);
+    const k = canonical.slice(keyStart, i);
+    i++; // ':'
+    const valueStart = i;
+    i = skipValue(canonical, i);
+    if (k === key) return canonical.slice(valueStart, i);
+    i++; // ',' or '}'
+  }
+  return undefined;
+}
+
+function skipString(t: string, i: number): number {
+  // t[i] === '"'
+  i++;
+  for (;;) {
+    const c = t.charCodeAt(i);
+    if (c === 92) i += 2;
+    else if (c === 34) return i + 1;
+    else i++;
+  }
+}
+
+function skipValue(t: string, i: number): number {
+  const c = t.charCodeAt(i);
+  if (c === 34) return skipString(t, i);
+  if (c === 123 || c === 91) {
+    let depth = 0;
+    for (;;) {
+      const d = t.charCodeAt(i);
+      if (d === 34) {
+        i = skipString(t, i);
+        continue;
+      }
+      if (d === 123 || d === 91) depth++;
+      else if (d === 125 || d === 93) {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+      i++;
+    }
+  }
+  while (i < t.length && t[i] !== ',' && t[i] !== '}' && t[i] !== ']') i++;
+  return i;
 }

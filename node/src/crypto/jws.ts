@@ -2,7 +2,7 @@
 // so a payload can be fixed and signed next to a database transaction; verification is strict and
 // returns a reason, never a bare boolean.
 import { sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
-import { canonicalBytes, parseCanonical, CanonicalError } from './canonical.js';
+import { canonicalBytes, canonicalString, parseCanonicalText, CanonicalError } from './canonical.js';
 import { keyValidAt, privateKeyObject, publicKeyObject, type PrivateJwk, type PublicJwk } from './keys.js';
 import { sha256 } from './digest.js';
 
@@ -39,21 +39,42 @@ export function signJson(signer: Signer, value: unknown, typ: JwsType): { jws: s
 export type VerifyFailure = 'malformed' | 'header' | 'unknown-kid' | 'key-not-valid-at-iat' | 'signature' | 'not-canonical' | 'too-large';
 
 export type VerifyResult =
-  | { ok: true; header: { alg: 'EdDSA'; kid: string; typ: JwsType }; payload: unknown; payloadBytes: Buffer; hash: string }
+  | { ok: true; header: { alg: 'EdDSA'; kid: string; typ: JwsType }; payload: unknown; payloadBytes: Buffer; payloadText: string; hash: string }
   | { ok: false; reason: VerifyFailure; detail: string };
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
+const keyObjects = new Map<string, KeyObject>();
+/** KeyObjects cached by key material (creating one is a measurable share of a verification). */
+function keyObjectOf(key: PublicJwk): KeyObject {
+  let k = keyObjects.get(key.x);
+  if (!k) {
+    k = publicKeyObject(key);
+    if (keyObjects.size > 1000) keyObjects.clear();
+    keyObjects.set(key.x, k);
+  }
+  return k;
+}
+
+export interface Peeked {
+  header: Record<string, unknown>;
+  payload: unknown;
+  payloadBytes: Buffer;
+  payloadText: string;
+}
+
 /** Header and payload decoded without verifying: to find the `kid` and `iss` before key lookup. */
-export function peekJws(jws: string): { header: Record<string, unknown>; payload: unknown } | null {
+export function peekJws(jws: string): Peeked | null {
   if (typeof jws !== 'string') return null;
   const parts = jws.split('.');
   if (parts.length !== 3 || !parts.every((p) => B64URL.test(p))) return null;
   try {
     const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as unknown;
-    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as unknown;
+    const payloadBytes = Buffer.from(parts[1]!, 'base64url');
+    const payloadText = payloadBytes.toString('utf8');
+    const payload = JSON.parse(payloadText) as unknown;
     if (header === null || typeof header !== 'object' || Array.isArray(header)) return null;
-    return { header: header as Record<string, unknown>, payload };
+    return { header: header as Record<string, unknown>, payload, payloadBytes, payloadText };
   } catch {
     return null;
   }
@@ -66,6 +87,8 @@ export interface VerifyOptions {
   /** Reads the payload's iat (seconds) for the key-validity window; undefined skips the window. */
   iatOf?: (payload: unknown) => number | undefined;
   maxPayloadBytes?: number;
+  /** The result of peekJws on the same text, to decode the payload once. */
+  peeked?: Peeked;
 }
 
 /** Brief §6.2, §6.1 and §6.7 checks 2–5 (header, kid, signature, canonical payload). */
@@ -87,19 +110,31 @@ export function verifyJws(jws: string, options: VerifyOptions): VerifyResult {
   if (h.alg !== 'EdDSA') return fail('header', 'alg must be EdDSA');
   if (h.typ !== options.typ) return fail('header', `typ must be ${options.typ}`);
   if (typeof h.kid !== 'string') return fail('header', 'kid must be a string');
-  const payloadBytes = Buffer.from(parts[1]!, 'base64url');
+  const payloadBytes = options.peeked?.payloadBytes ?? Buffer.from(parts[1]!, 'base64url');
   if (options.maxPayloadBytes !== undefined && payloadBytes.length > options.maxPayloadBytes) {
     return fail('too-large', `payload exceeds ${options.maxPayloadBytes} bytes`);
   }
   const key = options.keys.find((k) => k.kid === h.kid);
   if (!key) return fail('unknown-kid', 'kid is not a registered key of the signer');
   const sig = Buffer.from(parts[2]!, 'base64url');
-  if (sig.length !== 64 || !edVerify(null, Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii'), publicKeyObject(key), sig)) {
+  if (sig.length !== 64 || !edVerify(null, Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii'), keyObjectOf(key), sig)) {
     return fail('signature', 'signature does not verify');
   }
   let payload: unknown;
+  let payloadText: string;
   try {
-    payload = parseCanonical(payloadBytes);
+    if (options.peeked) {
+      // peekJws parsed the same bytes; what is left is the canonical-form check
+      payload = options.peeked.payload;
+      payloadText = options.peeked.payloadText;
+      // the definitive check: the canonical serialisation, as UTF-8, is exactly the bytes received
+      // (this also refuses invalid UTF-8, which a lenient decode would have replaced)
+      if (!Buffer.from(canonicalString(payload), 'utf8').equals(payloadBytes)) {
+        throw new CanonicalError('payload is not in RFC 8785 canonical form (or has a duplicate key)');
+      }
+    } else {
+      ({ value: payload, text: payloadText } = parseCanonicalText(payloadBytes));
+    }
   } catch (e) {
     return fail('not-canonical', e instanceof CanonicalError ? e.message : 'payload is not canonical');
   }
@@ -107,5 +142,5 @@ export function verifyJws(jws: string, options: VerifyOptions): VerifyResult {
     const iat = options.iatOf(payload);
     if (iat !== undefined && !keyValidAt(key, iat)) return fail('key-not-valid-at-iat', 'the key is not valid at the payload iat');
   }
-  return { ok: true, header: { alg: 'EdDSA', kid: h.kid, typ: options.typ }, payload, payloadBytes, hash: sha256(payloadBytes) };
+  return { ok: true, header: { alg: 'EdDSA', kid: h.kid, typ: options.typ }, payload, payloadBytes, payloadText, hash: sha256(payloadBytes) };
 }

@@ -33,6 +33,8 @@ export interface RecordCheckOptions {
   redacted?: readonly unknown[];
   /** The country of an originator node's bundle (rule E7); undefined when unknown. */
   countryOf?: (nodeId: string) => string | undefined;
+  /** The caller already proved M1 and M3 (a payload that passed the canonical-bytes check). */
+  encodingChecked?: boolean;
 }
 
 /**
@@ -44,9 +46,9 @@ export function validateRecord(record: unknown, options: RecordCheckOptions = {}
   const type: RecordType = options.expectedType ?? recordTypeOfId(record.id) ?? (record.findingType !== undefined ? 'finding' : 'denial');
   const errors: ValidationError[] = [];
   const redacted = options.redacted;
-  const view = redacted ? redactionView(record, redacted.map((r) => (typeof r === 'string' ? r : ''))) : undefined;
+  const view = redacted && redacted.length > 0 ? redactionView(record, redacted.map((r) => (typeof r === 'string' ? r : ''))) : undefined;
 
-  if (redacted) {
+  if (redacted && redacted.length > 0) {
     for (const issue of checkRedactedList(record, redacted, type)) {
       errors.push({ pointer: `/redacted/${issue.index}`, rule: issue.rule, message: issue.message });
     }
@@ -57,7 +59,7 @@ export function validateRecord(record: unknown, options: RecordCheckOptions = {}
     if (view && relaxed(e, view)) continue;
     errors.push({ pointer: e.pointer, rule: e.rule, message: e.message });
   }
-  errors.push(...encodingErrors(record));
+  if (!options.encodingChecked) errors.push(...encodingErrors(record));
 
   const skipRel: Skip = (rel) => !!view && view.touches(view.toOriginal(rel));
   const reads = (...patterns: string[]) => !!view && patterns.some((p) => view.touches(p.slice(1).split('/')));

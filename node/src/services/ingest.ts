@@ -2,7 +2,8 @@
 // re-checked inside) that applies records, tombstones, statements and consultations, keeps every
 // release JWS verbatim as evidence, and signs a receipt (§6.8). Inbox and puller both call it; it is
 // synchronous, so calls for one stream are serialised.
-import { jcsDigest } from '../crypto/digest.js';
+import { memberText } from '../crypto/canonical.js';
+import { sha256 } from '../crypto/digest.js';
 import { signJson, verifyJws, peekJws, type Signer } from '../crypto/jws.js';
 import type { PublicJwk } from '../crypto/keys.js';
 import { validateAgreement } from '../domain/agreement-rules.js';
@@ -61,6 +62,7 @@ export interface IngestResult {
 interface Verified {
   jws: string;
   payload: ReleasePayload;
+  text: string;
   hash: string;
 }
 
@@ -111,8 +113,8 @@ export class IngestService {
   /** Checks 1–11 without writing; returns the verified items. */
   private verify(peer: string, items: readonly string[], st: InStreamRow): { verified: Verified[]; newStream: string | null } {
     // check 1, before anything else: every item's iss is the authenticated peer
-    for (const item of items) {
-      const peeked = peekJws(item);
+    const peeks = items.map((item) => peekJws(item));
+    for (const peeked of peeks) {
       if (peeked && (!isObject(peeked.payload) || peeked.payload.iss !== peer)) throw new AppError('forbidden', '');
     }
     const keys: PublicJwk[] = this.partners.trust().get(peer)?.keys ?? [];
@@ -125,8 +127,9 @@ export class IngestService {
     const verified: Verified[] = [];
     for (let k = 0; k < items.length; k++) {
       const item = items[k]!;
-      if (!peekJws(item)) throw this.unprocessable(k, 'not a compact JWS');
-      const r = verifyJws(item, { typ: 'entente-release+jws', keys, iatOf: (p) => (isObject(p) && typeof p.iat === 'number' ? p.iat : undefined), maxPayloadBytes: this.o.maxReleaseBytes });
+      const peeked = peeks[k];
+      if (!peeked) throw this.unprocessable(k, 'not a compact JWS');
+      const r = verifyJws(item, { typ: 'entente-release+jws', keys, iatOf: (p) => (isObject(p) && typeof p.iat === 'number' ? p.iat : undefined), maxPayloadBytes: this.o.maxReleaseBytes, peeked });
       if (!r.ok) throw this.unprocessable(k, `${r.reason}: ${r.detail}`);
       const p = r.payload as ReleasePayload;
       const env = KNOWN_KINDS.has(String((p as { kind?: unknown }).kind))
@@ -167,7 +170,7 @@ export class IngestService {
       if (p.iat < prevIat) throw this.unprocessable(k, 'iat goes backwards');
       const origin = this.originatorProblem(peer, p);
       if (origin) throw this.unprocessable(k, origin);
-      verified.push({ jws: item, payload: p, hash: r.hash });
+      verified.push({ jws: item, payload: p, text: r.payloadText, hash: r.hash });
       expectedSeq++;
       prevHash = r.hash;
       prevIat = p.iat;
@@ -281,22 +284,23 @@ export class IngestService {
     const p = v.payload;
     const record = p.record as Record<string, Json>;
     const redacted = p.redacted as string[];
-    const verdict = checkReleasedRecord(record, redacted, this.o.countryOf);
+    const verdict = checkReleasedRecord(record, redacted, this.o.countryOf, true);
     if (verdict.reason) return { kind: 'rejected', reason: verdict.reason };
     const id = record.id as string;
     const type = recordTypeOfId(id)!;
-    const body = JSON.stringify(record);
-    const digest = jcsDigest(record);
+    // the payload is canonical, so the record's canonical text is its substring there
+    const body = memberText(v.text, 'record') ?? JSON.stringify(record);
+    const digest = sha256(body);
     const held = this.store.records.current(id);
     const version = record.version as number;
     const row = {
-      id, version, view: 1, type, origin: peer, own: 0, status: String(record.status), body, digest, signature: null, jws: v.jws,
+      id, version, view: 1, type, origin: peer, own: 0, status: String(record.status), body, digest, signature: null, jws: null,
       redacted: JSON.stringify(redacted), agreement: JSON.stringify(p.agreement), stream, seq: p.seq, updated_at: String(record.updatedAt), stored_at: new Date(this.clock.now()).toISOString(),
     };
     if (held && held.origin !== peer) return { kind: 'rejected', reason: 'not-originator' };
     if (!held || version > held.version) {
       const rowId = this.store.records.insertVersion(row);
-      this.store.records.setCurrent({ ...row, row_id: rowId }, String(record.originatorReference), String(record.createdAt), searchTerms(type, record), false);
+      this.store.records.setCurrent({ ...row, row_id: rowId }, String(record.originatorReference), String(record.createdAt), searchTerms(type, record), false, held ?? null);
       return { kind: 'accepted' };
     }
     const existing = this.store.records.version(id, version);

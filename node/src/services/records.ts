@@ -218,6 +218,10 @@ export class RecordService {
     const view: VersionView = { version: v.version, record: JSON.parse(v.body) as Record<string, Json>, digest: v.digest, origin: v.own ? 'own' : 'received' };
     if (v.signature) view.signature = v.signature;
     if (v.jws) view.jws = v.jws;
+    else if (!v.own && v.stream && v.seq !== null) {
+      const jws = this.store.records.inboundJws(v.origin, v.stream, v.seq);
+      if (jws) view.jws = jws;
+    }
     if (v.redacted) view.redacted = JSON.parse(v.redacted) as string[];
     if (v.agreement) view.agreement = JSON.parse(v.agreement);
     if (v.stream) view.stream = v.stream;

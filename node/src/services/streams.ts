@@ -137,19 +137,21 @@ export class StreamService {
     return row;
   }
 
-  /** Sender-side checks 5–14 of a record release before it is materialised. */
-  private preflight(partner: string, type: RecordType, d: Extract<Decision, { action: 'release' }>): string | null {
-    const verdict = checkReleasedRecord(d.record, d.redacted, (n) => (n === this.o.nodeId ? this.o.country : undefined));
-    if (verdict.reason) return verdict.reason;
-    const size = Buffer.byteLength(canonicalString({ record: d.record, redacted: d.redacted })) + 600;
-    if (size > this.o.maxReleaseBytes) return `size:${size}`;
-    void partner;
-    void type;
+  /**
+   * Sender-side checks 5–14 of a record release before it is materialised. A version released
+   * unredacted is the version validated in full at publication, so only its size is checked again.
+   */
+  private preflight(d: Extract<Decision, { action: 'release' }>, canonicalRecordBytes: number): string | null {
+    if (d.redacted.length > 0) {
+      const verdict = checkReleasedRecord(d.record, d.redacted, (n) => (n === this.o.nodeId ? this.o.country : undefined));
+      if (verdict.reason) return verdict.reason;
+    }
+    if (canonicalRecordBytes + 2048 > this.o.maxReleaseBytes) return `size:${canonicalRecordBytes}`;
     return null;
   }
 
-  private releaseRecord(s: OutStreamRow, pub: { id: string; version: number; pubSeq: number | null; type: RecordType }, d: Extract<Decision, { action: 'release' }>): boolean {
-    const problem = this.preflight(s.partner, pub.type, d);
+  private releaseRecord(s: OutStreamRow, pub: { id: string; version: number; pubSeq: number | null; type: RecordType; bytes: number }, d: Extract<Decision, { action: 'release' }>): boolean {
+    const problem = this.preflight(d, pub.bytes);
     if (problem) {
       this.alarms.alarm(s.partner, 'unshareable-version', `${pub.id} v${pub.version} was not released: ${problem}`);
       return false;
@@ -183,7 +185,7 @@ export class StreamService {
   }
 
   /** Applies a decision for a publication to a partner's stream. Inside a transaction. */
-  private materialiseVersion(s: OutStreamRow, pub: { id: string; version: number; type: RecordType; record: Record<string, Json>; pubSeq: number | null }): boolean {
+  private materialiseVersion(s: OutStreamRow, pub: { id: string; version: number; type: RecordType; record: Record<string, Json>; pubSeq: number | null; bytes?: number }): boolean {
     const h = this.store.exchange.holding(s.partner, pub.id);
     if (h && !h.recalled && h.version >= pub.version) return false;
     const d = this.decideFor(s.partner, pub);
@@ -192,7 +194,7 @@ export class StreamService {
         this.store.exchange.addEmbargo(s.partner, pub.id, Math.ceil(d.notBefore / 1000));
         return false;
       }
-      return this.releaseRecord(s, pub, d);
+      return this.releaseRecord(s, { ...pub, bytes: pub.bytes ?? Buffer.byteLength(JSON.stringify(pub.record)) }, d);
     }
     if (d.action === 'tombstone') {
       this.releaseTombstone(s, d.ref, pub.pubSeq);
@@ -290,7 +292,7 @@ export class StreamService {
         const record = JSON.parse(pub.body) as Record<string, Json>;
         if (isTerminal(pub.type, record.status)) continue;
         const s = this.store.exchange.outStream(partner)!;
-        this.materialiseVersion(s, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq });
+        this.materialiseVersion(s, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length });
       }
       // backfill in chunks, after the statement
       let s = this.store.exchange.outStream(partner)!;
@@ -299,7 +301,7 @@ export class StreamService {
         for (const pub of chunk) {
           work--;
           const record = JSON.parse(pub.body) as Record<string, Json>;
-          this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq });
+          this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length });
         }
         const done = chunk.length === 0 || chunk.at(-1)!.pub_seq >= s.backfill_until;
         this.store.exchange.updateOutStream(partner, done ? { backfill_next: null, backfill_until: null } : { backfill_next: chunk.at(-1)!.pub_seq });
@@ -314,7 +316,7 @@ export class StreamService {
           work--;
           if (this.registered(partner)) {
             const record = JSON.parse(pub.body) as Record<string, Json>;
-            this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq });
+            this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length });
           }
           this.store.exchange.updateOutStream(partner, { mat_cursor: pub.pub_seq });
           s = this.store.exchange.outStream(partner)!;

@@ -1,6 +1,7 @@
 // The audit table (brief §9). Rows are appended with their hash computed by the audit service; the
 // triggers of migration 1 refuse UPDATE and DELETE.
-import type { Db } from './db.js';
+import type Database from 'better-sqlite3';
+import { preparer, type Db } from './db.js';
 
 export interface AuditRow {
   seq: number;
@@ -14,11 +15,13 @@ export interface AuditRow {
 }
 
 export class AuditTable {
+  private readonly q: (sql: string) => Database.Statement;
   private readonly insertStmt;
   private readonly headStmt;
   private readonly pageStmt;
   private readonly countStmt;
   constructor(private readonly db: Db) {
+    this.q = preparer(db);
     this.insertStmt = db.prepare(
       'INSERT INTO audit (seq, at, action, actor, subject, details, prev, hash) VALUES (@seq, @at, @action, @actor, @subject, @details, @prev, @hash)',
     );
@@ -40,6 +43,6 @@ export class AuditTable {
     return (this.countStmt.get() as { n: number }).n;
   }
   *iterate(): Generator<AuditRow> {
-    yield* this.db.prepare('SELECT * FROM audit ORDER BY seq').iterate() as Iterable<AuditRow>;
+    yield* this.q('SELECT * FROM audit ORDER BY seq').iterate() as Iterable<AuditRow>;
   }
 }

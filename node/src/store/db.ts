@@ -5,6 +5,26 @@ import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
+const statementCache = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** A prepare() that caches statements per database: preparing is the expensive part of a small query. */
+export function preparer(db: Db): (sql: string) => Database.Statement {
+  let cache = statementCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    statementCache.set(db, cache);
+  }
+  const c = cache;
+  return (sql: string) => {
+    let st = c.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      c.set(sql, st);
+    }
+    return st;
+  };
+}
+
 export interface OpenOptions {
   readonly?: boolean;
   /** Skip migrations (for read-only inspection of another node's file). */
@@ -16,6 +36,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    // checkpoint less often (default 1000 pages): pages rewritten between checkpoints are copied once
+    db.pragma('wal_autocheckpoint = 8000');
   }
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -1,6 +1,7 @@
 // Tables of the exchange: agreements, outbound streams and releases, holdings, embargoes, receipts,
 // inbound streams and evidence, statements received, alarms.
-import type { Db } from './db.js';
+import type Database from 'better-sqlite3';
+import { preparer, type Db } from './db.js';
 
 export interface AgreementRow {
   partner: string;
@@ -86,34 +87,36 @@ export interface AlarmRow {
 }
 
 export class ExchangeTables {
-  constructor(private readonly db: Db) {}
+  private readonly q: (sql: string) => Database.Statement;
+  constructor(private readonly db: Db) {
+    this.q = preparer(db);}
 
   // ---- agreements
   latestAgreement(partner: string): AgreementRow | undefined {
-    return this.db.prepare('SELECT * FROM agreements WHERE partner = ? ORDER BY rev DESC LIMIT 1').get(partner) as AgreementRow | undefined;
+    return this.q('SELECT * FROM agreements WHERE partner = ? ORDER BY rev DESC LIMIT 1').get(partner) as AgreementRow | undefined;
   }
   agreementHistory(partner: string): AgreementRow[] {
-    return this.db.prepare('SELECT * FROM agreements WHERE partner = ? ORDER BY rev').all(partner) as AgreementRow[];
+    return this.q('SELECT * FROM agreements WHERE partner = ? ORDER BY rev').all(partner) as AgreementRow[];
   }
   maxAgreementVersion(partner: string): number {
-    return (this.db.prepare('SELECT max(version) AS v FROM agreements WHERE partner = ?').get(partner) as { v: number | null }).v ?? 0;
+    return (this.q('SELECT max(version) AS v FROM agreements WHERE partner = ?').get(partner) as { v: number | null }).v ?? 0;
   }
   insertAgreement(partner: string, version: number | null, body: string | null, at: string): number {
-    const rev = ((this.db.prepare('SELECT max(rev) AS r FROM agreements WHERE partner = ?').get(partner) as { r: number | null }).r ?? 0) + 1;
-    this.db.prepare('INSERT INTO agreements (partner, rev, version, body, created_at) VALUES (?, ?, ?, ?, ?)').run(partner, rev, version, body, at);
+    const rev = ((this.q('SELECT max(rev) AS r FROM agreements WHERE partner = ?').get(partner) as { r: number | null }).r ?? 0) + 1;
+    this.q('INSERT INTO agreements (partner, rev, version, body, created_at) VALUES (?, ?, ?, ?, ?)').run(partner, rev, version, body, at);
     return rev;
   }
 
   // ---- outbound streams
   outStream(partner: string): OutStreamRow | undefined {
-    return this.db.prepare('SELECT * FROM out_streams WHERE partner = ?').get(partner) as OutStreamRow | undefined;
+    return this.q('SELECT * FROM out_streams WHERE partner = ?').get(partner) as OutStreamRow | undefined;
   }
   outStreams(): OutStreamRow[] {
-    return this.db.prepare('SELECT * FROM out_streams ORDER BY partner').all() as OutStreamRow[];
+    return this.q('SELECT * FROM out_streams ORDER BY partner').all() as OutStreamRow[];
   }
   createOutStream(partner: string, stream: string, at: string): void {
-    this.db
-      .prepare(
+    this
+      .q(
         `INSERT INTO out_streams (partner, stream, created_at) VALUES (?, ?, ?)
          ON CONFLICT (partner) DO UPDATE SET stream = excluded.stream, head_seq = 0, head_hash = '', mat_cursor = 0, receipt_upto = 0,
            push_next = 1, backfill_next = NULL, backfill_until = NULL, stmt_agreement_rev = NULL, stmt_valid_state = NULL, blocked = NULL, last_error = NULL, created_at = excluded.created_at`,
@@ -124,48 +127,48 @@ export class ExchangeTables {
     const keys = Object.keys(fields);
     if (keys.length === 0) return;
     const set = keys.map((k) => `${k} = @${k}`).join(', ');
-    this.db.prepare(`UPDATE out_streams SET ${set} WHERE partner = @partner`).run({ ...fields, partner });
+    this.q(`UPDATE out_streams SET ${set} WHERE partner = @partner`).run({ ...fields, partner });
   }
 
   // ---- releases
   insertRelease(r: ReleaseRow): void {
-    this.db
-      .prepare(
+    this
+      .q(
         `INSERT INTO releases (stream, seq, partner, kind, iat, hash, jws, record_id, record_version, pub_seq, created_at)
          VALUES (@stream, @seq, @partner, @kind, @iat, @hash, @jws, @record_id, @record_version, @pub_seq, @created_at)`,
       )
       .run(r);
   }
   release(stream: string, seq: number): ReleaseRow | undefined {
-    return this.db.prepare('SELECT * FROM releases WHERE stream = ? AND seq = ?').get(stream, seq) as ReleaseRow | undefined;
+    return this.q('SELECT * FROM releases WHERE stream = ? AND seq = ?').get(stream, seq) as ReleaseRow | undefined;
   }
   releasesAfter(stream: string, after: number, limit: number): ReleaseRow[] {
-    return this.db.prepare('SELECT * FROM releases WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?').all(stream, after, limit) as ReleaseRow[];
+    return this.q('SELECT * FROM releases WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?').all(stream, after, limit) as ReleaseRow[];
   }
   countReleases(partner: string, stream: string): Record<string, number> {
-    const rows = this.db.prepare('SELECT kind, count(*) AS n FROM releases WHERE partner = ? AND stream = ? GROUP BY kind').all(partner, stream) as { kind: string; n: number }[];
+    const rows = this.q('SELECT kind, count(*) AS n FROM releases WHERE partner = ? AND stream = ? GROUP BY kind').all(partner, stream) as { kind: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
   }
 
   // ---- publications (the outbox log)
   publicationsAfter(after: number, limit: number): PublicationRow[] {
-    return this.db
-      .prepare(
+    return this
+      .q(
         `SELECT p.pub_seq, p.id, p.version, p.row_id, p.published_at, v.body, v.type FROM publications p JOIN record_versions v ON v.row_id = p.row_id
          WHERE p.pub_seq > ? ORDER BY p.pub_seq LIMIT ?`,
       )
       .all(after, limit) as PublicationRow[];
   }
   lastPubSeq(): number {
-    return (this.db.prepare('SELECT max(pub_seq) AS s FROM publications').get() as { s: number | null }).s ?? 0;
+    return (this.q('SELECT max(pub_seq) AS s FROM publications').get() as { s: number | null }).s ?? 0;
   }
   firstPublication(id: string): { pub_seq: number; published_at: string } | undefined {
-    return this.db.prepare('SELECT pub_seq, published_at FROM publications WHERE id = ? AND version = 1').get(id) as { pub_seq: number; published_at: string } | undefined;
+    return this.q('SELECT pub_seq, published_at FROM publications WHERE id = ? AND version = 1').get(id) as { pub_seq: number; published_at: string } | undefined;
   }
   /** Own records whose current version was published in (after, until], in publication order of that version. */
   currentVersionsBetween(after: number, until: number, limit: number): PublicationRow[] {
-    return this.db
-      .prepare(
+    return this
+      .q(
         `SELECT p.pub_seq, p.id, p.version, p.row_id, p.published_at, v.body, v.type FROM records r
          JOIN publications p ON p.id = r.id AND p.version = r.version JOIN record_versions v ON v.row_id = p.row_id
          WHERE r.own = 1 AND p.pub_seq > ? AND p.pub_seq <= ? ORDER BY p.pub_seq LIMIT ?`,
@@ -173,8 +176,8 @@ export class ExchangeTables {
       .all(after, until, limit) as PublicationRow[];
   }
   currentPublication(id: string): PublicationRow | undefined {
-    return this.db
-      .prepare(
+    return this
+      .q(
         `SELECT p.pub_seq, p.id, p.version, p.row_id, p.published_at, v.body, v.type FROM records r
          JOIN publications p ON p.id = r.id AND p.version = r.version JOIN record_versions v ON v.row_id = p.row_id WHERE r.id = ? AND r.own = 1`,
       )
@@ -183,49 +186,49 @@ export class ExchangeTables {
 
   // ---- holdings and embargoes
   holding(partner: string, recordId: string): HoldingRow | undefined {
-    return this.db.prepare('SELECT * FROM holdings WHERE partner = ? AND record_id = ?').get(partner, recordId) as HoldingRow | undefined;
+    return this.q('SELECT * FROM holdings WHERE partner = ? AND record_id = ?').get(partner, recordId) as HoldingRow | undefined;
   }
   setHolding(partner: string, recordId: string, version: number, recalled: boolean): void {
-    this.db
-      .prepare('INSERT INTO holdings (partner, record_id, version, recalled) VALUES (?, ?, ?, ?) ON CONFLICT (partner, record_id) DO UPDATE SET version = excluded.version, recalled = excluded.recalled')
+    this
+      .q('INSERT INTO holdings (partner, record_id, version, recalled) VALUES (?, ?, ?, ?) ON CONFLICT (partner, record_id) DO UPDATE SET version = excluded.version, recalled = excluded.recalled')
       .run(partner, recordId, version, recalled ? 1 : 0);
   }
   clearHoldings(partner: string): void {
-    this.db.prepare('DELETE FROM holdings WHERE partner = ?').run(partner);
-    this.db.prepare('DELETE FROM embargoes WHERE partner = ?').run(partner);
+    this.q('DELETE FROM holdings WHERE partner = ?').run(partner);
+    this.q('DELETE FROM embargoes WHERE partner = ?').run(partner);
   }
   holdingCount(partner: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM holdings WHERE partner = ? AND recalled = 0').get(partner) as { n: number }).n;
+    return (this.q('SELECT count(*) AS n FROM holdings WHERE partner = ? AND recalled = 0').get(partner) as { n: number }).n;
   }
   embargo(partner: string, recordId: string): { not_before: number } | undefined {
-    return this.db.prepare('SELECT not_before FROM embargoes WHERE partner = ? AND record_id = ?').get(partner, recordId) as { not_before: number } | undefined;
+    return this.q('SELECT not_before FROM embargoes WHERE partner = ? AND record_id = ?').get(partner, recordId) as { not_before: number } | undefined;
   }
   addEmbargo(partner: string, recordId: string, notBefore: number): void {
-    this.db.prepare('INSERT OR IGNORE INTO embargoes (partner, record_id, not_before) VALUES (?, ?, ?)').run(partner, recordId, notBefore);
+    this.q('INSERT OR IGNORE INTO embargoes (partner, record_id, not_before) VALUES (?, ?, ?)').run(partner, recordId, notBefore);
   }
   dueEmbargoes(partner: string, nowSec: number): { record_id: string; not_before: number }[] {
-    return this.db.prepare('SELECT record_id, not_before FROM embargoes WHERE partner = ? AND not_before <= ? ORDER BY not_before, record_id').all(partner, nowSec) as { record_id: string; not_before: number }[];
+    return this.q('SELECT record_id, not_before FROM embargoes WHERE partner = ? AND not_before <= ? ORDER BY not_before, record_id').all(partner, nowSec) as { record_id: string; not_before: number }[];
   }
   dropEmbargo(partner: string, recordId: string): void {
-    this.db.prepare('DELETE FROM embargoes WHERE partner = ? AND record_id = ?').run(partner, recordId);
+    this.q('DELETE FROM embargoes WHERE partner = ? AND record_id = ?').run(partner, recordId);
   }
   embargoCount(partner: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM embargoes WHERE partner = ?').get(partner) as { n: number }).n;
+    return (this.q('SELECT count(*) AS n FROM embargoes WHERE partner = ?').get(partner) as { n: number }).n;
   }
 
   // ---- receipts received
   insertReceipt(r: { partner: string; stream: string; up_to: number; from_seq: number; head: string; iat: number; rejected: string; jws: string; received_at: string }): void {
-    this.db
-      .prepare('INSERT INTO receipts_in (partner, stream, up_to, from_seq, head, iat, rejected, jws, received_at) VALUES (@partner, @stream, @up_to, @from_seq, @head, @iat, @rejected, @jws, @received_at)')
+    this
+      .q('INSERT INTO receipts_in (partner, stream, up_to, from_seq, head, iat, rejected, jws, received_at) VALUES (@partner, @stream, @up_to, @from_seq, @head, @iat, @rejected, @jws, @received_at)')
       .run(r);
   }
   lastReceipt(partner: string): { up_to: number; received_at: string; iat: number; stream: string } | undefined {
-    return this.db.prepare('SELECT up_to, received_at, iat, stream FROM receipts_in WHERE partner = ? ORDER BY row_id DESC LIMIT 1').get(partner) as
+    return this.q('SELECT up_to, received_at, iat, stream FROM receipts_in WHERE partner = ? ORDER BY row_id DESC LIMIT 1').get(partner) as
       | { up_to: number; received_at: string; iat: number; stream: string }
       | undefined;
   }
   rejectedBy(partner: string, stream: string): { seq: number; reason: string }[] {
-    const rows = this.db.prepare('SELECT rejected FROM receipts_in WHERE partner = ? AND stream = ?').all(partner, stream) as { rejected: string }[];
+    const rows = this.q('SELECT rejected FROM receipts_in WHERE partner = ? AND stream = ?').all(partner, stream) as { rejected: string }[];
     const out = new Map<number, string>();
     for (const r of rows) for (const x of JSON.parse(r.rejected) as { seq: number; reason: string }[]) out.set(x.seq, x.reason);
     return [...out].map(([seq, reason]) => ({ seq, reason }));
@@ -233,44 +236,44 @@ export class ExchangeTables {
 
   // ---- inbound
   inStream(partner: string): InStreamRow | undefined {
-    return this.db.prepare('SELECT * FROM in_streams WHERE partner = ?').get(partner) as InStreamRow | undefined;
+    return this.q('SELECT * FROM in_streams WHERE partner = ?').get(partner) as InStreamRow | undefined;
   }
   ensureInStream(partner: string): InStreamRow {
-    this.db.prepare('INSERT OR IGNORE INTO in_streams (partner) VALUES (?)').run(partner);
+    this.q('INSERT OR IGNORE INTO in_streams (partner) VALUES (?)').run(partner);
     return this.inStream(partner)!;
   }
   updateInStream(partner: string, fields: Partial<Omit<InStreamRow, 'partner'>>): void {
     const keys = Object.keys(fields);
     if (keys.length === 0) return;
-    this.db.prepare(`UPDATE in_streams SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE partner = @partner`).run({ ...fields, partner });
+    this.q(`UPDATE in_streams SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE partner = @partner`).run({ ...fields, partner });
   }
   insertInbound(r: { partner: string; stream: string; seq: number; kind: string; hash: string; jws: string; outcome: string; reason: string | null; received_at: string }): void {
-    this.db
-      .prepare('INSERT INTO inbound (partner, stream, seq, kind, hash, jws, outcome, reason, received_at) VALUES (@partner, @stream, @seq, @kind, @hash, @jws, @outcome, @reason, @received_at)')
+    this
+      .q('INSERT INTO inbound (partner, stream, seq, kind, hash, jws, outcome, reason, received_at) VALUES (@partner, @stream, @seq, @kind, @hash, @jws, @outcome, @reason, @received_at)')
       .run(r);
   }
   inboundHash(partner: string, stream: string, seq: number): string | undefined {
-    return (this.db.prepare('SELECT hash FROM inbound WHERE partner = ? AND stream = ? AND seq = ?').get(partner, stream, seq) as { hash: string } | undefined)?.hash;
+    return (this.q('SELECT hash FROM inbound WHERE partner = ? AND stream = ? AND seq = ?').get(partner, stream, seq) as { hash: string } | undefined)?.hash;
   }
   inboundRejected(partner: string, stream: string, from: number, upTo: number): { seq: number; reason: string }[] {
-    return this.db
-      .prepare("SELECT seq, reason FROM inbound WHERE partner = ? AND stream = ? AND seq > ? AND seq <= ? AND outcome = 'rejected' ORDER BY seq")
+    return this
+      .q("SELECT seq, reason FROM inbound WHERE partner = ? AND stream = ? AND seq > ? AND seq <= ? AND outcome = 'rejected' ORDER BY seq")
       .all(partner, stream, from, upTo) as { seq: number; reason: string }[];
   }
   inboundCounts(partner: string): Record<string, number> {
-    const rows = this.db.prepare('SELECT outcome, count(*) AS n FROM inbound WHERE partner = ? GROUP BY outcome').all(partner) as { outcome: string; n: number }[];
+    const rows = this.q('SELECT outcome, count(*) AS n FROM inbound WHERE partner = ? GROUP BY outcome').all(partner) as { outcome: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
   }
   insertStatementIn(r: { partner: string; stream: string; seq: number; iat: number; agreement: string | null; checkpoint: string | null }): void {
-    this.db.prepare('INSERT OR REPLACE INTO statements_in (partner, stream, seq, iat, agreement, checkpoint) VALUES (@partner, @stream, @seq, @iat, @agreement, @checkpoint)').run(r);
+    this.q('INSERT OR REPLACE INTO statements_in (partner, stream, seq, iat, agreement, checkpoint) VALUES (@partner, @stream, @seq, @iat, @agreement, @checkpoint)').run(r);
   }
   latestStatementIn(partner: string): { stream: string; seq: number; iat: number; agreement: string | null; checkpoint: string | null } | undefined {
-    return this.db.prepare('SELECT * FROM statements_in WHERE partner = ? ORDER BY iat DESC, seq DESC LIMIT 1').get(partner) as
+    return this.q('SELECT * FROM statements_in WHERE partner = ? ORDER BY iat DESC, seq DESC LIMIT 1').get(partner) as
       | { stream: string; seq: number; iat: number; agreement: string | null; checkpoint: string | null }
       | undefined;
   }
   statementsIn(partner: string, limit: number): { stream: string; seq: number; iat: number; agreement: string | null }[] {
-    return this.db.prepare('SELECT stream, seq, iat, agreement FROM statements_in WHERE partner = ? ORDER BY iat DESC, seq DESC LIMIT ?').all(partner, limit) as {
+    return this.q('SELECT stream, seq, iat, agreement FROM statements_in WHERE partner = ? ORDER BY iat DESC, seq DESC LIMIT ?').all(partner, limit) as {
       stream: string;
       seq: number;
       iat: number;
@@ -280,11 +283,11 @@ export class ExchangeTables {
 
   // ---- alarms
   insertAlarm(partner: string | null, kind: string, detail: string, at: string): void {
-    this.db.prepare('INSERT INTO alarms (at, partner, kind, detail) VALUES (?, ?, ?, ?)').run(at, partner, kind, detail);
+    this.q('INSERT INTO alarms (at, partner, kind, detail) VALUES (?, ?, ?, ?)').run(at, partner, kind, detail);
   }
   alarms(partner?: string, limit = 100): AlarmRow[] {
     return (partner
-      ? this.db.prepare('SELECT * FROM alarms WHERE partner = ? ORDER BY row_id DESC LIMIT ?').all(partner, limit)
-      : this.db.prepare('SELECT * FROM alarms ORDER BY row_id DESC LIMIT ?').all(limit)) as AlarmRow[];
+      ? this.q('SELECT * FROM alarms WHERE partner = ? ORDER BY row_id DESC LIMIT ?').all(partner, limit)
+      : this.q('SELECT * FROM alarms ORDER BY row_id DESC LIMIT ?').all(limit)) as AlarmRow[];
   }
 }

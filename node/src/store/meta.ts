@@ -1,11 +1,14 @@
-import type { Db } from './db.js';
+import type Database from 'better-sqlite3';
+import { preparer, type Db } from './db.js';
 
 export class MetaTable {
-  constructor(private readonly db: Db) {}
+  private readonly q: (sql: string) => Database.Statement;
+  constructor(private readonly db: Db) {
+    this.q = preparer(db);}
   get(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.q('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
   set(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.q('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 }

@@ -1,5 +1,6 @@
 // Record versions (immutable rows) and the per-record current-state index with search terms.
-import type { Db } from './db.js';
+import type Database from 'better-sqlite3';
+import { preparer, type Db } from './db.js';
 
 export interface RecordVersionRow {
   row_id: number;
@@ -59,9 +60,11 @@ function likeEscape(s: string): string {
 }
 
 export class RecordsTable {
+  private readonly q: (sql: string) => Database.Statement;
   private readonly insertVersionStmt;
   private readonly currentStmt;
   constructor(private readonly db: Db) {
+    this.q = preparer(db);
     this.insertVersionStmt = db.prepare(
       `INSERT INTO record_versions (id, version, view, type, origin, own, status, body, digest, signature, jws, redacted, agreement, stream, seq, updated_at, stored_at)
        VALUES (@id, @version, @view, @type, @origin, @own, @status, @body, @digest, @signature, @jws, @redacted, @agreement, @stream, @seq, @updated_at, @stored_at)`,
@@ -74,31 +77,31 @@ export class RecordsTable {
   }
 
   /** Points the record's current state at a version row and refreshes its search terms. */
-  setCurrent(row: RecordVersionRow & { row_id: number }, originatorReference: string, createdAt: string, terms: Term[], recalled = false): void {
-    const existing = this.currentStmt.get(row.id) as RecordRow | undefined;
+  setCurrent(row: RecordVersionRow & { row_id: number }, originatorReference: string, createdAt: string, terms: Term[], recalled = false, known?: RecordRow | null): void {
+    const existing = known === undefined ? (this.currentStmt.get(row.id) as RecordRow | undefined) : (known ?? undefined);
     if (existing) {
-      this.db
-        .prepare('UPDATE records SET current_row = ?, version = ?, status = ?, updated_at = ?, recalled = ? WHERE id = ?')
+      this
+        .q('UPDATE records SET current_row = ?, version = ?, status = ?, updated_at = ?, recalled = ? WHERE id = ?')
         .run(row.row_id, row.version, row.status, row.updated_at, recalled ? 1 : 0, row.id);
     } else {
-      this.db
-        .prepare(
+      this
+        .q(
           `INSERT INTO records (id, type, origin, own, current_row, version, status, originator_reference, created_at, updated_at, recalled, order_key)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(row.id, row.type, row.origin, row.own, row.row_id, row.version, row.status, originatorReference, createdAt, row.updated_at, recalled ? 1 : 0, row.row_id);
     }
-    this.db.prepare('DELETE FROM record_terms WHERE id = ?').run(row.id);
-    const ins = this.db.prepare('INSERT OR IGNORE INTO record_terms (id, kind, value) VALUES (?, ?, ?)');
+    if (existing) this.q('DELETE FROM record_terms WHERE id = ?').run(row.id);
+    const ins = this.q('INSERT OR IGNORE INTO record_terms (id, kind, value) VALUES (?, ?, ?)');
     for (const t of terms) ins.run(row.id, t.kind, t.value);
   }
 
   markRecalled(id: string): void {
-    this.db.prepare('UPDATE records SET recalled = 1 WHERE id = ?').run(id);
+    this.q('UPDATE records SET recalled = 1 WHERE id = ?').run(id);
   }
 
   addPublication(id: string, version: number, rowId: number, at: string): number {
-    return Number(this.db.prepare('INSERT INTO publications (id, version, row_id, published_at) VALUES (?, ?, ?, ?)').run(id, version, rowId, at).lastInsertRowid);
+    return Number(this.q('INSERT INTO publications (id, version, row_id, published_at) VALUES (?, ?, ?, ?)').run(id, version, rowId, at).lastInsertRowid);
   }
 
   current(id: string): RecordRow | undefined {
@@ -106,19 +109,24 @@ export class RecordsTable {
   }
 
   currentVersion(id: string): RecordVersionRow | undefined {
-    return this.db.prepare('SELECT v.* FROM records r JOIN record_versions v ON v.row_id = r.current_row WHERE r.id = ?').get(id) as RecordVersionRow | undefined;
+    return this.q('SELECT v.* FROM records r JOIN record_versions v ON v.row_id = r.current_row WHERE r.id = ?').get(id) as RecordVersionRow | undefined;
   }
 
   version(id: string, version: number): RecordVersionRow | undefined {
-    return this.db.prepare('SELECT * FROM record_versions WHERE id = ? AND version = ? ORDER BY view DESC LIMIT 1').get(id, version) as RecordVersionRow | undefined;
+    return this.q('SELECT * FROM record_versions WHERE id = ? AND version = ? ORDER BY view DESC LIMIT 1').get(id, version) as RecordVersionRow | undefined;
   }
 
   history(id: string): RecordVersionRow[] {
-    return this.db.prepare('SELECT * FROM record_versions WHERE id = ? ORDER BY version, view').all(id) as RecordVersionRow[];
+    return this.q('SELECT * FROM record_versions WHERE id = ? ORDER BY version, view').all(id) as RecordVersionRow[];
+  }
+
+  /** The release JWS a received version came in (kept once, as inbound evidence). */
+  inboundJws(partner: string, stream: string, seq: number): string | undefined {
+    return (this.q('SELECT jws FROM inbound WHERE partner = ? AND stream = ? AND seq = ?').get(partner, stream, seq) as { jws: string } | undefined)?.jws;
   }
 
   ownReferenceTaken(type: string, reference: string): boolean {
-    return !!this.db.prepare('SELECT 1 FROM records WHERE own = 1 AND type = ? AND originator_reference = ?').get(type, reference);
+    return !!this.q('SELECT 1 FROM records WHERE own = 1 AND type = ? AND originator_reference = ?').get(type, reference);
   }
 
   search(q: RecordQuery): (RecordRow & { body: string })[] {
@@ -142,6 +150,6 @@ export class RecordsTable {
     const sql = `SELECT r.*, v.body AS body FROM records r JOIN record_versions v ON v.row_id = r.current_row
       ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY r.order_key LIMIT ?`;
     args.push(q.limit);
-    return this.db.prepare(sql).all(...args) as (RecordRow & { body: string })[];
+    return this.q(sql).all(...args) as (RecordRow & { body: string })[];
   }
 }

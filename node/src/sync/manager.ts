@@ -64,6 +64,7 @@ export class SyncManager {
   private readonly links = new Map<string, Link>();
   private tickTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private running = false;
 
   constructor(
     private readonly store: Store,
@@ -82,8 +83,10 @@ export class SyncManager {
     partners.onChange((p) => this.trustChanged(p));
   }
 
+  /** Starts the timers and lets wake() push in the background. */
   start(): void {
-    if (this.o.autoStart === false || this.tickTimer) return;
+    if (this.tickTimer) return;
+    this.running = true;
     this.tickTimer = setInterval(() => this.tick(), this.o.tickMs);
     this.tickTimer.unref();
     setImmediate(() => this.tick());
@@ -160,7 +163,7 @@ export class SyncManager {
       return;
     }
     if (l.pushTimer) return;
-    if (this.o.autoStart === false) return;
+    if (!this.running) return;
     l.pushing = this.pushLoop(l).finally(() => {
       l.pushing = null;
       if (l.rewake && !this.closed) {
@@ -193,7 +196,7 @@ export class SyncManager {
     const delay = Math.max(backoffDelay(l.pushAttempt, this.o.random ?? Math.random, this.o.backoff ?? DEFAULT_BACKOFF), l.breaker.waitMs());
     l.pushAttempt++;
     l.nextAttemptAt = this.clock.now() + delay;
-    if (this.closed || this.o.autoStart === false) return;
+    if (this.closed || !this.running) return;
     l.pushTimer = setTimeout(() => {
       l.pushTimer = null;
       this.wake(l.partner);
@@ -213,7 +216,14 @@ export class SyncManager {
       if (!client) return;
       let res;
       try {
-        res = await client.call('POST', '/v1/inbox', { items: page.items.map((r) => r.jws) }, this.o.requestTimeoutMs ?? 30_000);
+        const inFlight = client.call('POST', '/v1/inbox', { items: page.items.map((r) => r.jws) }, this.o.requestTimeoutMs ?? 30_000);
+        // one batch in flight; meanwhile materialise the next one (within the window), so that the
+        // sender's signing overlaps the receiver's verification
+        await new Promise((r) => setImmediate(r));
+        const last = page.items.at(-1)!.seq;
+        const cur = this.store.exchange.outStream(l.partner)!;
+        if (cur.head_seq < last + PUSH_ITEMS && this.streams.pending(l.partner)) this.streams.materialise(l.partner, last + PUSH_ITEMS);
+        res = await inFlight;
       } catch (e) {
         l.breaker.failure();
         l.lastPushError = `network: ${(e as Error).message}`;

@@ -1,0 +1,263 @@
+// npm run bench: figures as ratios against a floor measured in the same run (not part of npm test).
+//   floor        one process: canonicalise + sign + verify + validate + batched insert per record
+//   replication  20,000 denial versions on A, pushed over real mTLS to B (a separate process) until B
+//                holds them all verified and committed
+//   latency      publish-to-visible at B for single records under push (p50/p99)
+//   catch-up     B stopped while A publishes 20,000; B restarted; drain time and an exactly-once check
+// Options: --records N (default 20000), --latency N (default 200), --json FILE.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createNode, type EntenteNode } from '../node/src/app.js';
+import { loadConfig, loadSecrets } from '../node/src/config/index.js';
+import { canonicalString } from '../node/src/crypto/canonical.js';
+import { FileSigner, verifyJws } from '../node/src/crypto/jws.js';
+import { generateSigningKey, publicJwk } from '../node/src/crypto/keys.js';
+import { checkReleasedRecord } from '../node/src/domain/released-record.js';
+import { buildBundle, bundleFingerprint, initNode } from '../node/src/services/identity.js';
+import { example } from '../test/helpers/examples.js';
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const N = arg('records', 20_000);
+const LAT = arg('latency', 200);
+const jsonOut = (() => {
+  const i = process.argv.indexOf('--json');
+  return i > 0 ? process.argv[i + 1]! : join(import.meta.dirname, '..', 'bench-results', 'latest.json');
+})();
+const root = join(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'entente-bench-'));
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function denial(i: number): Record<string, any> {
+  const r = example('denial-wa-sensitive');
+  for (const k of ['id', 'version', 'supersedes', 'changeType', 'originatorNodeId', 'originatorCountry', 'createdAt', 'updatedAt']) delete r[k];
+  r.originatorReference = `BENCH-${i}`;
+  r.parties[0].party.names[0].value = `Harbourline Trading ${i} FZE`;
+  return r;
+}
+
+// ---------------------------------------------------------------- floor
+function floor(count: number): number {
+  const key = generateSigningKey();
+  const signer = new FileSigner(key);
+  const keys = [publicJwk(key)];
+  const db = new Database(join(work, 'floor.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE v (id TEXT, version INTEGER, body TEXT, digest TEXT, jws TEXT, PRIMARY KEY (id, version)) STRICT');
+  const ins = db.prepare('INSERT INTO v VALUES (?, ?, ?, ?, ?)');
+  const base = example('denial-wa-sensitive');
+  const t0 = performance.now();
+  let batch: unknown[][] = [];
+  const flush = db.transaction((rows: unknown[][]) => {
+    for (const r of rows) ins.run(...r);
+  });
+  for (let i = 0; i < count; i++) {
+    const record = { ...base, id: `urn:entente:nl-lic-01:denial:${crypto.randomUUID()}`, originatorReference: `F-${i}` };
+    const payload = canonicalString({ iss: 'nl-lic-01', aud: 'jp-lic-01', stream: 'AAAAAAAAAAAAAAAAAAAAAA', seq: i + 1, prev: '', iat: 1, kind: 'record', agreement: null, record, redacted: [] });
+    const jws = signer.sign(Buffer.from(payload), 'entente-release+jws');
+    const v = verifyJws(jws, { typ: 'entente-release+jws', keys });
+    if (!v.ok) throw new Error('floor verify failed');
+    const p = v.payload as { record: Record<string, unknown> };
+    const verdict = checkReleasedRecord(p.record, [], () => 'NL');
+    if (verdict.reason) throw new Error(`floor validation failed: ${verdict.reason}`);
+    batch.push([p.record.id, 1, JSON.stringify(p.record), v.hash, jws]);
+    if (batch.length === 500) {
+      flush(batch);
+      batch = [];
+    }
+  }
+  flush(batch);
+  const rate = count / ((performance.now() - t0) / 1000);
+  db.close();
+  return rate;
+}
+
+// ---------------------------------------------------------------- nodes
+interface Remote {
+  dir: string;
+  opUrl: string;
+  token: string;
+  proc: ChildProcess | null;
+  bundle: ReturnType<typeof buildBundle>;
+  fingerprint: string;
+}
+
+async function makeRemote(nodeId: string): Promise<Remote> {
+  const dir = join(work, nodeId);
+  const fed = await freePort();
+  const op = await freePort();
+  const { adminToken } = initNode({ dir, nodeId, name: nodeId, country: 'JP', federationListen: `127.0.0.1:${fed}`, operatorListen: `127.0.0.1:${op}`, url: `https://127.0.0.1:${fed}` });
+  const config = loadConfig(dir);
+  const bundle = buildBundle(config, loadSecrets(config));
+  return { dir, opUrl: `http://127.0.0.1:${op}`, token: adminToken, proc: null, bundle, fingerprint: bundleFingerprint(bundle) };
+}
+
+async function startRemote(r: Remote): Promise<void> {
+  r.proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', r.dir, '--log-level', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 400; i++) {
+    try {
+      if ((await fetch(`${r.opUrl}/healthz`)).ok) return;
+    } catch {
+      /* starting */
+    }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error('remote node did not start');
+}
+
+async function stopRemote(r: Remote): Promise<void> {
+  if (!r.proc) return;
+  const p = r.proc;
+  r.proc = null;
+  await new Promise<void>((resolve) => {
+    p.once('exit', () => resolve());
+    p.kill('SIGTERM');
+  });
+}
+
+async function api(r: Remote, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(r.opUrl + path, { method, headers: { authorization: `Bearer ${r.token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : null });
+  const text = await res.text();
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function heldBy(r: Remote, origin: string): Promise<number> {
+  // count via the operator API's cursor pages (1000 per page)
+  let n = 0;
+  let after = '';
+  for (;;) {
+    const page = await api(r, 'GET', `/admin/v1/records?origin=${origin}&limit=1000${after ? `&after=${after}` : ''}`);
+    n += page.items.length;
+    if (!page.next) return n;
+    after = page.next;
+  }
+}
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function main(): Promise<void> {
+  log(`entente bench: ${N} records, ${cpus().length} cores, node ${process.version}`);
+  log('1/4 floor: canonicalise + sign + verify + validate + batched insert, one process…');
+  const floorRate = floor(Math.min(N, 10_000));
+  log(`    ${floorRate.toFixed(0)} records/s`);
+
+  const aDir = join(work, 'nl-lic-01');
+  const aFed = await freePort();
+  const aOp = await freePort();
+  initNode({ dir: aDir, nodeId: 'nl-lic-01', name: 'A', country: 'NL', federationListen: `127.0.0.1:${aFed}`, operatorListen: `127.0.0.1:${aOp}`, url: `https://127.0.0.1:${aFed}` });
+  const aConfig = loadConfig(aDir);
+  const aSecrets = loadSecrets(aConfig);
+  const a: EntenteNode = await createNode(aConfig, aSecrets, { sync: { autoStart: false } });
+  const aBundle = buildBundle(aConfig, aSecrets);
+  const b = await makeRemote('jp-lic-01');
+  await startRemote(b);
+  const ag = { ...example('agreement-wide'), partner: 'jp-lic-01', validFrom: '2025-01-01', validUntil: '2030-12-31' };
+  delete (ag as Record<string, unknown>).version;
+  a.services.partnerAdmin.put('jp-lic-01', b.bundle, b.fingerprint, { agreement: ag }, 'bench');
+  await api(b, 'PUT', '/admin/v1/partners/nl-lic-01', { bundle: aBundle, fingerprint: bundleFingerprint(aBundle) });
+  await a.services.sync.flush('jp-lic-01');
+
+  log(`2/4 replication: publishing ${N} denial versions on A…`);
+  const tp = performance.now();
+  for (let i = 0; i < N; i++) {
+    a.services.records.publish('denial', denial(i), 'bench');
+    if ((i + 1) % 5000 === 0) log(`    published ${i + 1}`);
+  }
+  const publishRate = N / ((performance.now() - tp) / 1000);
+  log(`    publish rate ${publishRate.toFixed(0)} records/s; pushing to B over mTLS…`);
+  const t0 = performance.now();
+  await a.services.sync.flush('jp-lic-01');
+  const replSeconds = (performance.now() - t0) / 1000;
+  const held = await heldBy(b, 'nl-lic-01');
+  const replRate = N / replSeconds;
+  log(`    B holds ${held}; ${replRate.toFixed(0)} records/s`);
+
+  log(`3/4 latency: ${LAT} single publications, publish-to-visible at B…`);
+  a.services.sync.start();
+  const lat: number[] = [];
+  for (let i = 0; i < LAT; i++) {
+    const t = performance.now();
+    const v = a.services.records.publish('denial', denial(N + i), 'bench');
+    for (;;) {
+      const r = await fetch(`${b.opUrl}/admin/v1/records/${v.id}`, { headers: { authorization: `Bearer ${b.token}` } });
+      await r.arrayBuffer();
+      if (r.status === 200) break;
+    }
+    lat.push(performance.now() - t);
+  }
+  log(`    p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`);
+  await a.close();
+  const a2 = await createNode(aConfig, aSecrets, { sync: { autoStart: false } });
+
+  log(`4/4 catch-up: B stopped while A publishes ${N}…`);
+  await stopRemote(b);
+  for (let i = 0; i < N; i++) {
+    a2.services.records.publish('denial', denial(N + LAT + i), 'bench');
+    if ((i + 1) % 5000 === 0) log(`    published ${i + 1}`);
+  }
+  await startRemote(b);
+  const tc = performance.now();
+  await a2.services.sync.flush('jp-lic-01');
+  const drain = (performance.now() - tc) / 1000;
+  const total = await heldBy(b, 'nl-lic-01');
+  const bdb = new Database(join(b.dir, 'entente.db'), { readonly: true });
+  const dup = bdb.prepare("SELECT count(*) - count(DISTINCT seq) AS d FROM inbound WHERE partner = 'nl-lic-01'").get() as { d: number };
+  const gaps = bdb.prepare("SELECT max(seq) - count(*) AS g FROM inbound WHERE partner = 'nl-lic-01'").get() as { g: number };
+  const versions = bdb.prepare("SELECT count(*) - count(DISTINCT id || ':' || version) AS d FROM record_versions WHERE origin = 'nl-lic-01'").get() as { d: number };
+  bdb.close();
+  const expected = 2 * N + LAT;
+  const exactlyOnce = total === expected && dup.d === 0 && gaps.g === 0 && versions.d === 0;
+  log(`    drained in ${drain.toFixed(1)} s (${(N / drain).toFixed(0)} records/s); B holds ${total}/${expected}; exactly once: ${exactlyOnce}`);
+  await a2.close();
+  await stopRemote(b);
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, node: process.version },
+    records: N,
+    floorRecordsPerSecond: Math.round(floorRate),
+    publishRecordsPerSecond: Math.round(publishRate),
+    replication: { recordsPerSecond: Math.round(replRate), seconds: Number(replSeconds.toFixed(2)), ratioToFloor: Number((replRate / floorRate).toFixed(2)), held },
+    latencyMs: { p50: Number(pct(lat, 50).toFixed(1)), p99: Number(pct(lat, 99).toFixed(1)), samples: LAT },
+    catchUp: { seconds: Number(drain.toFixed(2)), recordsPerSecond: Math.round(N / drain), ratioToFloor: Number((N / drain / floorRate).toFixed(2)), exactlyOnce, held: total, expected },
+  };
+  const rows = [
+    ['floor (sign+verify+validate+insert, 1 process)', `${results.floorRecordsPerSecond} rec/s`, '1.00', ''],
+    ['publish on A (operator path, one tx each)', `${results.publishRecordsPerSecond} rec/s`, (publishRate / floorRate).toFixed(2), ''],
+    ['replication A→B over mTLS', `${results.replication.recordsPerSecond} rec/s`, results.replication.ratioToFloor.toFixed(2), replRate >= 3000 && replRate / floorRate >= 0.5 ? 'meets ≥3000/s and ≥0.5' : 'BELOW target'],
+    ['publish-to-visible at B, p50 / p99', `${results.latencyMs.p50} / ${results.latencyMs.p99} ms`, '', results.latencyMs.p99 <= 250 ? 'meets p99 ≤ 250 ms' : 'ABOVE target'],
+    ['catch-up drain after B was down', `${results.catchUp.recordsPerSecond} rec/s (${results.catchUp.seconds} s)`, results.catchUp.ratioToFloor.toFixed(2), exactlyOnce ? 'exactly once' : 'NOT exactly once'],
+  ];
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'figure', 'vs floor'][i]!.length));
+  console.log(['measure'.padEnd(w[0]!), 'figure'.padEnd(w[1]!), 'vs floor'.padEnd(w[2]!), 'target'].join('  '));
+  for (const r of rows) console.log([r[0]!.padEnd(w[0]!), r[1]!.padEnd(w[1]!), r[2]!.padEnd(w[2]!), r[3]].join('  '));
+  mkdirSync(join(jsonOut, '..'), { recursive: true });
+  writeFileSync(jsonOut, JSON.stringify(results, null, 2) + '\n');
+  log(`wrote ${jsonOut}`);
+  rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
