@@ -110,7 +110,8 @@ async function makeRemote(nodeId: string): Promise<Remote> {
 }
 
 async function startRemote(r: Remote): Promise<void> {
-  r.proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', r.dir, '--log-level', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  r.proc = spawn(process.execPath, [...prof, '--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', r.dir, '--log-level', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 400; i++) {
     try {
       if ((await fetch(`${r.opUrl}/healthz`)).ok) return;

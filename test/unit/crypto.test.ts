@@ -93,3 +93,27 @@ describe('canonical-bytes check on a peeked payload', () => {
     expect(verifyJws(jws, { typ: 'entente-release+jws', keys: [publicJwk(key)] })).toMatchObject({ ok: false, reason: 'not-canonical' });
   });
 });
+
+describe('our single-pass RFC 8785 serialiser agrees with the canonicalize reference', () => {
+  it('on arbitrary I-JSON values, including non-BMP and U+FFFF member names', async () => {
+    const { default: reference } = await import('canonicalize');
+    const safe = fc.jsonValue({ maxDepth: 5 }).filter((v) => {
+      try {
+        canonicalString(v);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    fc.assert(
+      fc.property(safe, (v) => {
+        const ours = canonicalString(v);
+        const ref = reference(v);
+        if (ours !== ref) throw new Error(`differs: ${ours} vs ${ref}`);
+      }),
+      { numRuns: 2000 },
+    );
+    const tricky = { '\u{1F600}': 1, '\uFFFF': 2, a: [-0, 0, 9007199254740991, -9007199254740991, 'é\n"\\\u2028'], '': null, B: { z: true, Z: false } };
+    expect(canonicalString(tricky)).toBe(reference(tricky));
+  });
+});

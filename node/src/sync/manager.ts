@@ -205,79 +205,128 @@ export class SyncManager {
   }
 
   private async pushLoop(l: Link): Promise<void> {
-    for (;;) {
-      if (this.closed) return;
-      const s = this.store.exchange.outStream(l.partner);
-      if (!s || s.blocked || !this.pushes(l.partner)) return;
-      if (!l.breaker.canAttempt()) return this.schedulePushRetry(l);
-      const page = this.streams.page(l.partner, s.push_next - 1, PUSH_ITEMS, this.o.maxBatchBytes - 64);
-      if (page.items.length === 0) return;
-      const client = this.client(l);
-      if (!client) return;
-      let res;
+    // The receipt of batch k is verified at once but stored (an fsync) while batch k+1 is in
+    // flight, and batch k+1's body is prepared while batch k is in flight: one batch in flight, no
+    // dead time between batches.
+    let pendingReceipt: string | null = null;
+    let nextPush = 0;
+    let prepared: { from: number; last: number; body: string } | null = null;
+    const settle = (): boolean => {
+      if (!pendingReceipt) return true;
+      const receipt = pendingReceipt;
+      pendingReceipt = null;
       try {
-        const inFlight = client.call('POST', '/v1/inbox', { items: page.items.map((r) => r.jws) }, this.o.requestTimeoutMs ?? 30_000);
-        // one batch in flight; meanwhile materialise the next one (within the window), so that the
-        // sender's signing overlaps the receiver's verification
-        await new Promise((r) => setImmediate(r));
-        const last = page.items.at(-1)!.seq;
-        const cur = this.store.exchange.outStream(l.partner)!;
-        if (cur.head_seq < last + PUSH_ITEMS && this.streams.pending(l.partner)) this.streams.materialise(l.partner, last + PUSH_ITEMS);
-        res = await inFlight;
+        this.receipts.accept(l.partner, receipt, 'push');
+        return true;
       } catch (e) {
-        l.breaker.failure();
-        l.lastPushError = `network: ${(e as Error).message}`;
-        this.recordError(l.partner, l.lastPushError);
-        return this.schedulePushRetry(l);
+        this.block(l, `the partner's receipt was refused: ${(e as Error).message}`);
+        return false;
       }
-      l.lastPushAt = new Date(this.clock.now()).toISOString();
-      if (res.status === 200) {
+    };
+    const build = (from: number) => {
+      const page = this.streams.page(l.partner, from - 1, PUSH_ITEMS, this.o.maxBatchBytes - 64);
+      if (page.items.length === 0) return null;
+      return { from, last: page.items.at(-1)!.seq, body: JSON.stringify({ items: page.items.map((r) => r.jws) }) };
+    };
+    try {
+      for (;;) {
+        if (this.closed) return;
+        const s = this.store.exchange.outStream(l.partner);
+        if (!s || s.blocked || !this.pushes(l.partner)) return;
+        if (!l.breaker.canAttempt()) return this.schedulePushRetry(l);
+        const from = Math.max(s.push_next, nextPush);
+        const batch = prepared?.from === from ? prepared : build(from);
+        prepared = null;
+        if (!batch) return;
+        const client = this.client(l);
+        if (!client) return;
+        let res;
         try {
-          const body = res.json<{ receipt: string }>();
-          this.receipts.accept(l.partner, body.receipt, 'push');
-          l.breaker.success();
-          l.pushAttempt = 0;
-          l.lastPushError = null;
-          this.store.tx(() => {
-            this.store.exchange.updateOutStream(l.partner, { last_push_at: l.lastPushAt, last_error: null });
-          });
+          const inFlight = client.call('POST', '/v1/inbox', batch.body, this.o.requestTimeoutMs ?? 30_000);
+          let answered = false;
+          void inFlight.then(
+            () => (answered = true),
+            () => (answered = true),
+          );
+          await new Promise((r) => setImmediate(r));
+          if (!settle()) return;
+          // materialise the next batch in slices that yield to I/O, then prepare its body
+          const target = batch.last + PUSH_ITEMS;
+          for (let slice = 0; slice < 20 && !answered; slice++) {
+            const cur = this.store.exchange.outStream(l.partner)!;
+            if (cur.head_seq >= target || !this.streams.pending(l.partner)) break;
+            this.streams.materialise(l.partner, Math.min(target, cur.head_seq + 100));
+            await new Promise((r) => setImmediate(r));
+          }
+          if (!answered) prepared = build(batch.last + 1);
+          res = await inFlight;
         } catch (e) {
-          this.block(l, `the partner's receipt was refused: ${(e as Error).message}`);
-          return;
+          l.breaker.failure();
+          l.lastPushError = `network: ${(e as Error).message}`;
+          this.recordError(l.partner, l.lastPushError);
+          return this.schedulePushRetry(l);
         }
-        continue;
-      }
-      if (res.status === 409) {
-        let body: unknown;
+        l.lastPushAt = new Date(this.clock.now()).toISOString();
+        if (res.status === 200) {
+          try {
+            const receipt = res.json<{ receipt: string }>().receipt;
+            const p = this.receipts.verify(l.partner, receipt);
+            const cur = this.store.exchange.outStream(l.partner)!;
+            if (p.stream !== cur.stream || p.upTo < batch.last) throw new Error(`the receipt acknowledges ${p.stream}/${p.upTo}, not the batch up to ${batch.last}`);
+            pendingReceipt = receipt;
+            nextPush = p.upTo + 1;
+          } catch (e) {
+            this.block(l, `the partner's receipt was refused: ${(e as Error).message}`);
+            return;
+          }
+          if (l.lastPushError || l.pushAttempt) {
+            l.breaker.success();
+            l.pushAttempt = 0;
+            l.lastPushError = null;
+          } else l.breaker.success();
+          continue;
+        }
+        if (!settle()) return;
+        nextPush = 0;
+        prepared = null;
+        if (res.status === 409) {
+          let body: unknown;
+          try {
+            body = res.json();
+          } catch {
+            body = {};
+          }
+          try {
+            const action = this.receipts.onConflict(l.partner, body);
+            l.breaker.success();
+            if (action === 'sender-behind') return;
+          } catch (e) {
+            this.block(l, `409 without a usable position: ${(e as Error).message}`);
+            return;
+          }
+          continue;
+        }
+        if (res.status === 429 || res.status === 503 || res.status >= 500) {
+          l.breaker.failure();
+          l.lastPushError = `${res.status}`;
+          this.recordError(l.partner, `push answered ${res.status}`);
+          return this.schedulePushRetry(l);
+        }
+        let detail = '';
         try {
-          body = res.json();
+          detail = String(res.json<{ detail?: string }>().detail ?? '');
         } catch {
-          body = {};
+          /* no body */
         }
-        try {
-          const action = this.receipts.onConflict(l.partner, body);
-          l.breaker.success();
-          if (action === 'sender-behind') return;
-        } catch (e) {
-          this.block(l, `409 without a usable position: ${(e as Error).message}`);
-          return;
-        }
-        continue;
+        this.block(l, `push refused with ${res.status}${detail ? `: ${detail}` : ''}`);
+        return;
       }
-      if (res.status === 429 || res.status === 503 || res.status >= 500) {
-        l.breaker.failure();
-        l.lastPushError = `${res.status}`;
-        this.recordError(l.partner, `push answered ${res.status}`);
-        return this.schedulePushRetry(l);
+    } finally {
+      settle();
+      if (!l.lastPushError) {
+        const at = l.lastPushAt;
+        if (at) this.store.tx(() => this.store.exchange.updateOutStream(l.partner, { last_push_at: at, last_error: null }));
       }
-      let detail = '';
-      try {
-        detail = String(res.json<{ detail?: string }>().detail ?? '');
-      } catch {
-        /* no body */
-      }
-      this.block(l, `push refused with ${res.status}${detail ? `: ${detail}` : ''}`);
-      return;
     }
   }
 
@@ -380,7 +429,10 @@ export class SyncManager {
       }
       this.wake(p);
       const l = this.link(p);
-      if (this.pulls(p) && !l.pulling && this.clock.now() >= l.nextPullAt) {
+      // a catch-up pull only when the partner has not delivered by push within the interval
+      const lastIn = this.store.exchange.inStream(p)?.last_contact_at;
+      const recentlyPushed = !!lastIn && this.clock.now() - Date.parse(lastIn) < this.o.pullIntervalMs;
+      if (this.pulls(p) && !recentlyPushed && !l.pulling && this.clock.now() >= l.nextPullAt) {
         const base = this.o.pullIntervalMs;
         l.nextPullAt = this.clock.now() + (l.pullAttempt > 0 ? Math.max(backoffDelay(l.pullAttempt, this.o.random ?? Math.random), 1000) : base);
         void this.pull(p).catch((e: unknown) => this.log.warn({ err: e, partner: p }, 'pull failed'));
