@@ -10,6 +10,7 @@ import { partnerRoutes } from './http/operator/partners.js';
 import { tokenRoutes } from './http/operator/tokens.js';
 import { recordRoutes } from './http/operator/records.js';
 import { exchangeRoutes } from './http/operator/exchange.js';
+import { auditRoutes } from './http/operator/audit.js';
 import { federationRoutes } from './http/federation-routes.js';
 import { AgreementService } from './services/agreements.js';
 import { AlarmService } from './services/alarms.js';
@@ -39,6 +40,8 @@ export interface CreateNodeOptions {
   operatorPort?: number;
   /** Sync tuning (tests drive sync by hand with autoStart: false). */
   sync?: Partial<SyncOptions>;
+  /** Minutes between signed audit checkpoints (default 60). */
+  checkpointMinutes?: number;
 }
 
 export interface EntenteNode {
@@ -48,6 +51,8 @@ export interface EntenteNode {
   operatorPort: number;
   federationUrl: string;
   operatorUrl: string;
+  /** Why the node refuses writes (database or audit chain broken at start), or null. */
+  degraded: string | null;
   services: {
     audit: AuditService;
     tokens: TokenService;
@@ -80,6 +85,12 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const signingKey = keyFile.keys.find((k) => k.kid === keyFile.current)!;
     const signer = new FileSigner(signingKey);
     const audit = new AuditService(store, clock);
+    // Integrity at start: a broken database or audit chain keeps the node read-only (brief §9).
+    const tail = integrity === 'ok' ? audit.verifyTail() : null;
+    const degraded: string | null =
+      integrity !== 'ok' ? `database integrity check failed: ${integrity}` : !tail!.ok ? `the audit chain is broken at entry ${tail!.firstBroken}: ${tail!.reason}` : null;
+    if (degraded) log.error({ alert: true, reason: degraded }, 'node started read-only');
+    const writable = () => degraded;
     const tokens = new TokenService(store, audit, clock);
     const partners = new PartnerService(store, audit, clock, config.nodeId);
     const agreements = new AgreementService(store, config.nodeId);
@@ -122,21 +133,36 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       info: { nodeInfo },
       log,
       routes: federationRoutes({ streams, ingest, receipts, audit, store, maxBatchBytes: config.limits.maxBatchBytes, clockNow: () => clock.now() }),
+      writable,
     });
     const federation = createFederationServer(fedApp, { keyPem: secrets.tlsKeyPem, certPem: secrets.tlsCertPem, cas: () => partners.trustedCas(), log });
     partners.onChange((nodeId) => federation.trustChanged(nodeId));
 
     const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
-    const routers: Router[] = [tokenRoutes(tokens), partnerRoutes(partnerAdmin), exchangeRoutes(exchange), recordRoutes(records)];
+    const routers: Router[] = [
+      tokenRoutes(tokens),
+      partnerRoutes(partnerAdmin),
+      exchangeRoutes(exchange),
+      recordRoutes(records),
+      auditRoutes(audit, config.nodeId, () => keyFile.keys.map(publicJwk)),
+    ];
     const opApp = createOperatorApp({
       tokens,
       log,
       bodyLimitBytes: config.limits.operatorBodyBytes,
       routers,
+      writable,
       health: {
         health: () => {
           const database = closed ? 'closed' : store.integrity();
-          return { ok: database === 'ok' && Object.values(listeners).every((s) => s === 'listening'), database, listeners: { ...listeners } };
+          const auditState = degraded ?? 'ok';
+          return {
+            ok: database === 'ok' && !degraded && Object.values(listeners).every((s) => s === 'listening'),
+            database,
+            audit: auditState,
+            listeners: { ...listeners },
+            ...(degraded ? { reason: degraded } : {}),
+          };
         },
       },
     });
@@ -148,12 +174,18 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const operatorPort = await operator.listen(config.operator.host, options.operatorPort ?? config.operator.port);
     listeners.operator = 'listening';
     if (options.sync?.autoStart !== false) sync.start();
+    const checkpointTimer = setInterval(() => {
+      if (!degraded) audit.checkpoint(signer);
+    }, (options.checkpointMinutes ?? 60) * 60_000);
+    checkpointTimer.unref();
+    if (!degraded) audit.checkpoint(signer);
     const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
     log.info({ nodeId: config.nodeId, federationPort, operatorPort }, 'node started');
 
     return {
       config,
       store,
+      degraded,
       federationPort,
       operatorPort,
       federationUrl: `https://${hostFor(config.federation.host)}:${federationPort}`,
@@ -162,6 +194,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       async close() {
         if (closed) return;
         closed = true;
+        clearInterval(checkpointTimer);
         await sync.close();
         await Promise.all([federation.close(), operator.close()]);
         store.close();

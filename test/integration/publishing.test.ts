@@ -250,7 +250,7 @@ describe('search and labels', () => {
 describe('audit', () => {
   it('every publication and change is in the audit chain, which verifies', async () => {
     const actions = (n.node.store.db.prepare("SELECT action FROM audit WHERE action LIKE 'record.%' OR action LIKE 'token.%'").all() as { action: string }[]).map((a) => a.action);
-    expect(new Set(actions)).toEqual(new Set(['record.publish', 'record.amend', 'record.renew', 'record.status', 'record.final-assessment', 'token.create', 'token.revoke']));
+    expect(new Set(actions)).toEqual(new Set(['record.publish', 'record.amend', 'record.renew', 'record.status', 'record.final-assessment', 'token.create', 'token.revoke', 'token.use']));
     expect(n.node.services.audit.verify().ok).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { buildBundle, bundleFingerprint, groupFingerprint, initNode } from '../s
 import { ApiError, operatorClient } from './client.js';
 import { registerRecordCommands } from './records.js';
 import { registerExchangeCommands } from './exchange.js';
+import { registerAuditCommands } from './audit.js';
 
 const program = new Command();
 program.name('entente').description('Entente node: federated sharing of export-control denials and enforcement findings').version('0.1.0');
@@ -123,6 +124,7 @@ token
 
 registerRecordCommands(program, { dirOption, readJson, print });
 registerExchangeCommands(program, { dirOption, readJson, print });
+registerAuditCommands(program, { dirOption, readJson, print });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ApiError || e instanceof ConfigError || e instanceof Error) process.stderr.write(`entente: ${e.message}\n`);

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../domain/errors.js';
 import type { PartnerService } from '../services/partners.js';
 import { errorHandler, sendProblem } from './problem.js';
-import { requestId } from './middleware.js';
+import { requestId, writeGuard } from './middleware.js';
 
 export interface NodeInfoSource {
   nodeInfo(): Record<string, unknown>;
@@ -20,6 +20,8 @@ export interface FederationDeps {
   routes?: (app: Express) => void;
   /** Called with the socket and the partner it was resolved to (socket tracking). */
   onPeer?: (socket: TLSSocket, nodeId: string) => void;
+  /** Why writes are refused, or null. */
+  writable?: () => string | null;
 }
 
 function peerIdentity(deps: FederationDeps): RequestHandler {
@@ -43,6 +45,7 @@ export function createFederationApp(deps: FederationDeps): Express {
   app.set('etag', false);
   app.use(requestId());
   app.use(peerIdentity(deps));
+  app.use(writeGuard({ writable: deps.writable ?? (() => null) }));
   app.get('/v1/node', (_req, res) => {
     res.json(deps.info.nodeInfo());
   });

@@ -39,6 +39,17 @@ export function bearerAuth(tokens: TokenService): RequestHandler {
       return sendProblem(res, new AppError('unauthorized', 'a valid bearer token is required'));
     }
     res.locals.principal = principal;
+    if (req.method === 'GET') tokens.recordUse(principal, req.method, req.path);
+    next();
+  };
+}
+
+/** While the database or the audit chain is broken, writes answer 503 (partners queue; nothing is lost). */
+export function writeGuard(state: { writable(): string | null }): RequestHandler {
+  return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    const why = state.writable();
+    if (why) return sendProblem(res, new AppError('unavailable', `this node refuses writes until an operator repairs it: ${why}`, [], { retryAfter: 300 }));
     next();
   };
 }

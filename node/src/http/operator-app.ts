@@ -4,7 +4,7 @@ import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../domain/errors.js';
 import type { TokenService } from '../services/tokens.js';
-import { bearerAuth, jsonOnly, requestId } from './middleware.js';
+import { bearerAuth, jsonOnly, requestId, writeGuard } from './middleware.js';
 import { errorHandler, sendProblem } from './problem.js';
 
 export interface HealthSource {
@@ -18,6 +18,10 @@ export interface OperatorDeps {
   bodyLimitBytes: number;
   /** Route modules mounted under /admin/v1 after authentication. */
   routers: Router[];
+  /** Why writes are refused (database or audit chain broken), or null. */
+  writable?: () => string | null;
+  /** Extra authenticated routes outside /admin/v1 (GET /metrics). */
+  extra?: (app: Express) => void;
 }
 
 export function createOperatorApp(deps: OperatorDeps): Express {
@@ -31,6 +35,8 @@ export function createOperatorApp(deps: OperatorDeps): Express {
     res.status(h.ok ? 200 : 503).json(h);
   });
   app.use(bearerAuth(deps.tokens));
+  deps.extra?.(app);
+  app.use(writeGuard({ writable: deps.writable ?? (() => null) }));
   app.use(jsonOnly());
   app.use(express.json({ limit: deps.bodyLimitBytes, strict: false, type: 'application/json', inflate: false }));
   for (const r of deps.routers) app.use('/admin/v1', r);

@@ -2,6 +2,8 @@
 // failed audit write fails the action.
 import { canonicalString } from '../crypto/canonical.js';
 import { sha256 } from '../crypto/digest.js';
+import { signJson, verifyJws, type Signer } from '../crypto/jws.js';
+import type { PublicJwk } from '../crypto/keys.js';
 import type { AuditRow, Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 
@@ -46,6 +48,115 @@ export class AuditService {
   verify(): AuditVerification {
     return verifyAuditRows(this.store.audit.iterate());
   }
+
+  page(after: number, limit: number): AuditRow[] {
+    return this.store.audit.page(after, limit);
+  }
+
+  /** Start-up check: the last `window` entries chain to the head (a full check is `verify()`). */
+  verifyTail(window = 1000): AuditVerification {
+    const head = this.store.audit.head();
+    if (head.seq === 0) return { ok: true, entries: 0 };
+    const from = Math.max(1, head.seq - window + 1);
+    const rows = this.store.audit.range(from, head.seq);
+    const prev = from > 1 ? (this.store.audit.entry(from - 1)?.hash ?? null) : '';
+    if (prev === null) return { ok: false, entries: rows.length, firstBroken: from - 1, reason: `entry ${from - 1} is missing` };
+    const v = verifyAuditBundle({ entente: 1, kind: 'audit-bundle', nodeId: '', exportedAt: '', from, to: head.seq, prev, entries: rows, checkpoints: [], keys: { keys: [] } });
+    return { ok: v.ok, entries: v.entries, ...(v.firstBroken !== undefined ? { firstBroken: v.firstBroken } : {}), ...(v.reason ? { reason: v.reason } : {}) };
+  }
+
+  /** Signs a checkpoint of the current head when the log grew since the last one (brief §9). */
+  checkpoint(signer: Signer): { seq: number; hash: string } | null {
+    return this.store.tx(() => {
+      const head = this.store.audit.head();
+      const last = this.store.audit.latestCheckpoint();
+      if (head.seq === 0 || (last && last.seq >= head.seq)) return null;
+      const iat = Math.floor(this.clock.now() / 1000);
+      const { jws } = signJson(signer, { seq: head.seq, hash: head.hash, iat }, 'entente-checkpoint+jws');
+      this.store.audit.insertCheckpoint({ seq: head.seq, hash: head.hash, iat, jws });
+      return { seq: head.seq, hash: head.hash };
+    });
+  }
+
+  latestCheckpoint(): { seq: number; hash: string; iat: number } | null {
+    const c = this.store.audit.latestCheckpoint();
+    return c ? { seq: c.seq, hash: c.hash, iat: c.iat } : null;
+  }
+
+  /** A self-contained bundle an external reviewer verifies offline (`entente audit verify --bundle`). */
+  export(nodeId: string, keys: PublicJwk[], from: number, to: number): AuditBundle {
+    const head = this.store.audit.head();
+    const first = Math.max(1, from);
+    const last = Math.min(to, head.seq);
+    const entries = last >= first ? this.store.audit.range(first, last) : [];
+    const prev = first > 1 ? (this.store.audit.entry(first - 1)?.hash ?? '') : '';
+    return {
+      entente: 1,
+      kind: 'audit-bundle',
+      nodeId,
+      exportedAt: new Date(this.clock.now()).toISOString(),
+      from: first,
+      to: last,
+      prev,
+      entries,
+      checkpoints: this.store.audit.checkpoints(first, last).map((c) => c.jws),
+      keys: { keys },
+    };
+  }
+}
+
+export interface AuditBundle {
+  entente: 1;
+  kind: 'audit-bundle';
+  nodeId: string;
+  exportedAt: string;
+  from: number;
+  to: number;
+  /** Hash of the entry before `from` ('' when from is 1). */
+  prev: string;
+  entries: AuditRow[];
+  checkpoints: string[];
+  keys: { keys: PublicJwk[] };
+}
+
+export interface BundleVerification extends AuditVerification {
+  checkpoints: number;
+}
+
+/** Verifies an exported bundle offline: the chain from `prev`, and every signed checkpoint in range. */
+export function verifyAuditBundle(b: AuditBundle, held: { seq: number; hash: string }[] = []): BundleVerification {
+  const rows = b.entries;
+  let prev = b.prev;
+  let expected = b.from;
+  for (const row of rows) {
+    const broken = (reason: string): BundleVerification => ({ ok: false, entries: rows.length, firstBroken: expected, reason, checkpoints: 0 });
+    if (row.seq !== expected) return broken(`entry ${expected} is missing or out of order (found ${row.seq})`);
+    if (row.prev !== prev) return broken(`entry ${row.seq}: prev does not match the hash of entry ${row.seq - 1}`);
+    let details: unknown;
+    try {
+      details = JSON.parse(row.details);
+    } catch {
+      return broken(`entry ${row.seq}: details are not JSON`);
+    }
+    if (entryHash({ ...row, details }) !== row.hash) return broken(`entry ${row.seq}: hash does not match its contents`);
+    prev = row.hash;
+    expected++;
+  }
+  const bySeq = new Map(rows.map((r) => [r.seq, r.hash]));
+  let checked = 0;
+  for (const jws of b.checkpoints) {
+    const v = verifyJws(jws, { typ: 'entente-checkpoint+jws', keys: b.keys.keys, iatOf: (p) => (p as { iat?: number }).iat });
+    if (!v.ok) return { ok: false, entries: rows.length, reason: `a checkpoint does not verify: ${v.reason}`, checkpoints: checked };
+    const p = v.payload as { seq: number; hash: string };
+    if (bySeq.has(p.seq) && bySeq.get(p.seq) !== p.hash) return { ok: false, entries: rows.length, firstBroken: p.seq, reason: `entry ${p.seq} differs from the node's own signed checkpoint: the log was rewritten`, checkpoints: checked };
+    checked++;
+  }
+  for (const h of held) {
+    if (bySeq.has(h.seq) && bySeq.get(h.seq) !== h.hash) {
+      return { ok: false, entries: rows.length, firstBroken: h.seq, reason: `entry ${h.seq} differs from the checkpoint hash a partner holds: the log was rewritten`, checkpoints: checked };
+    }
+  }
+  return { ok: true, entries: rows.length, checkpoints: checked };
 }
 
 /** Recomputes the chain and names the first broken entry. */

@@ -242,6 +242,8 @@ export class IngestService {
       const upTo = last.payload.seq;
       const rejected = this.store.exchange.inboundRejected(peer, stream, from, upTo);
       const payload: ReceiptPayload = { iss: this.o.nodeId, aud: peer, iat: this.nowSec(), stream, from, upTo, head: last.hash, rejected };
+      const checkpoint = this.audit.latestCheckpoint();
+      if (checkpoint) payload.checkpoint = { seq: checkpoint.seq, hash: checkpoint.hash };
       receipt = signJson(this.signer(), payload, 'entente-receipt+jws').jws;
       this.store.exchange.updateInStream(peer, { next_seq: upTo + 1, last_hash: last.hash, last_iat: last.payload.iat, receipt_jws: receipt, receipt_upto: upTo, last_contact_at: receivedAt, last_error: null });
       this.audit.append({ action: 'ingest.batch', actor: `partner:${peer}`, subject: peer, details: { stream, from: verified[0]!.payload.seq, upTo, via, ...counts } });

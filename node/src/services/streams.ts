@@ -125,6 +125,8 @@ export class StreamService {
     const s = this.store.exchange.outStream(partner)!;
     const agreement = this.registered(partner) ? this.agreements.current(partner) : null;
     const statement: Record<string, Json> = { agreement };
+    const checkpoint = this.audit.latestCheckpoint();
+    if (checkpoint) statement.checkpoint = { seq: checkpoint.seq, hash: checkpoint.hash };
     if (extra.keys) statement.keys = extra.keys;
     if (extra.tlsSpkiSha256) statement.tlsSpkiSha256 = extra.tlsSpkiSha256;
     const row = this.append(s, 'statement', { statement });

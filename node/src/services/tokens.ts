@@ -52,6 +52,11 @@ export class TokenService {
     });
   }
 
+  /** An audit entry for a token's read (writes are audited by the action they perform). */
+  recordUse(p: Principal, method: string, path: string): void {
+    this.audit.record({ action: 'token.use', actor: `token:${p.name}`, subject: path.slice(0, 200), details: { method } });
+  }
+
   /** The principal of a bearer secret, or null (unknown or revoked; the failure is audited). */
   authenticate(secret: string | undefined, context: { method: string; path: string }): Principal | null {
     const row = secret ? this.store.tokens.byHash(tokenHash(secret)) : undefined;

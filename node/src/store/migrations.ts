@@ -262,4 +262,30 @@ CREATE TABLE alarms (
 
 `,
   },
+  {
+    version: 3,
+    name: 'operations',
+    sql: `
+-- Signed audit checkpoints (brief §9): {seq, hash, iat} signed as entente-checkpoint+jws.
+CREATE TABLE checkpoints (
+  seq INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL,
+  iat INTEGER NOT NULL,
+  jws TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are immutable'); END;
+CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are immutable'); END;
+
+-- Signing-key rotation (brief §3.5): a new key is announced per partner and used once every
+-- partner's receipt covers the announcing statement.
+CREATE TABLE key_announcements (
+  kid TEXT NOT NULL,
+  partner TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('signing', 'tls')),
+  PRIMARY KEY (kid, partner)
+) STRICT, WITHOUT ROWID;
+`,
+  },
 ];
