@@ -19,6 +19,8 @@ import { IngestService } from './services/ingest.js';
 import { ReceiptService } from './services/receipts.js';
 import { StreamService } from './services/streams.js';
 import { SyncManager, type SyncOptions } from './sync/manager.js';
+import { Metrics } from './services/metrics.js';
+import { requireRole } from './http/middleware.js';
 import { RecordService } from './services/records.js';
 import { createFederationServer, createOperatorServer } from './http/servers.js';
 import { silentLogger, type Logger } from './log.js';
@@ -67,6 +69,7 @@ export interface EntenteNode {
     exchange: ExchangeAdmin;
     alarms: AlarmService;
     sync: SyncManager;
+    metrics: Metrics;
   };
   close(): Promise<void>;
 }
@@ -118,6 +121,9 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       ...options.sync,
     });
     exchange.sync = sync;
+    const metrics = new Metrics(store, audit, clock);
+    ingest.observer = { counts: (p, outcome, n) => n > 0 && metrics.ingest.inc({ partner: p, outcome }, n), skew: (p, sec) => metrics.observeSkew(p, sec) };
+    sync.observer = { pushError: (p, kind) => metrics.pushErrors.inc({ partner: p, kind }), pullError: (p) => metrics.pullErrors.inc({ partner: p }) };
 
     const nodeInfo = () => ({
       nodeId: config.nodeId,
@@ -134,6 +140,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       log,
       routes: federationRoutes({ streams, ingest, receipts, audit, store, maxBatchBytes: config.limits.maxBatchBytes, clockNow: () => clock.now() }),
       writable,
+      countRequest: (status) => metrics.requests.inc({ listener: 'federation', status: String(status) }),
     });
     const federation = createFederationServer(fedApp, { keyPem: secrets.tlsKeyPem, certPem: secrets.tlsCertPem, cas: () => partners.trustedCas(), log });
     partners.onChange((nodeId) => federation.trustChanged(nodeId));
@@ -152,6 +159,12 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       bodyLimitBytes: config.limits.operatorBodyBytes,
       routers,
       writable,
+      countRequest: (status) => metrics.requests.inc({ listener: 'operator', status: String(status) }),
+      extra: (app) => {
+        app.get('/metrics', requireRole('admin'), async (_req, res) => {
+          res.type('text/plain; version=0.0.4').send(await metrics.text());
+        });
+      },
       health: {
         health: () => {
           const database = closed ? 'closed' : store.integrity();
@@ -161,6 +174,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
             database,
             audit: auditState,
             listeners: { ...listeners },
+            skewSeconds: metrics.skews(),
             ...(degraded ? { reason: degraded } : {}),
           };
         },
@@ -190,7 +204,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       operatorPort,
       federationUrl: `https://${hostFor(config.federation.host)}:${federationPort}`,
       operatorUrl: `http://${hostFor(config.operator.host)}:${operatorPort}`,
-      services: { audit, tokens, partners, partnerAdmin, records, signer, agreements, streams, ingest, receipts, exchange, alarms, sync },
+      services: { audit, tokens, partners, partnerAdmin, records, signer, agreements, streams, ingest, receipts, exchange, alarms, sync, metrics },
       async close() {
         if (closed) return;
         closed = true;

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../domain/errors.js';
 import type { PartnerService } from '../services/partners.js';
 import { errorHandler, sendProblem } from './problem.js';
-import { requestId, writeGuard } from './middleware.js';
+import { requestId, requestLog, writeGuard } from './middleware.js';
 
 export interface NodeInfoSource {
   nodeInfo(): Record<string, unknown>;
@@ -22,6 +22,7 @@ export interface FederationDeps {
   onPeer?: (socket: TLSSocket, nodeId: string) => void;
   /** Why writes are refused, or null. */
   writable?: () => string | null;
+  countRequest?: (status: number) => void;
 }
 
 function peerIdentity(deps: FederationDeps): RequestHandler {
@@ -44,6 +45,7 @@ export function createFederationApp(deps: FederationDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId());
+  app.use(requestLog(deps.log, 'federation', deps.countRequest));
   app.use(peerIdentity(deps));
   app.use(writeGuard({ writable: deps.writable ?? (() => null) }));
   app.get('/v1/node', (_req, res) => {

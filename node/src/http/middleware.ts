@@ -1,6 +1,7 @@
 // Shared middleware: request ids, media-type and encoding checks, bearer authentication.
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
 import { AppError } from '../domain/errors.js';
 import type { Role } from '../store/index.js';
 import { roleAllows, type Principal, type TokenService } from '../services/tokens.js';
@@ -10,6 +11,19 @@ export function requestId(): RequestHandler {
   return (_req, res, next) => {
     res.locals.reqId = randomUUID();
     res.setHeader('X-Request-Id', res.locals.reqId as string);
+    next();
+  };
+}
+
+/** One JSON log line per request: id, method, path (no query), status, ms, and who (partner or token name); never bodies. */
+export function requestLog(log: Logger, listener: string, count?: (status: number) => void): RequestHandler {
+  return (req, res, next) => {
+    const start = performance.now();
+    res.on('finish', () => {
+      const who = (res.locals.peer as string | undefined) ?? (res.locals.principal as Principal | undefined)?.name;
+      count?.(res.statusCode);
+      log.info({ reqId: res.locals.reqId, listener, method: req.method, path: req.path.slice(0, 200), status: res.statusCode, ms: Math.round(performance.now() - start), ...(who ? { who } : {}) }, 'request');
+    });
     next();
   };
 }

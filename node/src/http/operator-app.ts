@@ -4,7 +4,7 @@ import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../domain/errors.js';
 import type { TokenService } from '../services/tokens.js';
-import { bearerAuth, jsonOnly, requestId, writeGuard } from './middleware.js';
+import { bearerAuth, jsonOnly, requestId, requestLog, writeGuard } from './middleware.js';
 import { errorHandler, sendProblem } from './problem.js';
 
 export interface HealthSource {
@@ -22,6 +22,7 @@ export interface OperatorDeps {
   writable?: () => string | null;
   /** Extra authenticated routes outside /admin/v1 (GET /metrics). */
   extra?: (app: Express) => void;
+  countRequest?: (status: number) => void;
 }
 
 export function createOperatorApp(deps: OperatorDeps): Express {
@@ -30,6 +31,7 @@ export function createOperatorApp(deps: OperatorDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestId());
+  app.use(requestLog(deps.log, 'operator', deps.countRequest));
   app.get('/healthz', (_req, res) => {
     const h = deps.health.health();
     res.status(h.ok ? 200 : 503).json(h);

@@ -72,8 +72,14 @@ export interface IngestOptions {
   countryOf: (nodeId: string) => string | undefined;
 }
 
+export interface IngestObserver {
+  counts(peer: string, outcome: 'accepted' | 'duplicate' | 'quarantined' | 'refused', n: number): void;
+  skew(peer: string, seconds: number): void;
+}
+
 export class IngestService {
   consultations: ConsultationSink | null = null;
+  observer: IngestObserver | null = null;
   private readonly counters = { accepted: 0, rejected: 0, duplicate: 0, refused: 0 };
 
   constructor(
@@ -205,6 +211,7 @@ export class IngestService {
       ({ verified, newStream } = this.verify(peer, items, st));
     } catch (e) {
       this.counters.refused += items.length;
+      this.observer?.counts(peer, 'refused', items.length);
       if (e instanceof AppError && e.status !== 409) {
         this.store.tx(() => {
           this.store.exchange.updateInStream(peer, { last_error: `${e.status} ${e.message}`.slice(0, 300) });
@@ -251,6 +258,12 @@ export class IngestService {
     this.counters.accepted += counts.accepted;
     this.counters.rejected += counts.rejected;
     this.counters.duplicate += counts.duplicate;
+    if (this.observer) {
+      this.observer.counts(peer, 'accepted', counts.accepted);
+      this.observer.counts(peer, 'duplicate', counts.duplicate);
+      this.observer.counts(peer, 'quarantined', counts.rejected);
+      this.observer.skew(peer, this.nowSec() - verified.at(-1)!.payload.iat);
+    }
     return { receipt, ...counts };
   }
 

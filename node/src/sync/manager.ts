@@ -60,7 +60,13 @@ interface Link {
 
 const PUSH_ITEMS = 500;
 
+export interface SyncObserver {
+  pushError(partner: string, kind: string): void;
+  pullError(partner: string): void;
+}
+
 export class SyncManager {
+  observer: SyncObserver | null = null;
   private readonly links = new Map<string, Link>();
   private tickTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -331,6 +337,7 @@ export class SyncManager {
   }
 
   private recordError(partner: string, error: string): void {
+    this.observer?.pushError(partner, error.startsWith('network') ? 'network' : error.replace(/[^0-9a-z]+/gi, '-').slice(0, 40));
     this.store.tx(() => this.store.exchange.updateOutStream(partner, { last_error: error.slice(0, 300) }));
     const l = this.link(partner);
     if (l.breaker.consecutiveFailures > 0 && l.breaker.consecutiveFailures % 10 === 0) {
@@ -339,6 +346,7 @@ export class SyncManager {
   }
 
   private block(l: Link, why: string): void {
+    this.observer?.pushError(l.partner, 'refused');
     l.lastPushError = why;
     this.store.tx(() => this.store.exchange.updateOutStream(l.partner, { blocked: why.slice(0, 500), last_error: why.slice(0, 300) }));
     this.alarms.alarm(l.partner, 'push-stopped', `${why}; pushing stopped until the operator resets the stream or the partner is fixed`);
@@ -363,12 +371,14 @@ export class SyncManager {
         } catch (e) {
           l.lastPullError = `network: ${(e as Error).message}`;
           l.pullAttempt++;
+          this.observer?.pullError(partner);
           return;
         }
         l.lastPullAt = new Date(this.clock.now()).toISOString();
         if (res.status !== 200) {
           l.lastPullError = `feed answered ${res.status}`;
           l.pullAttempt++;
+          this.observer?.pullError(partner);
           return;
         }
         const page = res.json<{ stream: string; items: string[]; more: boolean; head: { seq: number; hash: string } }>();
