@@ -11,6 +11,8 @@ import { tokenRoutes } from './http/operator/tokens.js';
 import { recordRoutes } from './http/operator/records.js';
 import { exchangeRoutes } from './http/operator/exchange.js';
 import { auditRoutes } from './http/operator/audit.js';
+import { reciprocityRoutes } from './http/operator/reciprocity.js';
+import { ReciprocityService } from './services/reciprocity.js';
 import { federationRoutes } from './http/federation-routes.js';
 import { AgreementService } from './services/agreements.js';
 import { AlarmService } from './services/alarms.js';
@@ -152,6 +154,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       exchangeRoutes(exchange),
       recordRoutes(records),
       auditRoutes(audit, config.nodeId, () => keyFile.keys.map(publicJwk)),
+      reciprocityRoutes(new ReciprocityService(store)),
     ];
     const opApp = createOperatorApp({
       tokens,

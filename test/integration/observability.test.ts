@@ -38,7 +38,7 @@ describe('observability', () => {
     expect(requests.some((r) => r.listener === 'federation' && r.who === 'jp-lic-01')).toBe(true);
     expect(lines.join('\n')).not.toContain(canary);
     // health
-    const h = await (await fetch(a.node.operatorUrl + '/healthz')).json();
+    const h = (await (await fetch(a.node.operatorUrl + '/healthz')).json()) as any;
     expect(h).toMatchObject({ ok: true, database: 'ok', audit: 'ok', listeners: { federation: 'listening', operator: 'listening' } });
     expect(typeof h.skewSeconds['jp-lic-01']).toBe('number');
   });

@@ -6,6 +6,7 @@ import { PartnersTable } from './partners.js';
 import { MetaTable } from './meta.js';
 import { RecordsTable } from './records.js';
 import { ExchangeTables } from './exchange.js';
+import { ReciprocityQueries } from './reciprocity.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -14,6 +15,7 @@ export class Store {
   readonly meta: MetaTable;
   readonly records: RecordsTable;
   readonly exchange: ExchangeTables;
+  readonly reciprocity: ReciprocityQueries;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
@@ -21,6 +23,7 @@ export class Store {
     this.meta = new MetaTable(db);
     this.records = new RecordsTable(db);
     this.exchange = new ExchangeTables(db);
+    this.reciprocity = new ReciprocityQueries(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
