@@ -12,6 +12,8 @@ import { recordRoutes } from './http/operator/records.js';
 import { exchangeRoutes } from './http/operator/exchange.js';
 import { auditRoutes } from './http/operator/audit.js';
 import { reciprocityRoutes } from './http/operator/reciprocity.js';
+import { keyRoutes } from './http/operator/keys.js';
+import { KeyService } from './services/keys.js';
 import { ReciprocityService } from './services/reciprocity.js';
 import { federationRoutes } from './http/federation-routes.js';
 import { AgreementService } from './services/agreements.js';
@@ -72,6 +74,7 @@ export interface EntenteNode {
     alarms: AlarmService;
     sync: SyncManager;
     metrics: Metrics;
+    keys: KeyService;
   };
   close(): Promise<void>;
 }
@@ -88,7 +91,10 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const integrity = store.integrity();
     const keyFile = parseSigningKeys(secrets.signingKeysJson);
     const signingKey = keyFile.keys.find((k) => k.kid === keyFile.current)!;
-    const signer = new FileSigner(signingKey);
+    let signer: Signer = new FileSigner(signingKey);
+    let signerKey = publicJwk(signingKey);
+    let publicKeys = keyFile.keys.map(publicJwk);
+    let tlsIdentity = { keyPem: secrets.tlsKeyPem, certPem: secrets.tlsCertPem };
     const audit = new AuditService(store, clock);
     // Integrity at start: a broken database or audit chain keeps the node read-only (brief §9).
     const tail = integrity === 'ok' ? audit.verifyTail() : null;
@@ -113,10 +119,10 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const receipts = new ReceiptService(store, audit, clock, partners, alarms, config.nodeId);
     const exchange = new ExchangeAdmin(store, audit, clock, agreements, streams, alarms);
     const partnerAdmin = new PartnerAdmin(partners, exchange);
-    const records = new RecordService(store, audit, clock, { nodeId: config.nodeId, country: config.country, reviewReminderDays: config.records.reviewReminderDays, signer, signerKey: publicJwk(signingKey) });
+    const records = new RecordService(store, audit, clock, { nodeId: config.nodeId, country: config.country, reviewReminderDays: config.records.reviewReminderDays, signing: () => ({ signer, key: signerKey }) });
     let touched: string[] = [];
     records.addHooks({ inTx: (v) => (touched = streams.onPublished(v)), afterCommit: () => streams.afterPublished(touched) });
-    const sync = new SyncManager(store, partners, agreements, streams, ingest, receipts, alarms, clock, { certPem: secrets.tlsCertPem, keyPem: secrets.tlsKeyPem }, log, {
+    const sync = new SyncManager(store, partners, agreements, streams, ingest, receipts, alarms, clock, { certPem: tlsIdentity.certPem, keyPem: tlsIdentity.keyPem }, log, {
       maxBatchBytes: config.limits.maxBatchBytes,
       pullIntervalMs: config.sync.pullIntervalSeconds * 1000,
       tickMs: 5000,
@@ -132,7 +138,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       name: config.name,
       country: config.country,
       protocol: 'entente/1',
-      keys: { keys: keyFile.keys.map(publicJwk) },
+      keys: { keys: publicKeys },
       maxBatchBytes: config.limits.maxBatchBytes,
       maxReleaseBytes: config.limits.maxReleaseBytes,
     });
@@ -144,7 +150,23 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       writable,
       countRequest: (status) => metrics.requests.inc({ listener: 'federation', status: String(status) }),
     });
-    const federation = createFederationServer(fedApp, { keyPem: secrets.tlsKeyPem, certPem: secrets.tlsCertPem, cas: () => partners.trustedCas(), log });
+    const federation = createFederationServer(fedApp, { identity: () => tlsIdentity, cas: () => partners.trustedCas(), log });
+    const keys = new KeyService(store, audit, clock, streams, config, secrets, {
+      signerChanged: (next, all) => {
+        signer = next;
+        signerKey = all.find((k) => k.kid === next.kid)!;
+        publicKeys = all;
+        log.info({ kid: next.kid }, 'signing with the rotated key');
+      },
+      tlsChanged: (identity) => {
+        tlsIdentity = identity;
+        federation.reloadIdentity();
+        sync.setIdentity(identity);
+        log.info('serving and connecting with the rotated TLS key');
+      },
+    });
+    publicKeys = keys.publicKeys();
+    receipts.onAccepted = () => keys.check();
     partners.onChange((nodeId) => federation.trustChanged(nodeId));
 
     const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
@@ -153,7 +175,8 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       partnerRoutes(partnerAdmin),
       exchangeRoutes(exchange),
       recordRoutes(records),
-      auditRoutes(audit, config.nodeId, () => keyFile.keys.map(publicJwk)),
+      auditRoutes(audit, config.nodeId, () => publicKeys),
+      keyRoutes(keys),
       reciprocityRoutes(new ReciprocityService(store)),
     ];
     const opApp = createOperatorApp({
@@ -207,7 +230,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       operatorPort,
       federationUrl: `https://${hostFor(config.federation.host)}:${federationPort}`,
       operatorUrl: `http://${hostFor(config.operator.host)}:${operatorPort}`,
-      services: { audit, tokens, partners, partnerAdmin, records, signer, agreements, streams, ingest, receipts, exchange, alarms, sync, metrics },
+      services: { audit, tokens, partners, partnerAdmin, records, get signer() { return signer; }, agreements, streams, ingest, receipts, exchange, alarms, sync, metrics, keys },
       async close() {
         if (closed) return;
         closed = true;

@@ -10,8 +10,8 @@ import type { Logger } from 'pino';
 import { nodeIdOfCert } from '../crypto/certs.js';
 
 export interface FederationServerOptions {
-  keyPem: string;
-  certPem: string;
+  /** The TLS identity in use (key rotation swaps it). */
+  identity: () => { keyPem: string; certPem: string };
   /** Current union of partner CAs (never undefined: an empty list trusts nobody). */
   cas: () => string[];
   log: Logger;
@@ -19,6 +19,8 @@ export interface FederationServerOptions {
 
 export interface FederationServer {
   server: HttpsServer;
+  /** Reloads the TLS context (after a TLS key rotation). */
+  reloadIdentity(): void;
   /** Reloads the trust store and destroys the open sockets of the changed partner. */
   trustChanged(nodeId: string): void;
   listen(host: string, port: number): Promise<number>;
@@ -27,8 +29,8 @@ export interface FederationServer {
 
 function tlsOptions(o: FederationServerOptions) {
   return {
-    key: o.keyPem,
-    cert: o.certPem,
+    key: o.identity().keyPem,
+    cert: o.identity().certPem,
     ca: o.cas(),
     requestCert: true,
     rejectUnauthorized: true,
@@ -60,6 +62,9 @@ export function createFederationServer(app: Express, o: FederationServerOptions)
   });
   return {
     server,
+    reloadIdentity() {
+      server.setSecureContext(tlsOptions(o));
+    },
     trustChanged(nodeId: string) {
       server.setSecureContext(tlsOptions(o));
       for (const [socket, id] of claimed) {

@@ -115,7 +115,10 @@ export class PartnerService {
     const added = { keys: [] as string[], pins: [] as string[] };
     for (const k of keys) if (this.store.partners.addKey(nodeId, k.kid, JSON.stringify(k), at)) added.keys.push(k.kid);
     for (const p of pins) if (this.store.partners.addPin(nodeId, p, at)) added.pins.push(p);
-    if (added.keys.length || added.pins.length) this.cache = null;
+    if (added.keys.length || added.pins.length) {
+      this.cache = null;
+      this.generation++;
+    }
     return added;
   }
 

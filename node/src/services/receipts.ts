@@ -14,6 +14,9 @@ import type { AlarmSink } from './streams.js';
 export type ConflictAction = 'resume' | 'restart' | 'receiver-restored' | 'sender-behind';
 
 export class ReceiptService {
+  /** Called after a receipt is stored (key rotation waits on receipts). */
+  onAccepted: (() => void) | null = null;
+
   constructor(
     private readonly store: Store,
     private readonly audit: AuditService,
@@ -62,6 +65,7 @@ export class ReceiptService {
       this.audit.append({ action: 'receipt.received', actor: `partner:${partner}`, subject: partner, details: { stream: p.stream, from: p.from, upTo: p.upTo, rejected: p.rejected.length, via } });
       for (const r of p.rejected) this.audit.append({ action: 'receipt.rejected-item', actor: `partner:${partner}`, subject: partner, details: { seq: r.seq, reason: r.reason } });
     });
+    this.onAccepted?.();
     return p;
   }
 

@@ -89,8 +89,8 @@ export interface RecordServiceOptions {
   nodeId: string;
   country: string;
   reviewReminderDays: number;
-  signer: Signer;
-  signerKey: PublicJwk;
+  /** The signer in use now and its public key (key rotation swaps it). */
+  signing: () => { signer: Signer; key: PublicJwk };
 }
 
 export class RecordService {
@@ -182,8 +182,9 @@ export class RecordService {
     const canonical = canonicalString(record);
     if (Buffer.byteLength(canonical) > MAX_RECORD_BYTES) throw new AppError('too-large', `the canonical record is ${Buffer.byteLength(canonical)} bytes; the limit is ${MAX_RECORD_BYTES}`);
     const updatedAtSec = Math.floor(Date.parse(record.updatedAt as string) / 1000);
-    if (!keyValidAt(this.o.signerKey, updatedAtSec)) throw new AppError('internal', 'the signing key is not valid at this version\'s updatedAt');
-    const signature = this.o.signer.sign(Buffer.from(canonical, 'utf8'), 'entente-record+jws');
+    const { signer, key } = this.o.signing();
+    if (!keyValidAt(key, updatedAtSec)) throw new AppError('internal', 'the signing key is not valid at this version\'s updatedAt');
+    const signature = signer.sign(Buffer.from(canonical, 'utf8'), 'entente-record+jws');
     const digest = sha256(canonical);
     const storedAt = new Date(this.clock.now()).toISOString();
     let published!: PublishedVersion;

@@ -36,8 +36,17 @@ export interface AlarmSink {
 
 const PUBLICATION_BATCH = 500;
 
+export interface Announcements {
+  keys?: unknown[];
+  pins?: string[];
+}
+
 export class StreamService {
   private readonly listeners: ((partner: string) => void)[] = [];
+  /** Keys and pins being rotated in: every statement announces them until they are in use (brief §3.5). */
+  announcements: () => Announcements = () => ({});
+  /** Called inside the transaction after each statement is appended. */
+  onStatement: ((partner: string, stream: string, seq: number) => void) | null = null;
 
   constructor(
     private readonly store: Store,
@@ -127,9 +136,13 @@ export class StreamService {
     const statement: Record<string, Json> = { agreement };
     const checkpoint = this.audit.latestCheckpoint();
     if (checkpoint) statement.checkpoint = { seq: checkpoint.seq, hash: checkpoint.hash };
-    if (extra.keys) statement.keys = extra.keys;
-    if (extra.tlsSpkiSha256) statement.tlsSpkiSha256 = extra.tlsSpkiSha256;
+    const ann = this.announcements();
+    const keys = [...((extra.keys as { keys?: unknown[] } | undefined)?.keys ?? []), ...(ann.keys ?? [])];
+    const pins = [...(extra.tlsSpkiSha256 ?? []), ...(ann.pins ?? [])];
+    if (keys.length) statement.keys = { keys } as Json;
+    if (pins.length) statement.tlsSpkiSha256 = [...new Set(pins)].slice(0, 3);
     const row = this.append(s, 'statement', { statement });
+    this.onStatement?.(partner, row.stream, row.seq);
     this.store.exchange.updateOutStream(partner, {
       stmt_agreement_rev: this.agreements.currentRev(partner),
       stmt_valid_state: this.validityState(agreement),

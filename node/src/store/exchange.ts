@@ -281,6 +281,14 @@ export class ExchangeTables {
     }[];
   }
 
+  // ---- key rotation
+  recordAnnouncement(kid: string, partner: string, stream: string, seq: number, kind: 'signing' | 'tls'): void {
+    this.q('INSERT INTO key_announcements (kid, partner, stream, seq, kind) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kid, partner) DO UPDATE SET stream = excluded.stream, seq = excluded.seq').run(kid, partner, stream, seq, kind);
+  }
+  announcements(kid: string): { partner: string; stream: string; seq: number }[] {
+    return this.q('SELECT partner, stream, seq FROM key_announcements WHERE kid = ?').all(kid) as { partner: string; stream: string; seq: number }[];
+  }
+
   // ---- alarms
   insertAlarm(partner: string | null, kind: string, detail: string, at: string): void {
     this.q('INSERT INTO alarms (at, partner, kind, detail) VALUES (?, ?, ?, ?)').run(at, partner, kind, detail);

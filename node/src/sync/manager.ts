@@ -81,7 +81,7 @@ export class SyncManager {
     private readonly receipts: ReceiptService,
     private readonly alarms: AlarmService,
     private readonly clock: Clock,
-    private readonly identity: ClientIdentity,
+    private identity: ClientIdentity,
     private readonly log: Logger,
     private readonly o: SyncOptions,
   ) {
@@ -142,6 +142,15 @@ export class SyncManager {
       l.client = null;
     }
     this.wake(partner);
+  }
+
+  /** After a TLS key rotation: new outbound connections present the new certificate. */
+  setIdentity(identity: ClientIdentity): void {
+    this.identity = identity;
+    for (const l of this.links.values()) {
+      void l.client?.destroy();
+      l.client = null;
+    }
   }
 
   /** Whether this node pushes to the partner (its own agreement says push or both). */

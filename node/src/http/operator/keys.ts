@@ -1,0 +1,16 @@
+// POST /admin/v1/keys/rotate, GET /admin/v1/keys
+import { Router } from 'express';
+import type { KeyService } from '../../services/keys.js';
+import { principalOf, requireRole } from '../middleware.js';
+
+export function keyRoutes(keys: KeyService): Router {
+  const r = Router();
+  r.post('/keys/rotate', requireRole('admin'), (req, res) => {
+    const tls = (req.body as { tls?: unknown } | undefined)?.tls === true;
+    res.json(keys.rotate(tls ? 'tls' : 'signing', `token:${principalOf(res).name}`));
+  });
+  r.get('/keys', requireRole('admin'), (_req, res) => {
+    res.json(keys.status());
+  });
+  return r;
+}
