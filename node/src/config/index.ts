@@ -126,7 +126,12 @@ function readSecret(file: string, setting: string): string {
   }
 }
 
-export function loadSecrets(config: NodeConfig): Secrets {
+/**
+ * Reads the key files. `strict` (the default, and always for `start`) refuses private keys readable
+ * by group or others; the bundle command, which prints public material only, reads without it.
+ */
+export function loadSecrets(config: NodeConfig, options: { strict?: boolean } = {}): Secrets {
+  const strict = options.strict ?? true;
   const read = (file: string, setting: string) => {
     try {
       return readFileSync(file, 'utf8');
@@ -136,10 +141,10 @@ export function loadSecrets(config: NodeConfig): Secrets {
   };
   return {
     caCertPem: read(config.files.caCert, 'config.json /files/caCert'),
-    caKeyPem: readSecret(config.files.caKey, 'config.json /files/caKey'),
+    caKeyPem: (strict ? readSecret : read)(config.files.caKey, 'config.json /files/caKey'),
     tlsCertPem: read(config.files.tlsCert, 'config.json /files/tlsCert'),
-    tlsKeyPem: readSecret(config.files.tlsKey, 'config.json /files/tlsKey'),
-    signingKeysJson: readSecret(config.files.signingKeys, 'config.json /files/signingKeys'),
+    tlsKeyPem: (strict ? readSecret : read)(config.files.tlsKey, 'config.json /files/tlsKey'),
+    signingKeysJson: (strict ? readSecret : read)(config.files.signingKeys, 'config.json /files/signingKeys'),
   };
 }
 
