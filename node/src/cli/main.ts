@@ -80,6 +80,16 @@ program
     process.stderr.write(`fingerprint: ${fp}\n${groupFingerprint(fp)}\n`);
   });
 
+program
+  .command('backup <out>')
+  .description('online backup of a node directory (database, config, keys) into a new directory OUT')
+  .addOption(dirOption())
+  .action(async (out: string, o: { dir: string }) => {
+    const { backupNode } = await import('../services/backup.js');
+    const r = await backupNode(loadConfig(o.dir), out, (line) => process.stderr.write(`${line}\n`));
+    process.stderr.write(`backup in ${r.out}: ${r.files.join(', ')}; integrity ${r.integrity}; audit chain verifies (${r.auditEntries} entries)\nrestore: stop the node, replace its directory with this one (or start it with --dir ${r.out})\n`);
+  });
+
 const partner = program.command('partner').description('partners and their trust');
 partner
   .command('add')

@@ -31,6 +31,11 @@ export class Store {
   tx<T>(fn: () => T): T {
     return transaction(this.db, fn);
   }
+  /** An online, consistent copy of the database (SQLite backup API; writers may continue). */
+  async backup(file: string): Promise<void> {
+    await this.db.backup(file);
+  }
+
   integrity(full = false): string {
     return integrityCheck(this.db, full);
   }
