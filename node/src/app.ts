@@ -146,11 +146,12 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       partners,
       info: { nodeInfo },
       log,
-      routes: federationRoutes({ streams, ingest, receipts, audit, store, maxBatchBytes: config.limits.maxBatchBytes, clockNow: () => clock.now() }),
+      routes: federationRoutes({ streams, ingest, receipts, audit, store, maxBatchBytes: config.limits.maxBatchBytes, clockNow: () => clock.now(), jsonDepth: config.limits.jsonDepth }),
       writable,
+      limits: { ratePerSecond: config.limits.ratePerSecond, burst: config.limits.burst, concurrent: config.limits.concurrentPerPartner, now: () => Date.now() },
       countRequest: (status) => metrics.requests.inc({ listener: 'federation', status: String(status) }),
     });
-    const federation = createFederationServer(fedApp, { identity: () => tlsIdentity, cas: () => partners.trustedCas(), log });
+    const federation = createFederationServer(fedApp, { identity: () => tlsIdentity, cas: () => partners.trustedCas(), log, connectionsPerPartner: config.limits.connectionsPerPartner });
     const keys = new KeyService(store, audit, clock, streams, config, secrets, {
       signerChanged: (next, all) => {
         signer = next;
@@ -183,6 +184,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       tokens,
       log,
       bodyLimitBytes: config.limits.operatorBodyBytes,
+      jsonDepth: config.limits.jsonDepth,
       routers,
       writable,
       countRequest: (status) => metrics.requests.inc({ listener: 'operator', status: String(status) }),

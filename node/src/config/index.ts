@@ -16,7 +16,7 @@ export interface NodeConfig {
   federation: { host: string; port: number };
   operator: { host: string; port: number; allowNonLoopback: boolean };
   files: { caCert: string; caKey: string; tlsCert: string; tlsKey: string; signingKeys: string; database: string };
-  limits: { maxBatchBytes: number; maxReleaseBytes: number; operatorBodyBytes: number };
+  limits: { maxBatchBytes: number; maxReleaseBytes: number; operatorBodyBytes: number; ratePerSecond: number; burst: number; concurrentPerPartner: number; connectionsPerPartner: number; jsonDepth: number };
   sync: { materialisationWindow: number; pullIntervalSeconds: number; statementIdleHours: number };
   records: { reviewReminderDays: number };
   example: boolean;
@@ -86,6 +86,11 @@ export function parseConfig(raw: unknown, dir: string): NodeConfig {
       maxBatchBytes: c.limits?.maxBatchBytes ?? 8 * 1024 * 1024,
       maxReleaseBytes: c.limits?.maxReleaseBytes ?? 256 * 1024,
       operatorBodyBytes: c.limits?.operatorBodyBytes ?? 1024 * 1024,
+      ratePerSecond: c.limits?.ratePerSecond ?? 20,
+      burst: c.limits?.burst ?? 40,
+      concurrentPerPartner: c.limits?.concurrentPerPartner ?? 4,
+      connectionsPerPartner: c.limits?.connectionsPerPartner ?? 8,
+      jsonDepth: c.limits?.jsonDepth ?? 64,
     },
     sync: {
       materialisationWindow: c.sync?.materialisationWindow ?? 500,

@@ -7,6 +7,7 @@ import { AppError } from '../domain/errors.js';
 import type { PartnerService } from '../services/partners.js';
 import { errorHandler, sendProblem } from './problem.js';
 import { requestId, requestLog, writeGuard } from './middleware.js';
+import { partnerLimiter } from './limits.js';
 
 export interface NodeInfoSource {
   nodeInfo(): Record<string, unknown>;
@@ -22,6 +23,7 @@ export interface FederationDeps {
   onPeer?: (socket: TLSSocket, nodeId: string) => void;
   /** Why writes are refused, or null. */
   writable?: () => string | null;
+  limits?: { ratePerSecond: number; burst: number; concurrent: number; now: () => number };
   countRequest?: (status: number) => void;
 }
 
@@ -47,6 +49,7 @@ export function createFederationApp(deps: FederationDeps): Express {
   app.use(requestId());
   app.use(requestLog(deps.log, 'federation', deps.countRequest));
   app.use(peerIdentity(deps));
+  if (deps.limits) app.use(partnerLimiter(deps.limits));
   app.use(writeGuard({ writable: deps.writable ?? (() => null) }));
   app.get('/v1/node', (_req, res) => {
     res.json(deps.info.nodeInfo());

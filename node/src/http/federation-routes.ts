@@ -8,6 +8,7 @@ import type { StreamService } from '../services/streams.js';
 import type { Store } from '../store/index.js';
 import { schemas } from '../schema/registry.js';
 import { jsonOnly } from './middleware.js';
+import { depthGuard } from './limits.js';
 
 export interface FederationRouteDeps {
   streams: StreamService;
@@ -17,6 +18,7 @@ export interface FederationRouteDeps {
   store: Store;
   maxBatchBytes: number;
   clockNow: () => number;
+  jsonDepth: number;
 }
 
 function peer(res: Response): string {
@@ -47,13 +49,13 @@ export function federationRoutes(deps: FederationRouteDeps): (app: Express) => v
       res.json({ stream: page.stream, items: page.items.map((r) => r.jws), more: page.more, head: page.head });
     });
     const parse = express.json({ limit: deps.maxBatchBytes, strict: true, type: 'application/json', inflate: false });
-    app.post('/v1/inbox', jsonOnly(), parse, (req, res) => {
+    app.post('/v1/inbox', jsonOnly(), parse, depthGuard(deps.jsonDepth), (req, res) => {
       const errors = schemas().validate('api', req.body, 'InboxBody');
       if (errors.length) throw validationError(errors);
       const r = deps.ingest.ingest(peer(res), (req.body as { items: string[] }).items, 'push');
       res.json({ receipt: r.receipt });
     });
-    app.post('/v1/receipts', jsonOnly(), parse, (req, res) => {
+    app.post('/v1/receipts', jsonOnly(), parse, depthGuard(deps.jsonDepth), (req, res) => {
       const errors = schemas().validate('api', req.body, 'ReceiptBody');
       if (errors.length) throw new AppError('unprocessable', 'the body must be {receipt}');
       deps.receipts.accept(peer(res), (req.body as { receipt: string }).receipt, 'pull');

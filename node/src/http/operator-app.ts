@@ -6,6 +6,7 @@ import { AppError } from '../domain/errors.js';
 import type { TokenService } from '../services/tokens.js';
 import { bearerAuth, jsonOnly, requestId, requestLog, writeGuard } from './middleware.js';
 import { errorHandler, sendProblem } from './problem.js';
+import { depthGuard } from './limits.js';
 
 export interface HealthSource {
   health(): { ok: boolean } & Record<string, unknown>;
@@ -23,6 +24,7 @@ export interface OperatorDeps {
   /** Extra authenticated routes outside /admin/v1 (GET /metrics). */
   extra?: (app: Express) => void;
   countRequest?: (status: number) => void;
+  jsonDepth?: number;
 }
 
 export function createOperatorApp(deps: OperatorDeps): Express {
@@ -41,6 +43,7 @@ export function createOperatorApp(deps: OperatorDeps): Express {
   app.use(writeGuard({ writable: deps.writable ?? (() => null) }));
   app.use(jsonOnly());
   app.use(express.json({ limit: deps.bodyLimitBytes, strict: false, type: 'application/json', inflate: false }));
+  app.use(depthGuard(deps.jsonDepth ?? 64));
   for (const r of deps.routers) app.use('/admin/v1', r);
   app.use((_req, res) => sendProblem(res, new AppError('not-found', 'no such operator route')));
   app.use(errorHandler(deps.log));

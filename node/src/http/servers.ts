@@ -15,6 +15,8 @@ export interface FederationServerOptions {
   /** Current union of partner CAs (never undefined: an empty list trusts nobody). */
   cas: () => string[];
   log: Logger;
+  /** Open connections allowed per partner (by the node id its certificate claims). */
+  connectionsPerPartner?: number;
 }
 
 export interface FederationServer {
@@ -40,7 +42,7 @@ function tlsOptions(o: FederationServerOptions) {
 }
 
 export function createFederationServer(app: Express, o: FederationServerOptions): FederationServer {
-  const server = createHttpsServer({ ...tlsOptions(o), headersTimeout: 20_000, requestTimeout: 60_000, keepAliveTimeout: 30_000 }, app);
+  const server = createHttpsServer({ ...tlsOptions(o), handshakeTimeout: 10_000, headersTimeout: 20_000, requestTimeout: 60_000, keepAliveTimeout: 30_000 }, app);
   server.setTimeout(120_000);
   // sockets by the node id their certificate claims (checked per request; used to cut them on change)
   const claimed = new Map<TLSSocket, string>();
@@ -48,6 +50,12 @@ export function createFederationServer(app: Express, o: FederationServerOptions)
     const cert = socket.getPeerX509Certificate();
     const id = cert ? nodeIdOfCert(cert) : null;
     if (id) {
+      const open = [...claimed.values()].filter((x) => x === id).length;
+      if (o.connectionsPerPartner !== undefined && open >= o.connectionsPerPartner) {
+        o.log.warn({ partner: id, open }, 'federation connection refused: too many open connections for this peer');
+        socket.destroy();
+        return;
+      }
       claimed.set(socket, id);
       socket.once('close', () => claimed.delete(socket));
     }

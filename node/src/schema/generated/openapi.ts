@@ -961,6 +961,14 @@ export interface components {
                 tlsKey: components["schemas"]["Text"];
             };
             limits?: {
+                /** @default 40 */
+                burst: number;
+                /** @default 4 */
+                concurrentPerPartner: number;
+                /** @default 8 */
+                connectionsPerPartner: number;
+                /** @default 64 */
+                jsonDepth: number;
                 /** @default 8388608 */
                 maxBatchBytes: number;
                 /**
@@ -970,6 +978,11 @@ export interface components {
                 maxReleaseBytes: 262144;
                 /** @default 1048576 */
                 operatorBodyBytes: number;
+                /**
+                 * @description federation requests per second per partner (token bucket)
+                 * @default 20
+                 */
+                ratePerSecond: number;
             };
             name: components["schemas"]["Text"];
             nodeId: components["schemas"]["NodeId"];
