@@ -1,10 +1,11 @@
 // `entente backup --dir D OUT`: an online backup of a node directory that restores to a node that
 // starts, verifies its audit chain and resumes its streams. The database is copied with SQLite's
 // backup API (consistent while the node runs); config and key files are copied beside it.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { NodeConfig } from '../config/index.js';
 import { Store } from '../store/index.js';
+import { crashPoint } from '../config/crash.js';
 import { AuditService } from './audit.js';
 import { systemClock } from './clock.js';
 
@@ -15,8 +16,11 @@ export interface BackupResult {
   integrity: string;
 }
 
-export async function backupNode(config: NodeConfig, out: string, progress: (line: string) => void = () => {}): Promise<BackupResult> {
-  if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out} is not empty; choose a new directory`);
+export async function backupNode(config: NodeConfig, finalOut: string, progress: (line: string) => void = () => {}): Promise<BackupResult> {
+  if (existsSync(finalOut) && readdirSync(finalOut).length > 0) throw new Error(`${finalOut} is not empty; choose a new directory`);
+  // written under OUT.partial and renamed when complete: a backup interrupted midway never looks usable
+  const out = `${finalOut}.partial`;
+  rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true, mode: 0o700 });
   const files: string[] = [];
   for (const f of ['config.json', config.files.caCert, config.files.caKey, config.files.tlsCert, config.files.tlsKey, config.files.signingKeys, join(config.dir, 'admin.token')]) {
@@ -27,6 +31,7 @@ export async function backupNode(config: NodeConfig, out: string, progress: (lin
     chmodSync(dst, statSync(src).mode & 0o777);
     files.push(basename(src));
   }
+  crashPoint('backup.mid');
   progress('copying the database (online backup)…');
   const db = join(out, basename(config.files.database));
   const store = Store.open(config.files.database, { migrate: false });
@@ -42,8 +47,11 @@ export async function backupNode(config: NodeConfig, out: string, progress: (lin
     const integrity = copy.integrity(true);
     const audit = new AuditService(copy, systemClock).verify();
     if (!audit.ok) throw new Error(`the copy's audit chain does not verify at entry ${audit.firstBroken}: ${audit.reason}`);
-    return { out, files, auditEntries: audit.entries, integrity };
-  } finally {
     copy.close();
+    rmSync(finalOut, { recursive: true, force: true });
+    renameSync(out, finalOut);
+    return { out: finalOut, files, auditEntries: audit.entries, integrity };
+  } finally {
+    if (copy.db.open) copy.close();
   }
 }

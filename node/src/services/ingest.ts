@@ -3,6 +3,7 @@
 // release JWS verbatim as evidence, and signs a receipt (§6.8). Inbox and puller both call it; it is
 // synchronous, so calls for one stream are serialised.
 import { memberText } from '../crypto/canonical.js';
+import { crashPoint } from '../config/crash.js';
 import { sha256 } from '../crypto/digest.js';
 import { signJson, verifyJws, peekJws, type Signer } from '../crypto/jws.js';
 import type { PublicJwk } from '../crypto/keys.js';
@@ -236,7 +237,8 @@ export class IngestService {
         from = 0;
       }
       const stream = newStream ?? cur.stream;
-      for (const v of verified) {
+      for (const [k, v] of verified.entries()) {
+        if (k === Math.floor(verified.length / 2)) crashPoint('ingest.mid-batch');
         const outcome = this.apply(peer, v, stream, newStream !== null);
         counts[outcome.kind]++;
         this.store.exchange.insertInbound({
@@ -255,6 +257,7 @@ export class IngestService {
       this.store.exchange.updateInStream(peer, { next_seq: upTo + 1, last_hash: last.hash, last_iat: last.payload.iat, receipt_jws: receipt, receipt_upto: upTo, last_contact_at: receivedAt, last_error: null });
       this.audit.append({ action: 'ingest.batch', actor: `partner:${peer}`, subject: peer, details: { stream, from: verified[0]!.payload.seq, upTo, via, ...counts } });
     });
+    crashPoint('ingest.after-commit');
     this.counters.accepted += counts.accepted;
     this.counters.rejected += counts.rejected;
     this.counters.duplicate += counts.duplicate;

@@ -3,6 +3,7 @@
 // signature, and audited in one transaction. Received records are read-only here.
 import { randomUUID } from 'node:crypto';
 import { canonicalString } from '../crypto/canonical.js';
+import { crashPoint } from '../config/crash.js';
 import { sha256 } from '../crypto/digest.js';
 import type { Signer } from '../crypto/jws.js';
 import { keyValidAt, type PublicJwk } from '../crypto/keys.js';
@@ -201,6 +202,7 @@ export class RecordService {
       this.audit.append({ action, actor, subject: record.id, details: { version: record.version, changeType: record.changeType, status: record.status, digest } });
       for (const h of this.hooks) h.inTx?.(published);
     });
+    crashPoint('publish.after-commit');
     for (const h of this.hooks) h.afterCommit?.(published);
     return published;
   }

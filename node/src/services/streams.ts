@@ -2,6 +2,7 @@
 // in publication order, at publication when the partner is within the window W, otherwise when the
 // pusher or the feed handler asks. Statements, backfill, embargoes, recalls and resets live here.
 import { canonicalString } from '../crypto/canonical.js';
+import { crashPoint } from '../config/crash.js';
 import { randomId, sha256 } from '../crypto/digest.js';
 import type { Signer } from '../crypto/jws.js';
 import type { AgreementStatement } from '../domain/agreement-rules.js';
@@ -315,6 +316,7 @@ export class StreamService {
         const chunk = this.store.exchange.currentVersionsBetween(s.backfill_next, s.backfill_until, Math.max(1, Math.min(work, this.o.backfillChunk ?? 200)));
         for (const pub of chunk) {
           work--;
+          crashPoint('backfill.mid');
           const record = JSON.parse(pub.body) as Record<string, Json>;
           this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length });
         }
@@ -329,6 +331,7 @@ export class StreamService {
         if (pubs.length === 0) break;
         for (const pub of pubs) {
           work--;
+          if (work % 7 === 3) crashPoint('materialise.mid');
           if (this.registered(partner)) {
             const record = JSON.parse(pub.body) as Record<string, Json>;
             this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length });

@@ -4,6 +4,7 @@
 // feed at an interval and posts a receipt after each committed page.
 import type { Logger } from 'pino';
 import { AppError } from '../domain/errors.js';
+import { crashPoint } from '../config/crash.js';
 import type { AgreementService } from '../services/agreements.js';
 import type { AlarmService } from '../services/alarms.js';
 import type { Clock } from '../services/clock.js';
@@ -264,6 +265,7 @@ export class SyncManager {
             () => (answered = true),
           );
           await new Promise((r) => setImmediate(r));
+          crashPoint('push.mid');
           if (!settle()) return;
           // materialise the next batch in slices that yield to I/O, then prepare its body
           const target = batch.last + PUSH_ITEMS;

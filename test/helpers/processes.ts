@@ -1,0 +1,79 @@
+// Nodes as real processes (`entente start`), for crash tests: they can be SIGKILLed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, loadSecrets } from '../../node/src/config/index.js';
+import { buildBundle, bundleFingerprint, initNode, type Bundle } from '../../node/src/services/identity.js';
+import { freePort, tempDir } from './nodes.js';
+
+const root = join(import.meta.dirname, '../..');
+
+export interface ProcNode {
+  nodeId: string;
+  dir: string;
+  opUrl: string;
+  token: string;
+  bundle: Bundle;
+  fingerprint: string;
+  proc: ChildProcess | null;
+  exited: Promise<number | null> | null;
+  stderr: string;
+}
+
+export async function makeProcNode(nodeId: string, country: string, configure?: (raw: Record<string, any>) => void): Promise<ProcNode> {
+  const dir = join(tempDir(`entente-proc-${nodeId}-`), 'node');
+  const fed = await freePort();
+  const op = await freePort();
+  const { adminToken } = initNode({ dir, nodeId, name: nodeId, country, federationListen: `127.0.0.1:${fed}`, operatorListen: `127.0.0.1:${op}`, url: `https://127.0.0.1:${fed}` });
+  if (configure) {
+    const { writeFileSync } = await import('node:fs');
+    const file = join(dir, 'config.json');
+    const raw = JSON.parse(readFileSync(file, 'utf8'));
+    configure(raw);
+    writeFileSync(file, JSON.stringify(raw, null, 2));
+  }
+  const config = loadConfig(dir);
+  const bundle = buildBundle(config, loadSecrets(config));
+  return { nodeId, dir, opUrl: `http://127.0.0.1:${op}`, token: adminToken, bundle, fingerprint: bundleFingerprint(bundle), proc: null, exited: null, stderr: '' };
+}
+
+export async function startProc(n: ProcNode, env: Record<string, string> = {}, options: { mayDie?: boolean } = {}): Promise<void> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', n.dir, '--log-level', 'error'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  n.proc = proc;
+  n.stderr = '';
+  proc.stderr!.on('data', (c) => (n.stderr += c));
+  n.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve(signal === 'SIGKILL' ? -9 : code)));
+  for (let i = 0; i < 400; i++) {
+    try {
+      if ((await fetch(`${n.opUrl}/healthz`)).status < 600) return;
+    } catch {
+      /* starting */
+    }
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      if (options.mayDie && proc.signalCode === 'SIGKILL') return;
+      throw new Error(`${n.nodeId} exited at start: ${n.stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${n.nodeId} did not start`);
+}
+
+export async function stopProc(n: ProcNode): Promise<void> {
+  if (!n.proc) return;
+  const p = n.proc;
+  n.proc = null;
+  if (p.exitCode === null && p.signalCode === null) {
+    p.kill('SIGTERM');
+    await n.exited;
+  }
+}
+
+export function alive(n: ProcNode): boolean {
+  return !!n.proc && n.proc.exitCode === null && n.proc.signalCode === null;
+}
+
+export async function api(n: ProcNode, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(n.opUrl + path, { method, headers: { authorization: `Bearer ${n.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? null : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}

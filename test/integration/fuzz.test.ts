@@ -1,0 +1,175 @@
+// Issue 5 §4: property-based and corpus fuzzing of the inbox, feed parameters, operator bodies and
+// query strings. The node never crashes, never answers 5xx for bad input, stores nothing from a
+// refused request, and no schema pattern is open to catastrophic backtracking.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalString } from '../../node/src/crypto/canonical.js';
+import { agreement } from '../helpers/exchange.js';
+import { publishBody } from '../helpers/examples.js';
+import { expectedAt, jwsOver, releasePayload, signingKeyOf } from '../helpers/forge.js';
+import { link, startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';
+
+const RUNS = Number(process.env.ENTENTE_FUZZ_RUNS ?? 150);
+let a: TestNode;
+let b: TestNode;
+const generous = (c: Record<string, any>) => (c.limits = { ratePerSecond: 10000, burst: 100000, concurrentPerPartner: 64, connectionsPerPartner: 64 });
+beforeAll(async () => {
+  [a, b] = await Promise.all([startTestNode('nl-lic-01', { sync: { autoStart: false }, configure: generous }), startTestNode('jp-lic-01', { sync: { autoStart: false }, configure: generous })]);
+  await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-01') });
+});
+afterAll(stopAll);
+
+const nasty = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'prototype', "'; DROP TABLE records; --", '\u0000', '\ud800', 'x'.repeat(70000), '%00', '../../etc/passwd', '\u202e', 'NaN', '1e309', '-0'),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+);
+const nastyJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  v: fc.oneof({ depthSize: 'small' }, nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(nasty, tie('v'), { maxKeys: 4 })),
+})).v;
+
+function stored(n: TestNode): string {
+  const db = n.node.store.db;
+  return JSON.stringify([db.prepare('SELECT count(*) AS c FROM record_versions').get(), db.prepare('SELECT count(*) AS c FROM inbound').get(), db.prepare('SELECT count(*) AS c FROM partners').get()]);
+}
+
+describe('hostile input never crashes the node, never gets a 5xx, stores nothing', () => {
+  it('inbox: random items, garbage JWS, hostile payloads signed with the real key', async () => {
+    const key = signingKeyOf(a);
+    const client = a.clientTo(b);
+    const before = stored(b);
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.array(nasty, { maxLength: 5 }).map((items) => ({ items })),
+          nastyJson.map((x) => ({ items: [x] })),
+          nastyJson,
+          nastyJson.map((p) => ({ items: [jwsOver(key, JSON.stringify(p) ?? 'null')] })),
+          nastyJson.map((x) => ({ items: [jwsOver(key, JSON.stringify({ ...releasePayload(a, b, expectedAt(b, 'nl-lic-01'), 'record', { record: x, redacted: [] }) }))] })),
+          fc.constant({ items: [jwsOver(key, '{"__proto__":{"polluted":true},"iss":"nl-lic-01"}')] }),
+        ),
+        async (body) => {
+          cases++;
+          const text = JSON.stringify(body) ?? 'null';
+          const r = await client.call('POST', '/v1/inbox', text.length > 7_000_000 ? '{}' : text);
+          expect(r.status, r.body.toString().slice(0, 200)).toBeLessThan(500);
+          const empty = !!body && typeof body === 'object' && Array.isArray((body as { items?: unknown }).items) && (body as { items: unknown[] }).items.length === 0 && Object.keys(body).length === 1;
+          if (!empty) expect(r.status).not.toBe(200);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    await client.close();
+    // a valid empty batch still works and nothing was stored
+    expect(stored(b)).toBe(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(cases).toBe(RUNS);
+    void canonicalString;
+  });
+
+  it('feed parameters', async () => {
+    const client = b.clientTo(a);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(nasty, nasty), { maxLength: 4 }), async (pairs) => {
+        const q = new URLSearchParams(pairs.map(([k, v]) => [k.slice(0, 100), v.slice(0, 2000)])).toString();
+        const r = await client.call('GET', `/v1/feed?${q}`);
+        expect([200, 400]).toContain(r.status);
+      }),
+      { numRuns: RUNS },
+    );
+    await client.close();
+  });
+
+  it('operator bodies and query strings', async () => {
+    const before = stored(a);
+    await fc.assert(
+      fc.asyncProperty(nastyJson, fc.constantFrom('/admin/v1/records', '/admin/v1/tokens', '/admin/v1/partners/jp-lic-01/agreement', '/admin/v1/records/urn:entente:nl-lic-01:denial:00000000-0000-4000-8000-000000000000/status'), async (body, path) => {
+        const method = path.endsWith('agreement') ? 'PUT' : 'POST';
+        const r = await a.op(method, path, JSON.stringify(body) ?? 'null');
+        expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBeLessThan(500);
+        if (path === '/admin/v1/records') expect(r.status).not.toBe(201);
+      }),
+      { numRuns: RUNS },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(nasty, nasty), { maxLength: 5 }), async (pairs) => {
+        const q = new URLSearchParams(pairs.map(([k, v]) => [k.slice(0, 100), v.slice(0, 2000)])).toString();
+        const r = await a.op('GET', `/admin/v1/records?${q}`);
+        expect([200, 400]).toContain(r.status);
+      }),
+      { numRuns: RUNS },
+    );
+    // a record with hostile strings in free-text fields is stored faithfully, and searching for them is safe
+    const hostile = "x'); DROP TABLE records; -- %_\\";
+    const ok = await a.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive', { statedEndUse: hostile }));
+    expect(ok.status).toBe(201);
+    expect((await a.op('GET', `/admin/v1/records?q=${encodeURIComponent(hostile)}`)).body.items).toHaveLength(1);
+    expect(stored(a)).not.toBe(before);
+  });
+});
+
+// ---------- regular expressions in the schemas
+
+function patterns(): { file: string; pattern: string }[] {
+  const dir = join(import.meta.dirname, '../../schemas');
+  const out: { file: string; pattern: string }[] = [];
+  const walk = (v: unknown, file: string) => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, file));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'pattern' && typeof x === 'string') out.push({ file, pattern: x });
+        else walk(x, file);
+      }
+    }
+  };
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) walk(JSON.parse(readFileSync(join(dir, f), 'utf8')), f);
+  return out;
+}
+
+/** Star height > 1 (a quantified group containing a quantifier) is the shape of catastrophic backtracking. */
+function starHeight(src: string): number {
+  let depth = 0;
+  let max = 0;
+  const stack: boolean[] = [];
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      while (i < src.length && src[i] !== ']') i += src[i] === '\\' ? 2 : 1;
+      continue;
+    }
+    if (c === '(') stack.push(false);
+    else if (c === ')') {
+      const inner = stack.pop() ?? false;
+      const q = src[i + 1];
+      if (q === '*' || q === '+' || q === '{') {
+        if (inner) max = Math.max(max, 2);
+        if (stack.length) stack[stack.length - 1] = true;
+      } else if (inner && stack.length) stack[stack.length - 1] = true;
+    } else if ((c === '*' || c === '+' || c === '{') && stack.length) stack[stack.length - 1] = true;
+    depth = stack.length;
+  }
+  void depth;
+  return max;
+}
+
+describe('schema patterns', () => {
+  const all = patterns();
+  it('there are patterns to check', () => expect(all.length).toBeGreaterThan(20));
+  it.each(all.map((p) => [p.file, p.pattern] as const))('%s %s has no nested quantifier that could backtrack catastrophically, and adversarial inputs finish', (_f, pattern) => {
+    const nested = starHeight(pattern);
+    const re = new RegExp(pattern, 'u');
+    // adversarial inputs: long runs of characters the pattern accepts, then one it does not
+    const inputs = ['a', '0', 'A', '.', '-', '/', 'ab', 'a.', '0.', 'a-'].map((s) => s.repeat(20000) + '!\u0000');
+    for (const s of inputs) re.test(s);
+    // patterns with nested quantifiers are allowed only where the inner and outer alternatives cannot overlap
+    // (each repeated group starts with a literal separator: `(\.[a-z0-9]+)*`, `(-[a-z0-9]+)*`, `(\([a-z0-9]+\))*`)
+    if (nested > 1) expect(pattern).toMatch(/\((\\\.|-|\\\(|\\\/|\\\.\[)/);
+  }, 10_000);
+});
