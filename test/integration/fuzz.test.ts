@@ -74,7 +74,7 @@ describe('hostile input never crashes the node, never gets a 5xx, stores nothing
     const client = b.clientTo(a);
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(nasty, nasty), { maxLength: 4 }), async (pairs) => {
-        const q = new URLSearchParams(pairs.map(([k, v]) => [k.slice(0, 100), v.slice(0, 2000)])).toString();
+        const q = new URLSearchParams(pairs.map(([k, v]) => [k.slice(0, 100), v.slice(0, 2000)] as [string, string])).toString();
         const r = await client.call('GET', `/v1/feed?${q}`);
         expect([200, 400]).toContain(r.status);
       }),
@@ -96,7 +96,7 @@ describe('hostile input never crashes the node, never gets a 5xx, stores nothing
     );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(nasty, nasty), { maxLength: 5 }), async (pairs) => {
-        const q = new URLSearchParams(pairs.map(([k, v]) => [k.slice(0, 100), v.slice(0, 2000)])).toString();
+        const q = new URLSearchParams(pairs.map(([k, v]) => [k.slice(0, 100), v.slice(0, 2000)] as [string, string])).toString();
         const r = await a.op('GET', `/admin/v1/records?${q}`);
         expect([200, 400]).toContain(r.status);
       }),
