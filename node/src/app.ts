@@ -126,6 +126,8 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       maxBatchBytes: config.limits.maxBatchBytes,
       pullIntervalMs: config.sync.pullIntervalSeconds * 1000,
       tickMs: 5000,
+      breakerThreshold: config.sync.breakerThreshold,
+      breakerCooldownMs: config.sync.breakerCooldownSeconds * 1000,
       ...options.sync,
     });
     exchange.sync = sync;

@@ -42,7 +42,7 @@ function cliBackup(a: ProcNode, out: string, env: Record<string, string>): Promi
 
 describe(`crash safety: ${KILLS} SIGKILLs at named points`, () => {
   it('loses nothing acknowledged, duplicates nothing, reuses no seq or version, and drains', async () => {
-    const A = await makeProcNode('nl-lic-01', 'NL', (c) => (c.sync = { materialisationWindow: 3 }));
+    const A = await makeProcNode('nl-lic-01', 'NL', (c) => (c.sync = { materialisationWindow: 3, breakerCooldownSeconds: 1 }));
     const B = await makeProcNode('jp-lic-01', 'JP');
     nodes.push(A, B);
     await startProc(A);

@@ -17,7 +17,7 @@ export interface NodeConfig {
   operator: { host: string; port: number; allowNonLoopback: boolean };
   files: { caCert: string; caKey: string; tlsCert: string; tlsKey: string; signingKeys: string; database: string };
   limits: { maxBatchBytes: number; maxReleaseBytes: number; operatorBodyBytes: number; ratePerSecond: number; burst: number; concurrentPerPartner: number; connectionsPerPartner: number; jsonDepth: number };
-  sync: { materialisationWindow: number; pullIntervalSeconds: number; statementIdleHours: number };
+  sync: { materialisationWindow: number; pullIntervalSeconds: number; statementIdleHours: number; breakerThreshold: number; breakerCooldownSeconds: number };
   records: { reviewReminderDays: number };
   example: boolean;
 }
@@ -96,6 +96,8 @@ export function parseConfig(raw: unknown, dir: string): NodeConfig {
       materialisationWindow: c.sync?.materialisationWindow ?? 500,
       pullIntervalSeconds: c.sync?.pullIntervalSeconds ?? 300,
       statementIdleHours: c.sync?.statementIdleHours ?? 24,
+      breakerThreshold: c.sync?.breakerThreshold ?? 5,
+      breakerCooldownSeconds: c.sync?.breakerCooldownSeconds ?? 60,
     },
     records: { reviewReminderDays: c.records?.reviewReminderDays ?? 30 },
     example: c.example ?? false,

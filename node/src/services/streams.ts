@@ -404,8 +404,15 @@ export class StreamService {
       const s = this.store.exchange.outStream(partner);
       if (!s) throw new AppError('not-found', 'no stream to that partner');
       if (evidence.expectedSeq - 1 <= s.head_seq) throw new AppError('conflict', 'the partner is not ahead of this node: nothing to re-anchor');
-      this.store.exchange.updateOutStream(partner, { head_seq: evidence.expectedSeq - 1, head_hash: evidence.head, receipt_upto: evidence.expectedSeq - 1, push_next: evidence.expectedSeq, blocked: null });
-      this.audit.append({ action: 'stream.re-anchor', actor, subject: partner, details: { stream: s.stream, gapFrom: s.head_seq + 1, gapTo: evidence.expectedSeq - 1, receipt: evidence.receipt } });
+      // releases materialised after the restore, at seqs the partner already holds with other
+      // content, never reached it: forget those holdings and materialise their records again
+      const superseded = this.store.exchange.releasesAfter(s.stream, s.receipt_upto, 100_000).filter((r) => r.record_id !== null);
+      for (const r of superseded) this.store.exchange.dropHolding(partner, r.record_id!);
+      const rewind = superseded.reduce((m, r) => (r.pub_seq !== null ? Math.min(m, r.pub_seq - 1) : m), s.mat_cursor);
+      this.store.exchange.updateOutStream(partner, {
+        head_seq: evidence.expectedSeq - 1, head_hash: evidence.head, receipt_upto: evidence.expectedSeq - 1, push_next: evidence.expectedSeq, blocked: null, mat_cursor: rewind,
+      });
+      this.audit.append({ action: 'stream.re-anchor', actor, subject: partner, details: { stream: s.stream, gapFrom: s.receipt_upto + 1, gapTo: evidence.expectedSeq - 1, rematerialised: superseded.length, receipt: evidence.receipt } });
       this.appendStatement(partner);
     });
     this.notify([partner]);

@@ -193,6 +193,9 @@ export class ExchangeTables {
       .q('INSERT INTO holdings (partner, record_id, version, recalled) VALUES (?, ?, ?, ?) ON CONFLICT (partner, record_id) DO UPDATE SET version = excluded.version, recalled = excluded.recalled')
       .run(partner, recordId, version, recalled ? 1 : 0);
   }
+  dropHolding(partner: string, recordId: string): void {
+    this.q('DELETE FROM holdings WHERE partner = ? AND record_id = ?').run(partner, recordId);
+  }
   clearHoldings(partner: string): void {
     this.q('DELETE FROM holdings WHERE partner = ?').run(partner);
     this.q('DELETE FROM embargoes WHERE partner = ?').run(partner);

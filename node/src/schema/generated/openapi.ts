@@ -996,6 +996,16 @@ export interface components {
                 reviewReminderDays: number;
             };
             sync?: {
+                /**
+                 * @description seconds the breaker stays open before one attempt is let through
+                 * @default 60
+                 */
+                breakerCooldownSeconds: number;
+                /**
+                 * @description consecutive push failures that open the circuit breaker
+                 * @default 5
+                 */
+                breakerThreshold: number;
                 /** @default 500 */
                 materialisationWindow: number;
                 /** @default 300 */
