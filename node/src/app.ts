@@ -13,6 +13,8 @@ import { exchangeRoutes } from './http/operator/exchange.js';
 import { auditRoutes } from './http/operator/audit.js';
 import { reciprocityRoutes } from './http/operator/reciprocity.js';
 import { keyRoutes } from './http/operator/keys.js';
+import { consultationRoutes } from './http/operator/consultations.js';
+import { ConsultationService } from './services/consultations.js';
 import { KeyService } from './services/keys.js';
 import { ReciprocityService } from './services/reciprocity.js';
 import { federationRoutes } from './http/federation-routes.js';
@@ -75,6 +77,7 @@ export interface EntenteNode {
     sync: SyncManager;
     metrics: Metrics;
     keys: KeyService;
+    consultations: ConsultationService;
   };
   close(): Promise<void>;
 }
@@ -118,6 +121,8 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const ingest = new IngestService(store, audit, clock, () => signer, partners, alarms, { nodeId: config.nodeId, maxReleaseBytes: config.limits.maxReleaseBytes, countryOf });
     const receipts = new ReceiptService(store, audit, clock, partners, alarms, config.nodeId);
     const exchange = new ExchangeAdmin(store, audit, clock, agreements, streams, alarms);
+    const consultations = new ConsultationService(store, audit, clock, streams, agreements, { nodeId: config.nodeId, country: config.country, holidays: config.consultations.holidays });
+    ingest.consultations = consultations;
     const partnerAdmin = new PartnerAdmin(partners, exchange);
     const records = new RecordService(store, audit, clock, { nodeId: config.nodeId, country: config.country, reviewReminderDays: config.records.reviewReminderDays, signing: () => ({ signer, key: signerKey }) });
     let touched: string[] = [];
@@ -181,6 +186,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       auditRoutes(audit, config.nodeId, () => publicKeys),
       keyRoutes(keys),
       reciprocityRoutes(new ReciprocityService(store)),
+      consultationRoutes(consultations),
     ];
     const opApp = createOperatorApp({
       tokens,
@@ -222,6 +228,10 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       if (!degraded) audit.checkpoint(signer);
     }, (options.checkpointMinutes ?? 60) * 60_000);
     checkpointTimer.unref();
+    const lapseTimer = setInterval(() => {
+      if (!degraded) consultations.lapse();
+    }, 60_000);
+    lapseTimer.unref();
     if (!degraded) audit.checkpoint(signer);
     const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
     log.info({ nodeId: config.nodeId, federationPort, operatorPort }, 'node started');
@@ -234,11 +244,12 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       operatorPort,
       federationUrl: `https://${hostFor(config.federation.host)}:${federationPort}`,
       operatorUrl: `http://${hostFor(config.operator.host)}:${operatorPort}`,
-      services: { audit, tokens, partners, partnerAdmin, records, get signer() { return signer; }, agreements, streams, ingest, receipts, exchange, alarms, sync, metrics, keys },
+      services: { audit, tokens, partners, partnerAdmin, records, get signer() { return signer; }, agreements, streams, ingest, receipts, exchange, alarms, sync, metrics, keys, consultations },
       async close() {
         if (closed) return;
         closed = true;
         clearInterval(checkpointTimer);
+        clearInterval(lapseTimer);
         await sync.close();
         await Promise.all([federation.close(), operator.close()]);
         store.close();

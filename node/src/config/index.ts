@@ -19,6 +19,7 @@ export interface NodeConfig {
   limits: { maxBatchBytes: number; maxReleaseBytes: number; operatorBodyBytes: number; ratePerSecond: number; burst: number; concurrentPerPartner: number; connectionsPerPartner: number; jsonDepth: number };
   sync: { materialisationWindow: number; pullIntervalSeconds: number; statementIdleHours: number; breakerThreshold: number; breakerCooldownSeconds: number };
   records: { reviewReminderDays: number };
+  consultations: { holidays: Record<string, string[]> };
   example: boolean;
 }
 
@@ -100,6 +101,7 @@ export function parseConfig(raw: unknown, dir: string): NodeConfig {
       breakerCooldownSeconds: c.sync?.breakerCooldownSeconds ?? 60,
     },
     records: { reviewReminderDays: c.records?.reviewReminderDays ?? 30 },
+    consultations: { holidays: (c.consultations?.holidays ?? {}) as Record<string, string[]> },
     example: c.example ?? false,
   };
 }

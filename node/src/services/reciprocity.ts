@@ -23,7 +23,8 @@ export interface ReciprocityRow {
   promises: { ours: { reference: string; version: number; since: string }[]; theirs: { reference: string; version: number; since: string }[] };
   outbound: Flow & { receiptsOutstanding: number };
   inbound: Flow;
-  consultations: null;
+  /** As responder: requests we received and answered (on time); as requester: requests we sent and they answered (on time). */
+  consultations: { weAnswered: { requests: number; answered: number; onTime: number; lapsed: number }; theyAnswered: { requests: number; answered: number; onTime: number; lapsed: number } };
 }
 
 function quantile(sorted: number[], q: number): number | null {
@@ -113,8 +114,19 @@ export class ReciprocityService {
       promises: { ours, theirs },
       outbound: { ...out, receiptsOutstanding: s ? s.head_seq - s.receipt_upto : 0 },
       inbound: inn,
-      consultations: null,
+      consultations: this.consultationStats(partner),
     };
+  }
+
+  private consultationStats(partner: string): ReciprocityRow['consultations'] {
+    const empty = { requests: 0, answered: 0, onTime: 0, lapsed: 0 };
+    const out = { weAnswered: { ...empty }, theyAnswered: { ...empty } };
+    for (const s of this.store.consultations.stats(partner)) {
+      const v = { requests: s.total, answered: s.answered ?? 0, onTime: s.onTime ?? 0, lapsed: s.lapsed ?? 0 };
+      if (s.role === 'responder') out.weAnswered = v;
+      else out.theyAnswered = v;
+    }
+    return out;
   }
 
   private count(f: Flow, type: string, rec: Record<string, any>): void {

@@ -153,6 +153,15 @@ export class StreamService {
     return row;
   }
 
+  /** Appends a consultation message to a partner's stream. Inside a transaction. */
+  appendConsultation(partner: string, message: Record<string, Json>): ReleaseRow {
+    const s = this.store.exchange.outStream(partner);
+    if (!s) throw new AppError('conflict', 'no stream to that partner');
+    const row = this.append(s, 'consultation', { consultation: message });
+    this.audit.append({ action: 'release.consultation', actor: 'system', subject: partner, details: { stream: row.stream, seq: row.seq, id: message.id, type: message.type } });
+    return row;
+  }
+
   /**
    * Sender-side checks 5–14 of a record release before it is materialised. A version released
    * unredacted is the version validated in full at publication, so only its size is checked again.

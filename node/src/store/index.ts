@@ -7,6 +7,7 @@ import { MetaTable } from './meta.js';
 import { RecordsTable } from './records.js';
 import { ExchangeTables } from './exchange.js';
 import { ReciprocityQueries } from './reciprocity.js';
+import { ConsultationTables } from './consultations.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -16,6 +17,7 @@ export class Store {
   readonly records: RecordsTable;
   readonly exchange: ExchangeTables;
   readonly reciprocity: ReciprocityQueries;
+  readonly consultations: ConsultationTables;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
@@ -24,6 +26,7 @@ export class Store {
     this.records = new RecordsTable(db);
     this.exchange = new ExchangeTables(db);
     this.reciprocity = new ReciprocityQueries(db);
+    this.consultations = new ConsultationTables(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
@@ -50,3 +53,4 @@ export type { PartnerRow, PartnerKeyRow } from './partners.js';
 export type { AuditRow } from './audit.js';
 export type { RecordVersionRow, RecordRow, RecordQuery } from './records.js';
 export type { AgreementRow, OutStreamRow, ReleaseRow, HoldingRow, InStreamRow, PublicationRow, AlarmRow } from './exchange.js';
+export type { ConsultationRow, MessageRow } from './consultations.js';

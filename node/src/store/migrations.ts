@@ -288,4 +288,40 @@ CREATE TABLE key_announcements (
 ) STRICT, WITHOUT ROWID;
 `,
   },
+  {
+    version: 4,
+    name: 'consultations',
+    sql: `
+-- Consultations (records-v1 §9), one row per consultation on each side, and every message.
+CREATE TABLE consultations (
+  id TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('requester', 'responder')),
+  partner TEXT NOT NULL,
+  state TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  opened_at TEXT NOT NULL,
+  request_iat INTEGER NOT NULL,
+  extension_days INTEGER NOT NULL DEFAULT 0,
+  position TEXT,
+  response_iat INTEGER,
+  on_time INTEGER,
+  outcome TEXT,
+  updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX consultations_partner ON consultations (partner, state);
+CREATE TABLE consultation_messages (
+  id TEXT PRIMARY KEY,
+  consultation_id TEXT NOT NULL REFERENCES consultations(id),
+  type TEXT NOT NULL,
+  author TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+  iat INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  at TEXT NOT NULL
+) STRICT;
+CREATE INDEX consultation_messages_consultation ON consultation_messages (consultation_id, iat);
+CREATE TRIGGER consultation_messages_no_update BEFORE UPDATE ON consultation_messages BEGIN SELECT RAISE(ABORT, 'messages are immutable'); END;
+CREATE TRIGGER consultation_messages_no_delete BEFORE DELETE ON consultation_messages BEGIN SELECT RAISE(ABORT, 'messages are immutable'); END;
+`,
+  },
 ];

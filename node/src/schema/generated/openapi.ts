@@ -939,6 +939,12 @@ export interface components {
          * @description The node directory's `config.json` (validated at start; errors name the setting). Paths are relative to the node directory.
          */
         "node-config.schema": {
+            consultations?: {
+                /** @description holidays per ISO 3166 country code, for working-day due times */
+                holidays?: {
+                    [key: string]: components["schemas"]["Date"][];
+                };
+            };
             country: components["schemas"]["Country"];
             /**
              * @description true for the committed example-alliance keys: the node then starts only with --demo
