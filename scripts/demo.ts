@@ -121,7 +121,8 @@ async function held(n: DemoNode, id: string): Promise<any | null> {
 }
 
 async function settle(nodes: DemoNode[]): Promise<void> {
-  for (const n of nodes) for (const p of nodes) if (p !== n) await n.node.services.sync.flush(p.id);
+  // until quiet: an answer sent on ingest (an automatic UNKNOWN_REFERENCE) needs another round
+  for (let round = 0; round < 3; round++) for (const n of nodes) for (const p of nodes) if (p !== n) await n.node.services.sync.flush(p.id);
 }
 
 const running: DemoNode[] = [];
@@ -230,6 +231,40 @@ async function main(): Promise<void> {
   expectThat(recalled?.recalled === true && recalled.current.version === 1, `de-enf-01 received a recall tombstone: it keeps version 1 labelled ${JSON.stringify(recalled?.labels)}, and stops relying on it`);
   const jpCopy = await held(jp, susp.id);
   expectThat(jpCopy?.current.version === 2, 'jp-lic-01 (still eligible) received version 2');
+
+  section('jp-lic-01 consults nl-lic-01, which denied an essentially identical transaction');
+  // the revoked denial is history now; nl publishes a fresh denial to consult about
+  const freshBody = asNew('denial-nsg-withheld');
+  freshBody.record.originatorReference = 'NL-NP-26-0001';
+  const fresh = await nl.api('POST', '/admin/v1/records', freshBody);
+  await settle(all);
+  const heldByJp = await held(jp, fresh.body.id);
+  expectThat(!!heldByJp, `jp-lic-01 holds nl-lic-01's denial ${fresh.body.record.originatorReference} (consignee ${heldByJp?.current.record.parties[0].party.names[0].value})`);
+  const request = example('consultation-request');
+  const opened = await jp.api('POST', '/admin/v1/consultations', {
+    partner: nl.id,
+    referencedDenials: [{ id: fresh.body.id, version: 1 }],
+    proposedTransaction: { ...request.proposedTransaction, destinationCountry: 'MY' },
+    question: 'Same consignee, same frequency changers, lower output. Do you consider this essentially identical?',
+  });
+  expectThat(opened.status === 201, `jp-lic-01 opened a consultation, due ${opened.body.dueAt} (nl-lic-01's ${10} working days, on its calendar)`);
+  await settle(all);
+  const atNl = (await nl.api('GET', '/admin/v1/consultations')).body.items.find((c: any) => c.id === opened.body.id);
+  expectThat(atNl?.state === 'OPEN', 'nl-lic-01 received the REQUEST');
+  const ext = await nl.api('POST', `/admin/v1/consultations/${encodeURIComponent(opened.body.id)}/messages`, { type: 'EXTENSION', days: 3, reason: 'The nuclear desk reviews it next week.' });
+  expectThat(ext.status === 201, `nl-lic-01 extended the due time to ${ext.body.dueAt}`);
+  await nl.api('POST', `/admin/v1/consultations/${encodeURIComponent(opened.body.id)}/messages`, { type: 'RESPONSE', position: 'MAINTAINS_DENIAL', rationale: 'Same consignee; the frequency range still meets the NSG entry.' });
+  await settle(all);
+  const answered = (await jp.api('GET', '/admin/v1/consultations')).body.items.find((c: any) => c.id === opened.body.id);
+  expectThat(answered?.position === 'MAINTAINS_DENIAL' && answered.onTime === true, 'jp-lic-01 received the RESPONSE, on time: nl-lic-01 maintains its denial');
+  await jp.api('POST', `/admin/v1/consultations/${encodeURIComponent(opened.body.id)}/messages`, { type: 'OUTCOME', decision: 'DENIED', decidedOn: new Date().toISOString().slice(0, 10) });
+  await settle(all);
+  const decided = (await nl.api('GET', '/admin/v1/consultations')).body.items.find((c: any) => c.id === opened.body.id);
+  expectThat(decided?.outcome === 'DENIED', 'nl-lic-01 learned the OUTCOME: jp-lic-01 denied the licence too');
+  const bogus = await jp.api('POST', '/admin/v1/consultations', { partner: nl.id, referencedDenials: [{ id: 'urn:entente:nl-lic-01:denial:00000000-0000-4000-8000-000000000000', version: 1 }], proposedTransaction: request.proposedTransaction, question: 'Do you hold this?' });
+  await settle(all);
+  const unknown = (await jp.api('GET', '/admin/v1/consultations')).body.items.find((c: any) => c.id === bogus.body.id);
+  expectThat(unknown?.position === 'UNKNOWN_REFERENCE', 'a consultation about a denial jp-lic-01 was never given gets UNKNOWN_REFERENCE, the same answer as for one that does not exist');
 
   section('Sync health and the audit trail');
   for (const n of all) {

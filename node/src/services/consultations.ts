@@ -210,6 +210,7 @@ export class ConsultationService implements ConsultationSink {
         const answer = { id: `urn:entente:${this.o.nodeId}:consultation-msg:${randomUUID()}`, consultationId: m.consultationId, type: 'RESPONSE', position: 'UNKNOWN_REFERENCE', handling: PRIVATE_HANDLING };
         const iat = this.send(peer, answer, row, 'system');
         this.applyEffects(row, answer, iat);
+        setImmediate(() => this.streams.afterPublished([peer])); // wake the pusher once the batch has committed
       }
       return;
     }
