@@ -14,6 +14,8 @@ import { auditRoutes } from './http/operator/audit.js';
 import { reciprocityRoutes } from './http/operator/reciprocity.js';
 import { keyRoutes } from './http/operator/keys.js';
 import { consultationRoutes } from './http/operator/consultations.js';
+import { screeningRoutes } from './http/operator/screening.js';
+import { ScreeningService } from './services/screening.js';
 import { ConsultationService } from './services/consultations.js';
 import { KeyService } from './services/keys.js';
 import { ReciprocityService } from './services/reciprocity.js';
@@ -78,6 +80,7 @@ export interface EntenteNode {
     metrics: Metrics;
     keys: KeyService;
     consultations: ConsultationService;
+    screening: ScreeningService;
   };
   close(): Promise<void>;
 }
@@ -123,6 +126,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const exchange = new ExchangeAdmin(store, audit, clock, agreements, streams, alarms);
     const consultations = new ConsultationService(store, audit, clock, streams, agreements, { nodeId: config.nodeId, country: config.country, holidays: config.consultations.holidays });
     ingest.consultations = consultations;
+    const screening = new ScreeningService(store, audit, clock);
     const partnerAdmin = new PartnerAdmin(partners, exchange);
     const records = new RecordService(store, audit, clock, { nodeId: config.nodeId, country: config.country, reviewReminderDays: config.records.reviewReminderDays, signing: () => ({ signer, key: signerKey }) });
     let touched: string[] = [];
@@ -137,6 +141,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     });
     exchange.sync = sync;
     const metrics = new Metrics(store, audit, clock);
+    screening.onLatency = (sec) => metrics.screening.observe(sec);
     ingest.observer = { counts: (p, outcome, n) => n > 0 && metrics.ingest.inc({ partner: p, outcome }, n), skew: (p, sec) => metrics.observeSkew(p, sec) };
     sync.observer = { pushError: (p, kind) => metrics.pushErrors.inc({ partner: p, kind }), pullError: (p) => metrics.pullErrors.inc({ partner: p }) };
 
@@ -187,6 +192,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       keyRoutes(keys),
       reciprocityRoutes(new ReciprocityService(store)),
       consultationRoutes(consultations),
+      screeningRoutes(screening, audit),
     ];
     const opApp = createOperatorApp({
       tokens,
@@ -229,7 +235,9 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     }, (options.checkpointMinutes ?? 60) * 60_000);
     checkpointTimer.unref();
     const lapseTimer = setInterval(() => {
-      if (!degraded) consultations.lapse();
+      if (degraded) return;
+      consultations.lapse();
+      screening.indexPending();
     }, 60_000);
     lapseTimer.unref();
     if (!degraded) audit.checkpoint(signer);
@@ -244,7 +252,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       operatorPort,
       federationUrl: `https://${hostFor(config.federation.host)}:${federationPort}`,
       operatorUrl: `http://${hostFor(config.operator.host)}:${operatorPort}`,
-      services: { audit, tokens, partners, partnerAdmin, records, get signer() { return signer; }, agreements, streams, ingest, receipts, exchange, alarms, sync, metrics, keys, consultations },
+      services: { audit, tokens, partners, partnerAdmin, records, get signer() { return signer; }, agreements, streams, ingest, receipts, exchange, alarms, sync, metrics, keys, consultations, screening },
       async close() {
         if (closed) return;
         closed = true;

@@ -36,7 +36,8 @@ export interface StreamPosition {
 
 /** Where the receiver expects the sender's next release. */
 export function expectedAt(receiver: TestNode, sender: string): StreamPosition {
-  const st = receiver.node.store.exchange.inStream(sender)!;
+  const st = receiver.node.store.exchange.inStream(sender);
+  if (!st) return { stream: '', seq: 1, prev: '', iat: 0 };
   return { stream: st.stream, seq: st.next_seq, prev: st.last_hash, iat: st.last_iat };
 }
 

@@ -228,3 +228,41 @@ export function registerConsultCommands(program: Command, kit: CliKit): void {
       process.stdout.write(table(['ID', 'ROLE', 'PARTNER', 'STATE', 'DUE', 'POSITION', 'ON TIME', 'OUTCOME'], r.items.map((c) => [c.id, c.role, c.partner, c.state, c.dueAt, c.position ?? '-', c.onTime === null ? '-' : c.onTime ? 'yes' : 'late', c.outcome ?? '-'])));
     });
 }
+
+export function registerScreeningCommands(program: Command, kit: CliKit): void {
+  program
+    .command('screen <file>')
+    .description('screen parties against own, received and reference-list names; FILE is {parties: [{name, country?, identifiers?}], threshold?, limit?}')
+    .addOption(kit.dirOption())
+    .option('--json')
+    .action(async (file: string, o: { dir: string; json?: boolean }) => {
+      const r = await operatorClient(o.dir).call<{ results: { input: { name: string }; hits: any[] }[] }>('POST', '/admin/v1/screen', kit.readJson(file));
+      if (o.json) return kit.print(r);
+      for (const res of r.results) {
+        process.stdout.write(`\n${res.input.name}: ${res.hits.length} hit(s)\n`);
+        if (res.hits.length)
+          process.stdout.write(
+            table(
+              ['SCORE', 'MATCHED NAME', 'SOURCE', 'STATUS', 'WHY'],
+              res.hits.map((h) => [
+                h.score.toFixed(3),
+                h.matchedName,
+                h.source.kind === 'record' ? `${h.source.origin} ${h.source.type} (${h.source.role ?? ''})` : `list ${h.source.list} ${h.source.ref}`,
+                h.source.kind === 'record' ? `${h.source.status}${h.source.recalled ? ', recalled' : ''}` : '-',
+                [`name ${h.explanation.name}`, h.explanation.country, h.explanation.identifier].filter(Boolean).join('; '),
+              ]),
+            ),
+          );
+      }
+    });
+  program
+    .command('import-list <file>')
+    .description('import a reference list (US Consolidated Screening List CSV, plain or gzip); idempotent')
+    .addOption(kit.dirOption())
+    .action(async (file: string, o: { dir: string }) => {
+      const { resolve } = await import('node:path');
+      process.stderr.write(`importing ${file}…\n`);
+      const r = await operatorClient(o.dir).call<{ list: string; entries: number; names: number; unchanged: boolean }>('POST', '/admin/v1/reference-lists', { path: resolve(file) });
+      process.stderr.write(r.unchanged ? `${r.list}: unchanged (${r.entries} entries)\n` : `${r.list}: ${r.entries} entries, ${r.names} names indexed\n`);
+    });
+}

@@ -68,6 +68,14 @@ export class Metrics {
       },
     });
     new Gauge({
+      name: 'entente_screening_queue',
+      help: 'Records whose current version is not yet in the screening index (index lag)',
+      registers: [r],
+      collect() {
+        this.set(store.screening.queueLength());
+      },
+    });
+    new Gauge({
       name: 'entente_audit_entries',
       help: 'Entries in the audit log',
       registers: [r],

@@ -8,6 +8,7 @@ import { RecordsTable } from './records.js';
 import { ExchangeTables } from './exchange.js';
 import { ReciprocityQueries } from './reciprocity.js';
 import { ConsultationTables } from './consultations.js';
+import { ScreeningTables } from './screening.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -18,6 +19,7 @@ export class Store {
   readonly exchange: ExchangeTables;
   readonly reciprocity: ReciprocityQueries;
   readonly consultations: ConsultationTables;
+  readonly screening: ScreeningTables;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
@@ -27,6 +29,7 @@ export class Store {
     this.exchange = new ExchangeTables(db);
     this.reciprocity = new ReciprocityQueries(db);
     this.consultations = new ConsultationTables(db);
+    this.screening = new ScreeningTables(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
@@ -54,3 +57,4 @@ export type { AuditRow } from './audit.js';
 export type { RecordVersionRow, RecordRow, RecordQuery } from './records.js';
 export type { AgreementRow, OutStreamRow, ReleaseRow, HoldingRow, InStreamRow, PublicationRow, AlarmRow } from './exchange.js';
 export type { ConsultationRow, MessageRow } from './consultations.js';
+export type { ScreenEntry, ScreenEntryRow } from './screening.js';

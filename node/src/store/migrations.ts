@@ -324,4 +324,45 @@ CREATE TRIGGER consultation_messages_no_update BEFORE UPDATE ON consultation_mes
 CREATE TRIGGER consultation_messages_no_delete BEFORE DELETE ON consultation_messages BEGIN SELECT RAISE(ABORT, 'messages are immutable'); END;
 `,
   },
+  {
+    version: 5,
+    name: 'screening',
+    sql: `
+-- Screening index (brief §7): one row per name variant of every party of every held record and of
+-- every reference-list entry; an FTS5 trigram index over the normalised key and consonant skeleton.
+CREATE TABLE screen_entries (
+  row_id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  record_id TEXT,
+  list_ref TEXT,
+  party_index INTEGER NOT NULL,
+  party_role TEXT,
+  name TEXT NOT NULL,
+  name_type TEXT NOT NULL,
+  key TEXT NOT NULL,
+  skeleton TEXT NOT NULL,
+  countries TEXT NOT NULL,
+  identifiers TEXT NOT NULL
+) STRICT;
+CREATE INDEX screen_entries_record ON screen_entries (record_id);
+CREATE INDEX screen_entries_list ON screen_entries (source, list_ref);
+CREATE VIRTUAL TABLE screen_fts USING fts5(key, skeleton, content='screen_entries', content_rowid='row_id', tokenize='trigram');
+CREATE TRIGGER screen_entries_ai AFTER INSERT ON screen_entries BEGIN
+  INSERT INTO screen_fts (rowid, key, skeleton) VALUES (new.row_id, new.key, new.skeleton);
+END;
+CREATE TRIGGER screen_entries_ad AFTER DELETE ON screen_entries BEGIN
+  INSERT INTO screen_fts (screen_fts, rowid, key, skeleton) VALUES ('delete', old.row_id, old.key, old.skeleton);
+END;
+CREATE TABLE screen_identifiers (
+  ident TEXT NOT NULL,
+  row_id INTEGER NOT NULL REFERENCES screen_entries(row_id) ON DELETE CASCADE,
+  PRIMARY KEY (ident, row_id)
+) STRICT, WITHOUT ROWID;
+-- Records whose current version changed since they were indexed (indexing lags ingest; a metric shows it).
+CREATE TABLE screen_queue (record_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+INSERT INTO screen_queue SELECT id FROM records;
+-- Reference lists imported (kept apart from partner records).
+CREATE TABLE reference_lists (name TEXT PRIMARY KEY, source TEXT NOT NULL, entries INTEGER NOT NULL, imported_at TEXT NOT NULL, digest TEXT NOT NULL) STRICT;
+`,
+  },
 ];

@@ -92,12 +92,14 @@ export class RecordsTable {
         .run(row.id, row.type, row.origin, row.own, row.row_id, row.version, row.status, originatorReference, createdAt, row.updated_at, recalled ? 1 : 0, row.row_id);
     }
     if (existing) this.q('DELETE FROM record_terms WHERE id = ?').run(row.id);
+    this.q('INSERT OR IGNORE INTO screen_queue (record_id) VALUES (?)').run(row.id);
     const ins = this.q('INSERT OR IGNORE INTO record_terms (id, kind, value) VALUES (?, ?, ?)');
     for (const t of terms) ins.run(row.id, t.kind, t.value);
   }
 
   markRecalled(id: string): void {
     this.q('UPDATE records SET recalled = 1 WHERE id = ?').run(id);
+    this.q('INSERT OR IGNORE INTO screen_queue (record_id) VALUES (?)').run(id);
   }
 
   addPublication(id: string, version: number, rowId: number, at: string): number {

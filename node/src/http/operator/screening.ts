@@ -1,0 +1,53 @@
+// POST /admin/v1/screen, POST /admin/v1/reference-lists
+import { Router } from 'express';
+import { AppError } from '../../domain/errors.js';
+import type { AuditService } from '../../services/audit.js';
+import type { ScreenParty, ScreeningService } from '../../services/screening.js';
+import { isObject } from '../../domain/validation.js';
+import { principalOf, requireRole } from '../middleware.js';
+
+function parties(v: unknown): ScreenParty[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > 200) throw new AppError('validation', 'parties is an array of 1..200 {name, country?, identifiers?}', [{ pointer: '/parties', rule: 'M4', message: 'bad parties' }]);
+  return v.map((p, i) => {
+    if (!isObject(p) || typeof p.name !== 'string' || p.name.length === 0 || p.name.length > 500 || !p.name.isWellFormed()) {
+      throw new AppError('validation', `parties[${i}].name is required (1..500 characters)`, [{ pointer: `/parties/${i}/name`, rule: 'M4', message: 'bad name' }]);
+    }
+    const out: ScreenParty = { name: p.name };
+    if (p.country !== undefined) {
+      if (typeof p.country !== 'string' || !/^[A-Z]{2}$/.test(p.country)) throw new AppError('validation', `parties[${i}].country is an ISO 3166-1 alpha-2 code`, [{ pointer: `/parties/${i}/country`, rule: 'M4', message: 'bad country' }]);
+      out.country = p.country;
+    }
+    if (p.identifiers !== undefined) {
+      if (!Array.isArray(p.identifiers) || p.identifiers.length > 50) throw new AppError('validation', 'identifiers is an array', [{ pointer: `/parties/${i}/identifiers`, rule: 'M4', message: 'bad identifiers' }]);
+      out.identifiers = p.identifiers.filter(isObject).map((x) => ({ scheme: String(x.scheme), value: String(x.value) }));
+    }
+    return out;
+  });
+}
+
+export function screeningRoutes(s: ScreeningService, audit: AuditService): Router {
+  const r = Router();
+  r.post('/screen', requireRole('analyst'), (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    if (b.application !== undefined) throw new AppError('bad-request', 'application screening (essentially identical transactions) is not available yet on this node; screen its parties');
+    const input = parties(b.parties);
+    const threshold = b.threshold === undefined ? 0.7 : Number(b.threshold);
+    const limit = b.limit === undefined ? 10 : Number(b.limit);
+    if (!(threshold >= 0 && threshold <= 1)) throw new AppError('validation', 'threshold is 0..1', [{ pointer: '/threshold', rule: 'M4', message: 'out of range' }]);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new AppError('validation', 'limit is 1..100', [{ pointer: '/limit', rule: 'M4', message: 'out of range' }]);
+    const results = s.screen(input, { threshold, limit, includeInactive: b.includeInactive === true });
+    audit.record({ action: 'screening.query', actor: `token:${principalOf(res).name}`, subject: 'screen', details: { parties: input.length, hits: results.reduce((n, x) => n + x.hits.length, 0) } });
+    res.json({ results });
+  });
+  r.post('/reference-lists', requireRole('admin'), (req, res) => {
+    const b = (req.body ?? {}) as { path?: unknown };
+    if (typeof b.path !== 'string' || !b.path.startsWith('/')) throw new AppError('validation', 'path is the absolute path of a list file on this host', [{ pointer: '/path', rule: 'M4', message: 'bad path' }]);
+    try {
+      res.json(s.importCsl(b.path));
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+      throw new AppError('bad-request', `cannot import ${b.path}: ${(e as Error).message.slice(0, 200)}`);
+    }
+  });
+  return r;
+}

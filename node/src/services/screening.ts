@@ -1,0 +1,214 @@
+// Screening (brief §7): every name variant of every party of every held record (own and received)
+// and of imported reference lists is indexed (SQLite FTS5 trigram over the normalised name and its
+// consonant skeleton); candidates are ranked by a name similarity that tolerates spelling variants,
+// reordering, legal-form noise and transliteration, then adjusted by country and identifier evidence.
+// The index lags ingest (records are queued in the ingest transaction and indexed by a worker) so
+// that screening never slows replication; `entente_screening_queue` shows the lag.
+import { gunzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { sha256 } from '../crypto/digest.js';
+import { parseCsv } from '../domain/csv.js';
+import { AppError } from '../domain/errors.js';
+import { nameSimilarity, normaliseName, trigrams, type NormalisedName } from '../domain/names.js';
+import { isTerminal } from '../domain/record-rules.js';
+import type { RecordType } from '../domain/redaction.js';
+import { asArray, isObject, type Json } from '../domain/validation.js';
+import type { ScreenEntryRow, Store } from '../store/index.js';
+import type { AuditService } from './audit.js';
+import type { Clock } from './clock.js';
+
+export interface ScreenParty {
+  name: string;
+  country?: string;
+  identifiers?: { scheme: string; value: string }[];
+}
+
+export interface Hit {
+  score: number;
+  matchedName: string;
+  matchedNameType: string;
+  explanation: { name: number; country?: string; identifier?: string; adjusted: number };
+  source:
+    | { kind: 'record'; id: string; origin: string; type: string; role: string | null; status: string; recalled: boolean; active: boolean }
+    | { kind: 'reference-list'; list: string; ref: string };
+}
+
+export interface ScreenOptions {
+  threshold?: number;
+  limit?: number;
+  includeInactive?: boolean;
+}
+
+const CANDIDATES = 200;
+
+function identKeys(ids: { scheme?: unknown; value?: unknown }[]): string[] {
+  return ids.filter((i) => typeof i.scheme === 'string' && typeof i.value === 'string').map((i) => `${String(i.scheme)}:${String(i.value).replace(/\s+/g, '').toUpperCase()}`);
+}
+
+export class ScreeningService {
+  onLatency: ((seconds: number) => void) | null = null;
+
+  constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock) {}
+
+  queueLength(): number {
+    return this.store.screening.queueLength();
+  }
+
+  /** Indexes queued records (their current versions); returns how many were indexed. */
+  indexPending(limit = 2000): number {
+    const ids = this.store.screening.queued(limit);
+    if (ids.length === 0) return 0;
+    this.store.tx(() => {
+      for (const id of ids) {
+        this.store.screening.deleteRecord(id);
+        const v = this.store.records.currentVersion(id);
+        if (v) {
+          const record = JSON.parse(v.body) as Record<string, Json>;
+          asArray(record.parties).forEach((entry, i) => {
+            if (!isObject(entry) || !isObject(entry.party)) return;
+            const party = entry.party;
+            const countries = [...asArray(party.countries), ...asArray(party.addresses).map((a) => (isObject(a) ? a.country : undefined)), ...asArray(party.nationalities)].filter((c): c is string => typeof c === 'string');
+            const idents = identKeys(asArray(party.identifiers).filter(isObject));
+            for (const n of asArray(party.names)) {
+              if (!isObject(n) || typeof n.value !== 'string' || n.type === 'WEAK_ALIAS') continue;
+              const norm = normaliseName(n.value);
+              if (!norm.key) continue;
+              this.store.screening.insert(
+                { source: 'record', record_id: id, list_ref: null, party_index: i, party_role: typeof entry.role === 'string' ? entry.role : null, name: n.value, name_type: String(n.type), key: norm.key, skeleton: norm.skeleton, countries: JSON.stringify([...new Set(countries)]), identifiers: JSON.stringify(idents) },
+                idents,
+              );
+            }
+          });
+        }
+        this.store.screening.dequeue(id);
+      }
+    });
+    return ids.length;
+  }
+
+  /** Drops and rebuilds the record part of the index (`entente screen --rebuild`). */
+  rebuild(): number {
+    this.store.tx(() => this.store.screening.rebuild());
+    let n = 0;
+    for (let k = this.indexPending(5000); k > 0; k = this.indexPending(5000)) n += k;
+    return n;
+  }
+
+  /** Screens parties; per input party the hits above the threshold, best first. */
+  screen(parties: ScreenParty[], o: ScreenOptions = {}): { input: ScreenParty; hits: Hit[] }[] {
+    const started = performance.now();
+    while (this.indexPending() > 0) {
+      /* the index catches up before answering */
+    }
+    const threshold = o.threshold ?? 0.7;
+    const limit = Math.min(Math.max(o.limit ?? 10, 1), 100);
+    const out = parties.map((p) => ({ input: p, hits: this.screenOne(p, threshold, limit, o.includeInactive ?? false) }));
+    this.onLatency?.((performance.now() - started) / 1000);
+    return out;
+  }
+
+  private screenOne(p: ScreenParty, threshold: number, limit: number, includeInactive: boolean): Hit[] {
+    const q = normaliseName(p.name);
+    const idents = identKeys(p.identifiers ?? []);
+    const grams = new Set<string>();
+    for (const t of q.tokens) for (const g of trigrams(t)) grams.add(g);
+    for (const t of q.skeleton.split(' ')) for (const g of trigrams(t)) grams.add(g);
+    const match = [...grams].map((g) => `"${g.replace(/"/g, '""')}"`).join(' OR ');
+    const ids = new Set<number>(match ? this.store.screening.candidates(match, CANDIDATES) : []);
+    const byIdent = new Set(this.store.screening.byIdentifier(idents));
+    for (const r of byIdent) ids.add(r);
+    // the best name per party (source, record or list entry, party index)
+    const best = new Map<string, Hit>();
+    for (const row of this.store.screening.rows([...ids])) {
+      const hit = this.score(q, p, row, byIdent.has(row.row_id), idents);
+      if (!hit || hit.score < threshold) continue;
+      if (hit.source.kind === 'record' && !hit.source.active && !includeInactive) continue;
+      const k = `${row.source}\u0000${row.record_id ?? row.list_ref}\u0000${row.party_index}`;
+      const prev = best.get(k);
+      if (!prev || hit.score > prev.score) best.set(k, hit);
+    }
+    return [...best.values()].sort((x, y) => y.score - x.score).slice(0, limit);
+  }
+
+  private score(q: NormalisedName, p: ScreenParty, row: ScreenEntryRow, identical: boolean, idents: string[]): Hit | null {
+    const cand: NormalisedName = { tokens: row.key.split(' '), key: row.key, skeleton: row.skeleton };
+    const name = Math.round(nameSimilarity(q, cand) * 1000) / 1000;
+    let score = name;
+    const explanation: Hit['explanation'] = { name, adjusted: 0 };
+    const countries = JSON.parse(row.countries) as string[];
+    if (p.country && countries.length > 0) {
+      if (countries.includes(p.country)) {
+        explanation.country = `same country ${p.country}: +0.05`;
+        explanation.adjusted += 0.05;
+      } else {
+        explanation.country = `country ${p.country} conflicts with ${countries.join(', ')}: −0.10`;
+        explanation.adjusted -= 0.1;
+      }
+    }
+    score = Math.min(1, Math.max(0, score + explanation.adjusted));
+    if (identical) {
+      const shared = (JSON.parse(row.identifiers) as string[]).filter((x) => idents.includes(x));
+      explanation.identifier = `identical identifier ${shared.join(', ')}: decisive`;
+      score = 1;
+    }
+    score = Math.round(score * 1000) / 1000;
+    if (row.source === 'record') {
+      const st = this.store.screening.recordState(row.record_id!);
+      if (!st) return null;
+      const active = !st.recalled && !isTerminal(st.type as RecordType, st.status);
+      return { score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'record', id: row.record_id!, origin: st.origin, type: st.type, role: row.party_role, status: st.status, recalled: st.recalled === 1, active } };
+    }
+    return { score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'reference-list', list: row.source.slice('list:'.length), ref: row.list_ref ?? '' } };
+  }
+
+  /**
+   * Imports a reference list in the US Consolidated Screening List CSV format (plain or gzip),
+   * kept apart from partner records, labelled by source. Idempotent: the same file is a no-op.
+   */
+  importCsl(file: string, progress: (line: string) => void = () => {}): { list: string; entries: number; names: number; unchanged: boolean } {
+    let bytes = readFileSync(file);
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+    const digest = sha256(bytes);
+    const text = bytes.toString('utf8');
+    const rows = parseCsv(text);
+    const header = rows.next().value as string[] | undefined;
+    if (!header || !header.includes('name') || !header.includes('alt_names')) throw new AppError('validation', 'not a Consolidated Screening List CSV (no name and alt_names columns)');
+    const col = (name: string) => header.indexOf(name);
+    const list = 'us-csl';
+    const prev = this.store.screening.list(list);
+    if (prev?.digest === digest) return { list, entries: prev.entries, names: 0, unchanged: true };
+    let entries = 0;
+    let names = 0;
+    const all = [...rows];
+    progress(`importing ${all.length} rows into reference list ${list}…`);
+    this.store.tx(() => {
+      this.store.screening.deleteList(`list:${list}`);
+      for (const r of all) {
+        const id = r[col('_id')] ?? '';
+        const source = r[col('source')] ?? '';
+        const countries = new Set<string>();
+        for (const a of (r[col('addresses')] ?? '').split(';')) {
+          const c = a.trim().split(',').at(-1)?.trim() ?? '';
+          if (/^[A-Z]{2}$/.test(c)) countries.add(c);
+        }
+        for (const f of ['citizenships', 'nationalities']) for (const c of (r[col(f)] ?? '').split(/[;,]/)) if (/^[A-Z]{2}$/.test(c.trim())) countries.add(c.trim());
+        const variants = [{ v: r[col('name')] ?? '', t: 'PRIMARY' }, ...(r[col('alt_names')] ?? '').split(';').map((v) => ({ v, t: 'ALIAS' }))];
+        let any = false;
+        for (const { v, t } of variants) {
+          const value = v.trim();
+          if (!value) continue;
+          const norm = normaliseName(value);
+          if (!norm.key) continue;
+          this.store.screening.insert({ source: `list:${list}`, record_id: null, list_ref: `csl:${id}`, party_index: 0, party_role: source.slice(0, 120), name: value, name_type: t, key: norm.key, skeleton: norm.skeleton, countries: JSON.stringify([...countries]), identifiers: '[]' }, []);
+          names++;
+          any = true;
+        }
+        if (any) entries++;
+        if (entries % 2000 === 0 && any) progress(`  ${entries} entries`);
+      }
+      this.store.screening.setList(list, file.split('/').at(-1) ?? file, entries, new Date(this.clock.now()).toISOString(), digest);
+      this.audit.append({ action: 'reference-list.import', actor: 'cli', subject: list, details: { entries, names, digest } });
+    });
+    return { list, entries, names, unchanged: false };
+  }
+}

@@ -1,0 +1,83 @@
+// The screening index: entries, FTS5 trigram candidates, identifiers, the indexing queue, reference lists.
+import type Database from 'better-sqlite3';
+import { preparer, type Db } from './db.js';
+
+export interface ScreenEntry {
+  source: string;
+  record_id: string | null;
+  list_ref: string | null;
+  party_index: number;
+  party_role: string | null;
+  name: string;
+  name_type: string;
+  key: string;
+  skeleton: string;
+  countries: string;
+  identifiers: string;
+}
+
+export interface ScreenEntryRow extends ScreenEntry {
+  row_id: number;
+}
+
+export class ScreeningTables {
+  private readonly q: (sql: string) => Database.Statement;
+  constructor(private readonly db: Db) {
+    this.q = preparer(db);
+  }
+  queued(limit: number): string[] {
+    return (this.q('SELECT record_id FROM screen_queue LIMIT ?').all(limit) as { record_id: string }[]).map((r) => r.record_id);
+  }
+  queueLength(): number {
+    return (this.q('SELECT count(*) AS n FROM screen_queue').get() as { n: number }).n;
+  }
+  dequeue(recordId: string): void {
+    this.q('DELETE FROM screen_queue WHERE record_id = ?').run(recordId);
+  }
+  deleteRecord(recordId: string): void {
+    this.q('DELETE FROM screen_entries WHERE record_id = ?').run(recordId);
+  }
+  deleteList(source: string): void {
+    this.q('DELETE FROM screen_entries WHERE source = ?').run(source);
+  }
+  insert(e: ScreenEntry, idents: string[]): number {
+    const id = Number(
+      this.q(
+        `INSERT INTO screen_entries (source, record_id, list_ref, party_index, party_role, name, name_type, key, skeleton, countries, identifiers)
+         VALUES (@source, @record_id, @list_ref, @party_index, @party_role, @name, @name_type, @key, @skeleton, @countries, @identifiers)`,
+      ).run(e).lastInsertRowid,
+    );
+    for (const i of idents) this.q('INSERT OR IGNORE INTO screen_identifiers (ident, row_id) VALUES (?, ?)').run(i, id);
+    return id;
+  }
+  /** Candidate rows for an FTS5 query over key and skeleton (trigram phrases OR-ed). */
+  candidates(match: string, limit: number): number[] {
+    return (this.q('SELECT rowid AS r FROM screen_fts WHERE screen_fts MATCH ? ORDER BY rank LIMIT ?').all(match, limit) as { r: number }[]).map((x) => x.r);
+  }
+  byIdentifier(idents: string[]): number[] {
+    const out: number[] = [];
+    for (const i of idents) for (const r of this.q('SELECT row_id FROM screen_identifiers WHERE ident = ?').all(i) as { row_id: number }[]) out.push(r.row_id);
+    return out;
+  }
+  rows(ids: number[]): ScreenEntryRow[] {
+    if (ids.length === 0) return [];
+    const out: ScreenEntryRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      out.push(...(this.db.prepare(`SELECT * FROM screen_entries WHERE row_id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as ScreenEntryRow[]));
+    }
+    return out;
+  }
+  recordState(id: string): { status: string; recalled: number; origin: string; type: string; own: number } | undefined {
+    return this.q('SELECT status, recalled, origin, type, own FROM records WHERE id = ?').get(id) as { status: string; recalled: number; origin: string; type: string; own: number } | undefined;
+  }
+  setList(name: string, source: string, entries: number, at: string, digest: string): void {
+    this.q('INSERT INTO reference_lists (name, source, entries, imported_at, digest) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET source = excluded.source, entries = excluded.entries, imported_at = excluded.imported_at, digest = excluded.digest').run(name, source, entries, at, digest);
+  }
+  list(name: string): { digest: string; entries: number } | undefined {
+    return this.q('SELECT digest, entries FROM reference_lists WHERE name = ?').get(name) as { digest: string; entries: number } | undefined;
+  }
+  rebuild(): void {
+    this.db.exec("DELETE FROM screen_entries WHERE source = 'record'; INSERT OR IGNORE INTO screen_queue SELECT id FROM records;");
+  }
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { jaroWinkler, nameSimilarity, normaliseName } from '../../node/src/domain/names.js';
+
+const sim = (a: string, b: string) => nameSimilarity(normaliseName(a), normaliseName(b));
+
+describe('name normalisation', () => {
+  it.each([
+    ['Harbourline Trading FZE', 'harbourline'],
+    ['ООО «Островок Точные Приборы»', 'ostrovok pribory tochnye'],
+    ['Ostrovok Tochnye Pribory LLC', 'ostrovok pribory tochnye'],
+    ['Müller Präzision GmbH', 'muller prazision'],
+    ['Bosphorus Cargo ve Lojistik Ltd. Şti.', 'bosphorus cargo lojistik'],
+    ['Golden Reed Trading Co., Ltd.', 'golden reed'],
+    ['Lumen Industrial Sdn. Bhd.', 'industrial lumen'],
+    ['Veluwe Photonics B.V.', 'photonics veluwe'],
+    ['ТОО «Степь Кемикал»', 'kemikal step'],
+    ['Steppe Chemical LLP', 'chemical steppe'],
+    ['Rheinventil GmbH', 'rheinventil'],
+    ['ＡＢＣ　Ｌｔｄ', 'abc'],
+  ])('%s → %s', (raw, key) => expect(normaliseName(raw).key).toBe(key));
+  it('token order is irrelevant', () => expect(normaliseName('Precision Ostrovok').key).toBe(normaliseName('Ostrovok Precision').key));
+});
+
+describe('ranking on hand-made cases', () => {
+  it('Cyrillic and its Latin transliteration', () => expect(sim('ООО «Островок Точные Приборы»', 'Ostrovok Tochnye Pribory LLC')).toBe(1));
+  it('different transliteration schemes', () => expect(sim('Ostrovok Tochnyye Pribory OOO', 'Ostrovok Tochnye Pribory')).toBeGreaterThan(0.9));
+  it('Arabic given name variants', () => {
+    expect(sim('Mohammed Al-Rashid', 'Muhammad Alrashid')).toBeGreaterThan(0.8);
+    expect(sim('محمد الرشيد', 'Mohammed Al Rashid')).toBeGreaterThan(0.7);
+  });
+  it('legal-form noise does not matter', () => expect(sim('Harbourline Trading FZE', 'HARBOURLINE LLC')).toBe(1));
+  it('spelling variants rank above unrelated names', () => {
+    const variant = sim('Harbour Line Tech LLC', 'Harbourline Trading FZE');
+    const unrelated = sim('Meridian Sat FZ-LLC', 'Harbourline Trading FZE');
+    expect(variant).toBeGreaterThan(0.7);
+    expect(unrelated).toBeLessThan(0.6);
+    expect(variant).toBeGreaterThan(unrelated);
+  });
+  it('Jaro-Winkler reference values', () => {
+    expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.961, 3);
+    expect(jaroWinkler('rosoboronexport', 'rosoboron export'.replace(' ', ''))).toBe(1);
+  });
+});
