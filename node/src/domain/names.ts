@@ -109,16 +109,21 @@ export function nameSimilarity(q: NormalisedName, c: NormalisedName): number {
         bestJ = j;
       }
     });
-    if (bestJ >= 0) used.add(bestJ);
+    if (bestJ >= 0 && best >= TOKEN_MATCH) used.add(bestJ);
     const w = Math.max(qt.length, 2);
-    weighted += best * w;
+    // a token that matches nothing well is a miss, not half a match
+    weighted += (best >= TOKEN_MATCH ? best : 0) * w;
     weight += w;
   }
   const extra = c.tokens.filter((_t, j) => !used.has(j)).reduce((n, t) => n + Math.max(t.length, 2), 0);
   const tokenScore = weighted / (weight + extra * 0.5);
+  // the names written without spaces catch split and joined words (Harbour Line / Harbourline)
   const whole = jaroWinkler(q.key.replace(/ /g, ''), c.key.replace(/ /g, ''));
-  return Math.min(1, Math.max(tokenScore, whole * 0.95));
+  return Math.min(1, Math.max(tokenScore, whole >= 0.9 ? whole * 0.95 : 0));
 }
+
+/** Below this, a token pair is not a match (Jaro-Winkler on the token or its consonant skeleton). */
+const TOKEN_MATCH = 0.8;
 
 /** Trigrams of a string (for candidate retrieval). */
 export function trigrams(s: string): string[] {
