@@ -232,7 +232,7 @@ async function main(): Promise<void> {
   const jpCopy = await held(jp, susp.id);
   expectThat(jpCopy?.current.version === 2, 'jp-lic-01 (still eligible) received version 2');
 
-  section('jp-lic-01 consults nl-lic-01, which denied an essentially identical transaction');
+  section('jp-lic-01 screens a licence application against its partners\' denials, then consults the denier');
   // the revoked denial is history now; nl publishes a fresh denial to consult about
   const freshBody = asNew('denial-nsg-withheld');
   freshBody.record.originatorReference = 'NL-NP-26-0001';
@@ -241,6 +241,10 @@ async function main(): Promise<void> {
   const heldByJp = await held(jp, fresh.body.id);
   expectThat(!!heldByJp, `jp-lic-01 holds nl-lic-01's denial ${fresh.body.record.originatorReference} (consignee ${heldByJp?.current.record.parties[0].party.names[0].value})`);
   const request = example('consultation-request');
+  const application = { ...request.proposedTransaction, destinationCountry: 'MY', parties: [{ role: 'CONSIGNEE', party: { kind: 'COMPANY', names: [{ value: 'Lumen Industrial Sdn Bhd', type: 'PRIMARY' }], addresses: [{ city: 'Shah Alam', country: 'MY' }] } }], items: [{ lineNo: 1, controlRefs: [{ scheme: 'EU_ANNEX_I', code: '3A225' }], description: 'Frequency changers', technicalParameters: 'Output 600-1800 Hz' }] };
+  const screened = await jp.api('POST', '/admin/v1/screen', { application });
+  const cand = screened.body.candidates?.[0];
+  expectThat(cand?.denial.originatorReference === 'NL-NP-26-0001' && cand.essentiallyIdentical, `screening the application finds nl-lic-01's denial ${cand?.denial.originatorReference}: ${cand?.party?.applicationName} ~ ${cand?.party?.matchedName} (${cand?.party?.score}), ${cand?.control}, ${cand?.destination}`);
   const opened = await jp.api('POST', '/admin/v1/consultations', {
     partner: nl.id,
     referencedDenials: [{ id: fresh.body.id, version: 1 }],

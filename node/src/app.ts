@@ -126,7 +126,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const exchange = new ExchangeAdmin(store, audit, clock, agreements, streams, alarms);
     const consultations = new ConsultationService(store, audit, clock, streams, agreements, { nodeId: config.nodeId, country: config.country, holidays: config.consultations.holidays });
     ingest.consultations = consultations;
-    const screening = new ScreeningService(store, audit, clock);
+    const screening = new ScreeningService(store, audit, clock, config.nodeId);
     const partnerAdmin = new PartnerAdmin(partners, exchange);
     const records = new RecordService(store, audit, clock, { nodeId: config.nodeId, country: config.country, reviewReminderDays: config.records.reviewReminderDays, signing: () => ({ signer, key: signerKey }) });
     let touched: string[] = [];

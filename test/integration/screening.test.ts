@@ -77,3 +77,26 @@ describe('screening', () => {
     expect(example('denial-suspension').parties[0].party.names[0].value).toBe('Tien Shan Optics LLC');
   });
 });
+
+describe('application screening: essentially identical transactions', () => {
+  it('finds the partner denial with the same consignee, control entry and destination, and a catch-all one by HS heading', async () => {
+    await a.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive'));
+    await a.op('POST', '/admin/v1/records', publishBody('denial-catch-all'));
+    await push(a, b);
+    const app = example('consultation-request').proposedTransaction; // Harbour Line Tech LLC, 3A001.a.2, AE
+    const r = await b.op('POST', '/admin/v1/screen', { application: app });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const top = r.body.candidates[0];
+    expect(top.denial).toMatchObject({ origin: 'nl-lic-01', originatorReference: 'NL-DU-2025-00417' });
+    expect(top).toMatchObject({ catchAll: false, essentiallyIdentical: true, control: 'same control entry 3A001.a.2', destination: 'same destination AE' });
+    expect(top.party).toMatchObject({ applicationRole: 'CONSIGNEE', denialRole: 'CONSIGNEE', matchedName: 'Harbourline Trading FZE' });
+    const machine = {
+      destinationCountry: 'MM',
+      parties: [{ role: 'CONSIGNEE', party: { kind: 'COMPANY', names: [{ value: 'Golden Reed Trading Company Limited', type: 'PRIMARY' }], addresses: [{ city: 'Yangon', country: 'MM' }] } }],
+      items: [{ lineNo: 1, controlRefs: [{ scheme: 'UNLISTED', code: null }], description: 'Machining centre', technicalParameters: 'Positioning accuracy 8 um; 5 axes', commodityCodes: [{ scheme: 'HS6', code: '845710' }] }],
+    };
+    const c = await b.op('POST', '/admin/v1/screen', { application: machine });
+    expect(c.body.candidates[0]).toMatchObject({ catchAll: true, essentiallyIdentical: true, denial: { originatorReference: 'FI-CA-25-0031' } });
+    expect(c.body.candidates[0].control).toMatch(/^catch-all: same HS heading 8457/);
+  });
+});

@@ -11,6 +11,7 @@ import { parseCsv } from '../domain/csv.js';
 import { AppError } from '../domain/errors.js';
 import { nameSimilarity, normaliseName, trigrams, type NormalisedName } from '../domain/names.js';
 import { isTerminal } from '../domain/record-rules.js';
+import { normaliseControlRef, type ControlRef } from '../domain/control-codes.js';
 import type { RecordType } from '../domain/redaction.js';
 import { asArray, isObject, type Json } from '../domain/validation.js';
 import type { ScreenEntryRow, Store } from '../store/index.js';
@@ -33,6 +34,27 @@ export interface Hit {
     | { kind: 'reference-list'; list: string; ref: string };
 }
 
+export interface Candidate {
+  denial: { id: string; origin: string; originatorReference: string; status: string; listBasis: string };
+  catchAll: boolean;
+  party: { applicationRole: string; applicationName: string; denialRole: string | null; matchedName: string; score: number } | null;
+  control: string | null;
+  destination: string | null;
+  essentiallyIdentical: boolean;
+  score: number;
+}
+
+/** Token overlap of two free texts after normalisation (technical parameters), 0..1. */
+export function textSimilarity(a: string, b: string): number {
+  const tok = (s: string) => new Set(s.toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').split(/[^a-z0-9.]+/).filter((t) => t.length > 1));
+  const x = tok(a);
+  const y = tok(b);
+  if (x.size === 0 || y.size === 0) return 0;
+  let shared = 0;
+  for (const t of x) if (y.has(t)) shared++;
+  return shared / Math.min(x.size, y.size);
+}
+
 export interface ScreenOptions {
   threshold?: number;
   limit?: number;
@@ -48,7 +70,7 @@ function identKeys(ids: { scheme?: unknown; value?: unknown }[]): string[] {
 export class ScreeningService {
   onLatency: ((seconds: number) => void) | null = null;
 
-  constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock) {}
+  constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock, private readonly selfNodeId = '') {}
 
   queueLength(): number {
     return this.store.screening.queueLength();
@@ -159,6 +181,64 @@ export class ScreeningService {
       return { score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'record', id: row.record_id!, origin: st.origin, type: st.type, role: row.party_role, status: st.status, recalled: st.recalled === 1, active } };
     }
     return { score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'reference-list', list: row.source.slice('list:'.length), ref: row.list_ref ?? '' } };
+  }
+
+  /**
+   * Screens a licence application (brief §7): its parties, and the partner denials that make it an
+   * essentially identical transaction candidate — a matching consignee or end user, the same or a
+   * parent/child control entry (for catch-all denials: the same HS heading and similar technical
+   * parameters of their UNLISTED items, labelled catch-all), and the same destination.
+   */
+  screenApplication(app: Record<string, Json>, o: ScreenOptions = {}): { parties: { role: string; name: string; hits: Hit[] }[]; candidates: Candidate[] } {
+    const entries = asArray(app.parties).filter(isObject);
+    const inputs = entries.map((e) => {
+      const party = isObject(e.party) ? e.party : {};
+      const primary = asArray(party.names).find((n) => isObject(n) && n.type === 'PRIMARY') ?? asArray(party.names)[0];
+      const name = isObject(primary) && typeof primary.value === 'string' ? primary.value : '';
+      const country = asArray(party.addresses).map((a) => (isObject(a) ? a.country : undefined)).find((c) => typeof c === 'string') as string | undefined;
+      return { role: String(e.role ?? 'OTHER'), party: { name, ...(country ? { country } : {}), identifiers: asArray(party.identifiers).filter(isObject).map((i) => ({ scheme: String(i.scheme), value: String(i.value) })) } };
+    });
+    const results = this.screen(inputs.map((i) => i.party).filter((p) => p.name), o);
+    const parties = inputs.filter((i) => i.party.name).map((i, k) => ({ role: i.role, name: i.party.name, hits: results[k]!.hits }));
+    const appItems = asArray(app.items).filter(isObject);
+    const appCodes = appItems.flatMap((it) => asArray(it.controlRefs).filter(isObject).map((r) => normaliseControlRef(r as unknown as ControlRef)).filter((x): x is string => x !== null));
+    const byDenial = new Map<string, Candidate>();
+    for (const p of parties) {
+      if (p.role !== 'CONSIGNEE' && p.role !== 'END_USER' && p.role !== 'INTERMEDIATE_CONSIGNEE') continue;
+      for (const h of p.hits) {
+        if (h.source.kind !== 'record' || h.source.type !== 'denial' || h.source.origin === this.selfNodeId) continue;
+        if (h.source.role !== 'CONSIGNEE' && h.source.role !== 'END_USER') continue;
+        const v = this.store.records.currentVersion(h.source.id);
+        if (!v) continue;
+        const d = JSON.parse(v.body) as Record<string, Json>;
+        const c = byDenial.get(h.source.id) ?? { denial: { id: h.source.id, origin: h.source.origin, originatorReference: String(d.originatorReference), status: h.source.status, listBasis: String(d.listBasis) }, catchAll: d.listBasis !== 'LISTED', party: null, control: null, destination: null, essentiallyIdentical: false, score: 0 };
+        if (!c.party || h.score > c.party.score) c.party = { applicationRole: p.role, applicationName: p.name, denialRole: h.source.role, matchedName: h.matchedName, score: h.score };
+        byDenial.set(h.source.id, c);
+      }
+    }
+    for (const c of byDenial.values()) {
+      const d = JSON.parse(this.store.records.currentVersion(c.denial.id)!.body) as Record<string, Json>;
+      c.destination = d.destinationCountry === app.destinationCountry ? `same destination ${String(app.destinationCountry)}` : null;
+      const dItems = asArray(d.items).filter(isObject);
+      const dCodes = dItems.flatMap((it) => asArray(it.controlRefs).filter(isObject).map((r) => normaliseControlRef(r as unknown as ControlRef)).filter((x): x is string => x !== null));
+      const pair = appCodes.flatMap((a) => dCodes.map((b) => [a, b] as const)).find(([a, b]) => a === b || a.startsWith(b) || b.startsWith(a));
+      if (pair) c.control = pair[0] === pair[1] ? `same control entry ${pair[0]}` : `parent/child control entries ${pair[0]} ~ ${pair[1]}`;
+      else if (c.catchAll) {
+        // catch-all: HS heading equality plus technical-parameter similarity of the UNLISTED items
+        const heading = (it: Record<string, Json>) => asArray(it.commodityCodes).filter(isObject).map((cc) => String(cc.code).slice(0, 4));
+        for (const di of dItems.filter((it) => asArray(it.controlRefs).some((r) => isObject(r) && r.scheme === 'UNLISTED'))) {
+          for (const ai of appItems) {
+            const shared = heading(di).find((h) => heading(ai).includes(h));
+            const tech = textSimilarity(String(di.technicalParameters ?? di.description ?? ''), String(ai.technicalParameters ?? ai.description ?? ''));
+            if (shared && tech >= 0.3) c.control = `catch-all: same HS heading ${shared}, technical parameters similar (${tech.toFixed(2)})`;
+          }
+        }
+      }
+      c.essentiallyIdentical = !!(c.party && c.control && c.destination);
+      c.score = Math.round(((c.party?.score ?? 0) + (c.control ? 1 : 0) + (c.destination ? 1 : 0)) / 3 * 1000) / 1000;
+    }
+    const candidates = [...byDenial.values()].filter((c) => c.control !== null).sort((x, y) => y.score - x.score);
+    return { parties, candidates };
   }
 
   /**

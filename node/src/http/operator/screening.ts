@@ -29,12 +29,20 @@ export function screeningRoutes(s: ScreeningService, audit: AuditService): Route
   const r = Router();
   r.post('/screen', requireRole('analyst'), (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
-    if (b.application !== undefined) throw new AppError('bad-request', 'application screening (essentially identical transactions) is not available yet on this node; screen its parties');
-    const input = parties(b.parties);
     const threshold = b.threshold === undefined ? 0.7 : Number(b.threshold);
     const limit = b.limit === undefined ? 10 : Number(b.limit);
     if (!(threshold >= 0 && threshold <= 1)) throw new AppError('validation', 'threshold is 0..1', [{ pointer: '/threshold', rule: 'M4', message: 'out of range' }]);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new AppError('validation', 'limit is 1..100', [{ pointer: '/limit', rule: 'M4', message: 'out of range' }]);
+    if (b.application !== undefined) {
+      const app = b.application;
+      if (!isObject(app) || !Array.isArray(app.parties) || app.parties.length === 0 || app.parties.length > 200 || !Array.isArray(app.items) || typeof app.destinationCountry !== 'string') {
+        throw new AppError('validation', 'application is {parties: [{role, party}], items, destinationCountry}', [{ pointer: '/application', rule: 'M4', message: 'bad application' }]);
+      }
+      const result = s.screenApplication(app, { threshold, limit, includeInactive: b.includeInactive === true });
+      audit.record({ action: 'screening.query', actor: `token:${principalOf(res).name}`, subject: 'application', details: { parties: result.parties.length, candidates: result.candidates.length } });
+      return res.json(result);
+    }
+    const input = parties(b.parties);
     const results = s.screen(input, { threshold, limit, includeInactive: b.includeInactive === true });
     audit.record({ action: 'screening.query', actor: `token:${principalOf(res).name}`, subject: 'screen', details: { parties: input.length, hits: results.reduce((n, x) => n + x.hits.length, 0) } });
     res.json({ results });
