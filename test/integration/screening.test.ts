@@ -100,3 +100,28 @@ describe('application screening: essentially identical transactions', () => {
     expect(c.body.candidates[0].control).toMatch(/^catch-all: same HS heading 8457/);
   });
 });
+
+describe('analyst memory', () => {
+  it('a dismissed hit stops alerting for that input, and is shown flagged on request', async () => {
+    const [res] = await screen(b, [{ name: 'Tien Shan Optics', country: 'KG' }]);
+    const hit = res!.hits[0];
+    expect((await b.op('POST', '/admin/v1/screen/false-positives', { input: { name: 'Tien Shan Optics', country: 'KG' }, target: hit.target, note: 'different company, checked registry' })).status).toBe(204);
+    const [after] = await screen(b, [{ name: 'Tien Shan Optics', country: 'KG' }]);
+    expect(after!.hits.map((h: { target: string }) => h.target)).not.toContain(hit.target);
+    const [shown] = await screen(b, [{ name: 'Tien Shan Optics', country: 'KG' }], { includeDismissed: true });
+    expect(shown!.hits.find((h: { target: string }) => h.target === hit.target).dismissed).toMatchObject({ note: 'different company, checked registry' });
+    // another input still alerts
+    const [other] = await screen(b, [{ name: 'Tien Shan Optics LLC' }]);
+    expect(other!.hits.map((h: { target: string }) => h.target)).toContain(hit.target);
+  });
+  it('two parties linked as the same: a hit on one shows the other', async () => {
+    const [x] = await screen(b, [{ name: 'Tianqiao Trading (HK) Limited' }]);
+    const [y] = await screen(b, [{ name: 'Sandline General Trading FZE' }]);
+    const tx = x!.hits[0].target;
+    const ty = y!.hits[0].target;
+    expect((await b.op('POST', '/admin/v1/screen/links', { a: tx, b: ty, note: 'same beneficial owner' })).status).toBe(204);
+    const [again] = await screen(b, [{ name: 'Tianqiao Trading HK' }]);
+    const linked = again!.hits.find((h: { target: string }) => h.target === ty);
+    expect(linked).toMatchObject({ linkedFrom: tx, matchedName: 'Sandline General Trading FZE' });
+  });
+});

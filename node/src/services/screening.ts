@@ -25,6 +25,10 @@ export interface ScreenParty {
 }
 
 export interface Hit {
+  /** Stable reference to the party hit: `record|<id>|<partyIndex>` or `list|<list>|<ref>`. */
+  target: string;
+  dismissed?: { by: string; at: string; note: string | null };
+  linkedFrom?: string;
   score: number;
   matchedName: string;
   matchedNameType: string;
@@ -59,6 +63,8 @@ export interface ScreenOptions {
   threshold?: number;
   limit?: number;
   includeInactive?: boolean;
+  /** Also return hits an analyst dismissed as false positives for this input (flagged). */
+  includeDismissed?: boolean;
 }
 
 const CANDIDATES = 200;
@@ -124,7 +130,7 @@ export class ScreeningService {
     }
     const threshold = o.threshold ?? 0.7;
     const limit = Math.min(Math.max(o.limit ?? 10, 1), 100);
-    const out = parties.map((p) => ({ input: p, hits: this.screenOne(p, threshold, limit, o.includeInactive ?? false) }));
+    const out = parties.map((p) => ({ input: p, hits: this.remember(p, this.screenOne(p, threshold, limit, o.includeInactive ?? false), o) }));
     this.onLatency?.((performance.now() - started) / 1000);
     return out;
   }
@@ -150,6 +156,49 @@ export class ScreeningService {
       if (!prev || hit.score > prev.score) best.set(k, hit);
     }
     return [...best.values()].sort((x, y) => y.score - x.score).slice(0, limit);
+  }
+
+  /** Input key for analyst memory: the normalised name and the country given. */
+  inputKey(p: ScreenParty): string {
+    return `${normaliseName(p.name).key}|${p.country ?? ''}`;
+  }
+
+  /** Applies analyst memory: links add the linked parties; dismissed hits are dropped unless asked for. */
+  private remember(p: ScreenParty, hits: Hit[], o: ScreenOptions): Hit[] {
+    const seen = new Set(hits.map((h) => h.target));
+    const added: Hit[] = [];
+    for (const h of hits) {
+      for (const t of this.store.screening.linked(h.target)) {
+        if (seen.has(t)) continue;
+        const rows = this.store.screening.rows(this.store.screening.entriesOf(t));
+        const row = rows.find((r) => r.name_type === 'PRIMARY') ?? rows[0];
+        if (!row) continue;
+        const linked = this.score(normaliseName(p.name), p, row, false, []);
+        if (!linked) continue;
+        seen.add(t);
+        added.push({ ...linked, score: h.score, linkedFrom: h.target, explanation: { ...linked.explanation, name: h.explanation.name } });
+      }
+    }
+    const dismissed = this.store.screening.dismissed(this.inputKey(p));
+    return [...hits, ...added]
+      .map((h) => (dismissed.has(h.target) ? { ...h, dismissed: dismissed.get(h.target)! } : h))
+      .filter((h) => o.includeDismissed || !h.dismissed)
+      .sort((x, y) => y.score - x.score);
+  }
+
+  dismiss(p: ScreenParty, target: string, by: string, note: string | null): void {
+    this.store.tx(() => {
+      this.store.screening.dismiss(this.inputKey(p), target, by, new Date(this.clock.now()).toISOString(), note);
+      this.audit.append({ action: 'screening.false-positive', actor: by, subject: target, details: { input: this.inputKey(p) } });
+    });
+  }
+
+  link(a: string, b: string, by: string, note: string | null): void {
+    if (this.store.screening.entriesOf(a).length === 0 || this.store.screening.entriesOf(b).length === 0) throw new AppError('not-found', 'both parties must be in the screening index');
+    this.store.tx(() => {
+      this.store.screening.link(a < b ? a : b, a < b ? b : a, by, new Date(this.clock.now()).toISOString(), note);
+      this.audit.append({ action: 'screening.link', actor: by, subject: a, details: { b } });
+    });
   }
 
   private score(q: NormalisedName, p: ScreenParty, row: ScreenEntryRow, identical: boolean, idents: string[]): Hit | null {
@@ -178,9 +227,9 @@ export class ScreeningService {
       const st = this.store.screening.recordState(row.record_id!);
       if (!st) return null;
       const active = !st.recalled && !isTerminal(st.type as RecordType, st.status);
-      return { score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'record', id: row.record_id!, origin: st.origin, type: st.type, role: row.party_role, status: st.status, recalled: st.recalled === 1, active } };
+      return { target: `record|${row.record_id}|${row.party_index}`, score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'record', id: row.record_id!, origin: st.origin, type: st.type, role: row.party_role, status: st.status, recalled: st.recalled === 1, active } };
     }
-    return { score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'reference-list', list: row.source.slice('list:'.length), ref: row.list_ref ?? '' } };
+    return { target: `list|${row.source.slice('list:'.length)}|${row.list_ref ?? ''}`, score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'reference-list', list: row.source.slice('list:'.length), ref: row.list_ref ?? '' } };
   }
 
   /**

@@ -365,4 +365,28 @@ INSERT INTO screen_queue SELECT id FROM records;
 CREATE TABLE reference_lists (name TEXT PRIMARY KEY, source TEXT NOT NULL, entries INTEGER NOT NULL, imported_at TEXT NOT NULL, digest TEXT NOT NULL) STRICT;
 `,
   },
+  {
+    version: 6,
+    name: 'analyst-memory',
+    sql: `
+-- Analyst memory for screening: a hit dismissed as a false positive for one input; two parties linked
+-- as the same (used by later screening; nothing is merged).
+CREATE TABLE screen_dismissals (
+  input_key TEXT NOT NULL,
+  target TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  note TEXT,
+  PRIMARY KEY (input_key, target)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE party_links (
+  a TEXT NOT NULL,
+  b TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  note TEXT,
+  PRIMARY KEY (a, b)
+) STRICT, WITHOUT ROWID;
+`,
+  },
 ];

@@ -77,6 +77,24 @@ export class ScreeningTables {
   list(name: string): { digest: string; entries: number } | undefined {
     return this.q('SELECT digest, entries FROM reference_lists WHERE name = ?').get(name) as { digest: string; entries: number } | undefined;
   }
+  dismiss(inputKey: string, target: string, by: string, at: string, note: string | null): void {
+    this.q('INSERT OR REPLACE INTO screen_dismissals (input_key, target, by, at, note) VALUES (?, ?, ?, ?, ?)').run(inputKey, target, by, at, note);
+  }
+  dismissed(inputKey: string): Map<string, { by: string; at: string; note: string | null }> {
+    const rows = this.q('SELECT target, by, at, note FROM screen_dismissals WHERE input_key = ?').all(inputKey) as { target: string; by: string; at: string; note: string | null }[];
+    return new Map(rows.map((r) => [r.target, { by: r.by, at: r.at, note: r.note }]));
+  }
+  link(a: string, b: string, by: string, at: string, note: string | null): void {
+    this.q('INSERT OR REPLACE INTO party_links (a, b, by, at, note) VALUES (?, ?, ?, ?, ?)').run(a, b, by, at, note);
+  }
+  linked(target: string): string[] {
+    return (this.q('SELECT b AS t FROM party_links WHERE a = ? UNION SELECT a AS t FROM party_links WHERE b = ?').all(target, target) as { t: string }[]).map((r) => r.t);
+  }
+  entriesOf(target: string): number[] {
+    const [kind, ...rest] = target.split('|');
+    if (kind === 'record') return (this.q("SELECT row_id FROM screen_entries WHERE source = 'record' AND record_id = ? AND party_index = ?").all(rest[0], Number(rest[1])) as { row_id: number }[]).map((r) => r.row_id);
+    return (this.q('SELECT row_id FROM screen_entries WHERE source = ? AND list_ref = ?').all(`list:${rest[0]}`, rest[1]) as { row_id: number }[]).map((r) => r.row_id);
+  }
   rebuild(): void {
     this.db.exec("DELETE FROM screen_entries WHERE source = 'record'; INSERT OR IGNORE INTO screen_queue SELECT id FROM records;");
   }

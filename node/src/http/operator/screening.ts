@@ -43,9 +43,23 @@ export function screeningRoutes(s: ScreeningService, audit: AuditService): Route
       return res.json(result);
     }
     const input = parties(b.parties);
-    const results = s.screen(input, { threshold, limit, includeInactive: b.includeInactive === true });
+    const results = s.screen(input, { threshold, limit, includeInactive: b.includeInactive === true, includeDismissed: b.includeDismissed === true });
     audit.record({ action: 'screening.query', actor: `token:${principalOf(res).name}`, subject: 'screen', details: { parties: input.length, hits: results.reduce((n, x) => n + x.hits.length, 0) } });
     res.json({ results });
+  });
+  r.post('/screen/false-positives', requireRole('analyst'), (req, res) => {
+    const b = (req.body ?? {}) as { input?: unknown; target?: unknown; note?: unknown };
+    const [input] = parties([b.input]);
+    if (typeof b.target !== 'string' || !/^(record|list)\|[^|]{1,200}\|[^|]{1,200}$/.test(b.target)) throw new AppError('validation', 'target is the `target` of a hit', [{ pointer: '/target', rule: 'M4', message: 'bad target' }]);
+    s.dismiss(input!, b.target, `token:${principalOf(res).name}`, typeof b.note === 'string' ? b.note.slice(0, 1000) : null);
+    res.status(204).end();
+  });
+  r.post('/screen/links', requireRole('analyst'), (req, res) => {
+    const b = (req.body ?? {}) as { a?: unknown; b?: unknown; note?: unknown };
+    const ok = (t: unknown): t is string => typeof t === 'string' && /^(record|list)\|[^|]{1,200}\|[^|]{1,200}$/.test(t);
+    if (!ok(b.a) || !ok(b.b) || b.a === b.b) throw new AppError('validation', 'a and b are two different hit targets', [{ pointer: '/a', rule: 'M4', message: 'bad targets' }]);
+    s.link(b.a, b.b, `token:${principalOf(res).name}`, typeof b.note === 'string' ? b.note.slice(0, 1000) : null);
+    res.status(204).end();
   });
   r.post('/reference-lists', requireRole('admin'), (req, res) => {
     const b = (req.body ?? {}) as { path?: unknown };

@@ -303,6 +303,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/screen/false-positives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["dismissHit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/screen/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["linkParties"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/streams/{nodeId}/re-anchor": {
         parameters: {
             query?: never;
@@ -2110,6 +2142,58 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+        };
+    };
+    dismissHit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    input: Record<string, never>;
+                    note?: string;
+                    target: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the hit no longer alerts for this input (shown with includeDismissed) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    linkParties: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    a: string;
+                    b: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description linked; later screening that hits one shows the other */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     reanchorStream: {
