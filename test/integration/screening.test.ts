@@ -125,3 +125,20 @@ describe('analyst memory', () => {
     expect(linked).toMatchObject({ linkedFrom: tx, matchedName: 'Sandline General Trading FZE' });
   });
 });
+
+describe('reference lists and the index', () => {
+  it('imports a JSON entity list (the BIS Entity List excerpt) with countries, and the index rebuilds from scratch', async () => {
+    const file = join(import.meta.dirname, '../fixtures/bis-entity-list-excerpt.json');
+    const r = await cli(['import-list', '--dir', b.dir, file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/bis-entity-list: \d+ entries/);
+    const [res] = await screen(b, [{ name: 'King Royal Technologies Company Limited', country: 'MM' }]);
+    expect(res!.hits[0]).toMatchObject({ matchedName: 'King Royal Technologies Co., Ltd.', source: { kind: 'reference-list', list: 'bis-entity-list' } });
+    expect(res!.hits[0].explanation.country).toMatch(/same country MM/);
+    const rebuilt = await cli(['screen-index-rebuild', '--dir', b.dir]);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stderr).toMatch(/indexed \d+ records/);
+    const [again] = await screen(b, [{ name: 'Ostrovok Tochnyye Pribory' }]);
+    expect(again!.hits[0].source.kind).toBe('record');
+  });
+});

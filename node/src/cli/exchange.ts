@@ -257,12 +257,24 @@ export function registerScreeningCommands(program: Command, kit: CliKit): void {
     });
   program
     .command('import-list <file>')
-    .description('import a reference list (US Consolidated Screening List CSV, plain or gzip); idempotent')
+    .description('import a reference list (US Consolidated Screening List CSV, plain or gzip, or a JSON list of entities such as the BIS Entity List); idempotent')
     .addOption(kit.dirOption())
     .action(async (file: string, o: { dir: string }) => {
       const { resolve } = await import('node:path');
       process.stderr.write(`importing ${file}…\n`);
       const r = await operatorClient(o.dir).call<{ list: string; entries: number; names: number; unchanged: boolean }>('POST', '/admin/v1/reference-lists', { path: resolve(file) });
       process.stderr.write(r.unchanged ? `${r.list}: unchanged (${r.entries} entries)\n` : `${r.list}: ${r.entries} entries, ${r.names} names indexed\n`);
+    });
+}
+
+export function registerIndexCommand(program: Command, kit: CliKit): void {
+  program
+    .command('screen-index-rebuild')
+    .description('rebuild the screening index of own and received records from scratch')
+    .addOption(kit.dirOption())
+    .action(async (o: { dir: string }) => {
+      process.stderr.write('rebuilding the screening index…\n');
+      const r = await operatorClient(o.dir).call<{ records: number }>('POST', '/admin/v1/screen/rebuild');
+      process.stderr.write(`indexed ${r.records} records\n`);
     });
 }

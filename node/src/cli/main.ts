@@ -6,7 +6,7 @@ import { loadConfig, loadSecrets, ConfigError } from '../config/index.js';
 import { buildBundle, bundleFingerprint, groupFingerprint, initNode, provisionFromExample } from '../services/identity.js';
 import { ApiError, operatorClient } from './client.js';
 import { registerRecordCommands } from './records.js';
-import { registerConsultCommands, registerExchangeCommands, registerKeyCommands, registerReciprocityCommand, registerScreeningCommands } from './exchange.js';
+import { registerConsultCommands, registerExchangeCommands, registerIndexCommand, registerKeyCommands, registerReciprocityCommand, registerScreeningCommands } from './exchange.js';
 import { registerAuditCommands } from './audit.js';
 
 const program = new Command();
@@ -153,6 +153,7 @@ registerReciprocityCommand(program, { dirOption, readJson, print });
 registerKeyCommands(program, { dirOption, readJson, print });
 registerConsultCommands(program, { dirOption, readJson, print });
 registerScreeningCommands(program, { dirOption, readJson, print });
+registerIndexCommand(program, { dirOption, readJson, print });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ApiError || e instanceof ConfigError || e instanceof Error) process.stderr.write(`entente: ${e.message}\n`);

@@ -61,11 +61,16 @@ export function screeningRoutes(s: ScreeningService, audit: AuditService): Route
     s.link(b.a, b.b, `token:${principalOf(res).name}`, typeof b.note === 'string' ? b.note.slice(0, 1000) : null);
     res.status(204).end();
   });
+  r.post('/screen/rebuild', requireRole('admin'), (req, res) => {
+    const n = s.rebuild();
+    audit.record({ action: 'screening.rebuild', actor: `token:${principalOf(res).name}`, subject: 'index', details: { records: n } });
+    res.json({ records: n });
+  });
   r.post('/reference-lists', requireRole('admin'), (req, res) => {
     const b = (req.body ?? {}) as { path?: unknown };
     if (typeof b.path !== 'string' || !b.path.startsWith('/')) throw new AppError('validation', 'path is the absolute path of a list file on this host', [{ pointer: '/path', rule: 'M4', message: 'bad path' }]);
     try {
-      res.json(s.importCsl(b.path));
+      res.json(s.importList(b.path));
     } catch (e) {
       if (e instanceof AppError) throw e;
       throw new AppError('bad-request', `cannot import ${b.path}: ${(e as Error).message.slice(0, 200)}`);
