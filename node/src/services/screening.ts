@@ -68,6 +68,7 @@ export interface ScreenOptions {
 }
 
 const CANDIDATES = 200;
+const MAX_QUERY_TRIGRAMS = 16;
 
 function identKeys(ids: { scheme?: unknown; value?: unknown }[]): string[] {
   return ids.filter((i) => typeof i.scheme === 'string' && typeof i.value === 'string').map((i) => `${String(i.scheme)}:${String(i.value).replace(/\s+/g, '').toUpperCase()}`);
@@ -141,7 +142,10 @@ export class ScreeningService {
     const grams = new Set<string>();
     for (const t of q.tokens) for (const g of trigrams(t)) grams.add(g);
     for (const t of q.skeleton.split(' ')) for (const g of trigrams(t)) grams.add(g);
-    const match = [...grams].map((g) => `"${g.replace(/"/g, '""')}"`).join(' OR ');
+    // the rarest trigrams find the candidates; common ones ("ing", "tra") would only make ranking slow
+    const df = this.store.screening.termFrequencies([...grams]);
+    const chosen = [...grams].filter((g) => (df.get(g) ?? 0) > 0).sort((x, y) => df.get(x)! - df.get(y)!).slice(0, MAX_QUERY_TRIGRAMS);
+    const match = chosen.map((g) => `"${g.replace(/"/g, '""')}"`).join(' OR ');
     const ids = new Set<number>(match ? this.store.screening.candidates(match, CANDIDATES) : []);
     const byIdent = new Set(this.store.screening.byIdentifier(idents));
     for (const r of byIdent) ids.add(r);

@@ -353,6 +353,7 @@ END;
 CREATE TRIGGER screen_entries_ad AFTER DELETE ON screen_entries BEGIN
   INSERT INTO screen_fts (screen_fts, rowid, key, skeleton) VALUES ('delete', old.row_id, old.key, old.skeleton);
 END;
+CREATE VIRTUAL TABLE screen_fts_terms USING fts5vocab('screen_fts', 'row');
 CREATE TABLE screen_identifiers (
   ident TEXT NOT NULL,
   row_id INTEGER NOT NULL REFERENCES screen_entries(row_id) ON DELETE CASCADE,

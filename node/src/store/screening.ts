@@ -54,6 +54,12 @@ export class ScreeningTables {
   candidates(match: string, limit: number): number[] {
     return (this.q('SELECT rowid AS r FROM screen_fts WHERE screen_fts MATCH ? ORDER BY rank LIMIT ?').all(match, limit) as { r: number }[]).map((x) => x.r);
   }
+  /** Rows containing each term (document frequency), to query with the rarest trigrams first. */
+  termFrequencies(terms: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const t of terms) out.set(t, (this.q('SELECT doc AS d FROM screen_fts_terms WHERE term = ?').get(t) as { d: number } | undefined)?.d ?? 0);
+    return out;
+  }
   byIdentifier(idents: string[]): number[] {
     const out: number[] = [];
     for (const i of idents) for (const r of this.q('SELECT row_id FROM screen_identifiers WHERE ident = ?').all(i) as { row_id: number }[]) out.push(r.row_id);
