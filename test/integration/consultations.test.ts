@@ -106,3 +106,29 @@ describe('consultations', () => {
     expect(wrong.status).toBe(409);
   });
 });
+
+describe('exporter identity withheld ON_REQUEST', () => {
+  it('is asked for in the REQUEST and disclosed in the RESPONSE through the same channel; nothing but an exporter or applicant may be disclosed', async () => {
+    const mtcr = await res.op('POST', '/admin/v1/records', publishBody('denial-mtcr-amended-v2', { originatorReference: 'NL-MT-ONREQ' }));
+    expect(mtcr.body.record.exporterDisclosure).toBe('ON_REQUEST');
+    await sync();
+    const open = await req.op('POST', '/admin/v1/consultations', { ...requestBody([{ id: mtcr.body.id, version: 1 }]), question: 'Your denial withholds the exporter ON_REQUEST: who was it?' });
+    expect(open.status, JSON.stringify(open.body)).toBe(201);
+    await sync();
+    const wrong = await res.op('POST', `/admin/v1/consultations/${open.body.id}/messages`, { type: 'RESPONSE', position: 'MAINTAINS_DENIAL', rationale: 'x', disclosedParties: [{ role: 'CONSIGNEE', party: { kind: 'COMPANY', names: [{ value: 'Anatolia Aerotest', type: 'PRIMARY' }] } }] });
+    expect(wrong.status).toBe(400);
+    const ok = await res.op('POST', `/admin/v1/consultations/${open.body.id}/messages`, {
+      type: 'RESPONSE',
+      position: 'MAINTAINS_DENIAL',
+      rationale: 'Disclosed on request.',
+      disclosedParties: [{ role: 'EXPORTER', party: { kind: 'COMPANY', names: [{ value: 'Zeeland Microsystems B.V.', type: 'PRIMARY' }], addresses: [{ city: 'Middelburg', country: 'NL' }] } }],
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    await sync();
+    const atReq = (await req.op('GET', '/admin/v1/consultations')).body.items.find((c: { id: string }) => c.id === open.body.id);
+    const response = atReq.messages.find((m: { type: string }) => m.type === 'RESPONSE').message;
+    expect(response.disclosedParties[0]).toMatchObject({ role: 'EXPORTER', party: { names: [{ value: 'Zeeland Microsystems B.V.' }] } });
+    // the record itself never carries it
+    expect(JSON.stringify((await req.op('GET', `/admin/v1/records/${mtcr.body.id}`)).body)).not.toContain('Zeeland');
+  });
+});
