@@ -3,6 +3,8 @@
 import { request as httpsRequest, Agent } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { link, startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';
+import { publishBody } from '../helpers/examples.js';
+import { agreement, receivedAt } from '../helpers/exchange.js';
 
 let a: TestNode;
 let b: TestNode;
@@ -70,5 +72,30 @@ describe('per-partner limits', () => {
     const r4 = await raw(b, '/v1/inbox', { method: 'POST', body: '{"items":[]}', headers: { 'content-type': 'text/plain' } });
     expect('status' in r4 && r4.status).toBe(415);
     expect(a.node.store.db.prepare('SELECT count(*) AS n FROM inbound').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('the sender stays inside the partner\'s request budget', () => {
+  it('publications 5 ms apart are coalesced into batches: every one arrives and the partner never answers 429', async () => {
+    const [s, r] = await Promise.all([
+      startTestNode('nl-lic-01'),
+      startTestNode('jp-lic-01', { configure: (cfg) => (cfg.limits = { ratePerSecond: 20, burst: 40, concurrentPerPartner: 4, connectionsPerPartner: 6 }) }),
+    ]);
+    await link(s, r, { aToB: agreement('agreement-wide', 'jp-lic-01') });
+    await s.node.services.sync.flush('jp-lic-01');
+    const pushErrors = async () => (await s.node.services.metrics.pushErrors.get()).values.filter((v) => v.labels.partner === 'jp-lic-01').map((v) => `${v.labels.kind} ${v.value}`);
+    const before = await pushErrors();
+    const sent: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      sent.push(s.node.services.records.publish('denial', publishBody('denial-wa-sensitive', { originatorReference: `PACE-${i}` }).record, 'test').id);
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    let got: unknown[] = [];
+    for (let i = 0; i < 200 && got.length < sent.length; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      got = await receivedAt(r, 'nl-lic-01');
+    }
+    expect(got.length).toBe(sent.length);
+    expect(await pushErrors()).toEqual(before);
   });
 });

@@ -27,6 +27,10 @@ export interface SyncOptions {
   /** Start timers (false in tests that drive sync by hand). */
   autoStart?: boolean;
   requestTimeoutMs?: number;
+  /** Least time between two push requests to one partner (default 60 ms). Publications that arrive
+   * closer together travel in one batch instead of spending the partner's request budget (its
+   * per-partner limit answers 429, and a 429 costs a backoff). */
+  pushSpacingMs?: number;
 }
 
 export interface LinkHealth {
@@ -57,6 +61,8 @@ interface Link {
   lastPushAt: string | null;
   lastPullAt: string | null;
   nextAttemptAt: number;
+  /** performance.now() of the last push request sent. */
+  lastRequestAt: number;
 }
 
 const PUSH_ITEMS = 500;
@@ -119,6 +125,7 @@ export class SyncManager {
         lastPushAt: null,
         lastPullAt: null,
         nextAttemptAt: 0,
+        lastRequestAt: -Infinity,
       };
       this.links.set(partner, l);
     }
@@ -180,6 +187,15 @@ export class SyncManager {
     }
     if (l.pushTimer) return;
     if (!this.running) return;
+    const wait = (this.o.pushSpacingMs ?? 60) - (performance.now() - l.lastRequestAt);
+    if (wait > 0) {
+      l.pushTimer = setTimeout(() => {
+        l.pushTimer = null;
+        this.wake(partner);
+      }, wait);
+      l.pushTimer.unref();
+      return;
+    }
     l.pushing = this.pushLoop(l).finally(() => {
       l.pushing = null;
       if (l.rewake && !this.closed) {
@@ -258,6 +274,7 @@ export class SyncManager {
         if (!client) return;
         let res;
         try {
+          l.lastRequestAt = performance.now();
           const inFlight = client.call('POST', '/v1/inbox', batch.body, this.o.requestTimeoutMs ?? 30_000);
           let answered = false;
           void inFlight.then(
