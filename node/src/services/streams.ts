@@ -340,7 +340,7 @@ export class StreamService {
         if (pubs.length === 0) break;
         for (const pub of pubs) {
           work--;
-          if (work % 7 === 3) crashPoint('materialise.mid');
+          crashPoint('materialise.mid');
           if (this.registered(partner)) {
             const record = JSON.parse(pub.body) as Record<string, Json>;
             this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length });
