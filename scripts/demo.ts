@@ -243,8 +243,10 @@ async function main(): Promise<void> {
   const request = example('consultation-request');
   const application = { ...request.proposedTransaction, destinationCountry: 'MY', parties: [{ role: 'CONSIGNEE', party: { kind: 'COMPANY', names: [{ value: 'Lumen Industrial Sdn Bhd', type: 'PRIMARY' }], addresses: [{ city: 'Shah Alam', country: 'MY' }] } }], items: [{ lineNo: 1, controlRefs: [{ scheme: 'EU_ANNEX_I', code: '3A225' }], description: 'Frequency changers', technicalParameters: 'Output 600-1800 Hz' }] };
   const screened = await jp.api('POST', '/admin/v1/screen', { application });
-  const cand = screened.body.candidates?.[0];
-  expectThat(cand?.denial.originatorReference === 'NL-NP-26-0001' && cand.essentiallyIdentical, `screening the application finds nl-lic-01's denial ${cand?.denial.originatorReference}: ${cand?.party?.applicationName} ~ ${cand?.party?.matchedName} (${cand?.party?.score}), ${cand?.control}, ${cand?.destination}`);
+  const candidates = (screened.body.candidates ?? []) as { denial: { id: string } }[];
+  const rank = candidates.findIndex((c) => c.denial.id === fresh.body.id);
+  const cand = screened.body.candidates?.[rank];
+  expectThat(rank >= 0 && cand?.essentiallyIdentical, `screening the application finds, among ${candidates.length} candidates, nl-lic-01's denial ${cand?.denial.originatorReference}: ${cand?.party?.applicationName} ~ ${cand?.party?.matchedName} (${cand?.party?.score}), ${cand?.control}, ${cand?.destination}`);
   const opened = await jp.api('POST', '/admin/v1/consultations', {
     partner: nl.id,
     referencedDenials: [{ id: fresh.body.id, version: 1 }],

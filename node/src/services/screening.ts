@@ -269,8 +269,10 @@ export class ScreeningService {
         byDenial.set(h.source.id, c);
       }
     }
+    const updatedAt = new Map<string, string>();
     for (const c of byDenial.values()) {
       const d = JSON.parse(this.store.records.currentVersion(c.denial.id)!.body) as Record<string, Json>;
+      updatedAt.set(c.denial.id, String(d.updatedAt ?? ''));
       c.destination = d.destinationCountry === app.destinationCountry ? `same destination ${String(app.destinationCountry)}` : null;
       const dItems = asArray(d.items).filter(isObject);
       const dCodes = dItems.flatMap((it) => asArray(it.controlRefs).filter(isObject).map((r) => normaliseControlRef(r as unknown as ControlRef)).filter((x): x is string => x !== null));
@@ -290,7 +292,10 @@ export class ScreeningService {
       c.essentiallyIdentical = !!(c.party && c.control && c.destination);
       c.score = Math.round(((c.party?.score ?? 0) + (c.control ? 1 : 0) + (c.destination ? 1 : 0)) / 3 * 1000) / 1000;
     }
-    const candidates = [...byDenial.values()].filter((c) => c.control !== null).sort((x, y) => y.score - x.score);
+    // equal scores: the most recently updated denial first, then by id, so one answer every time
+    const candidates = [...byDenial.values()]
+      .filter((c) => c.control !== null)
+      .sort((x, y) => y.score - x.score || updatedAt.get(y.denial.id)!.localeCompare(updatedAt.get(x.denial.id)!) || (x.denial.id < y.denial.id ? -1 : 1));
     return { parties, candidates };
   }
 
