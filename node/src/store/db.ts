@@ -36,8 +36,6 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    // checkpoint less often (default 1000 pages): pages rewritten between checkpoints are copied once
-    db.pragma('wal_autocheckpoint = 8000');
   }
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
