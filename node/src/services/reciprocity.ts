@@ -105,9 +105,10 @@ export class ReciprocityService {
         if (d !== null) inDelays.push((Date.parse(r.received_at) - d) / 3_600_000);
       }
     }
-    const sorted = (x: number[]) => x.sort((a, b) => a - b);
-    out.delayHours = { median: quantile(sorted(outDelays), 0.5), p90: quantile(outDelays, 0.9), samples: outDelays.length };
-    inn.delayHours = { median: quantile(sorted(inDelays), 0.5), p90: quantile(inDelays, 0.9), samples: inDelays.length };
+    outDelays.sort((a, b) => a - b);
+    inDelays.sort((a, b) => a - b);
+    out.delayHours = { median: quantile(outDelays, 0.5), p90: quantile(outDelays, 0.9), samples: outDelays.length };
+    inn.delayHours = { median: quantile(inDelays, 0.5), p90: quantile(inDelays, 0.9), samples: inDelays.length };
     return {
       partner,
       period: { from: o.from ?? 'start', to: o.to ?? 'now' },
