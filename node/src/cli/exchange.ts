@@ -1,5 +1,6 @@
 // Exchange commands (brief §10): agreement set|explain, stream reset|re-anchor, sync-status, alarms.
 import type { Command } from 'commander';
+import type { Flow } from '../services/reciprocity.js';
 import { operatorClient } from './client.js';
 import type { CliKit } from './records.js';
 import { table } from './table.js';
@@ -100,17 +101,7 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     });
 }
 
-interface FlowView {
-  records: number;
-  byType: Record<string, number>;
-  byRegime: Record<string, number>;
-  byTlp: Record<string, number>;
-  revocations: number;
-  recalls: number;
-  delayHours: { median: number | null; p90: number | null; samples: number };
-  quarantined: number;
-  receiptsOutstanding?: number;
-}
+type FlowView = Flow & { receiptsOutstanding?: number };
 
 function fmtCounts(m: Record<string, number>): string {
   const e = Object.entries(m);
