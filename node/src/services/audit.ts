@@ -126,22 +126,8 @@ export interface BundleVerification extends AuditVerification {
 /** Verifies an exported bundle offline: the chain from `prev`, and every signed checkpoint in range. */
 export function verifyAuditBundle(b: AuditBundle, held: { seq: number; hash: string }[] = []): BundleVerification {
   const rows = b.entries;
-  let prev = b.prev;
-  let expected = b.from;
-  for (const row of rows) {
-    const broken = (reason: string): BundleVerification => ({ ok: false, entries: rows.length, firstBroken: expected, reason, checkpoints: 0 });
-    if (row.seq !== expected) return broken(`entry ${expected} is missing or out of order (found ${row.seq})`);
-    if (row.prev !== prev) return broken(`entry ${row.seq}: prev does not match the hash of entry ${row.seq - 1}`);
-    let details: unknown;
-    try {
-      details = JSON.parse(row.details);
-    } catch {
-      return broken(`entry ${row.seq}: details are not JSON`);
-    }
-    if (entryHash({ ...row, details }) !== row.hash) return broken(`entry ${row.seq}: hash does not match its contents`);
-    prev = row.hash;
-    expected++;
-  }
+  const chain = checkChain(rows, b.from, b.prev);
+  if (!chain.ok) return { ok: false, entries: rows.length, firstBroken: chain.firstBroken, reason: chain.reason, checkpoints: 0 };
   const bySeq = new Map(rows.map((r) => [r.seq, r.hash]));
   let checked = 0;
   for (const jws of b.checkpoints) {
@@ -161,13 +147,17 @@ export function verifyAuditBundle(b: AuditBundle, held: { seq: number; hash: str
 
 /** Recomputes the chain and names the first broken entry. */
 export function verifyAuditRows(rows: Iterable<AuditRow>): AuditVerification {
-  let expectedSeq = 1;
-  let prev = '';
+  return checkChain(rows, 1, '');
+}
+
+/** Walks a run of entries from seq `from` whose predecessor hash is `prev`; entries counts those read. */
+function checkChain(rows: Iterable<AuditRow>, from: number, prev: string): AuditVerification {
+  let expectedSeq = from;
   let entries = 0;
   for (const row of rows) {
     entries++;
     const broken = (reason: string): AuditVerification => ({ ok: false, entries, firstBroken: expectedSeq, reason });
-    if (row.seq !== expectedSeq) return { ...broken(`entry ${expectedSeq} is missing or out of order (found ${row.seq})`) };
+    if (row.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing or out of order (found ${row.seq})`);
     if (row.prev !== prev) return broken(`entry ${row.seq}: prev does not match the hash of entry ${row.seq - 1}`);
     let details: unknown;
     try {
