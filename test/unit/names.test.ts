@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jaroWinkler, nameSimilarity, normaliseName } from '../../node/src/domain/names.js';
+import fc from 'fast-check';
+import { jaroWinkler, levenshtein, nameSimilarity, normaliseName, tokenSimilarity } from '../../node/src/domain/names.js';
 
 const sim = (a: string, b: string) => nameSimilarity(normaliseName(a), normaliseName(b));
 
@@ -39,5 +40,37 @@ describe('ranking on hand-made cases', () => {
   it('Jaro-Winkler reference values', () => {
     expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.961, 3);
     expect(jaroWinkler('rosoboronexport', 'rosoboron export'.replace(' ', ''))).toBe(1);
+  });
+  it('an acronym matches the name it abbreviates', () => {
+    expect(normaliseName('Islamic Revolutionary Guard Corps').initials).toBe('irgc');
+    expect(normaliseName('National Iranian Oil Company').initials).toBe('nio nioc');
+    expect(sim('IRGC', 'Islamic Revolutionary Guard Corps')).toBe(0.8);
+    expect(sim('IRGC', 'Iran Gas Company')).toBeLessThan(0.5);
+  });
+  it('a joined Arabic article does not matter', () => {
+    expect(normaliseName('AL-MUHAYSINI').key).toBe(normaliseName('ALMUHAYSINI').key);
+    expect(sim('HABU, Muhammad', 'AL-HABU, Muhammad')).toBeGreaterThan(0.9);
+  });
+  it('numbers match exactly or not at all', () => {
+    expect(normaliseName('717th Research Institute').key).toBe(normaliseName('717 Research Institute').key);
+    expect(sim('CSIC 717th Research Institute', 'CSSC 719th Research Institute')).toBeLessThan(sim('CSIC 717th Research Institute', 'CSSC 717th Research Institute'));
+  });
+  it('different names with the same consonants or a shared prefix do not match', () => {
+    expect(tokenSimilarity('usman', 'yasmin')).toBe(0);
+    expect(tokenSimilarity('valeryevna', 'valeryevich')).toBe(0);
+    expect(tokenSimilarity('mohammed', 'muhammad')).toBeGreaterThanOrEqual(0.9);
+    expect(tokenSimilarity('melcom', 'melkom')).toBeGreaterThanOrEqual(0.9);
+  });
+  it('a business descriptor weighs less than the distinctive word', () => {
+    expect(sim('Badica Technology', 'BADICA')).toBeGreaterThan(0.7);
+    expect(sim('Badica Holz', 'BADICA')).toBeLessThan(0.7);
+  });
+  it('bounded Levenshtein agrees with the full distance', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), fc.nat(6), (a, b, max) => {
+        const full = levenshtein(a, b);
+        expect(levenshtein(a, b, max)).toBe(full > max ? max + 1 : full);
+      }),
+    );
   });
 });
