@@ -127,6 +127,10 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const consultations = new ConsultationService(store, audit, clock, streams, agreements, { nodeId: config.nodeId, country: config.country, holidays: config.consultations.holidays });
     ingest.consultations = consultations;
     const screening = new ScreeningService(store, audit, clock, config.nodeId);
+    if (!degraded) {
+      const backfilled = screening.backfillTerms();
+      if (backfilled > 0) log.info({ names: backfilled }, 'screening index: retrieval terms added to names indexed before migration 7');
+    }
     const partnerAdmin = new PartnerAdmin(partners, exchange);
     const records = new RecordService(store, audit, clock, { nodeId: config.nodeId, country: config.country, reviewReminderDays: config.records.reviewReminderDays, signing: () => ({ signer, key: signerKey }) });
     let touched: string[] = [];

@@ -1,7 +1,10 @@
 // Screening (brief §7): every name variant of every party of every held record (own and received)
-// and of imported reference lists is indexed (SQLite FTS5 trigram over the normalised name and its
-// consonant skeleton); candidates are ranked by a name similarity that tolerates spelling variants,
-// reordering, legal-form noise and transliteration, then adjusted by country and identifier evidence.
+// and of imported reference lists is indexed under terms (tokens, consonant skeletons, acronyms,
+// joined words) with their document frequency, and in an FTS5 trigram index for spelling variants.
+// Candidates come from the query's rarer terms (weighted by rarity) and its rarest trigrams; they are
+// ranked by a name similarity that weighs each word by its rarity in the index and tolerates spelling
+// variants, reordering, legal-form noise and transliteration, then adjusted by country and identifier
+// evidence.
 // The index lags ingest (records are queued in the ingest transaction and indexed by a worker) so
 // that screening never slows replication; `entente_screening_queue` shows the lag.
 import { gunzipSync } from 'node:zlib';
@@ -9,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { sha256 } from '../crypto/digest.js';
 import { parseCsv } from '../domain/csv.js';
 import { AppError } from '../domain/errors.js';
-import { nameSimilarity, normaliseName, trigrams, type NormalisedName } from '../domain/names.js';
+import { descriptorFactor, indexTerms, nameSimilarity, normaliseName, queryTerms, trigrams, type NormalisedName } from '../domain/names.js';
 import { isTerminal } from '../domain/record-rules.js';
 import { normaliseControlRef, type ControlRef } from '../domain/control-codes.js';
 import type { RecordType } from '../domain/redaction.js';
@@ -67,8 +70,15 @@ export interface ScreenOptions {
   includeDismissed?: boolean;
 }
 
-const CANDIDATES = 200;
-const MAX_QUERY_TRIGRAMS = 16;
+/** Rows ranked by name similarity per query: the best by term rarity plus the best by trigrams. */
+const CANDIDATES = 150;
+const TRIGRAM_CANDIDATES = 30;
+const MAX_QUERY_TRIGRAMS = 8;
+/** A term in more than this share of the index (and at least `COMMON_TERM_FLOOR` names) finds no candidates by itself. */
+const COMMON_TERM = 0.02;
+const COMMON_TERM_FLOOR = 200;
+/** Rows read per term. */
+const POSTINGS = 5000;
 
 function identKeys(ids: { scheme?: unknown; value?: unknown }[]): string[] {
   return ids.filter((i) => typeof i.scheme === 'string' && typeof i.value === 'string').map((i) => `${String(i.scheme)}:${String(i.value).replace(/\s+/g, '').toUpperCase()}`);
@@ -103,8 +113,9 @@ export class ScreeningService {
               const norm = normaliseName(n.value);
               if (!norm.key) continue;
               this.store.screening.insert(
-                { source: 'record', record_id: id, list_ref: null, party_index: i, party_role: typeof entry.role === 'string' ? entry.role : null, name: n.value, name_type: String(n.type), key: norm.key, skeleton: norm.skeleton, countries: JSON.stringify([...new Set(countries)]), identifiers: JSON.stringify(idents) },
+                { source: 'record', record_id: id, list_ref: null, party_index: i, party_role: typeof entry.role === 'string' ? entry.role : null, name: n.value, name_type: String(n.type), key: norm.key, skeleton: norm.skeleton, initials: norm.initials, countries: JSON.stringify([...new Set(countries)]), identifiers: JSON.stringify(idents) },
                 idents,
+                indexTerms(norm),
               );
             }
           });
@@ -113,6 +124,31 @@ export class ScreeningService {
       }
     });
     return ids.length;
+  }
+
+  /**
+   * Gives names indexed before retrieval terms existed (reference lists imported before migration 7)
+   * their terms; runs once at start. Returns how many names it updated.
+   */
+  backfillTerms(progress: (line: string) => void = () => {}): number {
+    if (this.store.meta.get('screening.terms-backfill') === undefined) return 0;
+    let n = 0;
+    for (let after = 0; ; ) {
+      const page = this.store.screening.withoutTerms(after, 5000);
+      if (page.length === 0) break;
+      this.store.tx(() => {
+        for (const r of page) {
+          const norm = normaliseName(r.name);
+          this.store.screening.setInitials(r.row_id, norm.initials);
+          this.store.screening.addTerms(r.row_id, indexTerms(norm));
+        }
+      });
+      n += page.length;
+      after = page.at(-1)!.row_id;
+      progress(`  screening index: ${n} names given retrieval terms`);
+    }
+    this.store.tx(() => this.store.meta.delete('screening.terms-backfill'));
+    return n;
   }
 
   /** Drops and rebuilds the record part of the index (`entente screen --rebuild`). */
@@ -139,27 +175,63 @@ export class ScreeningService {
   private screenOne(p: ScreenParty, threshold: number, limit: number, includeInactive: boolean): Hit[] {
     const q = normaliseName(p.name);
     const idents = identKeys(p.identifiers ?? []);
-    const grams = new Set<string>();
-    for (const t of q.tokens) for (const g of trigrams(t)) grams.add(g);
-    for (const t of q.skeleton.split(' ')) for (const g of trigrams(t)) grams.add(g);
-    // the rarest trigrams find the candidates; common ones ("ing", "tra") would only make ranking slow
-    const df = this.store.screening.termFrequencies([...grams]);
-    const chosen = [...grams].filter((g) => (df.get(g) ?? 0) > 0).sort((x, y) => df.get(x)! - df.get(y)!).slice(0, MAX_QUERY_TRIGRAMS);
-    const match = chosen.map((g) => `"${g.replace(/"/g, '""')}"`).join(' OR ');
-    const ids = new Set<number>(match ? this.store.screening.candidates(match, CANDIDATES) : []);
+    // terms find names sharing words (exactly, by skeleton, acronym, joined); trigrams find spelling variants
+    const ids = new Set<number>(q.key ? [...this.termCandidates(q), ...this.trigramCandidates(q)] : []);
     const byIdent = new Set(this.store.screening.byIdentifier(idents));
     for (const r of byIdent) ids.add(r);
+    const rows = this.store.screening.rows([...ids]);
+    const weight = this.tokenWeights(q, rows);
     // the best name per party (source, record or list entry, party index)
     const best = new Map<string, Hit>();
-    for (const row of this.store.screening.rows([...ids])) {
-      const hit = this.score(q, p, row, byIdent.has(row.row_id), idents);
+    for (const row of rows) {
+      const hit = this.score(q, p, row, byIdent.has(row.row_id), idents, weight);
       if (!hit || hit.score < threshold) continue;
       if (hit.source.kind === 'record' && !hit.source.active && !includeInactive) continue;
       const k = `${row.source}\u0000${row.record_id ?? row.list_ref}\u0000${row.party_index}`;
       const prev = best.get(k);
       if (!prev || hit.score > prev.score) best.set(k, hit);
     }
-    return [...best.values()].sort((x, y) => y.score - x.score).slice(0, limit);
+    return [...best.values()].sort((x, y) => y.score - x.score || (x.target < y.target ? -1 : 1)).slice(0, limit);
+  }
+
+  /**
+   * Candidates by terms: each row indexed under a query term gains that term's rarity (inverse
+   * document frequency); terms in more than `COMMON_TERM` of the index only count when the query has
+   * nothing rarer. The best `CANDIDATES` rows by summed rarity.
+   */
+  private termCandidates(q: NormalisedName): number[] {
+    const terms = queryTerms(q);
+    const n = Math.max(1, this.store.screening.entryCount());
+    const df = this.store.screening.termCounts(terms);
+    const present = terms.filter((t) => df.get(t)! > 0).sort((x, y) => df.get(x)! - df.get(y)!);
+    const cap = Math.max(COMMON_TERM_FLOOR, n * COMMON_TERM);
+    const usable = present.filter((t, i) => i === 0 || df.get(t)! <= cap);
+    const sum = new Map<number, number>();
+    for (const t of usable) {
+      const idf = Math.log(1 + n / df.get(t)!);
+      for (const r of this.store.screening.postings(t, POSTINGS)) sum.set(r, (sum.get(r) ?? 0) + idf);
+    }
+    return [...sum].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, CANDIDATES).map(([r]) => r);
+  }
+
+  /** Candidates by the query's rarest trigrams (FTS5), for spelling variants the terms miss. */
+  private trigramCandidates(q: NormalisedName): number[] {
+    const grams = new Set<string>();
+    for (const t of q.tokens) for (const g of trigrams(t)) grams.add(g);
+    for (const t of q.skeleton.split(' ')) for (const g of trigrams(t)) grams.add(g);
+    const df = this.store.screening.termFrequencies([...grams]);
+    const chosen = [...grams].filter((g) => (df.get(g) ?? 0) > 0).sort((x, y) => df.get(x)! - df.get(y)!).slice(0, MAX_QUERY_TRIGRAMS);
+    const match = chosen.map((g) => `"${g.replace(/"/g, '""')}"`).join(' OR ');
+    return match ? this.store.screening.candidates(match, TRIGRAM_CANDIDATES) : [];
+  }
+
+  /** Token weights for ranking: rarity in the index (inverse document frequency), less for one- and two-letter tokens. */
+  private tokenWeights(q: NormalisedName, rows: ScreenEntryRow[]): (token: string) => number {
+    const tokens = new Set(q.tokens);
+    for (const r of rows) for (const t of r.key.split(' ')) tokens.add(t);
+    const df = this.store.screening.termCounts([...tokens].map((t) => `t:${t}`));
+    const n = Math.max(1, this.store.screening.entryCount());
+    return (t) => Math.log(1 + n / Math.max(1, df.get(`t:${t}`) ?? 1)) * Math.min(1, t.length / 3) * descriptorFactor(t);
   }
 
   /** Input key for analyst memory: the normalised name and the country given. */
@@ -177,7 +249,7 @@ export class ScreeningService {
         const rows = this.store.screening.rows(this.store.screening.entriesOf(t));
         const row = rows.find((r) => r.name_type === 'PRIMARY') ?? rows[0];
         if (!row) continue;
-        const linked = this.score(normaliseName(p.name), p, row, false, []);
+        const linked = this.score(normaliseName(p.name), p, row, false, [], this.tokenWeights(normaliseName(p.name), [row]));
         if (!linked) continue;
         seen.add(t);
         added.push({ ...linked, score: h.score, linkedFrom: h.target, explanation: { ...linked.explanation, name: h.explanation.name } });
@@ -205,9 +277,9 @@ export class ScreeningService {
     });
   }
 
-  private score(q: NormalisedName, p: ScreenParty, row: ScreenEntryRow, identical: boolean, idents: string[]): Hit | null {
-    const cand: NormalisedName = { tokens: row.key.split(' '), key: row.key, skeleton: row.skeleton };
-    const name = Math.round(nameSimilarity(q, cand) * 1000) / 1000;
+  private score(q: NormalisedName, p: ScreenParty, row: ScreenEntryRow, identical: boolean, idents: string[], weight?: (token: string) => number): Hit | null {
+    const cand: NormalisedName = { tokens: row.key.split(' '), key: row.key, skeleton: row.skeleton, initials: row.initials };
+    const name = Math.round(nameSimilarity(q, cand, weight) * 1000) / 1000;
     let score = name;
     const explanation: Hit['explanation'] = { name, adjusted: 0 };
     const countries = JSON.parse(row.countries) as string[];
@@ -337,7 +409,7 @@ export class ScreeningService {
         for (const { v, t } of variants) {
           const norm = normaliseName(v.trim());
           if (!norm.key) continue;
-          this.store.screening.insert({ source: `list:${list}`, record_id: null, list_ref: `${list}:${i}`, party_index: 0, party_role: null, name: v.trim(), name_type: t, key: norm.key, skeleton: norm.skeleton, countries: JSON.stringify(code ? [code] : []), identifiers: '[]' }, []);
+          this.store.screening.insert({ source: `list:${list}`, record_id: null, list_ref: `${list}:${i}`, party_index: 0, party_role: null, name: v.trim(), name_type: t, key: norm.key, skeleton: norm.skeleton, initials: norm.initials, countries: JSON.stringify(code ? [code] : []), identifiers: '[]' }, [], indexTerms(norm));
           names++;
           any = true;
         }
@@ -387,7 +459,7 @@ export class ScreeningService {
           if (!value) continue;
           const norm = normaliseName(value);
           if (!norm.key) continue;
-          this.store.screening.insert({ source: `list:${list}`, record_id: null, list_ref: `csl:${id}`, party_index: 0, party_role: source.slice(0, 120), name: value, name_type: t, key: norm.key, skeleton: norm.skeleton, countries: JSON.stringify([...countries]), identifiers: '[]' }, []);
+          this.store.screening.insert({ source: `list:${list}`, record_id: null, list_ref: `csl:${id}`, party_index: 0, party_role: source.slice(0, 120), name: value, name_type: t, key: norm.key, skeleton: norm.skeleton, initials: norm.initials, countries: JSON.stringify([...countries]), identifiers: '[]' }, [], indexTerms(norm));
           names++;
           any = true;
         }

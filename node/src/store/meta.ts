@@ -11,4 +11,7 @@ export class MetaTable {
   set(key: string, value: string): void {
     this.q('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
+  delete(key: string): void {
+    this.q('DELETE FROM meta WHERE key = ?').run(key);
+  }
 }

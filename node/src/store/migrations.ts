@@ -390,4 +390,39 @@ CREATE TABLE party_links (
 ) STRICT, WITHOUT ROWID;
 `,
   },
+  {
+    version: 7,
+    name: 'screening-terms',
+    sql: `
+-- Candidate retrieval by terms (tokens, consonant skeletons, acronyms, joined words) with their
+-- document frequency, so that rare words find candidates and weigh more in the ranking. The FTS5
+-- trigram index stays for spelling variants. Record rows are re-indexed from the queue; list rows
+-- get their terms at the next start (meta screening.terms-backfill).
+ALTER TABLE screen_entries ADD COLUMN initials TEXT NOT NULL DEFAULT '';
+CREATE TABLE screen_terms (
+  term TEXT NOT NULL,
+  row_id INTEGER NOT NULL,
+  PRIMARY KEY (term, row_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX screen_terms_row ON screen_terms (row_id);
+CREATE TABLE screen_term_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+CREATE TRIGGER screen_terms_ai AFTER INSERT ON screen_terms BEGIN
+  INSERT INTO screen_term_df (term, n) VALUES (new.term, 1) ON CONFLICT (term) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER screen_terms_ad AFTER DELETE ON screen_terms BEGIN
+  UPDATE screen_term_df SET n = n - 1 WHERE term = old.term;
+END;
+CREATE TRIGGER screen_entries_terms_ai AFTER INSERT ON screen_entries BEGIN
+  INSERT INTO screen_term_df (term, n) VALUES ('#entries', 1) ON CONFLICT (term) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER screen_entries_terms_ad AFTER DELETE ON screen_entries BEGIN
+  DELETE FROM screen_terms WHERE row_id = old.row_id;
+  UPDATE screen_term_df SET n = n - 1 WHERE term = '#entries';
+END;
+DELETE FROM screen_entries WHERE source = 'record';
+INSERT INTO screen_term_df (term, n) SELECT '#entries', count(*) FROM screen_entries;
+INSERT OR IGNORE INTO screen_queue SELECT id FROM records;
+INSERT INTO meta (key, value) SELECT 'screening.terms-backfill', '1' WHERE EXISTS (SELECT 1 FROM screen_entries);
+`,
+  },
 ];

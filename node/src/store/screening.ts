@@ -12,6 +12,7 @@ export interface ScreenEntry {
   name_type: string;
   key: string;
   skeleton: string;
+  initials: string;
   countries: string;
   identifiers: string;
 }
@@ -40,15 +41,45 @@ export class ScreeningTables {
   deleteList(source: string): void {
     this.q('DELETE FROM screen_entries WHERE source = ?').run(source);
   }
-  insert(e: ScreenEntry, idents: string[]): number {
+  /** Adds one name with its identifiers and retrieval terms; returns its row id. */
+  insert(e: ScreenEntry, idents: string[], terms: string[]): number {
     const id = Number(
       this.q(
-        `INSERT INTO screen_entries (source, record_id, list_ref, party_index, party_role, name, name_type, key, skeleton, countries, identifiers)
-         VALUES (@source, @record_id, @list_ref, @party_index, @party_role, @name, @name_type, @key, @skeleton, @countries, @identifiers)`,
+        `INSERT INTO screen_entries (source, record_id, list_ref, party_index, party_role, name, name_type, key, skeleton, initials, countries, identifiers)
+         VALUES (@source, @record_id, @list_ref, @party_index, @party_role, @name, @name_type, @key, @skeleton, @initials, @countries, @identifiers)`,
       ).run(e).lastInsertRowid,
     );
     for (const i of idents) this.q('INSERT OR IGNORE INTO screen_identifiers (ident, row_id) VALUES (?, ?)').run(i, id);
+    this.addTerms(id, terms);
     return id;
+  }
+  addTerms(rowId: number, terms: string[]): void {
+    for (const t of terms) this.q('INSERT OR IGNORE INTO screen_terms (term, row_id) VALUES (?, ?)').run(t, rowId);
+  }
+  /** Removes one name (its terms and identifiers go with it). */
+  remove(rowId: number): void {
+    this.q('DELETE FROM screen_entries WHERE row_id = ?').run(rowId);
+  }
+  /** Names indexed, for inverse document frequency. */
+  entryCount(): number {
+    return (this.q("SELECT n FROM screen_term_df WHERE term = '#entries'").get() as { n: number } | undefined)?.n ?? 0;
+  }
+  /** Document frequency of each term (0 when absent). */
+  termCounts(terms: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const t of terms) out.set(t, (this.q('SELECT n FROM screen_term_df WHERE term = ?').get(t) as { n: number } | undefined)?.n ?? 0);
+    return out;
+  }
+  /** Rows indexed under a term (at most `limit`). */
+  postings(term: string, limit: number): number[] {
+    return (this.q('SELECT row_id FROM screen_terms WHERE term = ? LIMIT ?').all(term, limit) as { row_id: number }[]).map((r) => r.row_id);
+  }
+  /** Rows indexed before terms existed (migration 7), a page at a time. */
+  withoutTerms(afterRowId: number, limit: number): { row_id: number; name: string }[] {
+    return this.q('SELECT row_id, name FROM screen_entries WHERE row_id > ? AND row_id NOT IN (SELECT row_id FROM screen_terms) ORDER BY row_id LIMIT ?').all(afterRowId, limit) as { row_id: number; name: string }[];
+  }
+  setInitials(rowId: number, initials: string): void {
+    this.q('UPDATE screen_entries SET initials = ? WHERE row_id = ?').run(initials, rowId);
   }
   /** Candidate rows for an FTS5 query over key and skeleton (trigram phrases OR-ed). */
   candidates(match: string, limit: number): number[] {
