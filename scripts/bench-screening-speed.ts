@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from '../node/src/domain/csv.js';
-import { normaliseName } from '../node/src/domain/names.js';
+import { indexTerms, normaliseName } from '../node/src/domain/names.js';
 import { AuditService } from '../node/src/services/audit.js';
 import { systemClock } from '../node/src/services/clock.js';
 import { ScreeningService } from '../node/src/services/screening.js';
@@ -42,7 +42,7 @@ for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
       for (let i = start; i < Math.min(size, start + 50_000); i++) {
         const name = i < base.length ? base[i]! : variant(i);
         const n = normaliseName(name);
-        if (n.key) store.screening.insert({ source: 'list:speed', record_id: null, list_ref: String(i), party_index: 0, party_role: null, name, name_type: 'PRIMARY', key: n.key, skeleton: n.skeleton, countries: '[]', identifiers: '[]' }, []);
+        if (n.key) store.screening.insert({ source: 'list:speed', record_id: null, list_ref: String(i), party_index: 0, party_role: null, name, name_type: 'PRIMARY', key: n.key, skeleton: n.skeleton, initials: n.initials, countries: '[]', identifiers: '[]' }, [], indexTerms(n));
       }
     });
     process.stderr.write(`  ${Math.min(size, start + 50_000)} names indexed\n`);

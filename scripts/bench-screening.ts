@@ -2,14 +2,14 @@
 // Index every name (primary and aliases) of the US Consolidated Screening List; query each
 // government-written alias with that alias removed from the index while it is queried; report recall@1 and
 // recall@10 beside a baseline measured in the same run (exact match after the same normalisation),
-// and the false-positive rate at the default threshold on names that are not listed (chimeras: the
-// first token of one entity and the last of another). Also latency per query at this index size.
+// and the false-positive rate at the default threshold on names that are not listed (chimeras of two
+// parties' words, see below). Also latency per query at this index size.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from '../node/src/domain/csv.js';
-import { jaroWinkler, normaliseName } from '../node/src/domain/names.js';
+import { descriptorFactor, indexTerms, jaroWinkler, normaliseName, skeletonOf, tokenSimilarity } from '../node/src/domain/names.js';
 import { AuditService } from '../node/src/services/audit.js';
 import { systemClock } from '../node/src/services/clock.js';
 import { ScreeningService } from '../node/src/services/screening.js';
@@ -42,40 +42,54 @@ store.tx(() => {
     for (const [name, type] of [[e.primary, 'PRIMARY'], ...[...e.aliases].map((a) => [a, 'ALIAS'])] as [string, string][]) {
       const n = normaliseName(name);
       if (!n.key) continue;
-      rowOf.set(`${id}\u0000${name}`, store.screening.insert({ source: 'list:bench', record_id: null, list_ref: id, party_index: 0, party_role: null, name, name_type: type, key: n.key, skeleton: n.skeleton, countries: '[]', identifiers: '[]' }, []));
+      rowOf.set(`${id}\u0000${name}`, store.screening.insert(entry(id, name, type), [], indexTerms(n)));
       names++;
     }
   }
 });
 log(`indexed ${names} names of ${entities.size} entities in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-const db = store.db;
-const withoutRow = <T>(rowId: number | undefined, fn: () => T): T => {
+function entry(id: string, name: string, type: string) {
+  const n = normaliseName(name);
+  return { source: 'list:bench', record_id: null, list_ref: id, party_index: 0, party_role: null, name, name_type: type, key: n.key, skeleton: n.skeleton, initials: n.initials, countries: '[]', identifiers: '[]' };
+}
+/** Runs fn with one name taken out of the index (it is put back as a new row). */
+const without = <T>(id: string, name: string, type: string, fn: () => T): T => {
+  const rowId = rowOf.get(`${id}\u0000${name}`);
   if (rowId === undefined) return fn();
-  const row = db.prepare('SELECT * FROM screen_entries WHERE row_id = ?').get(rowId) as Record<string, unknown>;
-  db.prepare('DELETE FROM screen_entries WHERE row_id = ?').run(rowId);
+  store.screening.remove(rowId);
   try {
     return fn();
   } finally {
-    db.prepare('INSERT INTO screen_entries (row_id, source, record_id, list_ref, party_index, party_role, name, name_type, key, skeleton, countries, identifiers) VALUES (@row_id, @source, @record_id, @list_ref, @party_index, @party_role, @name, @name_type, @key, @skeleton, @countries, @identifiers)').run(row);
+    rowOf.set(`${id}\u0000${name}`, store.screening.insert(entry(id, name, type), [], indexTerms(normaliseName(name))));
   }
 };
 
-let q = 0, at1 = 0, at10 = 0, base = 0, simQ = 0, simAt10 = 0;
+// ENTENTE_BENCH_SAMPLE=k queries every k-th alias only (quicker runs while tuning; the figures reported use all)
+const SAMPLE = Math.max(1, Number(process.env.ENTENTE_BENCH_SAMPLE ?? 1));
+let seen = 0;
+let q = 0, at1 = 0, at10 = 0, atThreshold = 0, base = 0, simQ = 0, simAt10 = 0, relQ = 0, relAt10 = 0;
 const lat: number[] = [];
 const keyOf = new Map([...entities].map(([id, e]) => [id, normaliseName(e.primary).key]));
 for (const [id, e] of entities) {
   for (const alias of e.aliases) {
     const n = normaliseName(alias);
-    if (!n.key) continue;
+    if (!n.key || seen++ % SAMPLE !== 0) continue;
     q++;
     const t = performance.now();
-    const hits = withoutRow(rowOf.get(`${id}\u0000${alias}`), () => service.screen([{ name: alias }], { threshold: 0, limit: 10 })[0]!.hits);
+    const hits = without(id, alias, 'ALIAS', () => service.screen([{ name: alias }], { threshold: 0, limit: 10 })[0]!.hits);
     lat.push(performance.now() - t);
     const refs = hits.map((h) => (h.source.kind === 'reference-list' ? h.source.ref : ''));
     if (refs[0] === id) at1++;
     if (refs.includes(id)) at10++;
+    if (hits.some((h) => h.source.kind === 'reference-list' && h.source.ref === id && h.score >= 0.7)) atThreshold++;
     if (n.key === keyOf.get(id)) base++;
     const others = [e.primary, ...e.aliases].filter((x) => x !== alias).map((x) => normaliseName(x).key.replace(/ /g, ''));
+    // related: shares a word (same, same skeleton or a spelling variant) or an acronym with another name of the party
+    const otherNames = [e.primary, ...e.aliases].filter((x) => x !== alias).map((x) => normaliseName(x));
+    if (otherNames.some((o) => o.tokens.some((t) => n.tokens.some((u) => tokenSimilarity(t, u) >= 0.8)) || o.initials.split(' ').includes(n.key) || n.initials.split(' ').includes(o.key))) {
+      relQ++;
+      if (refs.includes(id)) relAt10++;
+    }
     if (others.some((o) => jaroWinkler(n.key.replace(/ /g, ''), o) >= 0.8)) {
       simQ++;
       if (refs.includes(id)) simAt10++;
@@ -84,25 +98,56 @@ for (const [id, e] of entities) {
   }
 }
 const ids = [...entities.keys()];
-let neg = 0, fp = 0;
+// Names not listed. The main set: the first distinctive word (4 letters or more, not a legal form or a
+// business descriptor such as "Technology") of one party's primary name and the last of another's,
+// left out when one listed name carries both words (exactly or with the same consonant skeleton):
+// such a pair is a listed name, and a hit on it is right. The second set is session 1's: the
+// alphabetically first and last words of two primaries, whatever they are ("a snow" hits SNOW), kept
+// so that the figures stay comparable.
+const namesWith = new Map<string, Set<number>>();
+let nameNo = 0;
+for (const e of entities.values()) {
+  for (const x of [e.primary, ...e.aliases]) {
+    nameNo++;
+    for (const t of normaliseName(x).tokens) for (const k of [t, `~${skeletonOf(t)}`]) namesWith.set(k, (namesWith.get(k) ?? new Set()).add(nameNo));
+  }
+}
+const together = (x: string, y: string) => {
+  const nx = new Set([...(namesWith.get(x) ?? []), ...(namesWith.get(`~${skeletonOf(x)}`) ?? [])]);
+  return [...(namesWith.get(y) ?? []), ...(namesWith.get(`~${skeletonOf(y)}`) ?? [])].some((k) => nx.has(k));
+};
+const primaryTokens = (i: number) => normaliseName(entities.get(ids[i % ids.length]!)!.primary).tokens;
+const unlisted: string[] = [];
+for (let i = 0; i < ids.length - 1 && unlisted.length < 2000; i++) {
+  const a = primaryTokens(i).filter((t) => t.length >= 4 && descriptorFactor(t) === 1);
+  const b = primaryTokens(i * 7919 + 13).filter((t) => t.length >= 4 && descriptorFactor(t) === 1);
+  if (a.length === 0 || b.length === 0 || a[0] === b.at(-1) || together(a[0]!, b.at(-1)!)) continue;
+  unlisted.push(`${a[0]} ${b.at(-1)}`);
+}
+const keys = new Set(keyOf.values());
+const chimeras: string[] = [];
 for (let i = 0; i < Math.min(2000, ids.length - 1); i++) {
-  const a = normaliseName(entities.get(ids[i]!)!.primary).tokens;
-  const b = normaliseName(entities.get(ids[(i * 7919 + 13) % ids.length]!)!.primary).tokens;
+  const a = primaryTokens(i);
+  const b = primaryTokens(i * 7919 + 13);
   if (a.length === 0 || b.length === 0) continue;
   const name = `${a[0]} ${b.at(-1)}`;
-  if ([...keyOf.values()].includes(normaliseName(name).key)) continue;
-  neg++;
-  if (service.screen([{ name }], { threshold: 0.7, limit: 1 })[0]!.hits.length > 0) fp++;
+  if (!keys.has(normaliseName(name).key)) chimeras.push(name);
 }
+const fpRate = (names: string[]) => names.filter((name) => service.screen([{ name }], { threshold: 0.7, limit: 1 })[0]!.hits.length > 0).length / names.length;
+const fpUnlisted = fpRate(unlisted);
+const fpChimeras = fpRate(chimeras);
 lat.sort((x, y) => x - y);
 const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!.toFixed(1);
 console.log('measure                                      figure');
 console.log(`alias queries                                ${q}`);
 console.log(`recall@1                                     ${(at1 / q).toFixed(3)}`);
 console.log(`recall@10                                    ${(at10 / q).toFixed(3)}   (target ≥ 0.95)`);
+console.log(`recall@10 at the default threshold 0.7       ${(atThreshold / q).toFixed(3)}`);
 console.log(`recall@10, aliases string-similar (JW ≥ 0.8) to another name  ${(simAt10 / simQ).toFixed(3)}   (${simQ} queries; target ≥ 0.97)`);
+console.log(`recall@10, aliases sharing a word or acronym with another name  ${(relAt10 / relQ).toFixed(3)}   (${relQ} queries; ${(1 - relQ / q).toFixed(3)} of all aliases share none: no string matcher can find those)`);
 console.log(`baseline: exact match after normalisation (to the primary)  ${(base / q).toFixed(3)}`);
-console.log(`false positives at 0.7 on unlisted names     ${(fp / neg).toFixed(3)}   (${neg} names; target ≤ 0.02)`);
+console.log(`false positives at 0.7 on unlisted names     ${fpUnlisted.toFixed(3)}   (${unlisted.length} names; target ≤ 0.02)`);
+console.log(`false positives at 0.7, session 1's chimeras ${fpChimeras.toFixed(3)}   (${chimeras.length} names)`);
 console.log(`latency per query p50 / p95 (${names} names)  ${pct(0.5)} / ${pct(0.95)} ms`);
 store.close();
 rmSync(dir, { recursive: true, force: true });
