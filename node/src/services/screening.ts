@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { sha256 } from '../crypto/digest.js';
 import { parseCsv } from '../domain/csv.js';
 import { AppError } from '../domain/errors.js';
-import { descriptorFactor, indexTerms, nameSimilarity, normaliseName, queryTerms, trigrams, type NormalisedName } from '../domain/names.js';
+import { descriptorFactor, indexTerms, nameSimilarity, normaliseName, queryTerms, skeletonOf, trigrams, type NormalisedName } from '../domain/names.js';
 import { isTerminal } from '../domain/record-rules.js';
 import { normaliseControlRef, type ControlRef } from '../domain/control-codes.js';
 import type { RecordType } from '../domain/redaction.js';
@@ -74,6 +74,10 @@ export interface ScreenOptions {
 const CANDIDATES = 150;
 const TRIGRAM_CANDIDATES = 30;
 const MAX_QUERY_TRIGRAMS = 8;
+/** Trigrams of at most this many of the query's rarest words; a trigram in more than this share of the index (and at least the floor) is not used. */
+const TRIGRAM_WORDS = 3;
+const COMMON_TRIGRAM = 0.002;
+const COMMON_TRIGRAM_FLOOR = 200;
 /** A term in more than this share of the index (and at least `COMMON_TERM_FLOOR` names) finds no candidates by itself. */
 const COMMON_TERM = 0.02;
 const COMMON_TERM_FLOOR = 200;
@@ -176,7 +180,8 @@ export class ScreeningService {
     const q = normaliseName(p.name);
     const idents = identKeys(p.identifiers ?? []);
     // terms find names sharing words (exactly, by skeleton, acronym, joined); trigrams find spelling variants
-    const ids = new Set<number>(q.key ? [...this.termCandidates(q), ...this.trigramCandidates(q)] : []);
+    const byTerms = q.key ? this.termCandidates(q) : { rows: [], rarestWords: [] };
+    const ids = new Set<number>([...byTerms.rows, ...this.trigramCandidates(byTerms.rarestWords)]);
     const byIdent = new Set(this.store.screening.byIdentifier(idents));
     for (const r of byIdent) ids.add(r);
     const rows = this.store.screening.rows([...ids]);
@@ -199,7 +204,7 @@ export class ScreeningService {
    * document frequency); terms in more than `COMMON_TERM` of the index only count when the query has
    * nothing rarer. The best `CANDIDATES` rows by summed rarity.
    */
-  private termCandidates(q: NormalisedName): number[] {
+  private termCandidates(q: NormalisedName): { rows: number[]; rarestWords: string[] } {
     const terms = queryTerms(q);
     const n = Math.max(1, this.store.screening.entryCount());
     const df = this.store.screening.termCounts(terms);
@@ -211,16 +216,21 @@ export class ScreeningService {
       const idf = Math.log(1 + n / df.get(t)!);
       for (const r of this.store.screening.postings(t, POSTINGS)) sum.set(r, (sum.get(r) ?? 0) + idf);
     }
-    return [...sum].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, CANDIDATES).map(([r]) => r);
+    const rarestWords = [...q.tokens].sort((x, y) => df.get(`t:${x}`)! - df.get(`t:${y}`)! || y.length - x.length).slice(0, TRIGRAM_WORDS);
+    return { rows: [...sum].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, CANDIDATES).map(([r]) => r), rarestWords };
   }
 
-  /** Candidates by the query's rarest trigrams (FTS5), for spelling variants the terms miss. */
-  private trigramCandidates(q: NormalisedName): number[] {
+  /**
+   * Candidates by trigrams (FTS5, ranked by bm25), for spelling variants that share no term: the
+   * rarest trigrams of the query's rarest words and their skeletons, leaving out trigrams too common
+   * to select anything (their ranking is what made a million names slow).
+   */
+  private trigramCandidates(words: string[]): number[] {
     const grams = new Set<string>();
-    for (const t of q.tokens) for (const g of trigrams(t)) grams.add(g);
-    for (const t of q.skeleton.split(' ')) for (const g of trigrams(t)) grams.add(g);
+    for (const t of words) for (const g of [...trigrams(t), ...trigrams(skeletonOf(t))]) grams.add(g);
     const df = this.store.screening.termFrequencies([...grams]);
-    const chosen = [...grams].filter((g) => (df.get(g) ?? 0) > 0).sort((x, y) => df.get(x)! - df.get(y)!).slice(0, MAX_QUERY_TRIGRAMS);
+    const cap = Math.max(COMMON_TRIGRAM_FLOOR, this.store.screening.entryCount() * COMMON_TRIGRAM);
+    const chosen = [...grams].filter((g) => (df.get(g) ?? 0) > 0 && df.get(g)! <= cap).sort((x, y) => df.get(x)! - df.get(y)!).slice(0, MAX_QUERY_TRIGRAMS);
     const match = chosen.map((g) => `"${g.replace(/"/g, '""')}"`).join(' OR ');
     return match ? this.store.screening.candidates(match, TRIGRAM_CANDIDATES) : [];
   }
