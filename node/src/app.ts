@@ -15,6 +15,7 @@ import { reciprocityRoutes } from './http/operator/reciprocity.js';
 import { keyRoutes } from './http/operator/keys.js';
 import { consultationRoutes } from './http/operator/consultations.js';
 import { screeningRoutes } from './http/operator/screening.js';
+import { ReferenceLists } from './services/reference-lists.js';
 import { ScreeningService } from './services/screening.js';
 import { ConsultationService } from './services/consultations.js';
 import { KeyService } from './services/keys.js';
@@ -196,7 +197,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       keyRoutes(keys),
       reciprocityRoutes(new ReciprocityService(store)),
       consultationRoutes(consultations),
-      screeningRoutes(screening, audit),
+      screeningRoutes(screening, new ReferenceLists(store, audit, clock), audit),
     ];
     const opApp = createOperatorApp({
       tokens,

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
 import type { AuditService } from '../../services/audit.js';
+import type { ReferenceLists } from '../../services/reference-lists.js';
 import type { ScreenParty, ScreeningService } from '../../services/screening.js';
 import { isObject } from '../../domain/validation.js';
 import { principalOf, requireRole } from '../middleware.js';
@@ -25,7 +26,7 @@ function parties(v: unknown): ScreenParty[] {
   });
 }
 
-export function screeningRoutes(s: ScreeningService, audit: AuditService): Router {
+export function screeningRoutes(s: ScreeningService, lists: ReferenceLists, audit: AuditService): Router {
   const r = Router();
   r.post('/screen', requireRole('analyst'), (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
@@ -70,7 +71,7 @@ export function screeningRoutes(s: ScreeningService, audit: AuditService): Route
     const b = (req.body ?? {}) as { path?: unknown };
     if (typeof b.path !== 'string' || !b.path.startsWith('/')) throw new AppError('validation', 'path is the absolute path of a list file on this host', [{ pointer: '/path', rule: 'M4', message: 'bad path' }]);
     try {
-      res.json(s.importList(b.path));
+      res.json(lists.import(b.path));
     } catch (e) {
       if (e instanceof AppError) throw e;
       throw new AppError('bad-request', `cannot import ${b.path}: ${(e as Error).message.slice(0, 200)}`);
