@@ -1,9 +1,8 @@
 // Pushers and pullers per partner (brief §6.7–§6.9): one batch in flight per partner, ≤ 500
 // releases and ≤ maxBatchBytes per batch, full-jitter backoff and a circuit breaker on 429/503 and
-// network errors, resync on 409, stop and alarm on 403/413/422. The puller fetches the partner's
+// network errors, resync on 409, stop and alarm on 403/413/422. The puller (puller.ts) fetches the partner's
 // feed at an interval and posts a receipt after each committed page.
 import type { Logger } from 'pino';
-import { AppError } from '../domain/errors.js';
 import { crashPoint } from '../config/crash.js';
 import type { AgreementService } from '../services/agreements.js';
 import type { AlarmService } from '../services/alarms.js';
@@ -15,6 +14,7 @@ import type { StreamService } from '../services/streams.js';
 import type { Store } from '../store/index.js';
 import { backoffDelay, CircuitBreaker, DEFAULT_BACKOFF, type BackoffPolicy, type BreakerState } from './backoff.js';
 import { PeerClient, type ClientIdentity } from './peer-client.js';
+import { pullFeed, type PullContext } from './puller.js';
 
 export interface SyncOptions {
   maxBatchBytes: number;
@@ -384,76 +384,29 @@ export class SyncManager {
   async pull(partner: string): Promise<{ pages: number; items: number }> {
     const l = this.link(partner);
     if (l.pulling) await l.pulling;
-    let pages = 0;
-    let items = 0;
-    const run = async () => {
-      for (let guard = 0; guard < 100_000; guard++) {
-        if (this.closed) return;
-        const client = this.client(l);
-        if (!client) return;
-        const st = this.store.exchange.ensureInStream(partner);
-        const after = st.next_seq - 1;
-        let res;
-        try {
-          res = await client.call('GET', `/v1/feed?after=${after}&limit=1000`, undefined, this.o.requestTimeoutMs ?? 30_000);
-        } catch (e) {
-          l.lastPullError = `network: ${(e as Error).message}`;
-          l.pullAttempt++;
-          this.observer?.pullError(partner);
-          return;
-        }
-        l.lastPullAt = new Date(this.clock.now()).toISOString();
-        if (res.status !== 200) {
-          l.lastPullError = `feed answered ${res.status}`;
-          l.pullAttempt++;
-          this.observer?.pullError(partner);
-          return;
-        }
-        const page = res.json<{ stream: string; items: string[]; more: boolean; head: { seq: number; hash: string } }>();
-        if (page.stream !== st.stream && st.stream !== '' && after > 0) {
-          // the partner reset its stream: read the new one from its start
-          const first = page.items.length ? page.items : (await client.call('GET', '/v1/feed?after=0&limit=1000')).json<{ items: string[] }>().items;
-          if (first.length === 0) return;
-          const r = this.ingest.ingest(partner, first, 'pull');
-          pages++;
-          items += first.length;
-          await this.postReceipt(client, r.receipt);
-          continue;
-        }
-        if (page.items.length === 0) {
-          if (page.head.seq < after && page.stream === st.stream) {
-            this.alarms.alarm(partner, 'sender-rollback', `the partner's feed head ${page.head.seq} is below what was received (${after}): it may have been restored from a backup`);
-          }
-          l.lastPullError = null;
-          l.pullAttempt = 0;
-          return;
-        }
-        try {
-          const r = this.ingest.ingest(partner, page.items, 'pull');
-          pages++;
-          items += page.items.length;
-          await this.postReceipt(client, r.receipt);
-        } catch (e) {
-          l.lastPullError = e instanceof AppError ? `${e.status} ${e.message}` : String(e);
-          l.pullAttempt++;
-          return;
-        }
+    const done = { pages: 0, items: 0 };
+    const puller: PullContext = {
+      partner,
+      client: () => this.client(l),
+      closed: () => this.closed,
+      store: this.store,
+      ingest: this.ingest,
+      alarms: this.alarms,
+      requestTimeoutMs: this.o.requestTimeoutMs ?? 30_000,
+      contacted: () => (l.lastPullAt = new Date(this.clock.now()).toISOString()),
+      failed: (error, metric) => {
+        l.lastPullError = error;
+        l.pullAttempt++;
+        if (metric) this.observer?.pullError(partner);
+      },
+      succeeded: () => {
         l.lastPullError = null;
         l.pullAttempt = 0;
-        if (!page.more) return;
-      }
+      },
     };
-    l.pulling = run().finally(() => (l.pulling = null));
+    l.pulling = pullFeed(puller, done).finally(() => (l.pulling = null));
     await l.pulling;
-    return { pages, items };
-  }
-
-  private async postReceipt(client: PeerClient, receipt: string): Promise<void> {
-    try {
-      await client.call('POST', '/v1/receipts', { receipt });
-    } catch {
-      /* the next pull posts a newer receipt */
-    }
+    return done;
   }
 
   /** Periodic work: materialise what is due (statements, embargoes), wake pushers, pull when due. */

@@ -1,0 +1,78 @@
+// The puller (brief §6.9): reads a partner's feed after what was received, one page per ingest
+// transaction, and posts the receipt after each committed page; follows a reset stream from its
+// start; notices a feed head below what was received (the partner restored from a backup).
+import { AppError } from '../domain/errors.js';
+import type { AlarmService } from '../services/alarms.js';
+import type { IngestService } from '../services/ingest.js';
+import type { Store } from '../store/index.js';
+import type { PeerClient } from './peer-client.js';
+
+export interface PullContext {
+  partner: string;
+  /** The pinned client for the partner, or null when it cannot be reached now. */
+  client(): PeerClient | null;
+  closed(): boolean;
+  store: Store;
+  ingest: IngestService;
+  alarms: AlarmService;
+  requestTimeoutMs: number;
+  /** The partner answered. */
+  contacted(): void;
+  /** A page could not be read or ingested; `metric` when it counts as a pull error. */
+  failed(error: string, metric: boolean): void;
+  succeeded(): void;
+}
+
+/** Pulls until the feed has no more; counts pages and items into `done`. */
+export async function pullFeed(c: PullContext, done: { pages: number; items: number }): Promise<void> {
+  for (let guard = 0; guard < 100_000; guard++) {
+    if (c.closed()) return;
+    const client = c.client();
+    if (!client) return;
+    const st = c.store.exchange.ensureInStream(c.partner);
+    const after = st.next_seq - 1;
+    let res;
+    try {
+      res = await client.call('GET', `/v1/feed?after=${after}&limit=1000`, undefined, c.requestTimeoutMs);
+    } catch (e) {
+      return c.failed(`network: ${(e as Error).message}`, true);
+    }
+    c.contacted();
+    if (res.status !== 200) return c.failed(`feed answered ${res.status}`, true);
+    const page = res.json<{ stream: string; items: string[]; more: boolean; head: { seq: number; hash: string } }>();
+    if (page.stream !== st.stream && st.stream !== '' && after > 0) {
+      // the partner reset its stream: read the new one from its start
+      const first = page.items.length ? page.items : (await client.call('GET', '/v1/feed?after=0&limit=1000')).json<{ items: string[] }>().items;
+      if (first.length === 0) return;
+      const r = c.ingest.ingest(c.partner, first, 'pull');
+      done.pages++;
+      done.items += first.length;
+      await postReceipt(client, r.receipt);
+      continue;
+    }
+    if (page.items.length === 0) {
+      if (page.head.seq < after && page.stream === st.stream) {
+        c.alarms.alarm(c.partner, 'sender-rollback', `the partner's feed head ${page.head.seq} is below what was received (${after}): it may have been restored from a backup`);
+      }
+      return c.succeeded();
+    }
+    try {
+      const r = c.ingest.ingest(c.partner, page.items, 'pull');
+      done.pages++;
+      done.items += page.items.length;
+      await postReceipt(client, r.receipt);
+    } catch (e) {
+      return c.failed(e instanceof AppError ? `${e.status} ${e.message}` : String(e), false);
+    }
+    c.succeeded();
+    if (!page.more) return;
+  }
+}
+
+async function postReceipt(client: PeerClient, receipt: string): Promise<void> {
+  try {
+    await client.call('POST', '/v1/receipts', { receipt });
+  } catch {
+    /* the next pull posts a newer receipt */
+  }
+}
