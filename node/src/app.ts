@@ -15,6 +15,7 @@ import { reciprocityRoutes } from './http/operator/reciprocity.js';
 import { keyRoutes } from './http/operator/keys.js';
 import { consultationRoutes } from './http/operator/consultations.js';
 import { screeningRoutes } from './http/operator/screening.js';
+import { SignaturePool } from './crypto/signature-pool.js';
 import { ReferenceLists } from './services/reference-lists.js';
 import { ScreeningService } from './services/screening.js';
 import { ConsultationService } from './services/consultations.js';
@@ -127,6 +128,8 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const exchange = new ExchangeAdmin(store, audit, clock, agreements, streams, alarms);
     const consultations = new ConsultationService(store, audit, clock, streams, agreements, { nodeId: config.nodeId, country: config.country, holidays: config.consultations.holidays });
     ingest.consultations = consultations;
+    const signatures = new SignaturePool();
+    ingest.signatures = signatures;
     const screening = new ScreeningService(store, audit, clock, config.nodeId);
     if (!degraded) {
       const backfilled = screening.backfillTerms();
@@ -265,6 +268,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
         clearInterval(lapseTimer);
         await sync.close();
         await Promise.all([federation.close(), operator.close()]);
+        await signatures.close();
         store.close();
         log.info({ nodeId: config.nodeId }, 'node stopped');
       },

@@ -1,10 +1,11 @@
 // Brief §6.7: each receiver check refuses a bad batch with its status, and nothing of it is stored;
 // quarantined items advance the stream and are listed in the receipt.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalString } from '../../node/src/crypto/canonical.js';
 import { agreement, push } from '../helpers/exchange.js';
 import { example, publishBody } from '../helpers/examples.js';
-import { expectedAt, jwsOver, releasePayload, signingKeyOf, type SigningMaterial } from '../helpers/forge.js';
+import { expectedAt, jwsOver, payloadHash, releasePayload, signingKeyOf, type SigningMaterial } from '../helpers/forge.js';
 import { link, startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';
 
 let a: TestNode;
@@ -83,6 +84,30 @@ describe('receiver checks, in order, refusing the whole batch', () => {
   it('4: a signature that does not verify → 422 (signed by another key under A\'s kid)', async () => {
     const other = signingKeyOf(c);
     await refused([jwsOver({ kid: keyA.kid, key: other.key }, canonicalString(recordRelease()))], 422);
+  });
+  it('4, in a batch large enough to be checked on two threads: a bad signature in either half → 422 naming it; the good batch is accepted', async () => {
+    const chain = (bad: number | null) => {
+      const pos = expectedAt(b, 'nl-lic-01');
+      const other = signingKeyOf(c);
+      const items: string[] = [];
+      for (let k = 0; k < 40; k++) {
+        const payload = recordRelease({ seq: pos.seq + k, prev: pos.prev }, { id: `urn:entente:nl-lic-01:denial:${randomUUID()}` });
+        items.push(jwsOver(k === bad ? { kid: keyA.kid, key: other.key } : keyA, canonicalString(payload)));
+        pos.prev = payloadHash(payload);
+      }
+      return items;
+    };
+    for (const bad of [5, 30]) {
+      const before = evidence();
+      const r = await send(a, chain(bad));
+      expect(r.status).toBe(422);
+      expect(r.body.detail).toMatch(new RegExp(`^item ${bad}: signature`));
+      expect(evidence()).toEqual(before);
+    }
+    const before = evidence();
+    const r = await send(a, chain(null));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(evidence().versions).toBe(before.versions + 40);
   });
   it('5: a float, a duplicate key, non-canonical text, an unknown envelope member → 422', async () => {
     const text = canonicalString(recordRelease());

@@ -7,6 +7,7 @@ import { canonicalBytes, canonicalString, parseCanonical } from '../../node/src/
 import { FileSigner, signJson, verifyJws } from '../../node/src/crypto/jws.js';
 import { generateSigningKey, publicJwk, type PublicJwk } from '../../node/src/crypto/keys.js';
 import { sha256 } from '../../node/src/crypto/digest.js';
+import { SignaturePool } from '../../node/src/crypto/signature-pool.js';
 
 const golden = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/golden/jws-vectors.json'), 'utf8')) as {
   keys: { keys: PublicJwk[] };
@@ -115,5 +116,39 @@ describe('our single-pass RFC 8785 serialiser agrees with the canonicalize refer
     );
     const tricky = { '\u{1F600}': 1, '\uFFFF': 2, a: [-0, 0, 9007199254740991, -9007199254740991, 'é\n"\\\u2028'], '': null, B: { z: true, Z: false } };
     expect(canonicalString(tricky)).toBe(reference(tricky));
+  });
+});
+
+describe('signatures checked on two threads (SignaturePool)', () => {
+  const key = generateSigningKey();
+  const other = generateSigningKey();
+  const keys = [publicJwk(key)];
+  const signer = new FileSigner(key);
+  const forged = new FileSigner({ ...other, kid: key.kid });
+
+  it('agrees with this thread on every item of a large batch; unknown kids and malformed items are left to verifyJws', async () => {
+    const items = Array.from({ length: 64 }, (_v, i) => signJson(i === 7 || i === 50 ? forged : signer, { i }, 'entente-release+jws').jws);
+    items[20] = 'not a jws';
+    items[40] = signJson(new FileSigner(other), { i: 40 }, 'entente-release+jws').jws; // a kid A does not have
+    const pool = new SignaturePool();
+    try {
+      const pre = await pool.check(items, keys);
+      expect(pre.has(20)).toBe(false);
+      expect(pre.has(40)).toBe(false);
+      for (const [i, p] of pre) {
+        expect(p.x).toBe(key.x);
+        expect(p.ok, `item ${i}`).toBe(i !== 7 && i !== 50);
+        expect(verifyJws(items[i]!, { typ: 'entente-release+jws', keys, presigned: p }).ok).toBe(p.ok);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('verifyJws ignores an answer given for another key, and refuses on a negative one for its key', () => {
+    const bad = signJson(forged, { a: 1 }, 'entente-release+jws').jws;
+    expect(verifyJws(bad, { typ: 'entente-release+jws', keys, presigned: { x: other.x, ok: true } })).toMatchObject({ ok: false, reason: 'signature' });
+    const good = signJson(signer, { a: 1 }, 'entente-release+jws').jws;
+    expect(verifyJws(good, { typ: 'entente-release+jws', keys, presigned: { x: key.x, ok: false } })).toMatchObject({ ok: false, reason: 'signature' });
   });
 });

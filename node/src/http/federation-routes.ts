@@ -49,10 +49,10 @@ export function federationRoutes(deps: FederationRouteDeps): (app: Express) => v
       res.json({ stream: page.stream, items: page.items.map((r) => r.jws), more: page.more, head: page.head });
     });
     const parse = express.json({ limit: deps.maxBatchBytes, strict: true, type: 'application/json', inflate: false });
-    app.post('/v1/inbox', jsonOnly(), parse, depthGuard(deps.jsonDepth), (req, res) => {
+    app.post('/v1/inbox', jsonOnly(), parse, depthGuard(deps.jsonDepth), async (req, res) => {
       const errors = schemas().validate('api', req.body, 'InboxBody');
       if (errors.length) throw validationError(errors);
-      const r = deps.ingest.ingest(peer(res), (req.body as { items: string[] }).items, 'push');
+      const r = await deps.ingest.ingestBatch(peer(res), (req.body as { items: string[] }).items, 'push');
       res.json({ receipt: r.receipt });
     });
     app.post('/v1/receipts', jsonOnly(), parse, depthGuard(deps.jsonDepth), (req, res) => {

@@ -7,6 +7,7 @@ import { crashPoint } from '../config/crash.js';
 import { sha256 } from '../crypto/digest.js';
 import { signJson, verifyJws, peekJws, type Signer } from '../crypto/jws.js';
 import type { PublicJwk } from '../crypto/keys.js';
+import type { Presigned, SignaturePool } from '../crypto/signature-pool.js';
 import { validateAgreement } from '../domain/agreement-rules.js';
 import { AppError } from '../domain/errors.js';
 import { searchTerms } from '../domain/lifecycle.js';
@@ -81,6 +82,8 @@ export interface IngestObserver {
 export class IngestService {
   consultations: ConsultationSink | null = null;
   observer: IngestObserver | null = null;
+  /** Checks a batch's signatures on two threads before ingestBatch() (none: on this thread, in order). */
+  signatures: SignaturePool | null = null;
   private readonly counters = { accepted: 0, rejected: 0, duplicate: 0, refused: 0 };
 
   constructor(
@@ -118,7 +121,7 @@ export class IngestService {
   }
 
   /** Checks 1–11 without writing; returns the verified items. */
-  private verify(peer: string, items: readonly string[], st: InStreamRow): { verified: Verified[]; newStream: string | null } {
+  private verify(peer: string, items: readonly string[], st: InStreamRow, presigned?: Map<number, Presigned>): { verified: Verified[]; newStream: string | null } {
     // check 1, before anything else: every item's iss is the authenticated peer
     const peeks = items.map((item) => peekJws(item));
     for (const peeked of peeks) {
@@ -136,7 +139,7 @@ export class IngestService {
       const item = items[k]!;
       const peeked = peeks[k];
       if (!peeked) throw this.unprocessable(k, 'not a compact JWS');
-      const r = verifyJws(item, { typ: 'entente-release+jws', keys, iatOf: (p) => (isObject(p) && typeof p.iat === 'number' ? p.iat : undefined), maxPayloadBytes: this.o.maxReleaseBytes, peeked });
+      const r = verifyJws(item, { typ: 'entente-release+jws', keys, iatOf: (p) => (isObject(p) && typeof p.iat === 'number' ? p.iat : undefined), maxPayloadBytes: this.o.maxReleaseBytes, peeked, presigned: presigned?.get(k) });
       if (!r.ok) throw this.unprocessable(k, `${r.reason}: ${r.detail}`);
       const p = r.payload as ReleasePayload;
       const env = KNOWN_KINDS.has(String((p as { kind?: unknown }).kind))
@@ -202,14 +205,24 @@ export class IngestService {
   }
 
   /** Runs checks 1–15 over a batch and commits it; returns the new signed receipt. */
-  ingest(peer: string, items: readonly string[], via: 'push' | 'pull'): IngestResult {
+  /**
+   * As ingest(), with the batch's signatures checked first on two threads (SignaturePool) while no
+   * state is read: ingest() then checks everything in order, using those results.
+   */
+  async ingestBatch(peer: string, items: readonly string[], via: 'push' | 'pull'): Promise<IngestResult> {
+    const keys = this.partners.trust().get(peer)?.keys ?? [];
+    const presigned = this.signatures && keys.length > 0 ? await this.signatures.check(items, keys) : undefined;
+    return this.ingest(peer, items, via, presigned);
+  }
+
+  ingest(peer: string, items: readonly string[], via: 'push' | 'pull', presigned?: Map<number, Presigned>): IngestResult {
     this.store.exchange.ensureInStream(peer);
     const st = this.store.exchange.inStream(peer)!;
     if (items.length === 0) return { receipt: this.currentReceipt(peer), accepted: 0, rejected: 0, duplicate: 0 };
     let verified: Verified[];
     let newStream: string | null;
     try {
-      ({ verified, newStream } = this.verify(peer, items, st));
+      ({ verified, newStream } = this.verify(peer, items, st, presigned));
     } catch (e) {
       this.counters.refused += items.length;
       this.observer?.counts(peer, 'refused', items.length);

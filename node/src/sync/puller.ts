@@ -44,7 +44,7 @@ export async function pullFeed(c: PullContext, done: { pages: number; items: num
       // the partner reset its stream: read the new one from its start
       const first = page.items.length ? page.items : (await client.call('GET', '/v1/feed?after=0&limit=1000')).json<{ items: string[] }>().items;
       if (first.length === 0) return;
-      const r = c.ingest.ingest(c.partner, first, 'pull');
+      const r = await c.ingest.ingestBatch(c.partner, first, 'pull');
       done.pages++;
       done.items += first.length;
       await postReceipt(client, r.receipt);
@@ -57,7 +57,7 @@ export async function pullFeed(c: PullContext, done: { pages: number; items: num
       return c.succeeded();
     }
     try {
-      const r = c.ingest.ingest(c.partner, page.items, 'pull');
+      const r = await c.ingest.ingestBatch(c.partner, page.items, 'pull');
       done.pages++;
       done.items += page.items.length;
       await postReceipt(client, r.receipt);
