@@ -34,9 +34,11 @@ const PLAN: { point: string; target: Target }[] = [
   { point: 'backup.mid', target: 'backup' },
 ];
 
-function cliBackup(a: ProcNode, out: string, env: Record<string, string>): Promise<number> {
+function cliBackup(a: ProcNode, out: string, env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'backup', '--dir', a.dir, out], { cwd: root, env: { ...process.env, ...env } }, (err) => resolve(err ? ((err as { code?: number }).code ?? -1) : 0));
+    execFile(process.execPath, ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'backup', '--dir', a.dir, out], { cwd: root, env: { ...process.env, ...env } }, (err, _stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stderr: String(stderr) }),
+    );
   });
 }
 
@@ -67,10 +69,10 @@ describe(`crash safety: ${KILLS} SIGKILLs at named points`, () => {
       const after = String(1 + (k % 3));
       if (target === 'backup') {
         const out = join(tempDir(), 'backup');
-        const code = await cliBackup(A, out, { ENTENTE_CRASH_AT: point });
-        expect(code).not.toBe(0);
+        expect((await cliBackup(A, out, { ENTENTE_CRASH_AT: point })).code).not.toBe(0);
         expect(existsSync(out)).toBe(false); // an interrupted backup never looks complete
-        expect(await cliBackup(A, join(tempDir(), 'backup2'), {})).toBe(0);
+        const again = await cliBackup(A, join(tempDir(), 'backup2'), {});
+        expect(again.code, again.stderr).toBe(0);
         kills[point] = (kills[point] ?? 0) + 1;
         continue;
       }
