@@ -21,8 +21,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const tempDirs: string[] = [];
+
+/** A new directory under the system's temporary directory, removed after the test file (cleanup.ts). */
 export function tempDir(prefix = 'entente-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes the temporary directories made so far (after the test file's own afterAll hooks). */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export interface TestNode {

@@ -4,7 +4,7 @@
 // duplicate effect, no seq or version reused, streams verify end to end, integrity_check ok, audit
 // chains verify, queues drain. `npm test` runs 40 kills; ENTENTE_CRASH_KILLS=1000 runs the long form.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,11 +68,14 @@ describe(`crash safety: ${KILLS} SIGKILLs at named points`, () => {
       const { point, target } = PLAN[k % PLAN.length]!;
       const after = String(1 + (k % 3));
       if (target === 'backup') {
-        const out = join(tempDir(), 'backup');
+        const dir = tempDir();
+        const out = join(dir, 'backup');
         expect((await cliBackup(A, out, { ENTENTE_CRASH_AT: point })).code).not.toBe(0);
         expect(existsSync(out)).toBe(false); // an interrupted backup never looks complete
-        const again = await cliBackup(A, join(tempDir(), 'backup2'), {});
+        const again = await cliBackup(A, join(dir, 'backup2'), {});
         expect(again.code, again.stderr).toBe(0);
+        // each copy is as large as A's database (gigabytes late in the long form): the disk is finite
+        rmSync(dir, { recursive: true, force: true });
         kills[point] = (kills[point] ?? 0) + 1;
         continue;
       }
