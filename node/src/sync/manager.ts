@@ -263,6 +263,14 @@ export class SyncManager {
     try {
       for (;;) {
         if (this.closed) return;
+        // the spacing holds between the requests of one loop too: what is published meanwhile
+        // travels in the next batch instead of spending the partner's request budget
+        const wait = (this.o.pushSpacingMs ?? 60) - (performance.now() - l.lastRequestAt);
+        if (wait > 0) {
+          await new Promise((r) => setTimeout(r, wait));
+          prepared = null;
+          if (this.closed) return;
+        }
         const s = this.store.exchange.outStream(l.partner);
         if (!s || s.blocked || !this.pushes(l.partner)) return;
         if (!l.breaker.canAttempt()) return this.schedulePushRetry(l);
