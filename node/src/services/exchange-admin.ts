@@ -133,7 +133,7 @@ export class ExchangeAdmin implements PartnerHooks {
 
   reanchor(partner: string, actor: string): { ok: true } {
     const evidence = this.store.meta.get(`reanchor:${partner}`);
-    if (!evidence || evidence === '') throw new AppError('conflict', 'no evidence of a partner ahead of this node: re-anchor applies after a 409 whose expected seq is beyond this node\'s head');
+    if (!evidence) throw new AppError('conflict', 'no evidence of a partner ahead of this node: re-anchor applies after a 409 whose expected seq is beyond this node\'s head');
     this.streams.reanchor(partner, JSON.parse(evidence) as { expectedSeq: number; head: string; receipt: string }, actor);
     this.store.tx(() => this.store.meta.set(`reanchor:${partner}`, ''));
     return { ok: true };

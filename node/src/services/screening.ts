@@ -58,6 +58,11 @@ export function textSimilarity(a: string, b: string): number {
   return shared / Math.min(x.size, y.size);
 }
 
+/** The normalised control codes of a list of items (UNLISTED and unknown schemes left out). */
+function controlCodes(items: Record<string, Json>[]): string[] {
+  return items.flatMap((it) => asArray(it.controlRefs).filter(isObject).map((r) => normaliseControlRef(r as unknown as ControlRef)).filter((x): x is string => x !== null));
+}
+
 export interface ScreenOptions {
   threshold?: number;
   limit?: number;
@@ -176,12 +181,13 @@ export class ScreeningService {
     const q = normaliseName(p.name);
     const idents = identKeys(p.identifiers ?? []);
     // terms find names sharing words (exactly, by skeleton, acronym, joined); trigrams find spelling variants
-    const byTerms = q.key ? this.termCandidates(q) : { rows: [], rarestWords: [] };
-    const ids = new Set<number>([...byTerms.rows, ...this.trigramCandidates(byTerms.rarestWords)]);
+    const n = Math.max(1, this.store.screening.entryCount());
+    const byTerms = q.key ? this.termCandidates(q, n) : { rows: [], rarestWords: [] };
+    const ids = new Set<number>([...byTerms.rows, ...this.trigramCandidates(byTerms.rarestWords, n)]);
     const byIdent = new Set(this.store.screening.byIdentifier(idents));
     for (const r of byIdent) ids.add(r);
     const rows = this.store.screening.rows([...ids]);
-    const weight = this.tokenWeights(q, rows);
+    const weight = this.tokenWeights(q, rows, n);
     // the best name per party (source, record or list entry, party index)
     const best = new Map<string, Hit>();
     for (const row of rows) {
@@ -200,9 +206,8 @@ export class ScreeningService {
    * document frequency); terms in more than `COMMON_TERM` of the index only count when the query has
    * nothing rarer. The best `CANDIDATES` rows by summed rarity.
    */
-  private termCandidates(q: NormalisedName): { rows: number[]; rarestWords: string[] } {
+  private termCandidates(q: NormalisedName, n: number): { rows: number[]; rarestWords: string[] } {
     const terms = queryTerms(q);
-    const n = Math.max(1, this.store.screening.entryCount());
     const df = this.store.screening.termCounts(terms);
     const present = terms.filter((t) => df.get(t)! > 0).sort((x, y) => df.get(x)! - df.get(y)!);
     const cap = Math.max(COMMON_TERM_FLOOR, n * COMMON_TERM);
@@ -221,22 +226,21 @@ export class ScreeningService {
    * rarest trigrams of the query's rarest words and their skeletons, leaving out trigrams too common
    * to select anything (their ranking is what made a million names slow).
    */
-  private trigramCandidates(words: string[]): number[] {
+  private trigramCandidates(words: string[], n: number): number[] {
     const grams = new Set<string>();
     for (const t of words) for (const g of [...trigrams(t), ...trigrams(skeletonOf(t))]) grams.add(g);
     const df = this.store.screening.termFrequencies([...grams]);
-    const cap = Math.max(COMMON_TRIGRAM_FLOOR, this.store.screening.entryCount() * COMMON_TRIGRAM);
+    const cap = Math.max(COMMON_TRIGRAM_FLOOR, n * COMMON_TRIGRAM);
     const chosen = [...grams].filter((g) => (df.get(g) ?? 0) > 0 && df.get(g)! <= cap).sort((x, y) => df.get(x)! - df.get(y)!).slice(0, MAX_QUERY_TRIGRAMS);
     const match = chosen.map((g) => `"${g.replace(/"/g, '""')}"`).join(' OR ');
     return match ? this.store.screening.candidates(match, TRIGRAM_CANDIDATES) : [];
   }
 
   /** Token weights for ranking: rarity in the index (inverse document frequency), less for one- and two-letter tokens. */
-  private tokenWeights(q: NormalisedName, rows: ScreenEntryRow[]): (token: string) => number {
+  private tokenWeights(q: NormalisedName, rows: ScreenEntryRow[], n: number): (token: string) => number {
     const tokens = new Set(q.tokens);
     for (const r of rows) for (const t of r.key.split(' ')) tokens.add(t);
     const df = this.store.screening.termCounts([...tokens].map((t) => `t:${t}`));
-    const n = Math.max(1, this.store.screening.entryCount());
     return (t) => Math.log(1 + n / Math.max(1, df.get(`t:${t}`) ?? 1)) * Math.min(1, t.length / 3) * descriptorFactor(t);
   }
 
@@ -249,13 +253,15 @@ export class ScreeningService {
   private remember(p: ScreenParty, hits: Hit[], o: ScreenOptions): Hit[] {
     const seen = new Set(hits.map((h) => h.target));
     const added: Hit[] = [];
+    const q = normaliseName(p.name);
+    const n = Math.max(1, this.store.screening.entryCount());
     for (const h of hits) {
       for (const t of this.store.screening.linked(h.target)) {
         if (seen.has(t)) continue;
         const rows = this.store.screening.rows(this.store.screening.entriesOf(t));
         const row = rows.find((r) => r.name_type === 'PRIMARY') ?? rows[0];
         if (!row) continue;
-        const linked = this.score(normaliseName(p.name), p, row, false, [], this.tokenWeights(normaliseName(p.name), [row]));
+        const linked = this.score(q, p, row, false, [], this.tokenWeights(q, [row], n));
         if (!linked) continue;
         seen.add(t);
         added.push({ ...linked, score: h.score, linkedFrom: h.target, explanation: { ...linked.explanation, name: h.explanation.name } });
@@ -332,16 +338,21 @@ export class ScreeningService {
     const results = this.screen(inputs.map((i) => i.party).filter((p) => p.name), o);
     const parties = inputs.filter((i) => i.party.name).map((i, k) => ({ role: i.role, name: i.party.name, hits: results[k]!.hits }));
     const appItems = asArray(app.items).filter(isObject);
-    const appCodes = appItems.flatMap((it) => asArray(it.controlRefs).filter(isObject).map((r) => normaliseControlRef(r as unknown as ControlRef)).filter((x): x is string => x !== null));
+    const appCodes = controlCodes(appItems);
     const byDenial = new Map<string, Candidate>();
+    const bodies = new Map<string, Record<string, Json>>();
     for (const p of parties) {
       if (p.role !== 'CONSIGNEE' && p.role !== 'END_USER' && p.role !== 'INTERMEDIATE_CONSIGNEE') continue;
       for (const h of p.hits) {
         if (h.source.kind !== 'record' || h.source.type !== 'denial' || h.source.origin === this.selfNodeId) continue;
         if (h.source.role !== 'CONSIGNEE' && h.source.role !== 'END_USER') continue;
-        const v = this.store.records.currentVersion(h.source.id);
-        if (!v) continue;
-        const d = JSON.parse(v.body) as Record<string, Json>;
+        let d = bodies.get(h.source.id);
+        if (!d) {
+          const v = this.store.records.currentVersion(h.source.id);
+          if (!v) continue;
+          d = JSON.parse(v.body) as Record<string, Json>;
+          bodies.set(h.source.id, d);
+        }
         const c = byDenial.get(h.source.id) ?? { denial: { id: h.source.id, origin: h.source.origin, originatorReference: String(d.originatorReference), status: h.source.status, listBasis: String(d.listBasis) }, catchAll: d.listBasis !== 'LISTED', party: null, control: null, destination: null, essentiallyIdentical: false, score: 0 };
         if (!c.party || h.score > c.party.score) c.party = { applicationRole: p.role, applicationName: p.name, denialRole: h.source.role, matchedName: h.matchedName, score: h.score };
         byDenial.set(h.source.id, c);
@@ -349,11 +360,11 @@ export class ScreeningService {
     }
     const updatedAt = new Map<string, string>();
     for (const c of byDenial.values()) {
-      const d = JSON.parse(this.store.records.currentVersion(c.denial.id)!.body) as Record<string, Json>;
+      const d = bodies.get(c.denial.id)!;
       updatedAt.set(c.denial.id, String(d.updatedAt ?? ''));
       c.destination = d.destinationCountry === app.destinationCountry ? `same destination ${String(app.destinationCountry)}` : null;
       const dItems = asArray(d.items).filter(isObject);
-      const dCodes = dItems.flatMap((it) => asArray(it.controlRefs).filter(isObject).map((r) => normaliseControlRef(r as unknown as ControlRef)).filter((x): x is string => x !== null));
+      const dCodes = controlCodes(dItems);
       const pair = appCodes.flatMap((a) => dCodes.map((b) => [a, b] as const)).find(([a, b]) => a === b || a.startsWith(b) || b.startsWith(a));
       if (pair) c.control = pair[0] === pair[1] ? `same control entry ${pair[0]}` : `parent/child control entries ${pair[0]} ~ ${pair[1]}`;
       else if (c.catchAll) {
