@@ -187,15 +187,6 @@ export class SyncManager {
     }
     if (l.pushTimer) return;
     if (!this.running) return;
-    const wait = (this.o.pushSpacingMs ?? 60) - (performance.now() - l.lastRequestAt);
-    if (wait > 0) {
-      l.pushTimer = setTimeout(() => {
-        l.pushTimer = null;
-        this.wake(partner);
-      }, wait);
-      l.pushTimer.unref();
-      return;
-    }
     l.pushing = this.pushLoop(l).finally(() => {
       l.pushing = null;
       if (l.rewake && !this.closed) {
@@ -263,8 +254,8 @@ export class SyncManager {
     try {
       for (;;) {
         if (this.closed) return;
-        // the spacing holds between the requests of one loop too: what is published meanwhile
-        // travels in the next batch instead of spending the partner's request budget
+        // at least pushSpacingMs between two requests: what is published meanwhile travels in the
+        // next batch instead of spending the partner's request budget
         const wait = (this.o.pushSpacingMs ?? 60) - (performance.now() - l.lastRequestAt);
         if (wait > 0) {
           await new Promise((r) => setTimeout(r, wait));
