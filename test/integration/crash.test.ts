@@ -63,6 +63,22 @@ describe(`crash safety: ${KILLS} SIGKILLs at named points`, () => {
         }
       }
     };
+    // A backfill of a few records: denials published while the agreement withholds them (AMBER+STRICT
+    // above a narrowed maxTlp of AMBER), then the wide agreement again. Linear in the kills, unlike a
+    // stream reset, which re-sends everything and made the long form quadratic.
+    const setAgreement = (narrow: boolean) =>
+      api(A, 'PUT', '/admin/v1/partners/jp-lic-01', {
+        bundle: B.bundle,
+        fingerprint: B.fingerprint,
+        agreement: agreement('agreement-wide', 'jp-lic-01', narrow ? { share: { denial: { maxTlp: 'AMBER' }, finding: { maxTlp: 'AMBER' }, embargoHours: 0, backfill: true } } : {}),
+      }).catch(() => undefined);
+    const withheldThenWidened = async () => {
+      if (!alive(A)) return;
+      await setAgreement(true);
+      await publishSome(4);
+      await new Promise((r) => setTimeout(r, 200));
+      if (alive(A)) await setAgreement(false);
+    };
     const kills: Record<string, number> = {};
     for (let k = 0; k < KILLS; k++) {
       const { point, target } = PLAN[k % PLAN.length]!;
@@ -84,8 +100,8 @@ describe(`crash safety: ${KILLS} SIGKILLs at named points`, () => {
       await startProc(node, { ENTENTE_CRASH_AT: point, ENTENTE_CRASH_AFTER: after }, { mayDie: true });
       const deadline = Date.now() + 20_000;
       while (alive(node) && Date.now() < deadline) {
-        if (point === 'backfill.mid' && alive(A)) await api(A, 'POST', '/admin/v1/streams/jp-lic-01/reset').catch(() => undefined);
-        await publishSome(point === 'backfill.mid' ? 1 : 4);
+        if (point === 'backfill.mid') await withheldThenWidened();
+        else await publishSome(4);
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(alive(node), `${point} did not fire`).toBe(false);
@@ -97,6 +113,7 @@ describe(`crash safety: ${KILLS} SIGKILLs at named points`, () => {
       if (!alive(B)) await startProc(B);
     }
     // drain: everything A published reaches B and is acknowledged
+    await setAgreement(false);
     await publishSome(2);
     let sync: any;
     for (let i = 0; i < 600; i++) {

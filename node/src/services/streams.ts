@@ -325,9 +325,8 @@ export class StreamService {
         const chunk = this.store.exchange.currentVersionsBetween(s.backfill_next, s.backfill_until, Math.max(1, Math.min(work, this.o.backfillChunk ?? 200)));
         for (const pub of chunk) {
           work--;
-          crashPoint('backfill.mid');
           const record = JSON.parse(pub.body) as Record<string, Json>;
-          this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length });
+          if (this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length })) crashPoint('backfill.mid');
         }
         const done = chunk.length === 0 || chunk.at(-1)!.pub_seq >= s.backfill_until;
         this.store.exchange.updateOutStream(partner, done ? { backfill_next: null, backfill_until: null } : { backfill_next: chunk.at(-1)!.pub_seq });
