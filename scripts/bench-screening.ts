@@ -4,7 +4,7 @@
 // recall@10 beside a baseline measured in the same run (exact match after the same normalisation),
 // and the false-positive rate at the default threshold on names that are not listed (chimeras of two
 // parties' words, see below). Also latency per query at this index size.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,8 @@ const SAMPLE = Math.max(1, Number(process.env.ENTENTE_BENCH_SAMPLE ?? 1));
 let seen = 0;
 let q = 0, at1 = 0, at10 = 0, atThreshold = 0, base = 0, simQ = 0, simAt10 = 0, relQ = 0, relAt10 = 0;
 const lat: number[] = [];
+// ENTENTE_BENCH_MISSES=FILE writes the string-similar aliases not found in the top 10 (for studying the matcher)
+const misses: string[] = [];
 const keyOf = new Map([...entities].map(([id, e]) => [id, normaliseName(e.primary).key]));
 for (const [id, e] of entities) {
   for (const alias of e.aliases) {
@@ -93,6 +95,7 @@ for (const [id, e] of entities) {
     if (others.some((o) => jaroWinkler(n.key.replace(/ /g, ''), o) >= 0.8)) {
       simQ++;
       if (refs.includes(id)) simAt10++;
+      else misses.push(`${alias}\t${e.primary}\t${hits.slice(0, 3).map((h) => `${h.matchedName} ${h.score.toFixed(2)}`).join(' | ')}`);
     }
     if (q % 2000 === 0) log(`  ${q} alias queries`);
   }
@@ -149,5 +152,6 @@ console.log(`baseline: exact match after normalisation (to the primary)  ${(base
 console.log(`false positives at 0.7 on unlisted names     ${fpUnlisted.toFixed(3)}   (${unlisted.length} names; target ≤ 0.02)`);
 console.log(`false positives at 0.7, session 1's chimeras ${fpChimeras.toFixed(3)}   (${chimeras.length} names)`);
 console.log(`latency per query p50 / p95 (${names} names)  ${pct(0.5)} / ${pct(0.95)} ms`);
+if (process.env.ENTENTE_BENCH_MISSES) writeFileSync(process.env.ENTENTE_BENCH_MISSES, misses.join('\n') + '\n');
 store.close();
 rmSync(dir, { recursive: true, force: true });

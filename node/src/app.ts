@@ -132,8 +132,8 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     ingest.signatures = signatures;
     const screening = new ScreeningService(store, audit, clock, config.nodeId);
     if (!degraded) {
-      const backfilled = screening.backfillTerms();
-      if (backfilled > 0) log.info({ names: backfilled }, 'screening index: retrieval terms added to names indexed before migration 7');
+      const renormalised = screening.reindexIfStale();
+      if (renormalised > 0) log.info({ names: renormalised }, 'screening index: names normalised again after a change of the name normalisation');
     }
     const partnerAdmin = new PartnerAdmin(partners, exchange);
     const records = new RecordService(store, audit, clock, { nodeId: config.nodeId, country: config.country, reviewReminderDays: config.records.reviewReminderDays, signing: () => ({ signer, key: signerKey }) });

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { indexTerms, normaliseName } from '../../node/src/domain/names.js';
+import { indexTerms, NAME_FORMAT, normaliseName } from '../../node/src/domain/names.js';
 import { AuditService } from '../../node/src/services/audit.js';
 import { fixedClock } from '../../node/src/services/clock.js';
 import { ScreeningService } from '../../node/src/services/screening.js';
@@ -58,12 +58,28 @@ describe('screening index terms', () => {
     store = Store.open(file);
     expect(store.meta.get('screening.terms-backfill')).toBe('1');
     const service = new ScreeningService(store, new AuditService(store, clock), clock);
-    expect(service.backfillTerms()).toBe(1);
+    expect(service.reindexIfStale()).toBe(1);
     expect(store.meta.get('screening.terms-backfill')).toBeUndefined();
-    expect(service.backfillTerms()).toBe(0);
+    expect(service.reindexIfStale()).toBe(0);
     expect(store.screening.entryCount()).toBe(1);
     expect(store.screening.postings('t:harbourline', 10)).toHaveLength(1);
     const [res] = service.screen([{ name: 'HARBOURLINE LLC' }]);
     expect(res!.hits[0]).toMatchObject({ matchedName: 'Harbourline Trading FZE', score: 1, source: { kind: 'reference-list', list: 'old' } });
+  });
+
+  it('a database indexed under an older name normalisation is normalised again at start, keeping list, reference and identifiers', () => {
+    store = Store.open(join(tempDir(), 'format.db'));
+    // as format 1 wrote it: "Abdul Hadi" one word, no terms for its parts
+    const rowId = store.screening.insert({ ...entry('ABDULHADI TRADING', 'csl:7'), key: 'abdulhadi', skeleton: 'bdld', identifiers: '["imo:1234567"]' }, ['imo:1234567'], ['t:abdulhadi']);
+    store.meta.set('screening.format', '1');
+    const service = new ScreeningService(store, new AuditService(store, clock), clock);
+    expect(service.reindexIfStale()).toBe(1);
+    expect(store.meta.get('screening.format')).toBe(NAME_FORMAT);
+    expect(store.screening.rows([rowId]).map((r) => r.key)).not.toContain('abdulhadi');
+    const [res] = service.screen([{ name: 'Abd al-Hadi' }], { threshold: 0.9 });
+    expect(res!.hits[0]).toMatchObject({ matchedName: 'ABDULHADI TRADING', score: 1, source: { kind: 'reference-list', list: 'test', ref: 'csl:7' } });
+    const [again] = store.screening.rows(store.screening.byIdentifier(['imo:1234567']));
+    expect(again).toMatchObject({ key: 'abd alhadi', list_ref: 'csl:7', name: 'ABDULHADI TRADING' });
+    expect(service.reindexIfStale()).toBe(0);
   });
 });

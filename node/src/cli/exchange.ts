@@ -261,7 +261,7 @@ export function registerScreeningCommands(program: Command, kit: CliKit): void {
 export function registerIndexCommand(program: Command, kit: CliKit): void {
   program
     .command('screen-index-rebuild')
-    .description('rebuild the screening index of own and received records from scratch')
+    .description('rebuild the screening index from scratch: every name of own and received records and reference lists normalised again')
     .addOption(kit.dirOption())
     .action(async (o: { dir: string }) => {
       process.stderr.write('rebuilding the screening index…\n');

@@ -28,6 +28,13 @@ const LEGAL_PHRASES: [RegExp, string][] = [
   [/\bs\s*de\s*p\s*r\b/g, ' '],
 ];
 
+/**
+ * Version of the normalisation and index terms below. A database indexed under another version is
+ * re-derived at start (ScreeningService.reindexIfStale). Change it with any change that alters a
+ * key, skeleton, acronym or term.
+ */
+export const NAME_FORMAT = '2';
+
 export interface NormalisedName {
   /** Distinctive tokens, sorted (token order irrelevant). */
   tokens: string[];
@@ -41,6 +48,11 @@ export interface NormalisedName {
    * Company → nio nioc). Empty for one-word names.
    */
   initials: string;
+  /**
+   * Neighbouring distinctive words written together, in written order (Ja Far → jafar, Abd
+   * al-Nasir → abdalnasir): a name written as one word elsewhere finds them. Not stored.
+   */
+  pairs?: string[];
 }
 
 /** Words never part of an acronym. */
@@ -58,7 +70,7 @@ export function normaliseName(raw: string): NormalisedName {
   s = s.replace(/['’`ʼ]/g, '').replace(/[^a-z0-9]+/g, ' ');
   for (const [re, rep] of LEGAL_PHRASES) s = s.replace(re, rep);
   const written: string[] = [];
-  for (const raw of s.split(' ')) {
+  for (const raw of splitTheophoric(s.split(' '))) {
     if (raw.length === 0) continue;
     const t = raw.replace(/^([0-9]+)(st|nd|rd|th)$/, '$1');
     const last = written.at(-1);
@@ -70,17 +82,45 @@ export function normaliseName(raw: string): NormalisedName {
   const tokens = [...ordered].sort();
   const initialsOf = (ts: string[]) => ts.filter((t) => !CONNECTIVES.has(t)).map((t) => t[0]).join('');
   const acronyms = new Set([initialsOf(ordered), initialsOf(written)].filter((a) => a.length >= 2));
-  return { tokens, key: tokens.join(' '), skeleton: tokens.map(skeletonOf).join(' '), initials: ordered.length >= 2 ? [...acronyms].join(' ') : '' };
+  const pairs = ordered.slice(1).map((t, i) => ordered[i]! + t);
+  return { tokens, key: tokens.join(' '), skeleton: tokens.map(skeletonOf).join(' '), initials: ordered.length >= 2 ? [...acronyms].join(' ') : '', pairs };
+}
+
+/**
+ * Arabic names with 'Abd ("servant of") written in the schemes' different ways — Abdul Hadi, Abdel
+ * Hadi, Abd al-Hadi, Abdulhadi, Abdelnasser, Abdallah, Abdullah — all as "abd" and the article
+ * joined to the name that follows (abd alhadi, abd alnasser, abd allah).
+ */
+function splitTheophoric(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const joined = /^abd(?:ul|el|al|ol|oul|ol)([a-z]{3,})$/.exec(w);
+    if (joined) {
+      out.push('abd', `al${joined[1]!.replace(/^(?:al|el|ul|l)(?=[a-z]{3})/, '')}`);
+      continue;
+    }
+    if (/^abd(?:ul|el|al|ol|oul)$/.test(w) && i + 1 < words.length && /^[a-z]{3,}$/.test(words[i + 1]!) && !ARTICLES.has(words[i + 1]!)) {
+      out.push('abd', 'al');
+      continue;
+    }
+    out.push(w);
+  }
+  return out;
 }
 
 /** Word terms of a name, indexed and looked up alike: each token (t:), without its article, and its skeleton (s:). */
 function wordTerms(n: NormalisedName, out: Set<string>): Set<string> {
   for (const t of n.tokens) {
     out.add(`t:${t}`);
-    const bare = withoutArticle(t);
-    if (bare) out.add(`t:${bare}`);
     const sk = skeletonOf(t);
     if (t.length >= 3 && sk.length >= 2) out.add(`s:${sk}`);
+    const bare = withoutArticle(t);
+    if (bare) {
+      out.add(`t:${bare}`);
+      const bk = skeletonOf(bare);
+      if (bk.length >= 2) out.add(`s:${bk}`);
+    }
   }
   return out;
 }
@@ -92,8 +132,18 @@ function wordTerms(n: NormalisedName, out: Set<string>): Set<string> {
 export function indexTerms(n: NormalisedName): string[] {
   const out = wordTerms(n, new Set());
   for (const a of n.initials.split(' ')) if (a) out.add(`a:${a}`);
-  if (n.tokens.length >= 2) out.add(`j:${n.tokens.join('')}`);
+  out.add(`j:${n.tokens.join('')}`);
+  pairTerms(n, out);
   return [...out];
+}
+
+/** Neighbouring words written together, as words and as skeletons. */
+function pairTerms(n: NormalisedName, out: Set<string>): void {
+  for (const p of n.pairs ?? []) {
+    out.add(`t:${p}`);
+    const sk = skeletonOf(p);
+    if (sk.length >= 4) out.add(`s:${sk}`);
+  }
 }
 
 /**
@@ -102,12 +152,13 @@ export function indexTerms(n: NormalisedName): string[] {
  */
 export function queryTerms(n: NormalisedName): string[] {
   const out = wordTerms(n, new Set());
+  out.add(`j:${n.tokens.join('')}`);
   if (n.tokens.length === 1) {
     out.add(`a:${n.tokens[0]}`);
-    out.add(`j:${n.tokens[0]}`);
   } else {
     out.add(`t:${n.tokens.join('')}`);
     for (const a of n.initials.split(' ')) if (a.length >= 3) out.add(`t:${a}`);
+    pairTerms(n, out);
   }
   return [...out];
 }
@@ -117,11 +168,28 @@ export function queryTerms(n: NormalisedName): string[] {
  * th/t, dh/d, gh/g), vowels and y dropped, doubled letters once (Melcom / Melkom, Mohammed / Muhammad).
  */
 export function skeletonOf(token: string): string {
-  const s = token
+  const s = phoneticOf(token)
     .replace(/ph/g, 'f').replace(/([tdg])h/g, '$1').replace(/ck/g, 'k').replace(/x/g, 'ks')
     .replace(/[cq]/g, 'k').replace(/z/g, 's').replace(/w/g, 'v')
     .replace(/[aeiouy]/g, '').replace(/(.)\1+/g, '$1');
   return s.length > 0 ? s : token;
+}
+
+/**
+ * A token with the spelling differences of transliteration schemes folded (French, English and
+ * German conventions for Arabic, Persian and Slavic names; soft c): ou/oo → u (Younous / Yunus,
+ * Oumar / Umar), ee → i, dj → j (Djarrah / Jarrah), c before e/i/y → s and other c, q → k (Calcimin /
+ * Kalsimin, Qasim / Kasim), a final h after a vowel dropped (Aradah / Arada), the Slavic adjective
+ * endings -iy/-yy/-ii/-ij → y (Kovalskiy / Kovalsky), doubled letters once (Kassem / Kasem).
+ */
+export function phoneticOf(token: string): string {
+  return token
+    .replace(/dj/g, 'j')
+    .replace(/ou|oo/g, 'u').replace(/ee/g, 'i')
+    .replace(/c(?=[eiy])/g, 's').replace(/g(?=[ei])/g, 'j').replace(/ck/g, 'k').replace(/[cq]/g, 'k')
+    .replace(/(iy|yy|ii|ij|yj|yi)$/, 'y')
+    .replace(/([aeiou])h$/, '$1')
+    .replace(/(.)\1+/g, '$1');
 }
 
 /** A token written with a joined Arabic article (alhabu, elhammam): the word without it. */
@@ -188,37 +256,46 @@ function tokenSimilarityOnce(a: string, b: string): number {
   if (a === b) return 1;
   // numbers (717th Institute, Plant 150) match exactly or not at all
   if (/[0-9]/.test(a) || /[0-9]/.test(b)) return 0;
-  const longest = Math.max(a.length, b.length);
-  const sa = skeletonCached(a);
-  if (sa.length >= 3 && sa === skeletonCached(b)) {
+  // spelling compared after folding transliteration differences (phoneticOf)
+  const pa = cached(phonetics, a, phoneticOf);
+  const pb = cached(phonetics, b, phoneticOf);
+  if (pa === pb) return pa.length >= 3 ? 0.95 : 0;
+  const longest = Math.max(pa.length, pb.length);
+  const sa = cached(skeletons, a, skeletonOf);
+  if (sa.length >= 3 && sa === cached(skeletons, b, skeletonOf)) {
     // the same skeleton, and not too different in spelling unless one side is written without vowels
     // (Arabic script transliterated: mhmd / Mohammed)
-    const ratio = 1 - levenshtein(a, b) / longest;
+    const ratio = 1 - levenshtein(pa, pb) / longest;
     if (ratio >= 0.55 || !/[aeiou]/.test(a) || !/[aeiou]/.test(b)) return Math.max(ratio, 0.9);
   }
   // short tokens: one edit keeping the first letter (Abu / Abou, Lion / Leon), else no match
-  if (Math.min(a.length, b.length) <= 4) return a[0] === b[0] && levenshtein(a, b, 1) === 1 ? 0.8 : 0;
+  if (Math.min(pa.length, pb.length) <= 4) return pa[0] === pb[0] && levenshtein(pa, pb, 1) === 1 ? 0.8 : 0;
   // only distances that can still reach TOKEN_MATCH are counted to the end
   const max = Math.floor((1 - TOKEN_MATCH) * longest + 1e-9);
-  const d = levenshtein(a, b, max);
+  const d = levenshtein(pa, pb, max);
   return d > max ? 0 : 1 - d / longest;
 }
 
 const skeletons = new Map<string, string>();
-function skeletonCached(t: string): string {
-  let s = skeletons.get(t);
+const phonetics = new Map<string, string>();
+function cached(memo: Map<string, string>, t: string, f: (t: string) => string): string {
+  let s = memo.get(t);
   if (s === undefined) {
-    if (skeletons.size > 100_000) skeletons.clear();
-    s = skeletonOf(t);
-    skeletons.set(t, s);
+    if (memo.size > 100_000) memo.clear();
+    s = f(t);
+    memo.set(t, s);
   }
   return s;
 }
 
 let rowA = new Int32Array(64);
 let rowB = new Int32Array(64);
+let rowC = new Int32Array(64);
 
-/** Levenshtein edit distance; stops early and returns `max + 1` once the distance must exceed `max`. */
+/**
+ * Edit distance with adjacent transpositions counted as one edit (optimal string alignment: Ahstari /
+ * Ashtari is one edit); stops early and returns `max + 1` once the distance must exceed `max`.
+ */
 export function levenshtein(a: string, b: string, max = Infinity): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -226,7 +303,9 @@ export function levenshtein(a: string, b: string, max = Infinity): number {
   if (rowA.length <= b.length) {
     rowA = new Int32Array(b.length + 1);
     rowB = new Int32Array(b.length + 1);
+    rowC = new Int32Array(b.length + 1);
   }
+  let before = rowC;
   let prev = rowA;
   let cur = rowB;
   for (let j = 0; j <= b.length; j++) prev[j] = j;
@@ -235,12 +314,14 @@ export function levenshtein(a: string, b: string, max = Infinity): number {
     let best = i;
     const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      const cb = b.charCodeAt(j - 1);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === cb ? 0 : 1));
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb && ca !== cb) v = Math.min(v, before[j - 2]! + 1);
       cur[j] = v;
       if (v < best) best = v;
     }
     if (best > max) return max + 1;
-    [prev, cur] = [cur, prev];
+    [before, prev, cur] = [prev, cur, before];
   }
   return Math.min(prev[b.length]!, max + 1);
 }

@@ -8,7 +8,7 @@
 // The index lags ingest (records are queued in the ingest transaction and indexed by a worker) so
 // that screening never slows replication; `entente_screening_queue` shows the lag.
 import { AppError } from '../domain/errors.js';
-import { descriptorFactor, indexTerms, nameSimilarity, normaliseName, queryTerms, skeletonOf, trigrams, type NormalisedName } from '../domain/names.js';
+import { descriptorFactor, indexTerms, NAME_FORMAT, nameSimilarity, normaliseName, queryTerms, skeletonOf, trigrams, type NormalisedName } from '../domain/names.js';
 import { isTerminal } from '../domain/record-rules.js';
 import { normaliseControlRef, type ControlRef } from '../domain/control-codes.js';
 import type { RecordType } from '../domain/redaction.js';
@@ -132,33 +132,45 @@ export class ScreeningService {
   }
 
   /**
-   * Gives names indexed before retrieval terms existed (reference lists imported before migration 7)
-   * their terms; runs once at start. Returns how many names it updated.
+   * Re-derives the index when the name normalisation changed since it was built (meta
+   * `screening.format` against NAME_FORMAT; also names imported before migration 7 gave them
+   * terms): record names are re-queued, reference-list names normalised again (same list, reference
+   * and identifiers; a new row). Restartable: the format is recorded last, and doing it twice is
+   * harmless. Returns how many list names it re-derived.
    */
-  backfillTerms(progress: (line: string) => void = () => {}): number {
-    if (this.store.meta.get('screening.terms-backfill') === undefined) return 0;
+  reindexIfStale(progress: (line: string) => void = () => {}): number {
+    if (this.store.meta.get('screening.format') === NAME_FORMAT && this.store.meta.get('screening.terms-backfill') === undefined) return 0;
+    return this.reindex(progress);
+  }
+
+  private reindex(progress: (line: string) => void): number {
+    this.store.tx(() => this.store.screening.requeueRecords());
+    const upTo = this.store.screening.maxRowId();
     let n = 0;
     for (let after = 0; ; ) {
-      const page = this.store.screening.withoutTerms(after, 5000);
+      const page = this.store.screening.listRows(after, upTo, 5000);
       if (page.length === 0) break;
       this.store.tx(() => {
-        for (const r of page) {
-          const norm = normaliseName(r.name);
-          this.store.screening.setInitials(r.row_id, norm.initials);
-          this.store.screening.addTerms(r.row_id, indexTerms(norm));
+        for (const { row_id, ...row } of page) {
+          this.store.screening.remove(row_id);
+          const norm = normaliseName(row.name);
+          if (norm.key) this.store.screening.insert({ ...row, key: norm.key, skeleton: norm.skeleton, initials: norm.initials }, JSON.parse(row.identifiers) as string[], indexTerms(norm));
         }
       });
       n += page.length;
       after = page.at(-1)!.row_id;
-      progress(`  screening index: ${n} names given retrieval terms`);
+      progress(`  screening index: ${n} reference-list names normalised again`);
     }
-    this.store.tx(() => this.store.meta.delete('screening.terms-backfill'));
+    this.store.tx(() => {
+      this.store.meta.set('screening.format', NAME_FORMAT);
+      this.store.meta.delete('screening.terms-backfill');
+    });
     return n;
   }
 
-  /** Drops and rebuilds the record part of the index (`entente screen --rebuild`). */
+  /** Rebuilds the index from scratch (`entente screen --rebuild`): every name normalised again. Returns the record names indexed. */
   rebuild(): number {
-    this.store.tx(() => this.store.screening.rebuild());
+    this.reindex(() => {});
     let n = 0;
     for (let k = this.indexPending(5000); k > 0; k = this.indexPending(5000)) n += k;
     return n;

@@ -74,12 +74,12 @@ export class ScreeningTables {
   postings(term: string, limit: number): number[] {
     return (this.q('SELECT row_id FROM screen_terms WHERE term = ? LIMIT ?').all(term, limit) as { row_id: number }[]).map((r) => r.row_id);
   }
-  /** Rows indexed before terms existed (migration 7), a page at a time. */
-  withoutTerms(afterRowId: number, limit: number): { row_id: number; name: string }[] {
-    return this.q('SELECT row_id, name FROM screen_entries WHERE row_id > ? AND row_id NOT IN (SELECT row_id FROM screen_terms) ORDER BY row_id LIMIT ?').all(afterRowId, limit) as { row_id: number; name: string }[];
+  /** Reference-list rows with afterRowId < row_id ≤ upTo, a page at a time. */
+  listRows(afterRowId: number, upTo: number, limit: number): ScreenEntryRow[] {
+    return this.q("SELECT * FROM screen_entries WHERE source <> 'record' AND row_id > ? AND row_id <= ? ORDER BY row_id LIMIT ?").all(afterRowId, upTo, limit) as ScreenEntryRow[];
   }
-  setInitials(rowId: number, initials: string): void {
-    this.q('UPDATE screen_entries SET initials = ? WHERE row_id = ?').run(initials, rowId);
+  maxRowId(): number {
+    return (this.q('SELECT coalesce(max(row_id), 0) AS m FROM screen_entries').get() as { m: number }).m;
   }
   /** Candidate rows for an FTS5 query over key and skeleton (trigram phrases OR-ed). */
   candidates(match: string, limit: number): number[] {
@@ -132,7 +132,8 @@ export class ScreeningTables {
     if (kind === 'record') return (this.q("SELECT row_id FROM screen_entries WHERE source = 'record' AND record_id = ? AND party_index = ?").all(rest[0], Number(rest[1])) as { row_id: number }[]).map((r) => r.row_id);
     return (this.q('SELECT row_id FROM screen_entries WHERE source = ? AND list_ref = ?').all(`list:${rest[0]}`, rest[1]) as { row_id: number }[]).map((r) => r.row_id);
   }
-  rebuild(): void {
+  /** Drops the record names and queues every record to be indexed again. */
+  requeueRecords(): void {
     this.db.exec("DELETE FROM screen_entries WHERE source = 'record'; INSERT OR IGNORE INTO screen_queue SELECT id FROM records;");
   }
 }
