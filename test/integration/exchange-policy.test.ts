@@ -171,6 +171,24 @@ describe('backfill', () => {
     expect(st).toMatchObject({ version: 2, share: { finding: { maxTlp: 'AMBER' } } });
   });
 
+  it('a backfill passes over the records the partner already holds in one materialisation, however many', async () => {
+    // found by the crash harness: each chunk of held records used to cost the pusher a tick
+    for (let i = 0; i < 450; i++) await publish('denial-wa-sensitive', { originatorReference: `BF-HELD-${i}` });
+    await deliver();
+    const narrow = agreement('agreement-wide', 'jp-lic-01', { share: { denial: { maxTlp: 'AMBER' }, finding: { maxTlp: 'AMBER+STRICT' }, embargoHours: 0, backfill: true } });
+    expect((await a.op('PUT', '/admin/v1/partners/jp-lic-01/agreement', narrow)).status).toBe(200);
+    const withheld = [await publish('denial-nsg-withheld', { originatorReference: 'BF-W-1' }), await publish('denial-nsg-withheld', { originatorReference: 'BF-W-2' })];
+    await deliver();
+    for (const w of withheld) expect((await b.op('GET', `/admin/v1/records/${w.id}`)).status).toBe(404);
+    expect((await a.op('PUT', '/admin/v1/partners/jp-lic-01/agreement', agreement('agreement-wide', 'jp-lic-01'))).status).toBe(200);
+    const released = () => (a.node.store.db.prepare(`SELECT count(*) AS n FROM releases WHERE partner = 'jp-lic-01' AND record_id IN (?, ?)`).get(withheld[0]!.id, withheld[1]!.id) as { n: number }).n;
+    expect(released()).toBe(0);
+    a.node.services.streams.materialise('jp-lic-01');
+    expect(released()).toBe(2);
+    await push(a, b);
+    for (const w of withheld) expect((await b.op('GET', `/admin/v1/records/${w.id}`)).status).toBe(200);
+  });
+
   it('with backfill false, widening sends nothing that was published before', async () => {
     const f = await publish('finding-vessel-detention', { originatorReference: 'BF-2', handling: { tlp: 'AMBER+STRICT', originatorControl: { noOnwardSharing: true, noEvidentialUseWithoutConsent: true, noDowngradeWithoutConsent: true } } });
     await deliver();

@@ -36,6 +36,8 @@ export interface AlarmSink {
 }
 
 const PUBLICATION_BATCH = 500;
+/** At most this many records a backfill passes over in one materialisation call. */
+const BACKFILL_SCAN = 2000;
 
 export interface Announcements {
   keys?: unknown[];
@@ -319,18 +321,28 @@ export class StreamService {
         const s = this.store.exchange.outStream(partner)!;
         this.materialiseVersion(s, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length });
       }
-      // backfill in chunks, after the statement
+      // backfill in chunks, after the statement; records the partner already holds (or may not
+      // have) are passed over without counting against the budget, up to BACKFILL_SCAN of them, so
+      // a backfill over mostly held records does not wait a tick per chunk
       let s = this.store.exchange.outStream(partner)!;
-      if (s.backfill_next !== null && s.backfill_until !== null && s.head_seq < targetSeq) {
-        const chunk = this.store.exchange.currentVersionsBetween(s.backfill_next, s.backfill_until, Math.max(1, Math.min(work, this.o.backfillChunk ?? 200)));
+      for (let scanned = 0; s.backfill_next !== null && s.backfill_until !== null && s.head_seq < targetSeq && work > 0 && scanned < BACKFILL_SCAN; ) {
+        const until = s.backfill_until;
+        const chunk = this.store.exchange.currentVersionsBetween(s.backfill_next, until, this.o.backfillChunk ?? 200);
+        let last = s.backfill_next;
         for (const pub of chunk) {
-          work--;
+          if (work <= 0 || this.store.exchange.outStream(partner)!.head_seq >= targetSeq) break;
+          scanned++;
+          last = pub.pub_seq;
           const record = JSON.parse(pub.body) as Record<string, Json>;
-          if (this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length })) crashPoint('backfill.mid');
+          if (this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length })) {
+            work--;
+            crashPoint('backfill.mid');
+          }
         }
-        const done = chunk.length === 0 || chunk.at(-1)!.pub_seq >= s.backfill_until;
-        this.store.exchange.updateOutStream(partner, done ? { backfill_next: null, backfill_until: null } : { backfill_next: chunk.at(-1)!.pub_seq });
-        if (done && chunk.length > 0) this.audit.append({ action: 'stream.backfill-done', actor: 'system', subject: partner, details: { until: s.backfill_until } });
+        const done = chunk.length === 0 || last >= until;
+        this.store.exchange.updateOutStream(partner, done ? { backfill_next: null, backfill_until: null } : { backfill_next: last });
+        if (done && chunk.length > 0) this.audit.append({ action: 'stream.backfill-done', actor: 'system', subject: partner, details: { until } });
+        s = this.store.exchange.outStream(partner)!;
       }
       // publications after the cursor, in order
       s = this.store.exchange.outStream(partner)!;
