@@ -425,4 +425,13 @@ INSERT OR IGNORE INTO screen_queue SELECT id FROM records;
 INSERT INTO meta (key, value) SELECT 'screening.terms-backfill', '1' WHERE EXISTS (SELECT 1 FROM screen_entries);
 `,
   },
+  {
+    version: 8,
+    name: 'record-terms-one-index',
+    sql: `
+-- The record search looks terms up by record (EXISTS ... WHERE t.id = r.id), which the primary key
+-- serves; the (kind, value) index was never needed and cost every stored version about 9 µs.
+DROP INDEX record_terms_value;
+`,
+  },
 ];
