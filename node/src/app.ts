@@ -132,7 +132,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     ingest.signatures = signatures;
     const screening = new ScreeningService(store, audit, clock, config.nodeId);
     if (!degraded) {
-      const renormalised = screening.reindexIfStale();
+      const renormalised = screening.reindexIfStale((line) => log.info(line.trim()));
       if (renormalised > 0) log.info({ names: renormalised }, 'screening index: names normalised again after a change of the name normalisation');
     }
     const partnerAdmin = new PartnerAdmin(partners, exchange);
