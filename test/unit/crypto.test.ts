@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { compactVerify, importJWK, calculateJwkThumbprint } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, canonicalString, parseCanonical } from '../../node/src/crypto/canonical.js';
+import { CanonicalText, canonicalBytes, canonicalString, parseCanonical } from '../../node/src/crypto/canonical.js';
 import { FileSigner, signJson, verifyJws } from '../../node/src/crypto/jws.js';
 import { generateSigningKey, publicJwk, type PublicJwk } from '../../node/src/crypto/keys.js';
 import { sha256 } from '../../node/src/crypto/digest.js';
@@ -68,6 +68,15 @@ describe('RFC 8785 canonical JSON', () => {
         expect(canonicalString(parseCanonical(bytes))).toBe(bytes.toString('utf8'));
       }),
       { numRuns: 300 },
+    );
+  });
+  it('a value\'s canonical text made earlier is written verbatim, as if serialised in place', () => {
+    fc.assert(
+      fc.property(json, json, (inner, outer) => {
+        const whole = { outer, record: inner, z: 1 };
+        expect(canonicalString({ ...whole, record: new CanonicalText(canonicalString(inner)) })).toBe(canonicalString(whole));
+      }),
+      { numRuns: 200 },
     );
   });
   it('refuses floats, unsafe integers and lone surrogates', () => {

@@ -37,6 +37,14 @@ export function ijsonViolation(value: unknown, pointer = ''): CanonicalError | n
 }
 
 /**
+ * A value's canonical text, already made (a stored canonical record body): canonicalString writes it
+ * verbatim instead of serialising the value again. Only for text this node made with canonicalString.
+ */
+export class CanonicalText {
+  constructor(readonly text: string) {}
+}
+
+/**
  * The RFC 8785 serialisation of an I-JSON value, as a string, in one pass that also enforces the
  * entente/1 I-JSON rules (integers only, valid Unicode). Members are sorted by UTF-16 code units
  * (JavaScript's default sort), strings and integers are serialised as ECMAScript's JSON.stringify
@@ -60,6 +68,7 @@ function serialise(v: unknown, at: string): string {
       return v ? 'true' : 'false';
     case 'object': {
       if (v === null) return 'null';
+      if (v instanceof CanonicalText) return v.text;
       if (Array.isArray(v)) {
         let out = '[';
         for (let i = 0; i < v.length; i++) {

@@ -118,6 +118,8 @@ export function applyRedaction<T>(record: T, paths: readonly string[]): Redacted
   for (const t of selected) unique.set(formatPointer(t), t);
   const all = [...unique.values()];
   const kept = all.filter((t) => !all.some((o) => o !== t && o.length < t.length && isPrefix(o, t)));
+  // nothing to remove: the record itself, not a copy (callers never modify what they are given)
+  if (kept.length === 0) return { record, redacted: [] };
   const copy = structuredClone(record) as unknown;
   // Remove: array elements from the highest index down, so that earlier indices stay valid.
   const ordered = [...kept].sort((a, b) => {

@@ -1,7 +1,7 @@
 // Outbound streams (brief §6.3–§6.6): one per partner, hash-chained, signed releases materialised
 // in publication order, at publication when the partner is within the window W, otherwise when the
 // pusher or the feed handler asks. Statements, backfill, embargoes, recalls and resets live here.
-import { canonicalString } from '../crypto/canonical.js';
+import { CanonicalText, canonicalString } from '../crypto/canonical.js';
 import { crashPoint } from '../config/crash.js';
 import { randomId, sha256 } from '../crypto/digest.js';
 import type { Signer } from '../crypto/jws.js';
@@ -87,14 +87,13 @@ export class StreamService {
   }
 
   private registered(partner: string): boolean {
-    const p = this.store.partners.get(partner);
-    return !!p && p.removed_at === null;
+    return this.store.partners.isActive(partner);
   }
 
   // ---------- appending
 
   /** Appends one signed release to a partner's stream. Inside a transaction. */
-  private append(s: OutStreamRow, kind: string, member: Record<string, Json>, meta: { recordId?: string; version?: number; pubSeq?: number } = {}): ReleaseRow {
+  private append(s: OutStreamRow, kind: string, member: Record<string, Json | CanonicalText>, meta: { recordId?: string; version?: number; pubSeq?: number } = {}): ReleaseRow {
     const current = this.store.exchange.outStream(s.partner)!;
     const agreementRow = this.store.exchange.latestAgreement(s.partner);
     const agreement = agreementRow?.body ? (JSON.parse(agreementRow.body) as AgreementStatement) : null;
@@ -177,13 +176,15 @@ export class StreamService {
     return null;
   }
 
-  private releaseRecord(s: OutStreamRow, pub: { id: string; version: number; pubSeq: number | null; type: RecordType; bytes: number }, d: Extract<Decision, { action: 'release' }>): boolean {
+  private releaseRecord(s: OutStreamRow, pub: { id: string; version: number; pubSeq: number | null; type: RecordType; bytes: number; body?: string }, d: Extract<Decision, { action: 'release' }>): boolean {
     const problem = this.preflight(d, pub.bytes);
     if (problem) {
       this.alarms.alarm(s.partner, 'unshareable-version', `${pub.id} v${pub.version} was not released: ${problem}`);
       return false;
     }
-    const row = this.append(s, 'record', { record: d.record, redacted: d.redacted }, { recordId: pub.id, version: pub.version, ...(pub.pubSeq !== null ? { pubSeq: pub.pubSeq } : {}) });
+    // released whole: the stored canonical text goes into the payload as it is, not serialised again
+    const record = d.redacted.length === 0 && pub.body !== undefined ? new CanonicalText(pub.body) : d.record;
+    const row = this.append(s, 'record', { record, redacted: d.redacted }, { recordId: pub.id, version: pub.version, ...(pub.pubSeq !== null ? { pubSeq: pub.pubSeq } : {}) });
     this.store.exchange.setHolding(s.partner, pub.id, pub.version, false);
     this.store.exchange.dropEmbargo(s.partner, pub.id);
     this.audit.append({ action: 'release.record', actor: 'system', subject: s.partner, details: { stream: row.stream, seq: row.seq, id: pub.id, version: pub.version, redacted: d.redacted } });
@@ -212,7 +213,8 @@ export class StreamService {
   }
 
   /** Applies a decision for a publication to a partner's stream. Inside a transaction. */
-  private materialiseVersion(s: OutStreamRow, pub: { id: string; version: number; type: RecordType; record: Record<string, Json>; pubSeq: number | null; bytes?: number }): boolean {
+  /** `body`, when given, is the version's stored canonical text (what `record` was parsed from). */
+  private materialiseVersion(s: OutStreamRow, pub: { id: string; version: number; type: RecordType; record: Record<string, Json>; pubSeq: number | null; body?: string }): boolean {
     const h = this.store.exchange.holding(s.partner, pub.id);
     if (h && !h.recalled && h.version >= pub.version) return false;
     const d = this.decideFor(s.partner, pub);
@@ -221,7 +223,7 @@ export class StreamService {
         this.store.exchange.addEmbargo(s.partner, pub.id, Math.ceil(d.notBefore / 1000));
         return false;
       }
-      return this.releaseRecord(s, { ...pub, bytes: pub.bytes ?? Buffer.byteLength(JSON.stringify(pub.record)) }, d);
+      return this.releaseRecord(s, { ...pub, bytes: Buffer.byteLength(pub.body ?? JSON.stringify(pub.record)) }, d);
     }
     if (d.action === 'tombstone') {
       this.releaseTombstone(s, d.ref, pub.pubSeq);
@@ -319,7 +321,7 @@ export class StreamService {
         const record = JSON.parse(pub.body) as Record<string, Json>;
         if (isTerminal(pub.type, record.status)) continue;
         const s = this.store.exchange.outStream(partner)!;
-        this.materialiseVersion(s, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length });
+        this.materialiseVersion(s, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, body: pub.body });
       }
       // backfill in chunks, after the statement; records the partner already holds (or may not
       // have) are passed over without counting against the budget, up to BACKFILL_SCAN of them, so
@@ -334,7 +336,7 @@ export class StreamService {
           scanned++;
           last = pub.pub_seq;
           const record = JSON.parse(pub.body) as Record<string, Json>;
-          if (this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length })) {
+          if (this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, body: pub.body })) {
             work--;
             crashPoint('backfill.mid');
           }
@@ -354,7 +356,7 @@ export class StreamService {
           crashPoint('materialise.mid');
           if (this.registered(partner)) {
             const record = JSON.parse(pub.body) as Record<string, Json>;
-            this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, bytes: pub.body.length });
+            this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, body: pub.body });
           }
           this.store.exchange.updateOutStream(partner, { mat_cursor: pub.pub_seq });
           s = this.store.exchange.outStream(partner)!;

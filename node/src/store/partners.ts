@@ -26,6 +26,10 @@ export class PartnersTable {
   private readonly q: (sql: string) => Database.Statement;
   constructor(private readonly db: Db) {
     this.q = preparer(db);}
+  /** Registered and not removed. */
+  isActive(nodeId: string): boolean {
+    return (this.q('SELECT removed_at IS NULL AS a FROM partners WHERE node_id = ?').get(nodeId) as { a: number } | undefined)?.a === 1;
+  }
   get(nodeId: string): PartnerRow | undefined {
     return this.q('SELECT * FROM partners WHERE node_id = ?').get(nodeId) as PartnerRow | undefined;
   }
