@@ -95,7 +95,7 @@ function splitTheophoric(words: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    const joined = /^abd(?:ul|el|al|ol|oul|ol)([a-z]{3,})$/.exec(w);
+    const joined = /^abd(?:ul|el|al|ol|oul)([a-z]{3,})$/.exec(w);
     if (joined) {
       out.push('abd', `al${joined[1]!.replace(/^(?:al|el|ul|l)(?=[a-z]{3})/, '')}`);
       continue;
@@ -177,9 +177,9 @@ export function skeletonOf(token: string): string {
 
 /**
  * A token with the spelling differences of transliteration schemes folded (French, English and
- * German conventions for Arabic, Persian and Slavic names; soft c): ou/oo → u (Younous / Yunus,
- * Oumar / Umar), ee → i, dj → j (Djarrah / Jarrah), c before e/i/y → s and other c, q → k (Calcimin /
- * Kalsimin, Qasim / Kasim), a final h after a vowel dropped (Aradah / Arada), the Slavic adjective
+ * German conventions for Arabic, Persian and Slavic names; soft c and g): ou/oo → u (Younous /
+ * Yunus, Oumar / Umar), ee → i, dj → j (Djarrah / Jarrah), c before e/i/y → s, g before e/i → j
+ * (Rougi / Rouji), other c and q → k (Calcimin / Kalsimin, Qasim / Kasim), a final h after a vowel dropped (Aradah / Arada), the Slavic adjective
  * endings -iy/-yy/-ii/-ij → y (Kovalskiy / Kovalsky), doubled letters once (Kassem / Kasem).
  */
 export function phoneticOf(token: string): string {

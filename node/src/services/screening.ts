@@ -168,7 +168,7 @@ export class ScreeningService {
     return n;
   }
 
-  /** Rebuilds the index from scratch (`entente screen --rebuild`): every name normalised again. Returns the record names indexed. */
+  /** Rebuilds the index from scratch (`entente screen-index-rebuild`): every name normalised again. Returns the record names indexed. */
   rebuild(): number {
     this.reindex(() => {});
     let n = 0;
