@@ -36,8 +36,6 @@ export interface AlarmSink {
 }
 
 const PUBLICATION_BATCH = 500;
-/** At most this many records a backfill passes over in one materialisation call. */
-const BACKFILL_SCAN = 2000;
 
 export interface Announcements {
   keys?: unknown[];
@@ -323,27 +321,28 @@ export class StreamService {
         const s = this.store.exchange.outStream(partner)!;
         this.materialiseVersion(s, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, body: pub.body });
       }
-      // backfill in chunks, after the statement; records the partner already holds (or may not
-      // have) are passed over without counting against the budget, up to BACKFILL_SCAN of them, so
-      // a backfill over mostly held records does not wait a tick per chunk
+      // backfill in chunks, after the statement: the records the partner does not hold yet (those it
+      // holds are left out by the query, however many)
       let s = this.store.exchange.outStream(partner)!;
-      for (let scanned = 0; s.backfill_next !== null && s.backfill_until !== null && s.head_seq < targetSeq && work > 0 && scanned < BACKFILL_SCAN; ) {
+      while (s.backfill_next !== null && s.backfill_until !== null && s.head_seq < targetSeq && work > 0) {
         const until = s.backfill_until;
-        const chunk = this.store.exchange.currentVersionsBetween(s.backfill_next, until, this.o.backfillChunk ?? 200);
+        const limit = this.o.backfillChunk ?? 200;
+        const chunk = this.store.exchange.backfillCandidates(partner, s.backfill_next, until, limit);
         let last = s.backfill_next;
+        let stopped = false;
         for (const pub of chunk) {
-          if (work <= 0 || this.store.exchange.outStream(partner)!.head_seq >= targetSeq) break;
-          scanned++;
+          if (work <= 0 || this.store.exchange.outStream(partner)!.head_seq >= targetSeq) {
+            stopped = true;
+            break;
+          }
+          work--;
           last = pub.pub_seq;
           const record = JSON.parse(pub.body) as Record<string, Json>;
-          if (this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, body: pub.body })) {
-            work--;
-            crashPoint('backfill.mid');
-          }
+          if (this.materialiseVersion(this.store.exchange.outStream(partner)!, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, body: pub.body })) crashPoint('backfill.mid');
         }
-        const done = chunk.length === 0 || last >= until;
+        const done = !stopped && chunk.length < limit;
         this.store.exchange.updateOutStream(partner, done ? { backfill_next: null, backfill_until: null } : { backfill_next: last });
-        if (done && chunk.length > 0) this.audit.append({ action: 'stream.backfill-done', actor: 'system', subject: partner, details: { until } });
+        if (done) this.audit.append({ action: 'stream.backfill-done', actor: 'system', subject: partner, details: { until } });
         s = this.store.exchange.outStream(partner)!;
       }
       // publications after the cursor, in order

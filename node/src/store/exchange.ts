@@ -165,15 +165,22 @@ export class ExchangeTables {
   firstPublication(id: string): { pub_seq: number; published_at: string } | undefined {
     return this.q('SELECT pub_seq, published_at FROM publications WHERE id = ? AND version = 1').get(id) as { pub_seq: number; published_at: string } | undefined;
   }
-  /** Own records whose current version was published in (after, until], in publication order of that version. */
-  currentVersionsBetween(after: number, until: number, limit: number): PublicationRow[] {
+  /**
+   * Backfill candidates for a partner: own records whose current version was published in
+   * (after, until], in publication order of that version, leaving out those the partner already holds
+   * at that version (not recalled): a backfill over a large, mostly held store costs one index walk.
+   */
+  backfillCandidates(partner: string, after: number, until: number, limit: number): PublicationRow[] {
     return this
       .q(
-        `SELECT p.pub_seq, p.id, p.version, p.row_id, p.published_at, v.body, v.type FROM records r
-         JOIN publications p ON p.id = r.id AND p.version = r.version JOIN record_versions v ON v.row_id = p.row_id
-         WHERE r.own = 1 AND p.pub_seq > ? AND p.pub_seq <= ? ORDER BY p.pub_seq LIMIT ?`,
+        `SELECT p.pub_seq, p.id, p.version, p.row_id, p.published_at, v.body, v.type FROM publications p
+         JOIN records r ON r.id = p.id AND r.version = p.version AND r.own = 1
+         LEFT JOIN holdings h ON h.partner = ? AND h.record_id = p.id
+         JOIN record_versions v ON v.row_id = p.row_id
+         WHERE p.pub_seq > ? AND p.pub_seq <= ? AND (h.record_id IS NULL OR h.recalled = 1 OR h.version < p.version)
+         ORDER BY p.pub_seq LIMIT ?`,
       )
-      .all(after, until, limit) as PublicationRow[];
+      .all(partner, after, until, limit) as PublicationRow[];
   }
   currentPublication(id: string): PublicationRow | undefined {
     return this
