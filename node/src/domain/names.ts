@@ -386,8 +386,12 @@ export function nameSimilarity(q: NormalisedName, c: NormalisedName, weight: (to
         for (let b = 0; b < two.length; b++) {
           if (a === b || usedTwo.has(a) || usedTwo.has(b) || usedOne.has(i)) continue;
           const joined = two[a]! + two[b]!;
-          const s = 1 - levenshtein(t, joined) / Math.max(t.length, joined.length);
-          if (s < 0.85) continue;
+          // only distances that can still reach 0.85 are counted to the end
+          const longest = Math.max(t.length, joined.length);
+          const max = Math.floor(0.15 * longest + 1e-9);
+          const d = levenshtein(t, joined, max);
+          if (d > max) continue;
+          const s = 1 - d / longest;
           usedOne.add(i);
           usedTwo.add(a);
           usedTwo.add(b);

@@ -66,8 +66,10 @@ export class ScreeningTables {
   }
   /** Document frequency of each term (0 when absent). */
   termCounts(terms: string[]): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const t of terms) out.set(t, (this.q('SELECT n FROM screen_term_df WHERE term = ?').get(t) as { n: number } | undefined)?.n ?? 0);
+    const out = new Map<string, number>(terms.map((t) => [t, 0]));
+    // one statement for all terms (a query per term was a tenth of screening time)
+    const rows = this.q('SELECT term, n FROM screen_term_df WHERE term IN (SELECT value FROM json_each(?))').all(JSON.stringify(terms)) as { term: string; n: number }[];
+    for (const r of rows) out.set(r.term, r.n);
     return out;
   }
   /** Rows indexed under a term (at most `limit`). */
