@@ -4,6 +4,8 @@
 //                holds them all verified and committed
 //   latency      publish-to-visible at B for single records under push (p50/p99)
 //   catch-up     B stopped while A publishes 20,000; B restarted; drain time and an exactly-once check
+//   ingest alone the same releases into a fresh receiver in this process: B's work without the
+//                sender and the network on the same two cores (replication's ceiling here)
 // Options: --records N (default 20000), --latency N (default 200), --json FILE.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -158,7 +160,7 @@ function pct(values: number[], p: number): number {
 
 async function main(): Promise<void> {
   log(`entente bench: ${N} records, ${cpus().length} cores, node ${process.version}`);
-  log('1/4 floor: canonicalise + sign + verify + validate + batched insert, one process…');
+  log('1/5 floor: canonicalise + sign + verify + validate + batched insert, one process…');
   const floorRate = floor(Math.min(N, 10_000));
   log(`    ${floorRate.toFixed(0)} records/s`);
 
@@ -178,7 +180,7 @@ async function main(): Promise<void> {
   await api(b, 'PUT', '/admin/v1/partners/nl-lic-01', { bundle: aBundle, fingerprint: bundleFingerprint(aBundle) });
   await a.services.sync.flush('jp-lic-01');
 
-  log(`2/4 replication: publishing ${N} denial versions on A…`);
+  log(`2/5 replication: publishing ${N} denial versions on A…`);
   const tp = performance.now();
   for (let i = 0; i < N; i++) {
     a.services.records.publish('denial', denial(i), 'bench');
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
   const replRate = N / replSeconds;
   log(`    B holds ${held}; ${replRate.toFixed(0)} records/s`);
 
-  log(`3/4 latency: ${LAT} single publications 80 ms apart, publish-to-visible at B…`);
+  log(`3/5 latency: ${LAT} single publications 80 ms apart, publish-to-visible at B…`);
   a.services.sync.start();
   const lat: number[] = [];
   // visibility is read from B's database through a read-only connection: polling B's operator API
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
   await a.close();
   const a2 = await createNode(aConfig, aSecrets, { sync: { autoStart: false } });
 
-  log(`4/4 catch-up: B stopped while A publishes ${N}…`);
+  log(`4/5 catch-up: B stopped while A publishes ${N}…`);
   await stopRemote(b);
   for (let i = 0; i < N; i++) {
     a2.services.records.publish('denial', denial(N + LAT + i), 'bench');
@@ -233,8 +235,22 @@ async function main(): Promise<void> {
   const expected = 2 * N + LAT;
   const exactlyOnce = total === expected && dup.d === 0 && gaps.g === 0 && versions.d === 0;
   log(`    drained in ${drain.toFixed(1)} s (${(N / drain).toFixed(0)} records/s); B holds ${total}/${expected}; exactly once: ${exactlyOnce}`);
-  await a2.close();
   await stopRemote(b);
+
+  // the receiver's ceiling: B's work on the same releases, without the sender or the network
+  log(`5/5 ingest alone: the first ${N} releases A made for B, into a fresh receiver in this process…`);
+  const items = a2.store.exchange.releasesAfter(a2.store.exchange.outStream('jp-lic-01')!.stream, 0, N).map((r) => r.jws);
+  await a2.close();
+  const cDir = join(work, 'jp-lic-01-alone');
+  initNode({ dir: cDir, nodeId: 'jp-lic-01', name: 'B alone', country: 'JP', federationListen: `127.0.0.1:${await freePort()}`, operatorListen: `127.0.0.1:${await freePort()}`, url: 'https://127.0.0.1:1' });
+  const cConfig = loadConfig(cDir);
+  const c = await createNode(cConfig, loadSecrets(cConfig), { sync: { autoStart: false } });
+  c.services.partnerAdmin.put('nl-lic-01', aBundle, bundleFingerprint(aBundle), {}, 'bench');
+  const ti = performance.now();
+  for (let i = 0; i < items.length; i += 500) await c.services.ingest.ingestBatch('nl-lic-01', items.slice(i, i + 500), 'push');
+  const aloneRate = items.length / ((performance.now() - ti) / 1000);
+  log(`    ${aloneRate.toFixed(0)} records/s`);
+  await c.close();
 
   const results = {
     date: new Date().toISOString(),
@@ -244,6 +260,7 @@ async function main(): Promise<void> {
     publishRecordsPerSecond: Math.round(publishRate),
     replication: { recordsPerSecond: Math.round(replRate), seconds: Number(replSeconds.toFixed(2)), ratioToFloor: Number((replRate / floorRate).toFixed(2)), held },
     latencyMs: { p50: Number(pct(lat, 50).toFixed(1)), p99: Number(pct(lat, 99).toFixed(1)), samples: LAT },
+    ingestAlone: { recordsPerSecond: Math.round(aloneRate), ratioToFloor: Number((aloneRate / floorRate).toFixed(2)), releases: items.length },
     catchUp: { seconds: Number(drain.toFixed(2)), recordsPerSecond: Math.round(N / drain), ratioToFloor: Number((N / drain / floorRate).toFixed(2)), exactlyOnce, held: total, expected },
   };
   const rows = [
@@ -251,6 +268,7 @@ async function main(): Promise<void> {
     ['publish on A (operator path, one tx each)', `${results.publishRecordsPerSecond} rec/s`, (publishRate / floorRate).toFixed(2), ''],
     ['replication A→B over mTLS', `${results.replication.recordsPerSecond} rec/s`, results.replication.ratioToFloor.toFixed(2), replRate >= 3000 && replRate / floorRate >= 0.5 ? 'meets ≥3000/s and ≥0.5' : 'BELOW target'],
     ['publish-to-visible at B, p50 / p99', `${results.latencyMs.p50} / ${results.latencyMs.p99} ms`, '', results.latencyMs.p99 <= 250 ? 'meets p99 ≤ 250 ms' : 'ABOVE target'],
+    ['ingest alone at B (same releases, no sender, no network)', `${results.ingestAlone.recordsPerSecond} rec/s`, results.ingestAlone.ratioToFloor.toFixed(2), 'the ceiling for replication here'],
     ['catch-up drain after B was down', `${results.catchUp.recordsPerSecond} rec/s (${results.catchUp.seconds} s)`, results.catchUp.ratioToFloor.toFixed(2), exactlyOnce ? 'exactly once' : 'NOT exactly once'],
   ];
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'figure', 'vs floor'][i]!.length));
