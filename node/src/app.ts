@@ -122,7 +122,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       maxBatchBytes: config.limits.maxBatchBytes,
       statementIdleHours: config.sync.statementIdleHours,
     });
-    const countryOf = (nodeId: string) => (nodeId === config.nodeId ? config.country : partners.get(nodeId)?.country);
+    const countryOf = (nodeId: string) => (nodeId === config.nodeId ? config.country : partners.countryOf(nodeId));
     const ingest = new IngestService(store, audit, clock, () => signer, partners, alarms, { nodeId: config.nodeId, maxReleaseBytes: config.limits.maxReleaseBytes, countryOf });
     const receipts = new ReceiptService(store, audit, clock, partners, alarms, config.nodeId);
     const exchange = new ExchangeAdmin(store, audit, clock, agreements, streams, alarms);

@@ -126,6 +126,10 @@ export class PartnerService {
     return this.store.partners.get(nodeId);
   }
 
+  countryOf(nodeId: string): string | undefined {
+    return this.store.partners.country(nodeId);
+  }
+
   list(): PartnerRow[] {
     return this.store.partners.all();
   }

@@ -26,6 +26,10 @@ export class PartnersTable {
   private readonly q: (sql: string) => Database.Statement;
   constructor(private readonly db: Db) {
     this.q = preparer(db);}
+  /** The partner's country (from its bundle), without reading the rest of its row. */
+  country(nodeId: string): string | undefined {
+    return (this.q('SELECT country FROM partners WHERE node_id = ?').get(nodeId) as { country: string } | undefined)?.country;
+  }
   /** Registered and not removed. */
   isActive(nodeId: string): boolean {
     return (this.q('SELECT removed_at IS NULL AS a FROM partners WHERE node_id = ?').get(nodeId) as { a: number } | undefined)?.a === 1;
