@@ -84,6 +84,10 @@ const COMMON_TERM = 0.02;
 const COMMON_TERM_FLOOR = 200;
 /** Rows read per term. */
 const POSTINGS = 5000;
+/** How long a trigram's document frequency is reused. */
+const TRIGRAM_DF_TTL_MS = 60_000;
+/** Trigrams in fewer names than this are counted afresh every time. */
+const TRIGRAM_DF_REMEMBER = 100;
 
 function identKeys(ids: { scheme?: unknown; value?: unknown }[]): string[] {
   return ids.filter((i) => typeof i.scheme === 'string' && typeof i.value === 'string').map((i) => `${String(i.scheme)}:${String(i.value).replace(/\s+/g, '').toUpperCase()}`);
@@ -91,6 +95,14 @@ function identKeys(ids: { scheme?: unknown; value?: unknown }[]): string[] {
 
 export class ScreeningService {
   onLatency: ((seconds: number) => void) | null = null;
+
+  /**
+   * Document frequencies of trigrams, remembered for TRIGRAM_DF_TTL_MS. FTS5 counts a trigram's
+   * documents by walking its whole document list, which for the common trigrams of a million names
+   * was most of a slow query; the counts only choose which trigrams to search by, so a minute-old
+   * count of a common trigram is good enough.
+   */
+  private readonly trigramDf = new Map<string, { n: number; at: number }>();
 
   constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock, private readonly selfNodeId = '') {}
 
@@ -241,11 +253,22 @@ export class ScreeningService {
   private trigramCandidates(words: string[], n: number): number[] {
     const grams = new Set<string>();
     for (const t of words) for (const g of [...trigrams(t), ...trigrams(skeletonOf(t))]) grams.add(g);
-    const df = this.store.screening.termFrequencies([...grams]);
+    const df = this.trigramFrequencies([...grams]);
     const cap = Math.max(COMMON_TRIGRAM_FLOOR, n * COMMON_TRIGRAM);
     const chosen = [...grams].filter((g) => (df.get(g) ?? 0) > 0 && df.get(g)! <= cap).sort((x, y) => df.get(x)! - df.get(y)!).slice(0, MAX_QUERY_TRIGRAMS);
     const match = chosen.map((g) => `"${g.replace(/"/g, '""')}"`).join(' OR ');
     return match ? this.store.screening.candidates(match, TRIGRAM_CANDIDATES) : [];
+  }
+
+  private trigramFrequencies(grams: string[]): Map<string, number> {
+    const now = this.clock.now();
+    const stale = grams.filter((g) => !(now - (this.trigramDf.get(g)?.at ?? -Infinity) < TRIGRAM_DF_TTL_MS));
+    const fresh = stale.length > 0 ? this.store.screening.termFrequencies(stale) : new Map<string, number>();
+    if (this.trigramDf.size > 100_000) this.trigramDf.clear();
+    // only counts worth remembering: a rare trigram is cheap to count again, and a name indexed a
+    // moment ago must be found by it at once
+    for (const [g, n] of fresh) if (n >= TRIGRAM_DF_REMEMBER) this.trigramDf.set(g, { n, at: now });
+    return new Map(grams.map((g) => [g, fresh.get(g) ?? this.trigramDf.get(g)!.n]));
   }
 
   /** Token weights for ranking: rarity in the index (inverse document frequency), less for one- and two-letter tokens. */
