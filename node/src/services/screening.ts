@@ -262,9 +262,10 @@ export class ScreeningService {
 
   private trigramFrequencies(grams: string[]): Map<string, number> {
     const now = this.clock.now();
+    // bounded: emptied before deciding what is stale, so that every count read below is here
+    if (this.trigramDf.size > 100_000) this.trigramDf.clear();
     const stale = grams.filter((g) => !(now - (this.trigramDf.get(g)?.at ?? -Infinity) < TRIGRAM_DF_TTL_MS));
     const fresh = stale.length > 0 ? this.store.screening.termFrequencies(stale) : new Map<string, number>();
-    if (this.trigramDf.size > 100_000) this.trigramDf.clear();
     // only counts worth remembering: a rare trigram is cheap to count again, and a name indexed a
     // moment ago must be found by it at once
     for (const [g, n] of fresh) if (n >= TRIGRAM_DF_REMEMBER) this.trigramDf.set(g, { n, at: now });
