@@ -30,16 +30,19 @@ NODE_PID=$!
 trap 'kill -TERM "$NODE_PID" 2>/dev/null; wait "$NODE_PID"; exit $?' TERM INT
 
 if [[ -n "${ENTENTE_PEERS:-}" ]]; then
-  OP_URL="http://${OP/0.0.0.0/127.0.0.1}"
-  for _ in $(seq 1 100); do
-    if node -e "fetch('$OP_URL/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; then break; fi
+  # the node writes the addresses it listens on to $DATA/run.json once both listeners are bound
+  # (port 0 in the listen settings gets a port from the kernel); the CLI reads it too
+  for _ in $(seq 1 150); do
+    if node -e "const r=require('$DATA/run.json');fetch(r.operator.url+'/healthz').then(x=>process.exit(x.ok?0:1),()=>process.exit(1))" 2>/dev/null; then break; fi
     sleep 0.2
   done
+  FROM_DAY="$(date -u -d '-30 days' +%F)"
+  UNTIL_DAY="$(date -u -d '+1 year' +%F)"
   for peer in $ENTENTE_PEERS; do
     bundle="$DATA/peer-$peer.bundle.json"
     fp="$($CMD bundle --dir "$APP/certs-example/$peer" 2>&1 >"$bundle" | sed -n 's/^fingerprint: //p')"
     agreement="$DATA/agreement-$peer.json"
-    printf '{"partner":"%s","reference":"DEMO-%s","validFrom":"2025-01-01","validUntil":"2030-12-31","share":{"denial":{"maxTlp":"AMBER"},"finding":{"maxTlp":"AMBER"}}}\n' "$peer" "$peer" >"$agreement"
+    printf '{"partner":"%s","reference":"DEMO-%s","validFrom":"%s","validUntil":"%s","share":{"denial":{"maxTlp":"AMBER"},"finding":{"maxTlp":"AMBER"}}}\n' "$peer" "$peer" "$FROM_DAY" "$UNTIL_DAY" >"$agreement"
     $CMD partner add --dir "$DATA" --bundle "$bundle" --fingerprint "$fp" --agreement "$agreement" >/dev/null || echo "entrypoint: could not register $peer" >&2
   done
 fi

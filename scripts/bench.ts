@@ -9,17 +9,17 @@
 // Options: --records N (default 20000), --latency N (default 200), --json FILE.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createNode, type EntenteNode } from '../node/src/app.js';
 import { loadConfig, loadSecrets } from '../node/src/config/index.js';
+import { readRunFile } from '../node/src/config/run-file.js';
 import { canonicalString } from '../node/src/crypto/canonical.js';
 import { FileSigner, verifyJws } from '../node/src/crypto/jws.js';
 import { generateSigningKey, publicJwk } from '../node/src/crypto/keys.js';
 import { checkReleasedRecord } from '../node/src/domain/released-record.js';
-import { buildBundle, bundleFingerprint, initNode } from '../node/src/services/identity.js';
+import { buildBundle, bundleFingerprint, initNode, keepBoundAddresses } from '../node/src/services/identity.js';
 import { example } from '../test/helpers/examples.js';
 
 const arg = (name: string, dflt: number) => {
@@ -35,16 +35,6 @@ const jsonOut = (() => {
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'entente-bench-'));
 const log = (s: string) => process.stderr.write(`${s}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function denial(i: number): Record<string, any> {
   const r = example('denial-wa-sensitive');
@@ -101,24 +91,27 @@ interface Remote {
   fingerprint: string;
 }
 
+/** B listens on port 0 at its first start; the ports it reports in run.json are then kept (restarts). */
 async function makeRemote(nodeId: string): Promise<Remote> {
   const dir = join(work, nodeId);
-  const fed = await freePort();
-  const op = await freePort();
-  const { adminToken } = initNode({ dir, nodeId, name: nodeId, country: 'JP', federationListen: `127.0.0.1:${fed}`, operatorListen: `127.0.0.1:${op}`, url: `https://127.0.0.1:${fed}` });
-  const config = loadConfig(dir);
-  const bundle = buildBundle(config, loadSecrets(config));
-  return { dir, opUrl: `http://127.0.0.1:${op}`, token: adminToken, proc: null, bundle, fingerprint: bundleFingerprint(bundle) };
+  const { adminToken } = initNode({ dir, nodeId, name: nodeId, country: 'JP', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0' });
+  const r: Remote = { dir, opUrl: '', token: adminToken, proc: null, bundle: null as unknown as Remote['bundle'], fingerprint: '' };
+  await startRemote(r);
+  const run = readRunFile(dir)!;
+  const config = keepBoundAddresses(dir, { federationPort: run.federation.port, operatorPort: run.operator.port });
+  r.bundle = buildBundle(config, loadSecrets(config));
+  r.fingerprint = bundleFingerprint(r.bundle);
+  return r;
 }
 
 async function startRemote(r: Remote): Promise<void> {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   r.proc = spawn(process.execPath, [...prof, '--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', r.dir, '--log-level', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 400; i++) {
-    try {
-      if ((await fetch(`${r.opUrl}/healthz`)).ok) return;
-    } catch {
-      /* starting */
+    const run = readRunFile(r.dir);
+    if (run && run.pid === r.proc.pid) {
+      r.opUrl = run.operator.url;
+      if ((await fetch(`${r.opUrl}/healthz`).catch(() => null))?.ok) return;
     }
     await new Promise((res) => setTimeout(res, 50));
   }
@@ -165,16 +158,14 @@ async function main(): Promise<void> {
   log(`    ${floorRate.toFixed(0)} records/s`);
 
   const aDir = join(work, 'nl-lic-01');
-  const aFed = await freePort();
-  const aOp = await freePort();
-  initNode({ dir: aDir, nodeId: 'nl-lic-01', name: 'A', country: 'NL', federationListen: `127.0.0.1:${aFed}`, operatorListen: `127.0.0.1:${aOp}`, url: `https://127.0.0.1:${aFed}` });
-  const aConfig = loadConfig(aDir);
-  const aSecrets = loadSecrets(aConfig);
-  const a: EntenteNode = await createNode(aConfig, aSecrets, { sync: { autoStart: false } });
+  initNode({ dir: aDir, nodeId: 'nl-lic-01', name: 'A', country: 'NL', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0' });
+  const aSecrets = loadSecrets(loadConfig(aDir));
+  const a: EntenteNode = await createNode(loadConfig(aDir), aSecrets, { sync: { autoStart: false } });
+  const aConfig = keepBoundAddresses(aDir, a);
   const aBundle = buildBundle(aConfig, aSecrets);
   const b = await makeRemote('jp-lic-01');
-  await startRemote(b);
-  const ag = { ...example('agreement-wide'), partner: 'jp-lic-01', validFrom: '2025-01-01', validUntil: '2030-12-31' };
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const ag = { ...example('agreement-wide'), partner: 'jp-lic-01', validFrom: day(-30), validUntil: day(365) };
   delete (ag as Record<string, unknown>).version;
   a.services.partnerAdmin.put('jp-lic-01', b.bundle, b.fingerprint, { agreement: ag }, 'bench');
   await api(b, 'PUT', '/admin/v1/partners/nl-lic-01', { bundle: aBundle, fingerprint: bundleFingerprint(aBundle) });
@@ -242,7 +233,7 @@ async function main(): Promise<void> {
   const items = a2.store.exchange.releasesAfter(a2.store.exchange.outStream('jp-lic-01')!.stream, 0, N).map((r) => r.jws);
   await a2.close();
   const cDir = join(work, 'jp-lic-01-alone');
-  initNode({ dir: cDir, nodeId: 'jp-lic-01', name: 'B alone', country: 'JP', federationListen: `127.0.0.1:${await freePort()}`, operatorListen: `127.0.0.1:${await freePort()}`, url: 'https://127.0.0.1:1' });
+  initNode({ dir: cDir, nodeId: 'jp-lic-01', name: 'B alone', country: 'JP', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0', url: 'https://127.0.0.1:1' });
   const cConfig = loadConfig(cDir);
   const c = await createNode(cConfig, loadSecrets(cConfig), { sync: { autoStart: false } });
   c.services.partnerAdmin.put('nl-lic-01', aBundle, bundleFingerprint(aBundle), {}, 'bench');

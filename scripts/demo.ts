@@ -2,12 +2,11 @@
 // publishes, shares, revokes and recalls, narrating as it goes. Exits 0 only when every
 // expectation it narrates held. --keep leaves the nodes running.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode, type EntenteNode } from '../node/src/app.js';
 import { loadConfig, loadSecrets } from '../node/src/config/index.js';
-import { buildBundle, bundleFingerprint, groupFingerprint, provisionFromExample } from '../node/src/services/identity.js';
+import { buildBundle, bundleFingerprint, groupFingerprint, keepBoundAddresses, provisionFromExample } from '../node/src/services/identity.js';
 import { createLogger } from '../node/src/log.js';
 
 const keep = process.argv.includes('--keep');
@@ -40,17 +39,6 @@ function expectThat(ok: boolean, what: string): void {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 interface DemoNode {
   id: string;
   label: string;
@@ -64,13 +52,12 @@ interface DemoNode {
 
 async function start(id: string, label: string): Promise<DemoNode> {
   const dir = join(work, id);
-  const fed = await freePort();
-  const op = await freePort();
-  const { adminToken } = provisionFromExample(join(root, 'certs-example', id), dir, { federationListen: `127.0.0.1:${fed}`, operatorListen: `127.0.0.1:${op}`, url: `https://127.0.0.1:${fed}` });
-  const config = loadConfig(dir);
-  const secrets = loadSecrets(config);
+  // port 0: each node gets its ports from the kernel, and its bundle names the one it got
+  const { adminToken } = provisionFromExample(join(root, 'certs-example', id), dir, { federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0', url: 'https://127.0.0.1:0' });
+  const secrets = loadSecrets(loadConfig(dir));
   const log = createLogger({ level: verbose ? 'info' : 'silent', name: id });
-  const node = await createNode(config, secrets, { demo: true, log, sync: { tickMs: 250, pullIntervalMs: 60_000 } });
+  const node = await createNode(loadConfig(dir), secrets, { demo: true, log, sync: { tickMs: 250, pullIntervalMs: 60_000 } });
+  const config = keepBoundAddresses(dir, node);
   const bundle = buildBundle(config, secrets);
   const d: DemoNode = {
     id, label, dir, node, token: adminToken, bundle, fingerprint: bundleFingerprint(bundle),

@@ -1,12 +1,13 @@
 // Agreements and delivery helpers for federation tests.
+import { day } from './dates.js';
 import { example } from './examples.js';
 import type { TestNode } from './nodes.js';
 
-/** An example agreement re-addressed to `partner`, valid around today unless overridden. */
+/** An example agreement re-addressed to `partner`, valid from a year ago for three years unless overridden. */
 export function agreement(name: 'agreement-wide' | 'agreement-redacting' | 'agreement-findings-only', partner: string, overrides: Record<string, unknown> = {}): Record<string, any> {
   const a = example(name);
   delete a.version;
-  return { ...a, partner, validFrom: '2025-01-01', validUntil: '2030-12-31', ...overrides };
+  return { ...a, partner, validFrom: day(-365), validUntil: day(3 * 365), ...overrides };
 }
 
 /** Pushes from `from` to `to` until `to` acknowledged everything. */

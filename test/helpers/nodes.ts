@@ -1,25 +1,13 @@
-// Real nodes for tests: `entente init` into a temporary directory, free loopback ports, real TLS
-// with certificates made at test time, a real SQLite file.
+// Real nodes for tests: `entente init` into a temporary directory, loopback listeners on port 0 (the
+// node reports the ports it got), real TLS with certificates made at test time, a real SQLite file.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode, type CreateNodeOptions, type EntenteNode } from '../../node/src/app.js';
 import { loadConfig, loadSecrets, type NodeConfig, type Secrets } from '../../node/src/config/index.js';
 import type { KeyAndCert } from '../../node/src/crypto/certs.js';
-import { buildBundle, bundleFingerprint, initNode, type Bundle } from '../../node/src/services/identity.js';
+import { buildBundle, bundleFingerprint, initNode, keepBoundAddresses, type Bundle } from '../../node/src/services/identity.js';
 import { PeerClient } from '../../node/src/sync/peer-client.js';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const tempDirs: string[] = [];
 
@@ -64,16 +52,13 @@ export interface StartOptions extends CreateNodeOptions {
 
 export async function startTestNode(nodeId: string, options: StartOptions = {}): Promise<TestNode> {
   const dir = tempDir(`entente-${nodeId}-`);
-  const fedPort = await freePort();
-  const opPort = await freePort();
   const { adminToken } = initNode({
     dir,
     nodeId,
     name: options.name ?? `${nodeId} (test)`,
     country: options.country ?? 'NL',
-    federationListen: `127.0.0.1:${fedPort}`,
-    operatorListen: `127.0.0.1:${opPort}`,
-    url: `https://127.0.0.1:${fedPort}`,
+    federationListen: '127.0.0.1:0',
+    operatorListen: '127.0.0.1:0',
   });
   if (options.configure) {
     const file = join(dir, 'config.json');
@@ -81,8 +66,10 @@ export async function startTestNode(nodeId: string, options: StartOptions = {}):
     options.configure(raw);
     writeFileSync(file, JSON.stringify(raw, null, 2));
   }
-  const config = loadConfig(dir);
-  const secrets = loadSecrets(config);
+  const secrets = loadSecrets(loadConfig(dir));
+  const node = await createNode(loadConfig(dir), secrets, options);
+  // the ports the node got become its configured ones: its bundle names them and a restart binds them
+  const config = keepBoundAddresses(dir, node);
   const ca: KeyAndCert = { certPem: secrets.caCertPem, keyPem: secrets.caKeyPem };
   const bundle = buildBundle(config, secrets);
   const t: TestNode = {
@@ -90,7 +77,7 @@ export async function startTestNode(nodeId: string, options: StartOptions = {}):
     dir,
     config,
     secrets,
-    node: await createNode(config, secrets, options),
+    node,
     bundle,
     fingerprint: bundleFingerprint(bundle),
     adminToken,

@@ -1,18 +1,22 @@
-// Nodes as real processes (`entente start`), for crash tests: they can be SIGKILLed.
+// Nodes as real processes (`entente start`), for crash tests: they can be SIGKILLed. A node listens
+// on port 0 at its first start and reports its ports in D/run.json; they are then kept in its
+// config.json, so it restarts on them (its partners know its URL).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, loadSecrets } from '../../node/src/config/index.js';
-import { buildBundle, bundleFingerprint, initNode, type Bundle } from '../../node/src/services/identity.js';
-import { freePort, tempDir } from './nodes.js';
+import { readRunFile } from '../../node/src/config/run-file.js';
+import { buildBundle, bundleFingerprint, initNode, keepBoundAddresses, type Bundle } from '../../node/src/services/identity.js';
+import { tempDir } from './nodes.js';
 
 const root = join(import.meta.dirname, '../..');
 
 export interface ProcNode {
   nodeId: string;
   dir: string;
-  opUrl: string;
   token: string;
+  /** Known once the node has started the first time (startProc). */
+  opUrl: string;
   bundle: Bundle;
   fingerprint: string;
   proc: ChildProcess | null;
@@ -22,9 +26,7 @@ export interface ProcNode {
 
 export async function makeProcNode(nodeId: string, country: string, configure?: (raw: Record<string, any>) => void): Promise<ProcNode> {
   const dir = join(tempDir(`entente-proc-${nodeId}-`), 'node');
-  const fed = await freePort();
-  const op = await freePort();
-  const { adminToken } = initNode({ dir, nodeId, name: nodeId, country, federationListen: `127.0.0.1:${fed}`, operatorListen: `127.0.0.1:${op}`, url: `https://127.0.0.1:${fed}` });
+  const { adminToken } = initNode({ dir, nodeId, name: nodeId, country, federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0' });
   if (configure) {
     const { writeFileSync } = await import('node:fs');
     const file = join(dir, 'config.json');
@@ -32,9 +34,7 @@ export async function makeProcNode(nodeId: string, country: string, configure?: 
     configure(raw);
     writeFileSync(file, JSON.stringify(raw, null, 2));
   }
-  const config = loadConfig(dir);
-  const bundle = buildBundle(config, loadSecrets(config));
-  return { nodeId, dir, opUrl: `http://127.0.0.1:${op}`, token: adminToken, bundle, fingerprint: bundleFingerprint(bundle), proc: null, exited: null, stderr: '' };
+  return { nodeId, dir, token: adminToken, opUrl: '', bundle: null as unknown as Bundle, fingerprint: '', proc: null, exited: null, stderr: '' };
 }
 
 export async function startProc(n: ProcNode, env: Record<string, string> = {}, options: { mayDie?: boolean } = {}): Promise<void> {
@@ -44,10 +44,10 @@ export async function startProc(n: ProcNode, env: Record<string, string> = {}, o
   proc.stderr!.on('data', (c) => (n.stderr += c));
   n.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve(signal === 'SIGKILL' ? -9 : code)));
   for (let i = 0; i < 400; i++) {
-    try {
-      if ((await fetch(`${n.opUrl}/healthz`)).status < 600) return;
-    } catch {
-      /* starting */
+    const run = readRunFile(n.dir, { anyPid: true });
+    if (run && run.pid === proc.pid) {
+      if (!n.opUrl) settle(n, run.federation.port, run.operator.port);
+      if ((await fetch(`${n.opUrl}/healthz`).catch(() => null)) !== null) return;
     }
     if (proc.exitCode !== null || proc.signalCode !== null) {
       if (options.mayDie && proc.signalCode === 'SIGKILL') return;
@@ -56,6 +56,14 @@ export async function startProc(n: ProcNode, env: Record<string, string> = {}, o
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${n.nodeId} did not start`);
+}
+
+/** After the first start: the ports become the configured ones, and the bundle names them. */
+function settle(n: ProcNode, federationPort: number, operatorPort: number): void {
+  const config = keepBoundAddresses(n.dir, { federationPort, operatorPort });
+  n.opUrl = `http://127.0.0.1:${operatorPort}`;
+  n.bundle = buildBundle(config, loadSecrets(loadConfig(n.dir)));
+  n.fingerprint = bundleFingerprint(n.bundle);
 }
 
 export async function stopProc(n: ProcNode): Promise<void> {

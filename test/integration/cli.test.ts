@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishBody, example } from '../helpers/examples.js';
 import { cli } from '../helpers/cli.js';
+import { day } from '../helpers/dates.js';
 import { startTestNode, stopAll, tempDir, type TestNode } from '../helpers/nodes.js';
 
 let a: TestNode;
@@ -74,7 +75,7 @@ describe('entente CLI', () => {
     const stale = await cli(['amend', '--dir', a.dir, id, amendFile, '--if-match', '1']);
     expect(stale.code).not.toBe(0);
     expect(stale.stderr).toMatch(/409/);
-    const rn = await cli(['renew', '--dir', a.dir, id, '--review-due', '2029-03-01', '--reason', 'Review: concerns confirmed.']);
+    const rn = await cli(['renew', '--dir', a.dir, id, '--review-due', day(900), '--reason', 'Review: concerns confirmed.']);
     expect(rn.code, rn.stderr).toBe(0);
     expect(rn.stderr).toMatch(/version 3 \(RENEWAL/);
     const rv = await cli(['status-change', '--dir', a.dir, id, '--status', 'REVOKED', '--reason', 'End-user no longer of concern.']);
@@ -119,7 +120,7 @@ describe('entente CLI: exchange', () => {
     const agreementFile = join(tempDir(), 'agreement.json');
     const ag = example('agreement-redacting');
     delete ag.version;
-    writeFileSync(agreementFile, JSON.stringify({ ...ag, partner: 'de-enf-01', validFrom: '2025-01-01', validUntil: '2030-12-31' }));
+    writeFileSync(agreementFile, JSON.stringify({ ...ag, partner: 'de-enf-01', validFrom: day(-365), validUntil: day(3 * 365) }));
     const set = await cli(['agreement', 'set', '--dir', a.dir, '--partner', 'de-enf-01', '--file', agreementFile]);
     expect(set.code, set.stderr).toBe(0);
     expect(set.stderr).toMatch(/NL-DE-2025-07 v1/);

@@ -2,11 +2,17 @@
 // lapse by injected clock, and UNKNOWN_REFERENCE answers identical for unshared and unknown denials.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../node/src/services/clock.js';
+import { day, nextWeekdayAt9 } from '../helpers/dates.js';
 import { agreement, push } from '../helpers/exchange.js';
 import { example, publishBody } from '../helpers/examples.js';
 import { link, startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';
 
-const clock = fixedClock(Date.parse('2026-12-02T09:00:00Z')); // a Wednesday, after the test certificates' notBefore
+// The clock: 09:00 UTC on the next Wednesday after today (after the test certificates' notBefore, which
+// is now). Every expected date below is a number of days after it; nothing depends on the calendar.
+const wednesday = nextWeekdayAt9(3);
+const clock = fixedClock(wednesday);
+const dueOn = (days: number) => `${day(days, wednesday)}T23:59:59Z`;
+const holiday = day(23, wednesday); // the Friday in the week after the first due date
 let req: TestNode; // jp-lic-01: the requester
 let res: TestNode; // nl-lic-01: the denying partner
 let denialId: string;
@@ -14,7 +20,7 @@ let denialId: string;
 beforeAll(async () => {
   [req, res] = await Promise.all([
     startTestNode('jp-lic-01', { country: 'JP', clock, sync: { autoStart: false } }),
-    startTestNode('nl-lic-01', { country: 'NL', clock, sync: { autoStart: false }, configure: (c) => (c.consultations = { holidays: { NL: ['2026-12-25', '2026-12-26'] } }) }),
+    startTestNode('nl-lic-01', { country: 'NL', clock, sync: { autoStart: false }, configure: (c) => (c.consultations = { holidays: { NL: [holiday] } }) }),
   ]);
   await link(res, req, { aToB: agreement('agreement-wide', 'jp-lic-01'), bToA: agreement('agreement-wide', 'nl-lic-01', { consultation: { workingDays: 15, maxExtensionWorkingDays: 5 } }) });
   denialId = (await res.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive'))).body.id;
@@ -38,26 +44,27 @@ describe('consultations', () => {
   it('REQUEST → EXTENSION → RESPONSE → OUTCOME, on the responder\'s working-day calendar', async () => {
     const open = await req.op('POST', '/admin/v1/consultations', requestBody([{ id: denialId, version: 1 }]));
     expect(open.status, JSON.stringify(open.body)).toBe(201);
-    // NL's statement to JP commits to 10 working days; sent Wednesday 2026-12-02 → due 2026-12-16
-    expect(open.body).toMatchObject({ role: 'requester', state: 'OPEN', dueAt: '2026-12-16T23:59:59Z' });
+    // NL's statement to JP commits to 10 working days; sent on a Wednesday → due two weeks later, a Wednesday
+    expect(open.body).toMatchObject({ role: 'requester', state: 'OPEN', dueAt: dueOn(14) });
     await sync();
     const atRes = (await res.op('GET', '/admin/v1/consultations')).body.items[0];
-    expect(atRes).toMatchObject({ id: open.body.id, role: 'responder', partner: 'jp-lic-01', state: 'OPEN', dueAt: '2026-12-16T23:59:59Z' });
+    expect(atRes).toMatchObject({ id: open.body.id, role: 'responder', partner: 'jp-lic-01', state: 'OPEN', dueAt: dueOn(14) });
     const tooLong = await res.op('POST', `/admin/v1/consultations/${open.body.id}/messages`, { type: 'EXTENSION', days: 25, reason: 'Too long' });
     expect(tooLong.status).toBe(400); // beyond NL's maxExtensionWorkingDays 20 (its agreement with JP)
     const ext = await res.op('POST', `/admin/v1/consultations/${open.body.id}/messages`, { type: 'EXTENSION', days: 7, reason: 'Specialists need more time.' });
     expect(ext.status, JSON.stringify(ext.body)).toBe(201);
-    // 7 working days after 2026-12-16 on NL's calendar, whose holidays are 25 and 26 December
-    expect(ext.body.dueAt).toBe('2026-12-28T23:59:59Z');
+    // 7 working days after that Wednesday on NL's calendar, whose holiday is the Friday after:
+    // Thu Fri Mon Tue Wed Thu (6), Friday off, Monday (7) → 26 days after the clock's Wednesday
+    expect(ext.body.dueAt).toBe(dueOn(26));
     const resp = await res.op('POST', `/admin/v1/consultations/${open.body.id}/messages`, { type: 'RESPONSE', position: 'MAINTAINS_DENIAL', rationale: 'Same consignee, comparable item.' });
     expect(resp.status, JSON.stringify(resp.body)).toBe(201);
     await sync();
     const atReq = (await req.op('GET', '/admin/v1/consultations')).body.items.find((c: { id: string }) => c.id === open.body.id);
-    expect(atReq).toMatchObject({ state: 'ANSWERED', position: 'MAINTAINS_DENIAL', onTime: true, dueAt: '2026-12-28T23:59:59Z' });
+    expect(atReq).toMatchObject({ state: 'ANSWERED', position: 'MAINTAINS_DENIAL', onTime: true, dueAt: dueOn(26) });
     expect(atReq.messages.map((m: { type: string }) => m.type)).toEqual(['REQUEST', 'EXTENSION', 'RESPONSE']);
-    const bad = await req.op('POST', `/admin/v1/consultations/${open.body.id}/messages`, { type: 'OUTCOME', decision: 'GRANTED', decidedOn: '2026-12-03' });
+    const bad = await req.op('POST', `/admin/v1/consultations/${open.body.id}/messages`, { type: 'OUTCOME', decision: 'GRANTED', decidedOn: day(1, wednesday) });
     expect(bad.status).toBe(400); // a GRANTED outcome needs a justification (C8)
-    const out = await req.op('POST', `/admin/v1/consultations/${open.body.id}/messages`, { type: 'OUTCOME', decision: 'DENIED', decidedOn: '2026-12-03' });
+    const out = await req.op('POST', `/admin/v1/consultations/${open.body.id}/messages`, { type: 'OUTCOME', decision: 'DENIED', decidedOn: day(1, wednesday) });
     expect(out.status, JSON.stringify(out.body)).toBe(201);
     await sync();
     expect((await res.op('GET', '/admin/v1/consultations')).body.items[0]).toMatchObject({ state: 'DECIDED', outcome: 'DENIED' });

@@ -6,7 +6,8 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { freePort, tempDir } from '../helpers/nodes.js';
+import { readRunFile } from '../../node/src/config/run-file.js';
+import { tempDir } from '../helpers/nodes.js';
 
 const root = join(import.meta.dirname, '../..');
 const dockerDir = join(root, 'docker');
@@ -42,7 +43,6 @@ describe('docker/', () => {
 
   it('the entrypoint provisions an example node, starts it, registers its peers, and stops on SIGTERM', async () => {
     const data = join(tempDir(), 'data');
-    const op = await freePort();
     const child = spawn('bash', [join(dockerDir, 'entrypoint.sh')], {
       cwd: root,
       env: {
@@ -50,8 +50,8 @@ describe('docker/', () => {
         ENTENTE_DATA: data,
         ENTENTE_EXAMPLE: 'nl-lic-01',
         ENTENTE_PEERS: 'jp-lic-01 de-enf-01',
-        ENTENTE_FEDERATION_LISTEN: `127.0.0.1:${await freePort()}`,
-        ENTENTE_OPERATOR_LISTEN: `127.0.0.1:${op}`,
+        ENTENTE_FEDERATION_LISTEN: '127.0.0.1:0',
+        ENTENTE_OPERATOR_LISTEN: '127.0.0.1:0',
         ENTENTE_CMD: `${process.execPath} --import tsx ${join(root, 'node/src/cli/main.ts')}`,
       },
     });
@@ -63,14 +63,16 @@ describe('docker/', () => {
     for (let i = 0; i < 300 && partners.length < 2; i++) {
       await new Promise((r) => setTimeout(r, 100));
       try {
-        const r = await fetch(`http://127.0.0.1:${op}/admin/v1/partners`, { headers: { authorization: `Bearer ${token()}` } });
+        const op = readRunFile(data)?.operator.url;
+        if (!op) continue;
+        const r = await fetch(`${op}/admin/v1/partners`, { headers: { authorization: `Bearer ${token()}` } });
         if (r.ok) partners = ((await r.json()) as { items: { nodeId: string }[] }).items.map((p) => p.nodeId);
       } catch {
         /* starting */
       }
     }
     expect(partners.sort(), err).toEqual(['de-enf-01', 'jp-lic-01']);
-    const health = await fetch(`http://127.0.0.1:${op}/healthz`);
+    const health = await fetch(`${readRunFile(data)!.operator.url}/healthz`);
     expect(health.status).toBe(200);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

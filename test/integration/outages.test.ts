@@ -9,7 +9,7 @@ import { backoffCeiling, backoffDelay, CircuitBreaker } from '../../node/src/syn
 import { bundleFingerprint } from '../../node/src/services/identity.js';
 import { agreement, push, receivedAt } from '../helpers/exchange.js';
 import { publishBody } from '../helpers/examples.js';
-import { freePort, link, startTestNode, stopAll, tempDir } from '../helpers/nodes.js';
+import { link, startTestNode, stopAll, tempDir } from '../helpers/nodes.js';
 
 afterAll(stopAll);
 
@@ -49,7 +49,6 @@ describe('network cut mid-batch', () => {
     const a = await startTestNode('nl-lic-01', { sync: { autoStart: false, breakerThreshold: 50 } });
     const b = await startTestNode('jp-lic-01', { sync: { autoStart: false } });
     // a TCP proxy in front of B that cuts the first three connections after 64 KiB from A
-    const proxyPort = await freePort();
     let cut = 3;
     const proxy = createServer((client: Socket) => {
       const upstream = createConnection(b.node.federationPort, '127.0.0.1');
@@ -70,7 +69,8 @@ describe('network cut mid-batch', () => {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((r) => proxy.listen(proxyPort, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const proxyPort = (proxy.address() as { port: number }).port;
     const viaProxy = { ...b.bundle, url: `https://127.0.0.1:${proxyPort}` };
     expect((await a.op('PUT', '/admin/v1/partners/jp-lic-01', { bundle: viaProxy, fingerprint: bundleFingerprint(viaProxy), agreement: agreement('agreement-wide', 'jp-lic-01') })).status).toBe(201);
     expect((await b.op('PUT', '/admin/v1/partners/nl-lic-01', { bundle: a.bundle, fingerprint: a.fingerprint })).status).toBe(201);

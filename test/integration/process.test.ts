@@ -3,43 +3,43 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initNode } from '../../node/src/services/identity.js';
-import { freePort, tempDir } from '../helpers/nodes.js';
+import { readRunFile } from '../../node/src/config/run-file.js';
+import { tempDir } from '../helpers/nodes.js';
 
 const root = join(import.meta.dirname, '../..');
 
-async function waitForHealth(url: string, ms = 20_000): Promise<Response> {
+/** The operator URL the started node reports in D/run.json (it listens on port 0). */
+async function operatorUrlOf(dir: string, ms = 20_000): Promise<string> {
   const until = Date.now() + ms;
   for (;;) {
-    try {
-      return await fetch(url);
-    } catch {
-      if (Date.now() > until) throw new Error('node did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const run = readRunFile(dir);
+    if (run) return run.operator.url;
+    if (Date.now() > until) throw new Error('node did not start');
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 describe('entente start', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('serves /healthz, logs JSON lines, and exits 0 on %s', async (signal) => {
     const dir = tempDir();
-    const op = await freePort();
-    initNode({ dir, nodeId: 'nl-lic-01', name: 'NL', country: 'NL', federationListen: `127.0.0.1:${await freePort()}`, operatorListen: `127.0.0.1:${op}` });
+    initNode({ dir, nodeId: 'nl-lic-01', name: 'NL', country: 'NL', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0' });
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', dir], { cwd: root });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const res = await waitForHealth(`http://127.0.0.1:${op}/healthz`);
+    const res = await fetch(`${await operatorUrlOf(dir)}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ok: true, database: 'ok', listeners: { federation: 'listening', operator: 'listening' } });
     child.kill(signal);
     expect(await exited).toBe(0);
+    expect(readRunFile(dir, { anyPid: true }), 'run.json is removed on a clean stop').toBeNull();
     const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['node started', 'stopping', 'node stopped']));
   });
 
   it('refuses to start with NODE_TLS_REJECT_UNAUTHORIZED=0, naming it', async () => {
     const dir = tempDir();
-    initNode({ dir, nodeId: 'nl-lic-01', name: 'NL', country: 'NL', federationListen: `127.0.0.1:${await freePort()}`, operatorListen: `127.0.0.1:${await freePort()}` });
+    initNode({ dir, nodeId: 'nl-lic-01', name: 'NL', country: 'NL', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0' });
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', dir], { cwd: root, env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' } });
     let err = '';
     child.stderr.on('data', (c) => (err += c));

@@ -3,6 +3,7 @@
 import { compactVerify, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalString } from '../../node/src/crypto/canonical.js';
+import { day } from '../helpers/dates.js';
 import { asNew, example, publishBody } from '../helpers/examples.js';
 import { startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';
 
@@ -73,9 +74,11 @@ describe('lifecycle of the design examples', () => {
     expect(amended.body.record.updatedAt > v1.record.updatedAt).toBe(true);
     expect(amended.headers.get('etag')).toBe('"2"');
 
-    const renewed = await n.op('POST', `/admin/v1/records/${v1.id}/status`, { renew: { reviewDueOn: '2029-06-30' }, reason: 'Three-year review: concerns confirmed.' });
+    // later than the current reviewDueOn, and within 3 years after the renewal (today)
+    const due = day(900);
+    const renewed = await n.op('POST', `/admin/v1/records/${v1.id}/status`, { renew: { reviewDueOn: due }, reason: 'Three-year review: concerns confirmed.' });
     expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
-    expect(renewed.body.record).toMatchObject({ version: 3, changeType: 'RENEWAL', reviewDueOn: '2029-06-30', statusReason: 'Three-year review: concerns confirmed.' });
+    expect(renewed.body.record).toMatchObject({ version: 3, changeType: 'RENEWAL', reviewDueOn: due, statusReason: 'Three-year review: concerns confirmed.' });
 
     const ag = await publish('denial-ag-revoked-v2');
     const revoked = await n.op('POST', `/admin/v1/records/${ag.id}/status`, { status: 'REVOKED', reason: 'On-site verification confirmed civilian production.' });

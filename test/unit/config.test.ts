@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEnvironment, ConfigError, loadConfig, loadSecrets, parseConfig } from '../../node/src/config/index.js';
 import { createNode } from '../../node/src/app.js';
 import { initNode } from '../../node/src/services/identity.js';
-import { freePort, tempDir } from '../helpers/nodes.js';
+import { tempDir } from '../helpers/nodes.js';
 
 const good = {
   nodeId: 'nl-lic-01', name: 'NL', country: 'NL', url: 'https://localhost:8443',
@@ -48,7 +48,7 @@ describe('config', () => {
   });
   it('refuses to start an example node without --demo, and a world-readable key', async () => {
     const dir = tempDir();
-    initNode({ dir, nodeId: 'xx-demo-01', name: 'demo', country: 'NL', federationListen: `127.0.0.1:${await freePort()}`, operatorListen: `127.0.0.1:${await freePort()}`, example: true });
+    initNode({ dir, nodeId: 'xx-demo-01', name: 'demo', country: 'NL', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0', example: true });
     const config = loadConfig(dir);
     const secrets = loadSecrets(config);
     await expect(createNode(config, secrets)).rejects.toThrow(/--demo/);

@@ -1,8 +1,9 @@
-// The CLI's client of a running node's operator API: address from config.json, token from
+// The CLI's client of a running node's operator API: address from D/run.json (else config.json), token from
 // D/admin.token (or ENTENTE_TOKEN).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
+import { readRunFile } from '../config/run-file.js';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly problem: Record<string, unknown> | undefined, message: string) {
@@ -15,10 +16,14 @@ export interface OperatorClient {
   call<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
 }
 
+/** The operator address config.json names (a running node's D/run.json is preferred: it has the bound port). */
+function configuredOperatorUrl(dir: string): string {
+  const { host, port } = loadConfig(dir).operator;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 export function operatorClient(dir: string, token?: string): OperatorClient {
-  const config = loadConfig(dir);
-  const host = config.operator.host === '0.0.0.0' ? '127.0.0.1' : config.operator.host.includes(':') ? `[${config.operator.host}]` : config.operator.host;
-  const base = `http://${host}:${config.operator.port}`;
+  const base = readRunFile(dir)?.operator.url ?? configuredOperatorUrl(dir);
   const secret = token ?? process.env.ENTENTE_TOKEN ?? readFileSync(join(dir, 'admin.token'), 'utf8').trim();
   return {
     async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {

@@ -41,14 +41,24 @@ function signWithNode(cert: forge.pki.Certificate, privatePem: string): void {
   cert.signature = rsaSign('sha256', Buffer.from(tbs, 'binary'), key).toString('binary');
 }
 
+/** A validity period; by default from an hour ago for the given number of days. */
+export interface Validity {
+  notBefore: Date;
+  notAfter: Date;
+}
+
+function validityFrom(days: number): Validity {
+  return { notBefore: new Date(Date.now() - 3600_000), notAfter: new Date(Date.now() + days * 86_400_000) };
+}
+
 /** A CA with a non-identifying subject `CN=entente-ca-<16 hex>` (brief §3.1). */
-export function createCa(validDays = 3650): KeyAndCert {
+export function createCa(validDays = 3650, validity: Validity = validityFrom(validDays)): KeyAndCert {
   const { privatePem, publicPem } = rsaKeyPair(2048);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicPem);
   cert.serialNumber = serial();
-  cert.validity.notBefore = new Date(Date.now() - 3600_000);
-  cert.validity.notAfter = new Date(Date.now() + validDays * 86_400_000);
+  cert.validity.notBefore = validity.notBefore;
+  cert.validity.notAfter = validity.notAfter;
   const attrs = [{ name: 'commonName', value: `entente-ca-${randomBytes(8).toString('hex')}` }];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
@@ -67,6 +77,8 @@ export interface LeafOptions {
   hosts?: string[];
   uris?: string[];
   validDays?: number;
+  /** An explicit period instead of `validDays` from now (the committed example keys). */
+  validity?: Validity;
   /** Reuse an existing key (PEM), e.g. to test an unpinned-key certificate or a renewal. */
   keyPem?: string;
 }
@@ -84,8 +96,9 @@ export function createNodeCert(ca: KeyAndCert, options: LeafOptions): KeyAndCert
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicPem);
   cert.serialNumber = serial();
-  cert.validity.notBefore = new Date(Date.now() - 3600_000);
-  cert.validity.notAfter = new Date(Date.now() + (options.validDays ?? 825) * 86_400_000);
+  const validity = options.validity ?? validityFrom(options.validDays ?? 825);
+  cert.validity.notBefore = validity.notBefore;
+  cert.validity.notAfter = validity.notAfter;
   cert.setSubject([{ name: 'commonName', value: options.nodeId }]);
   cert.setIssuer(caCert.subject.attributes);
   const altNames: { type: number; value?: string; ip?: string }[] = [];

@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalBytes } from '../crypto/canonical.js';
-import { createCa, createNodeCert, spkiSha256, type KeyAndCert } from '../crypto/certs.js';
+import { createCa, createNodeCert, spkiSha256, type KeyAndCert, type Validity } from '../crypto/certs.js';
 import { sha256 } from '../crypto/digest.js';
 import { generateSigningKey, publicJwk, type PrivateJwk, type PublicJwk } from '../crypto/keys.js';
 import { CONFIG_FILE, parseConfig, type NodeConfig, type Secrets } from '../config/index.js';
@@ -44,6 +44,8 @@ export interface InitOptions {
   example?: boolean;
   /** Reuse a CA (e.g. tests that issue more certificates under it). */
   ca?: KeyAndCert;
+  /** CA and TLS certificate validity (default: from now, 10 years and 825 days). */
+  certValidity?: Validity;
   clock?: Clock;
 }
 
@@ -117,8 +119,8 @@ export function initNode(o: InitOptions): { config: NodeConfig; adminToken: stri
     ...(o.example ? { example: true } : {}),
   };
   const config = parseConfig(raw, o.dir); // validates before anything is written
-  const ca = o.ca ?? createCa();
-  const tls = createNodeCert(ca, { nodeId: o.nodeId, hosts });
+  const ca = o.ca ?? createCa(3650, o.certValidity);
+  const tls = createNodeCert(ca, { nodeId: o.nodeId, hosts, ...(o.certValidity ? { validity: o.certValidity } : {}) });
   const key = generateSigningKey();
   const keyFile: SigningKeyFile = { current: key.kid, keys: [key] };
   writeFileSync(join(o.dir, 'ca.crt'), ca.certPem);
@@ -141,6 +143,27 @@ export function initNode(o: InitOptions): { config: NodeConfig; adminToken: stri
   }
   writePrivate(join(o.dir, ADMIN_TOKEN_FILE), adminToken + '\n');
   return { config, adminToken };
+}
+
+/**
+ * After a node configured with port 0 has started: writes the ports it got, and the URL partners
+ * will use, into its config.json, so its bundle names that URL and a restart binds the same ports.
+ * For the demo, the benchmarks and tests, which never choose a port themselves.
+ */
+export function keepBoundAddresses(dir: string, bound: { federationPort: number; operatorPort: number }): NodeConfig {
+  const file = join(dir, CONFIG_FILE);
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { url: string; federation: { listen: string }; operator: { listen: string } };
+  const withPort = (listen: string, port: number) => listen.replace(/:[0-9]+$/, `:${port}`);
+  raw.federation.listen = withPort(raw.federation.listen, bound.federationPort);
+  raw.operator.listen = withPort(raw.operator.listen, bound.operatorPort);
+  const url = new URL(raw.url);
+  if (url.port === '0') {
+    url.port = String(bound.federationPort);
+    raw.url = url.origin;
+  }
+  const config = parseConfig(raw, dir);
+  writeFileSync(file, JSON.stringify(raw, null, 2) + '\n');
+  return config;
 }
 
 export function parseSigningKeys(json: string): SigningKeyFile {
