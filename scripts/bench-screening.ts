@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from '../node/src/domain/csv.js';
 import { descriptorFactor, indexTerms, jaroWinkler, normaliseName, skeletonOf, tokenSimilarity } from '../node/src/domain/names.js';
-import { AuditService } from '../node/src/services/audit.js';
-import { systemClock } from '../node/src/services/clock.js';
+import { AuditService } from '../node/src/core/audit.js';
+import { systemClock } from '../node/src/core/clock.js';
 import { ScreeningService } from '../node/src/services/screening.js';
 import { Store } from '../node/src/store/index.js';
 

@@ -19,7 +19,7 @@ import { canonicalString } from '../node/src/crypto/canonical.js';
 import { FileSigner, verifyJws } from '../node/src/crypto/jws.js';
 import { generateSigningKey, publicJwk } from '../node/src/crypto/keys.js';
 import { checkReleasedRecord } from '../node/src/domain/released-record.js';
-import { buildBundle, bundleFingerprint, initNode, keepBoundAddresses } from '../node/src/services/identity.js';
+import { buildBundle, bundleFingerprint, initNode, keepBoundAddresses } from '../node/src/services/node-init.js';
 import { example } from '../test/helpers/examples.js';
 
 const arg = (name: string, dflt: number) => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode, type EntenteNode } from '../node/src/app.js';
 import { loadConfig, loadSecrets } from '../node/src/config/index.js';
-import { buildBundle, bundleFingerprint, groupFingerprint, keepBoundAddresses, provisionFromExample } from '../node/src/services/identity.js';
+import { buildBundle, bundleFingerprint, groupFingerprint, keepBoundAddresses, provisionFromExample } from '../node/src/services/node-init.js';
 import { createLogger } from '../node/src/log.js';
 
 const keep = process.argv.includes('--keep');

@@ -3,7 +3,7 @@
 // unless started with --demo. Run: npx tsx scripts/make-example-certs.ts
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initNode } from '../node/src/services/identity.js';
+import { initNode } from '../node/src/services/node-init.js';
 
 export const EXAMPLE_ALLIANCE = [
   { nodeId: 'nl-lic-01', name: 'Example Netherlands dual-use licensing (fictitious)', country: 'NL', port: 8443 },

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, loadSecrets } from '../../node/src/config/index.js';
 import { readRunFile } from '../../node/src/config/run-file.js';
-import { buildBundle, bundleFingerprint, initNode, keepBoundAddresses, type Bundle } from '../../node/src/services/identity.js';
+import { buildBundle, bundleFingerprint, initNode, keepBoundAddresses, type Bundle } from '../../node/src/services/node-init.js';
 import { tempDir } from './nodes.js';
 
 const root = join(import.meta.dirname, '../..');

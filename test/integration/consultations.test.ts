@@ -1,7 +1,7 @@
 // Brief §8, records-v1 §9: a consultation round trip between two real nodes, with an extension, a
 // lapse by injected clock, and UNKNOWN_REFERENCE answers identical for unshared and unknown denials.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../node/src/services/clock.js';
+import { fixedClock } from '../../node/src/core/clock.js';
 import { day, nextWeekdayAt9 } from '../helpers/dates.js';
 import { agreement, push } from '../helpers/exchange.js';
 import { example, publishBody } from '../helpers/examples.js';

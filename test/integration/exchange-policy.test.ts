@@ -1,6 +1,6 @@
 // Brief §5 across three real nodes: what each partner receives, what it must not, and why.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../node/src/services/clock.js';
+import { fixedClock } from '../../node/src/core/clock.js';
 import { agreement, dbDump, pull, push, receivedAt } from '../helpers/exchange.js';
 import { example, publishBody } from '../helpers/examples.js';
 import { link, startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';

@@ -5,8 +5,8 @@ import { copyFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { backoffCeiling, backoffDelay, CircuitBreaker } from '../../node/src/sync/backoff.js';
-import { bundleFingerprint } from '../../node/src/services/identity.js';
+import { backoffCeiling, backoffDelay, CircuitBreaker } from '../../node/src/exchange/links/backoff.js';
+import { bundleFingerprint } from '../../node/src/services/node-init.js';
 import { agreement, push, receivedAt } from '../helpers/exchange.js';
 import { publishBody } from '../helpers/examples.js';
 import { link, startTestNode, stopAll, tempDir } from '../helpers/nodes.js';
@@ -128,7 +128,7 @@ describe('sender restored from a backup', () => {
 
 describe('a partner down for simulated days', () => {
   it('receives everything exactly once, in order, with the daily statements, when it returns', async () => {
-    const { fixedClock } = await import('../../node/src/services/clock.js');
+    const { fixedClock } = await import('../../node/src/core/clock.js');
     const clock = fixedClock(Date.now());
     const a = await startTestNode('nl-lic-03', { clock, sync: { autoStart: false } });
     const b = await startTestNode('jp-lic-03', { clock, sync: { autoStart: false } });

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initNode } from '../../node/src/services/identity.js';
+import { initNode } from '../../node/src/services/node-init.js';
 import { readRunFile } from '../../node/src/config/run-file.js';
 import { tempDir } from '../helpers/nodes.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, afterAll } from 'vitest';
 import { createCa, createNodeCert, spkiSha256 } from '../../node/src/crypto/certs.js';
-import { bundleFingerprint, groupFingerprint } from '../../node/src/services/identity.js';
-import { checkBundle } from '../../node/src/services/partners.js';
+import { bundleFingerprint, groupFingerprint } from '../../node/src/services/node-init.js';
+import { checkBundle } from '../../node/src/exchange/partners.js';
 import { startTestNode, stopAll } from '../helpers/nodes.js';
 
 afterAll(stopAll);

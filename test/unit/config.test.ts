@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkEnvironment, ConfigError, loadConfig, loadSecrets, parseConfig } from '../../node/src/config/index.js';
 import { createNode } from '../../node/src/app.js';
-import { initNode } from '../../node/src/services/identity.js';
+import { initNode } from '../../node/src/services/node-init.js';
 import { tempDir } from '../helpers/nodes.js';
 
 const good = {

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../node/src/store/index.js';
 import { MIGRATIONS } from '../../node/src/store/migrations.js';
-import { AuditService, verifyAuditRows } from '../../node/src/services/audit.js';
-import { fixedClock } from '../../node/src/services/clock.js';
+import { AuditService, verifyAuditRows } from '../../node/src/core/audit.js';
+import { fixedClock } from '../../node/src/core/clock.js';
 import { tempDir } from '../helpers/nodes.js';
 
 let store: Store;

@@ -6,8 +6,8 @@ import { basename, join } from 'node:path';
 import type { NodeConfig } from '../config/index.js';
 import { Store } from '../store/index.js';
 import { crashPoint } from '../config/crash.js';
-import { AuditService } from './audit.js';
-import { systemClock } from './clock.js';
+import { AuditService } from '../core/audit.js';
+import { systemClock } from '../core/clock.js';
 
 export interface BackupResult {
   out: string;

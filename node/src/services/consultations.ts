@@ -13,11 +13,11 @@ import { toTimestamp } from '../domain/dates.js';
 import { addWorkingDays, dueAtFor, workingDaysBetween } from '../domain/working-days.js';
 import { isObject, type Json } from '../domain/validation.js';
 import type { ConsultationRow, Store } from '../store/index.js';
-import type { AgreementService } from './agreements.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
-import type { ConsultationSink, ReleasePayload } from './ingest.js';
-import type { StreamService } from './streams.js';
+import type { AgreementService } from '../exchange/agreements.js';
+import type { AuditService } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
+import type { ConsultationSink, ReleasePayload } from '../exchange/inbound/ingest.js';
+import type { StreamService } from '../exchange/outbound/streams.js';
 
 export const PRIVATE_HANDLING = { tlp: 'AMBER+STRICT', originatorControl: { noOnwardSharing: true, noEvidentialUseWithoutConsent: true, noDowngradeWithoutConsent: true } };
 

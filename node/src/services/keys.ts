@@ -9,10 +9,10 @@ import { generateSigningKey, publicJwk, type PublicJwk } from '../crypto/keys.js
 import { AppError } from '../domain/errors.js';
 import type { NodeConfig, Secrets } from '../config/index.js';
 import type { Store } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
-import { parseSigningKeys, type SigningKeyFile } from './identity.js';
-import type { StreamService } from './streams.js';
+import type { AuditService } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
+import { parseSigningKeys, type SigningKeyFile } from './node-init.js';
+import type { StreamService } from '../exchange/outbound/streams.js';
 
 export interface TlsIdentity {
   certPem: string;

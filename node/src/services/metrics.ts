@@ -2,8 +2,8 @@
 // share a process in tests. Gauges are computed at scrape time; counters are fed by hooks.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
+import type { AuditService } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
 
 export class Metrics {
   readonly registry = new Registry();

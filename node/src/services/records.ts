@@ -17,8 +17,8 @@ import { recordTypeOfId, validateRecord, isTerminal } from '../domain/record-rul
 import type { RecordType } from '../domain/redaction.js';
 import type { Json } from '../domain/validation.js';
 import type { RecordRow, RecordVersionRow, Store } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
+import type { AuditService } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
 
 /** A canonical record above this is refused with 413, so nothing unshareable is published (brief §10). */
 export const MAX_RECORD_BYTES = 240 * 1024;

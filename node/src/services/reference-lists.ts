@@ -10,8 +10,8 @@ import { AppError } from '../domain/errors.js';
 import { indexTerms, normaliseName } from '../domain/names.js';
 import { asArray, isObject } from '../domain/validation.js';
 import type { Store } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
+import type { AuditService } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
 
 export interface ImportResult {
   list: string;

@@ -14,8 +14,8 @@ import { normaliseControlRef, type ControlRef } from '../domain/control-codes.js
 import type { RecordType } from '../domain/redaction.js';
 import { asArray, isObject, type Json } from '../domain/validation.js';
 import type { ScreenEntryRow, Store } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
+import type { AuditService } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
 
 export interface ScreenParty {
   name: string;

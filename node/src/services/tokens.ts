@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { sha256 } from '../crypto/digest.js';
 import { AppError } from '../domain/errors.js';
 import type { Role, Store, TokenRow } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
+import type { AuditService } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
 
 export const ROLES: readonly Role[] = ['analyst', 'publisher', 'admin'];
 const RANK: Record<Role, number> = { analyst: 1, publisher: 2, admin: 3 };

@@ -1,7 +1,7 @@
 // GET /admin/v1/audit, GET /admin/v1/audit/verify, POST /admin/v1/audit/export
 import { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
-import type { AuditService } from '../../services/audit.js';
+import type { AuditService } from '../../core/audit.js';
 import type { PublicJwk } from '../../crypto/keys.js';
 import { requireRole } from '../middleware.js';
 

@@ -1,7 +1,7 @@
 // PUT /admin/v1/partners/{nodeId}/agreement, GET …/explain, POST /admin/v1/streams/{nodeId}/reset|re-anchor
 import { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
-import type { ExchangeAdmin } from '../../services/exchange-admin.js';
+import type { ExchangeAdmin } from '../../exchange/admin.js';
 import { principalOf, requireRole } from '../middleware.js';
 
 const NODE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;

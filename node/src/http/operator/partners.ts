@@ -1,7 +1,7 @@
 // PUT/GET/DELETE /admin/v1/partners/{nodeId}, GET /admin/v1/partners
 import { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
-import type { PartnerAdmin } from '../../services/partner-admin.js';
+import type { PartnerAdmin } from '../../exchange/partner-admin.js';
 import { principalOf, requireRole } from '../middleware.js';
 import { body } from '../validate.js';
 

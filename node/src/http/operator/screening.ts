@@ -1,7 +1,7 @@
 // POST /admin/v1/screen, POST /admin/v1/reference-lists
 import { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
-import type { AuditService } from '../../services/audit.js';
+import type { AuditService } from '../../core/audit.js';
 import type { ReferenceLists } from '../../services/reference-lists.js';
 import type { ScreenParty, ScreeningService } from '../../services/screening.js';
 import { isObject } from '../../domain/validation.js';

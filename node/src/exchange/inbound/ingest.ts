@@ -2,24 +2,24 @@
 // re-checked inside) that applies records, tombstones, statements and consultations, keeps every
 // release JWS verbatim as evidence, and signs a receipt (§6.8). Inbox and puller both call it; it is
 // synchronous, so calls for one stream are serialised.
-import { memberText } from '../crypto/canonical.js';
-import { crashPoint } from '../config/crash.js';
-import { sha256 } from '../crypto/digest.js';
-import { signJson, verifyJws, peekJws, type Signer } from '../crypto/jws.js';
-import type { PublicJwk } from '../crypto/keys.js';
-import type { Presigned, SignaturePool } from '../crypto/signature-pool.js';
-import { validateAgreement } from '../domain/agreement-rules.js';
-import { AppError } from '../domain/errors.js';
-import { searchTerms } from '../domain/lifecycle.js';
-import { checkReleasedRecord } from '../domain/released-record.js';
-import { nodeIdOfUrn, recordTypeOfId } from '../domain/record-rules.js';
-import { isObject, type Json } from '../domain/validation.js';
-import { schemas } from '../schema/registry.js';
-import type { InStreamRow, Store } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
-import type { PartnerService } from './partners.js';
-import type { AlarmSink } from './streams.js';
+import { memberText } from '../../crypto/canonical.js';
+import { crashPoint } from '../../config/crash.js';
+import { sha256 } from '../../crypto/digest.js';
+import { signJson, verifyJws, peekJws, type Signer } from '../../crypto/jws.js';
+import type { PublicJwk } from '../../crypto/keys.js';
+import type { Presigned, SignaturePool } from '../../crypto/signature-pool.js';
+import { validateAgreement } from '../../domain/agreement-rules.js';
+import { AppError } from '../../domain/errors.js';
+import { searchTerms } from '../../domain/lifecycle.js';
+import { checkReleasedRecord } from '../../domain/released-record.js';
+import { nodeIdOfUrn, recordTypeOfId } from '../../domain/record-rules.js';
+import { isObject, type Json } from '../../domain/validation.js';
+import { schemas } from '../../schema/registry.js';
+import type { InStreamRow, Store } from '../../store/index.js';
+import type { AuditService } from '../../core/audit.js';
+import type { Clock } from '../../core/clock.js';
+import type { PartnerService } from '../partners.js';
+import type { AlarmSink } from '../outbound/streams.js';
 
 const KNOWN_KINDS = new Set(['record', 'tombstone', 'statement', 'consultation']);
 export const MAX_SKEW_SECONDS = 300;

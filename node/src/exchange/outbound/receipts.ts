@@ -1,14 +1,14 @@
 // The sender's side of receipts (brief §6.8) and of 409 answers (§6.6): verify every receipt, keep
 // all of them, never move the receipt cursor backwards, raise a fork alarm on a mismatch.
-import { verifyJws } from '../crypto/jws.js';
-import { AppError } from '../domain/errors.js';
-import { isObject } from '../domain/validation.js';
-import { schemas } from '../schema/registry.js';
-import type { Store } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
-import type { PartnerService } from './partners.js';
-import type { ReceiptPayload } from './ingest.js';
+import { verifyJws } from '../../crypto/jws.js';
+import { AppError } from '../../domain/errors.js';
+import { isObject } from '../../domain/validation.js';
+import { schemas } from '../../schema/registry.js';
+import type { Store } from '../../store/index.js';
+import type { AuditService } from '../../core/audit.js';
+import type { Clock } from '../../core/clock.js';
+import type { PartnerService } from '../partners.js';
+import type { ReceiptPayload } from '../inbound/ingest.js';
 import type { AlarmSink } from './streams.js';
 
 export type ConflictAction = 'resume' | 'restart' | 'receiver-restored' | 'sender-behind';

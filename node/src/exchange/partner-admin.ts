@@ -3,7 +3,7 @@
 import { AppError } from '../domain/errors.js';
 import type { PartnerRow } from '../store/index.js';
 import type { PartnerService } from './partners.js';
-import type { Bundle } from './identity.js';
+import type { Bundle } from '../services/node-init.js';
 
 export interface PartnerView {
   nodeId: string;

@@ -2,10 +2,10 @@
 // transaction, and posts the receipt after each committed page; follows a reset stream from its
 // start; notices a feed head below what was received (the partner restored from a backup).
 import { AppError } from '../domain/errors.js';
-import type { AlarmService } from '../services/alarms.js';
-import type { IngestService } from '../services/ingest.js';
+import type { AlarmService } from './alarms.js';
+import type { IngestService } from './inbound/ingest.js';
 import type { Store } from '../store/index.js';
-import type { PeerClient } from './peer-client.js';
+import type { PeerClient } from './links/peer-client.js';
 
 export interface PullContext {
   partner: string;

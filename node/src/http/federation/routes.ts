@@ -1,14 +1,14 @@
 // GET /v1/feed, POST /v1/inbox, POST /v1/receipts (brief §6.9). The peer is already resolved.
 import express, { type Express, type Response } from 'express';
-import { AppError, validationError } from '../domain/errors.js';
-import type { AuditService } from '../services/audit.js';
-import type { IngestService } from '../services/ingest.js';
-import type { ReceiptService } from '../services/receipts.js';
-import type { StreamService } from '../services/streams.js';
-import type { Store } from '../store/index.js';
-import { schemas } from '../schema/registry.js';
-import { jsonOnly } from './middleware.js';
-import { depthGuard } from './limits.js';
+import { AppError, validationError } from '../../domain/errors.js';
+import type { AuditService } from '../../core/audit.js';
+import type { IngestService } from '../../exchange/inbound/ingest.js';
+import type { ReceiptService } from '../../exchange/outbound/receipts.js';
+import type { StreamService } from '../../exchange/outbound/streams.js';
+import type { Store } from '../../store/index.js';
+import { schemas } from '../../schema/registry.js';
+import { jsonOnly } from '../middleware.js';
+import { depthGuard } from '../limits.js';
 
 export interface FederationRouteDeps {
   streams: StreamService;

@@ -2,11 +2,11 @@
 // input, call one service, map the result.
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
-import { AppError } from '../domain/errors.js';
-import type { TokenService } from '../services/tokens.js';
-import { bearerAuth, jsonOnly, requestId, requestLog, writeGuard } from './middleware.js';
-import { errorHandler, sendProblem } from './problem.js';
-import { depthGuard } from './limits.js';
+import { AppError } from '../../domain/errors.js';
+import type { TokenService } from '../../services/tokens.js';
+import { bearerAuth, jsonOnly, requestId, requestLog, writeGuard } from '../middleware.js';
+import { errorHandler, sendProblem } from '../problem.js';
+import { depthGuard } from '../limits.js';
 
 export interface HealthSource {
   health(): { ok: boolean } & Record<string, unknown>;

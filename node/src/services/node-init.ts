@@ -8,8 +8,8 @@ import { sha256 } from '../crypto/digest.js';
 import { generateSigningKey, publicJwk, type PrivateJwk, type PublicJwk } from '../crypto/keys.js';
 import { CONFIG_FILE, parseConfig, type NodeConfig, type Secrets } from '../config/index.js';
 import { Store } from '../store/index.js';
-import { AuditService } from './audit.js';
-import { systemClock, type Clock } from './clock.js';
+import { AuditService } from '../core/audit.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { newTokenSecret, tokenHash } from './tokens.js';
 
 export interface Bundle {

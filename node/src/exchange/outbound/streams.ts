@@ -1,23 +1,23 @@
 // Outbound streams (brief §6.3–§6.6): one per partner, hash-chained, signed releases materialised
 // in publication order, at publication when the partner is within the window W, otherwise when the
 // pusher or the feed handler asks. Statements, backfill, embargoes, recalls and resets live here.
-import { CanonicalText, canonicalString } from '../crypto/canonical.js';
-import { crashPoint } from '../config/crash.js';
-import { randomId, sha256 } from '../crypto/digest.js';
-import type { Signer } from '../crypto/jws.js';
-import type { AgreementStatement } from '../domain/agreement-rules.js';
-import { checkReleasedRecord } from '../domain/released-record.js';
-import { isTerminal } from '../domain/record-rules.js';
-import type { RecordType } from '../domain/redaction.js';
-import { AppError } from '../domain/errors.js';
-import type { Json } from '../domain/validation.js';
-import { decide, type Decision } from '../policy/decide.js';
-import { schemas } from '../schema/registry.js';
-import type { OutStreamRow, PublicationRow, ReleaseRow, Store } from '../store/index.js';
-import type { AgreementService } from './agreements.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
-import type { PublishedVersion } from './records.js';
+import { CanonicalText, canonicalString } from '../../crypto/canonical.js';
+import { crashPoint } from '../../config/crash.js';
+import { randomId, sha256 } from '../../crypto/digest.js';
+import type { Signer } from '../../crypto/jws.js';
+import type { AgreementStatement } from '../../domain/agreement-rules.js';
+import { checkReleasedRecord } from '../../domain/released-record.js';
+import { isTerminal } from '../../domain/record-rules.js';
+import type { RecordType } from '../../domain/redaction.js';
+import { AppError } from '../../domain/errors.js';
+import type { Json } from '../../domain/validation.js';
+import { decide, type Decision } from '../../policy/decide.js';
+import { schemas } from '../../schema/registry.js';
+import type { OutStreamRow, PublicationRow, ReleaseRow, Store } from '../../store/index.js';
+import type { AgreementService } from '../agreements.js';
+import type { AuditService } from '../../core/audit.js';
+import type { Clock } from '../../core/clock.js';
+import type { PublishedVersion } from '../../services/records.js';
 
 export interface StreamOptions {
   nodeId: string;

@@ -1,9 +1,9 @@
 // Operator-visible alarms: stored, audited (in the caller's transaction when there is one), logged.
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
-import type { AlarmSink } from './streams.js';
+import type { AuditService } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
+import type { AlarmSink } from './outbound/streams.js';
 
 export class AlarmService implements AlarmSink {
   constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock, private readonly log: Logger) {}

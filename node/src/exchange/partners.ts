@@ -6,9 +6,9 @@ import { thumbprint, type PublicJwk } from '../crypto/keys.js';
 import { AppError, validationError } from '../domain/errors.js';
 import { schemas } from '../schema/registry.js';
 import type { PartnerRow, Store } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
-import { bundleFingerprint, type Bundle } from './identity.js';
+import type { AuditService } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
+import { bundleFingerprint, type Bundle } from '../services/node-init.js';
 
 export interface PartnerTrust {
   nodeId: string;

@@ -3,11 +3,11 @@
 import type { TLSSocket } from 'node:tls';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError } from '../domain/errors.js';
-import type { PartnerService } from '../services/partners.js';
-import { errorHandler, sendProblem } from './problem.js';
-import { requestId, requestLog, writeGuard } from './middleware.js';
-import { partnerLimiter } from './limits.js';
+import { AppError } from '../../domain/errors.js';
+import type { PartnerService } from '../../exchange/partners.js';
+import { errorHandler, sendProblem } from '../problem.js';
+import { requestId, requestLog, writeGuard } from '../middleware.js';
+import { partnerLimiter } from '../limits.js';
 
 export interface NodeInfoSource {
   nodeInfo(): Record<string, unknown>;

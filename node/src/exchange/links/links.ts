@@ -3,18 +3,18 @@
 // network errors, resync on 409, stop and alarm on 403/413/422. The puller (puller.ts) fetches the partner's
 // feed at an interval and posts a receipt after each committed page.
 import type { Logger } from 'pino';
-import { crashPoint } from '../config/crash.js';
-import type { AgreementService } from '../services/agreements.js';
-import type { AlarmService } from '../services/alarms.js';
-import type { Clock } from '../services/clock.js';
-import type { IngestService } from '../services/ingest.js';
-import type { PartnerService } from '../services/partners.js';
-import type { ReceiptService } from '../services/receipts.js';
-import type { StreamService } from '../services/streams.js';
-import type { Store } from '../store/index.js';
+import { crashPoint } from '../../config/crash.js';
+import type { AgreementService } from '../agreements.js';
+import type { AlarmService } from '../alarms.js';
+import type { Clock } from '../../core/clock.js';
+import type { IngestService } from '../inbound/ingest.js';
+import type { PartnerService } from '../partners.js';
+import type { ReceiptService } from '../outbound/receipts.js';
+import type { StreamService } from '../outbound/streams.js';
+import type { Store } from '../../store/index.js';
 import { backoffDelay, CircuitBreaker, DEFAULT_BACKOFF, type BackoffPolicy, type BreakerState } from './backoff.js';
 import { PeerClient, type ClientIdentity } from './peer-client.js';
-import { pullFeed, type PullContext } from './puller.js';
+import { pullFeed, type PullContext } from '../puller.js';
 
 export interface SyncOptions {
   maxBatchBytes: number;

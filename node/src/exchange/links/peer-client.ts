@@ -4,7 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
 import { Agent, request } from 'undici';
-import { nodeIdOfCert, spkiSha256 } from '../crypto/certs.js';
+import { nodeIdOfCert, spkiSha256 } from '../../crypto/certs.js';
 
 export interface PeerTrust {
   nodeId: string;

@@ -5,10 +5,10 @@ import type { Json } from '../domain/validation.js';
 import type { Store } from '../store/index.js';
 import type { AgreementService } from './agreements.js';
 import type { AlarmService } from './alarms.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
+import type { AuditService } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
 import type { PartnerHooks } from './partner-admin.js';
-import type { StreamService } from './streams.js';
+import type { StreamService } from './outbound/streams.js';
 
 export interface LinkHealthSource {
   health(partner: string): object;
