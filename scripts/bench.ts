@@ -19,7 +19,8 @@ import { canonicalString } from '../node/src/crypto/canonical.js';
 import { FileSigner, verifyJws } from '../node/src/crypto/jws.js';
 import { generateSigningKey, publicJwk } from '../node/src/crypto/keys.js';
 import { checkReleasedRecord } from '../node/src/domain/released-record.js';
-import { buildBundle, bundleFingerprint, initNode, keepBoundAddresses } from '../node/src/services/node-init.js';
+import { initNode, keepBoundAddresses } from '../node/src/services/node-init.js';
+import { buildBundle, bundleFingerprint } from '../node/src/exchange/bundle.js';
 import { example } from '../test/helpers/examples.js';
 
 const arg = (name: string, dflt: number) => {
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
   delete (ag as Record<string, unknown>).version;
   a.services.partnerAdmin.put('jp-lic-01', b.bundle, b.fingerprint, { agreement: ag }, 'bench');
   await api(b, 'PUT', '/admin/v1/partners/nl-lic-01', { bundle: aBundle, fingerprint: bundleFingerprint(aBundle) });
-  await a.services.sync.flush('jp-lic-01');
+  await a.services.links.flush('jp-lic-01');
 
   log(`2/5 replication: publishing ${N} denial versions on A…`);
   const tp = performance.now();
@@ -180,14 +181,14 @@ async function main(): Promise<void> {
   const publishRate = N / ((performance.now() - tp) / 1000);
   log(`    publish rate ${publishRate.toFixed(0)} records/s; pushing to B over mTLS…`);
   const t0 = performance.now();
-  await a.services.sync.flush('jp-lic-01');
+  await a.services.links.flush('jp-lic-01');
   const replSeconds = (performance.now() - t0) / 1000;
   const held = await heldBy(b, 'nl-lic-01');
   const replRate = N / replSeconds;
   log(`    B holds ${held}; ${replRate.toFixed(0)} records/s`);
 
   log(`3/5 latency: ${LAT} single publications 80 ms apart, publish-to-visible at B…`);
-  a.services.sync.start();
+  a.services.links.start();
   const lat: number[] = [];
   // visibility is read from B's database through a read-only connection: polling B's operator API
   // would itself load B (every authenticated read is an audited, fsync'd write)
@@ -215,7 +216,7 @@ async function main(): Promise<void> {
   }
   await startRemote(b);
   const tc = performance.now();
-  await a2.services.sync.flush('jp-lic-01');
+  await a2.services.links.flush('jp-lic-01');
   const drain = (performance.now() - tc) / 1000;
   const total = await heldBy(b, 'nl-lic-01');
   const bdb = new Database(join(b.dir, 'entente.db'), { readonly: true });
@@ -238,7 +239,7 @@ async function main(): Promise<void> {
   const c = await createNode(cConfig, loadSecrets(cConfig), { sync: { autoStart: false } });
   c.services.partnerAdmin.put('nl-lic-01', aBundle, bundleFingerprint(aBundle), {}, 'bench');
   const ti = performance.now();
-  for (let i = 0; i < items.length; i += 500) await c.services.ingest.ingestBatch('nl-lic-01', items.slice(i, i + 500), 'push');
+  for (let i = 0; i < items.length; i += 500) await c.services.inbound.ingestBatch('nl-lic-01', items.slice(i, i + 500), 'push');
   const aloneRate = items.length / ((performance.now() - ti) / 1000);
   log(`    ${aloneRate.toFixed(0)} records/s`);
   await c.close();

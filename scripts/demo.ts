@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode, type EntenteNode } from '../node/src/app.js';
 import { loadConfig, loadSecrets } from '../node/src/config/index.js';
-import { buildBundle, bundleFingerprint, groupFingerprint, keepBoundAddresses, provisionFromExample } from '../node/src/services/node-init.js';
+import { keepBoundAddresses, provisionFromExample } from '../node/src/services/node-init.js';
+import { buildBundle, bundleFingerprint, groupFingerprint } from '../node/src/exchange/bundle.js';
 import { createLogger } from '../node/src/log.js';
 
 const keep = process.argv.includes('--keep');
@@ -109,7 +110,7 @@ async function held(n: DemoNode, id: string): Promise<any | null> {
 
 async function settle(nodes: DemoNode[]): Promise<void> {
   // until quiet: an answer sent on ingest (an automatic UNKNOWN_REFERENCE) needs another round
-  for (let round = 0; round < 3; round++) for (const n of nodes) for (const p of nodes) if (p !== n) await n.node.services.sync.flush(p.id);
+  for (let round = 0; round < 3; round++) for (const n of nodes) for (const p of nodes) if (p !== n) await n.node.services.links.flush(p.id);
 }
 
 const running: DemoNode[] = [];

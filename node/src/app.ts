@@ -1,57 +1,57 @@
-// Composition root: createNode() wires every module and returns something that closes servers,
-// timers and the database. No process.exit here.
+// Composition root: createNode() builds every module by constructor injection and wires their events
+// here, in one place; it returns something that closes servers, timers and the database.
+// No process.exit here.
 import type { Router } from 'express';
 import { ConfigError, type NodeConfig, type Secrets } from './config/index.js';
-import { FileSigner, type Signer } from './crypto/jws.js';
-import { publicJwk } from './crypto/keys.js';
-import { createFederationApp } from './http/federation/app.js';
-import { createOperatorApp } from './http/operator/app.js';
-import { partnerRoutes } from './http/operator/partners.js';
-import { tokenRoutes } from './http/operator/tokens.js';
-import { recordRoutes } from './http/operator/records.js';
-import { exchangeRoutes } from './http/operator/exchange.js';
-import { auditRoutes } from './http/operator/audit.js';
-import { reciprocityRoutes } from './http/operator/reciprocity.js';
-import { keyRoutes } from './http/operator/keys.js';
-import { consultationRoutes } from './http/operator/consultations.js';
-import { screeningRoutes } from './http/operator/screening.js';
-import { SignaturePool } from './crypto/signature-pool.js';
-import { ReferenceLists } from './services/reference-lists.js';
-import { ScreeningService } from './services/screening.js';
-import { ConsultationService } from './services/consultations.js';
-import { KeyService } from './services/keys.js';
-import { ReciprocityService } from './services/reciprocity.js';
-import { federationRoutes } from './http/federation/routes.js';
-import { AgreementService } from './exchange/agreements.js';
-import { AlarmService } from './exchange/alarms.js';
-import { ExchangeAdmin } from './exchange/admin.js';
-import { IngestService } from './exchange/inbound/ingest.js';
-import { ReceiptService } from './exchange/outbound/receipts.js';
-import { StreamService } from './exchange/outbound/streams.js';
-import { SyncManager, type SyncOptions } from './exchange/links/links.js';
-import { Metrics } from './services/metrics.js';
-import { requireRole } from './http/middleware.js';
-import { RecordService } from './services/records.js';
-import { createFederationServer, createOperatorServer } from './http/servers.js';
-import { silentLogger, type Logger } from './log.js';
 import { AuditService } from './core/audit.js';
 import { systemClock, type Clock } from './core/clock.js';
-import { parseSigningKeys } from './services/node-init.js';
+import { NodeIdentity } from './core/identity.js';
+import type { Signer } from './crypto/jws.js';
+import { SignaturePool } from './crypto/signature-pool.js';
+import { ExchangeAdmin } from './exchange/admin.js';
+import { AgreementService } from './exchange/agreements.js';
+import { AlarmService } from './exchange/alarms.js';
+import { Inbound } from './exchange/inbound/inbound.js';
+import { Links, type LinkOptions } from './exchange/links/links.js';
+import { Outbound } from './exchange/outbound/outbound.js';
 import { PartnerAdmin } from './exchange/partner-admin.js';
 import { PartnerService } from './exchange/partners.js';
+import { createFederationApp } from './http/federation/app.js';
+import { federationRoutes } from './http/federation/routes.js';
+import { requireRole } from './http/middleware.js';
+import { createOperatorApp } from './http/operator/app.js';
+import { auditRoutes } from './http/operator/audit.js';
+import { consultationRoutes } from './http/operator/consultations.js';
+import { apiDocsRoutes } from './http/operator/docs.js';
+import { exchangeRoutes } from './http/operator/exchange.js';
+import { keyRoutes } from './http/operator/keys.js';
+import { partnerRoutes } from './http/operator/partners.js';
+import { reciprocityRoutes } from './http/operator/reciprocity.js';
+import { recordRoutes } from './http/operator/records.js';
+import { screeningRoutes } from './http/operator/screening.js';
+import { tokenRoutes } from './http/operator/tokens.js';
+import { createFederationServer, createOperatorServer } from './http/servers.js';
+import { silentLogger, type Logger } from './log.js';
+import { ConsultationService } from './services/consultations.js';
+import { KeyService } from './services/keys.js';
+import { Metrics } from './services/metrics.js';
+import { ReciprocityService } from './services/reciprocity.js';
+import { RecordService } from './services/records.js';
+import { ReferenceLists } from './services/reference-lists.js';
+import { ScreeningService } from './services/screening.js';
 import { TokenService } from './services/tokens.js';
 import { Store } from './store/index.js';
 
 export interface CreateNodeOptions {
   clock?: Clock;
   log?: Logger;
-  /** Allow the committed example keys (brief: refused outside demo mode). */
+  /** Allow the committed example keys (refused outside demo mode). */
   demo?: boolean;
   /** Override listen ports (tests use 0). */
   federationPort?: number;
   operatorPort?: number;
-  /** Sync tuning (tests drive sync by hand with autoStart: false). */
-  sync?: Partial<SyncOptions>;
+  /** Link tuning (tests drive sync by hand with autoStart: false). */
+  sync?: Partial<LinkOptions>;
   /** Minutes between signed audit checkpoints (default 60). */
   checkpointMinutes?: number;
 }
@@ -67,18 +67,18 @@ export interface EntenteNode {
   degraded: string | null;
   services: {
     audit: AuditService;
+    identity: NodeIdentity;
+    signer: Signer;
     tokens: TokenService;
     partners: PartnerService;
     partnerAdmin: PartnerAdmin;
     records: RecordService;
-    signer: Signer;
     agreements: AgreementService;
-    streams: StreamService;
-    ingest: IngestService;
-    receipts: ReceiptService;
+    outbound: Outbound;
+    inbound: Inbound;
+    links: Links;
     exchange: ExchangeAdmin;
     alarms: AlarmService;
-    sync: SyncManager;
     metrics: Metrics;
     keys: KeyService;
     consultations: ConsultationService;
@@ -87,9 +87,12 @@ export interface EntenteNode {
   close(): Promise<void>;
 }
 
+const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
+
 export async function createNode(config: NodeConfig, secrets: Secrets, options: CreateNodeOptions = {}): Promise<EntenteNode> {
   if (config.example && !options.demo) {
-    throw new ConfigError('config.json /example', 'this node uses the committed example keys; start it with --demo, or run `entente init` for real keys');
+    const why = 'this node uses the committed example keys; start it with --demo, or run `entente init` for real keys';
+    throw new ConfigError('config.json /example', why);
   }
   const clock = options.clock ?? systemClock;
   const log = options.log ?? silentLogger();
@@ -97,98 +100,150 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
   let closed = false;
   try {
     const integrity = store.integrity();
-    const keyFile = parseSigningKeys(secrets.signingKeysJson);
-    const signingKey = keyFile.keys.find((k) => k.kid === keyFile.current)!;
-    let signer: Signer = new FileSigner(signingKey);
-    let signerKey = publicJwk(signingKey);
-    let publicKeys = keyFile.keys.map(publicJwk);
-    let tlsIdentity = { keyPem: secrets.tlsKeyPem, certPem: secrets.tlsCertPem };
     const audit = new AuditService(store, clock);
-    // Integrity at start: a broken database or audit chain keeps the node read-only (brief §9).
+    // integrity at start: a broken database or audit chain keeps the node read-only (docs/protocol.md §9)
     const tail = integrity === 'ok' ? audit.verifyTail() : null;
     const degraded: string | null =
-      integrity !== 'ok' ? `database integrity check failed: ${integrity}` : !tail!.ok ? `the audit chain is broken at entry ${tail!.firstBroken}: ${tail!.reason}` : null;
+      integrity !== 'ok'
+        ? `database integrity check failed: ${integrity}`
+        : !tail!.ok
+          ? `the audit chain is broken at entry ${tail!.firstBroken}: ${tail!.reason}`
+          : null;
     if (degraded) log.error({ alert: true, reason: degraded }, 'node started read-only');
     const writable = () => degraded;
+    const { nodeId, country, limits } = config;
+
+    const identity = new NodeIdentity(nodeId, secrets, store.meta);
+    const metrics = new Metrics(store, audit, clock);
     const tokens = new TokenService(store, audit, clock);
-    const partners = new PartnerService(store, audit, clock, config.nodeId);
-    const agreements = new AgreementService(store, config.nodeId);
+    const partners = new PartnerService(store, audit, clock, nodeId);
+    const agreements = new AgreementService(store, nodeId);
     const alarms = new AlarmService(store, audit, clock, log);
-    const streams = new StreamService(store, audit, clock, () => signer, agreements, alarms, {
-      nodeId: config.nodeId,
-      country: config.country,
-      window: config.sync.materialisationWindow,
-      maxReleaseBytes: config.limits.maxReleaseBytes,
-      maxBatchBytes: config.limits.maxBatchBytes,
-      statementIdleHours: config.sync.statementIdleHours,
+
+    // the exchange: publication → outbound (materialise) → `appended` → links (push) → partner's receipt
+    const outbound = new Outbound(
+      {
+        store,
+        audit,
+        clock,
+        identity,
+        agreements,
+        alarms,
+        options: {
+          nodeId,
+          country,
+          window: config.sync.materialisationWindow,
+          maxReleaseBytes: limits.maxReleaseBytes,
+          maxBatchBytes: limits.maxBatchBytes,
+          statementIdleHours: config.sync.statementIdleHours,
+        },
+      },
+      partners,
+    );
+    const consultations = new ConsultationService(store, audit, clock, outbound, agreements, {
+      nodeId,
+      country,
+      holidays: config.consultations.holidays,
     });
-    const countryOf = (nodeId: string) => (nodeId === config.nodeId ? config.country : partners.countryOf(nodeId));
-    const ingest = new IngestService(store, audit, clock, () => signer, partners, alarms, { nodeId: config.nodeId, maxReleaseBytes: config.limits.maxReleaseBytes, countryOf });
-    const receipts = new ReceiptService(store, audit, clock, partners, alarms, config.nodeId);
-    const exchange = new ExchangeAdmin(store, audit, clock, agreements, streams, alarms);
-    const consultations = new ConsultationService(store, audit, clock, streams, agreements, { nodeId: config.nodeId, country: config.country, holidays: config.consultations.holidays });
-    ingest.consultations = consultations;
+    const records = new RecordService(store, audit, clock, {
+      nodeId,
+      country,
+      reviewReminderDays: config.records.reviewReminderDays,
+      identity,
+      publications: outbound,
+    });
     const signatures = new SignaturePool();
-    ingest.signatures = signatures;
-    const screening = new ScreeningService(store, audit, clock, config.nodeId);
+    const inbound = new Inbound({
+      store,
+      audit,
+      clock,
+      alarms,
+      identity,
+      partners,
+      records,
+      consultations,
+      signatures,
+      nodeId,
+      countryOf: (n) => (n === nodeId ? country : partners.countryOf(n)),
+      maxReleaseBytes: limits.maxReleaseBytes,
+      observer: {
+        counts: (p, outcome, n) => n > 0 && metrics.ingest.inc({ partner: p, outcome }, n),
+        skew: (p, sec) => metrics.observeSkew(p, sec),
+      },
+    });
+    const links = new Links({
+      partners,
+      agreements,
+      outbound,
+      inbound,
+      alarms,
+      identity,
+      clock,
+      log,
+      observer: {
+        pushError: (p, kind) => metrics.pushErrors.inc({ partner: p, kind }),
+        pullError: (p) => metrics.pullErrors.inc({ partner: p }),
+      },
+      options: {
+        pullIntervalMs: config.sync.pullIntervalSeconds * 1000,
+        tickMs: 5000,
+        breakerThreshold: config.sync.breakerThreshold,
+        breakerCooldownMs: config.sync.breakerCooldownSeconds * 1000,
+        ...options.sync,
+      },
+    });
+    const exchange = new ExchangeAdmin({ store, audit, clock, agreements, outbound, alarms, links });
+    const partnerAdmin = new PartnerAdmin(partners, exchange);
+    const keys = new KeyService({ store, audit, clock, identity, announcer: outbound, config, secrets });
+
+    const screening = new ScreeningService(store, audit, clock, nodeId);
     if (!degraded) {
       const renormalised = screening.reindexIfStale((line) => log.info(line.trim()));
-      if (renormalised > 0) log.info({ names: renormalised }, 'screening index: names normalised again after a change of the name normalisation');
+      if (renormalised > 0) {
+        log.info({ names: renormalised }, 'screening index: names normalised again after a change of the name normalisation');
+      }
     }
-    const partnerAdmin = new PartnerAdmin(partners, exchange);
-    const records = new RecordService(store, audit, clock, { nodeId: config.nodeId, country: config.country, reviewReminderDays: config.records.reviewReminderDays, signing: () => ({ signer, key: signerKey }) });
-    let touched: string[] = [];
-    records.addHooks({ inTx: (v) => (touched = streams.onPublished(v)), afterCommit: () => streams.afterPublished(touched) });
-    const sync = new SyncManager(store, partners, agreements, streams, ingest, receipts, alarms, clock, { certPem: tlsIdentity.certPem, keyPem: tlsIdentity.keyPem }, log, {
-      maxBatchBytes: config.limits.maxBatchBytes,
-      pullIntervalMs: config.sync.pullIntervalSeconds * 1000,
-      tickMs: 5000,
-      breakerThreshold: config.sync.breakerThreshold,
-      breakerCooldownMs: config.sync.breakerCooldownSeconds * 1000,
-      ...options.sync,
-    });
-    exchange.sync = sync;
-    const metrics = new Metrics(store, audit, clock);
     screening.onLatency = (sec) => metrics.screening.observe(sec);
-    ingest.observer = { counts: (p, outcome, n) => n > 0 && metrics.ingest.inc({ partner: p, outcome }, n), skew: (p, sec) => metrics.observeSkew(p, sec) };
-    sync.observer = { pushError: (p, kind) => metrics.pushErrors.inc({ partner: p, kind }), pullError: (p) => metrics.pullErrors.inc({ partner: p }) };
 
-    const nodeInfo = () => ({
-      nodeId: config.nodeId,
-      name: config.name,
-      country: config.country,
-      protocol: 'entente/1',
-      keys: { keys: publicKeys },
-      maxBatchBytes: config.limits.maxBatchBytes,
-      maxReleaseBytes: config.limits.maxReleaseBytes,
-    });
     const fedApp = createFederationApp({
       partners,
-      info: { nodeInfo },
+      info: {
+        nodeInfo: () => ({
+          nodeId,
+          name: config.name,
+          country,
+          protocol: 'entente/1',
+          keys: { keys: identity.publicKeys },
+          maxBatchBytes: limits.maxBatchBytes,
+          maxReleaseBytes: limits.maxReleaseBytes,
+        }),
+      },
       log,
-      routes: federationRoutes({ streams, ingest, receipts, audit, store, maxBatchBytes: config.limits.maxBatchBytes, clockNow: () => clock.now(), jsonDepth: config.limits.jsonDepth }),
+      routes: federationRoutes({ outbound, inbound, maxBatchBytes: limits.maxBatchBytes, jsonDepth: limits.jsonDepth }),
       writable,
-      limits: { ratePerSecond: config.limits.ratePerSecond, burst: config.limits.burst, concurrent: config.limits.concurrentPerPartner, now: () => Date.now() },
+      limits: { ratePerSecond: limits.ratePerSecond, burst: limits.burst, concurrent: limits.concurrentPerPartner, now: () => Date.now() },
       countRequest: (status) => metrics.requests.inc({ listener: 'federation', status: String(status) }),
     });
-    const federation = createFederationServer(fedApp, { identity: () => tlsIdentity, cas: () => partners.trustedCas(), log, connectionsPerPartner: config.limits.connectionsPerPartner });
-    const keys = new KeyService(store, audit, clock, streams, config, secrets, {
-      signerChanged: (next, all) => {
-        signer = next;
-        signerKey = all.find((k) => k.kid === next.kid)!;
-        publicKeys = all;
-        log.info({ kid: next.kid }, 'signing with the rotated key');
-      },
-      tlsChanged: (identity) => {
-        tlsIdentity = identity;
-        federation.reloadIdentity();
-        sync.setIdentity(identity);
-        log.info('serving and connecting with the rotated TLS key');
-      },
+    const federation = createFederationServer(fedApp, {
+      identity: () => identity.tls,
+      cas: () => partners.trustedCas(),
+      log,
+      connectionsPerPartner: limits.connectionsPerPartner,
     });
-    publicKeys = keys.publicKeys();
-    receipts.onAccepted = () => keys.check();
-    partners.onChange((nodeId) => federation.trustChanged(nodeId));
+
+    // events with more than one listener, or crossing capabilities
+    outbound.events.on('appended', (partner) => links.wake(partner));
+    outbound.events.on('receipt', () => keys.check());
+    partners.events.on('changed', (partner) => {
+      links.trustChanged(partner);
+      federation.trustChanged(partner);
+    });
+    keys.events.on('signing-key', (kid) => log.info({ kid }, 'signing with the rotated key'));
+    keys.events.on('tls', () => {
+      federation.reloadIdentity();
+      links.identityChanged();
+      log.info('serving and connecting with the rotated TLS key');
+    });
 
     const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
     const routers: Router[] = [
@@ -196,7 +251,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       partnerRoutes(partnerAdmin),
       exchangeRoutes(exchange),
       recordRoutes(records),
-      auditRoutes(audit, config.nodeId, () => publicKeys),
+      auditRoutes(audit, nodeId, () => identity.publicKeys),
       keyRoutes(keys),
       reciprocityRoutes(new ReciprocityService(store)),
       consultationRoutes(consultations),
@@ -205,11 +260,12 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const opApp = createOperatorApp({
       tokens,
       log,
-      bodyLimitBytes: config.limits.operatorBodyBytes,
-      jsonDepth: config.limits.jsonDepth,
+      bodyLimitBytes: limits.operatorBodyBytes,
+      jsonDepth: limits.jsonDepth,
       routers,
       writable,
       countRequest: (status) => metrics.requests.inc({ listener: 'operator', status: String(status) }),
+      public: apiDocsRoutes(),
       extra: (app) => {
         app.get('/metrics', requireRole('admin'), async (_req, res) => {
           res.type('text/plain; version=0.0.4').send(await metrics.text());
@@ -218,11 +274,10 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       health: {
         health: () => {
           const database = closed ? 'closed' : store.integrity();
-          const auditState = degraded ?? 'ok';
           return {
             ok: database === 'ok' && !degraded && Object.values(listeners).every((s) => s === 'listening'),
             database,
-            audit: auditState,
+            audit: degraded ?? 'ok',
             listeners: { ...listeners },
             skewSeconds: metrics.skews(),
             ...(degraded ? { reason: degraded } : {}),
@@ -237,10 +292,13 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     listeners.federation = 'listening';
     const operatorPort = await operator.listen(config.operator.host, options.operatorPort ?? config.operator.port);
     listeners.operator = 'listening';
-    if (options.sync?.autoStart !== false) sync.start();
-    const checkpointTimer = setInterval(() => {
-      if (!degraded) audit.checkpoint(signer);
-    }, (options.checkpointMinutes ?? 60) * 60_000);
+    if (options.sync?.autoStart !== false) links.start();
+    const checkpointTimer = setInterval(
+      () => {
+        if (!degraded) audit.checkpoint(identity.signer);
+      },
+      (options.checkpointMinutes ?? 60) * 60_000,
+    );
     checkpointTimer.unref();
     const lapseTimer = setInterval(() => {
       if (degraded) return;
@@ -248,9 +306,8 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       screening.indexPending();
     }, 60_000);
     lapseTimer.unref();
-    if (!degraded) audit.checkpoint(signer);
-    const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
-    log.info({ nodeId: config.nodeId, federationPort, operatorPort }, 'node started');
+    if (!degraded) audit.checkpoint(identity.signer);
+    log.info({ nodeId, federationPort, operatorPort }, 'node started');
 
     return {
       config,
@@ -260,17 +317,37 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       operatorPort,
       federationUrl: `https://${hostFor(config.federation.host)}:${federationPort}`,
       operatorUrl: `http://${hostFor(config.operator.host)}:${operatorPort}`,
-      services: { audit, tokens, partners, partnerAdmin, records, get signer() { return signer; }, agreements, streams, ingest, receipts, exchange, alarms, sync, metrics, keys, consultations, screening },
+      services: {
+        audit,
+        identity,
+        get signer() {
+          return identity.signer;
+        },
+        tokens,
+        partners,
+        partnerAdmin,
+        records,
+        agreements,
+        outbound,
+        inbound,
+        links,
+        exchange,
+        alarms,
+        metrics,
+        keys,
+        consultations,
+        screening,
+      },
       async close() {
         if (closed) return;
         closed = true;
         clearInterval(checkpointTimer);
         clearInterval(lapseTimer);
-        await sync.close();
+        await links.close();
         await Promise.all([federation.close(), operator.close()]);
         await signatures.close();
         store.close();
-        log.info({ nodeId: config.nodeId }, 'node stopped');
+        log.info({ nodeId }, 'node stopped');
       },
     };
   } catch (e) {

@@ -12,12 +12,12 @@ export function agreement(name: 'agreement-wide' | 'agreement-redacting' | 'agre
 
 /** Pushes from `from` to `to` until `to` acknowledged everything. */
 export async function push(from: TestNode, to: TestNode): Promise<void> {
-  await from.node.services.sync.flush(to.nodeId);
+  await from.node.services.links.flush(to.nodeId);
 }
 
 /** `to` pulls `from`'s feed until it has no more. */
 export async function pull(to: TestNode, from: TestNode): Promise<{ pages: number; items: number }> {
-  return to.node.services.sync.pull(from.nodeId);
+  return to.node.services.links.pull(from.nodeId);
 }
 
 export async function receivedAt(node: TestNode, origin: string): Promise<Record<string, any>[]> {

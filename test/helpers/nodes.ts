@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { createNode, type CreateNodeOptions, type EntenteNode } from '../../node/src/app.js';
 import { loadConfig, loadSecrets, type NodeConfig, type Secrets } from '../../node/src/config/index.js';
 import type { KeyAndCert } from '../../node/src/crypto/certs.js';
-import { buildBundle, bundleFingerprint, initNode, keepBoundAddresses, type Bundle } from '../../node/src/services/node-init.js';
+import { initNode, keepBoundAddresses } from '../../node/src/services/node-init.js';
+import { buildBundle, bundleFingerprint, type Bundle } from '../../node/src/exchange/bundle.js';
 import { PeerClient } from '../../node/src/exchange/links/peer-client.js';
 
 const tempDirs: string[] = [];

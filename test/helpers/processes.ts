@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, loadSecrets } from '../../node/src/config/index.js';
 import { readRunFile } from '../../node/src/config/run-file.js';
-import { buildBundle, bundleFingerprint, initNode, keepBoundAddresses, type Bundle } from '../../node/src/services/node-init.js';
+import { initNode, keepBoundAddresses } from '../../node/src/services/node-init.js';
+import { buildBundle, bundleFingerprint, type Bundle } from '../../node/src/exchange/bundle.js';
 import { tempDir } from './nodes.js';
 
 const root = join(import.meta.dirname, '../..');

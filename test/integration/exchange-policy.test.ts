@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(stopAll);
 
 async function deliver(): Promise<void> {
-  a.node.services.sync.tick();
+  a.node.services.links.tick();
   await push(a, b);
   await push(a, c);
 }
@@ -183,7 +183,7 @@ describe('backfill', () => {
     expect((await a.op('PUT', '/admin/v1/partners/jp-lic-01/agreement', agreement('agreement-wide', 'jp-lic-01'))).status).toBe(200);
     const released = () => (a.node.store.db.prepare(`SELECT count(*) AS n FROM releases WHERE partner = 'jp-lic-01' AND record_id IN (?, ?)`).get(withheld[0]!.id, withheld[1]!.id) as { n: number }).n;
     expect(released()).toBe(0);
-    a.node.services.streams.materialise('jp-lic-01');
+    a.node.services.outbound.materialise('jp-lic-01');
     expect(released()).toBe(2);
     await push(a, b);
     for (const w of withheld) expect((await b.op('GET', `/admin/v1/records/${w.id}`)).status).toBe(200);

@@ -130,10 +130,10 @@ describe('delivery and pinning', () => {
     const ids = await publishN(a, 2, 'PL');
     await push(a, b);
     expect(await receivedAt(b, 'nl-lic-05')).toEqual([]);
-    expect(b.node.services.sync.pulls('nl-lic-05')).toBe(true);
+    expect(b.node.services.links.pulls('nl-lic-05')).toBe(true);
     await pull(b, a);
     expect((await receivedAt(b, 'nl-lic-05')).map((i) => i.id).sort()).toEqual([...ids].sort());
-    expect(a.node.services.sync.pushes('jp-lic-05')).toBe(false);
+    expect(a.node.services.links.pushes('jp-lic-05')).toBe(false);
   });
 
   it('refuses to push to or pull from a partner server whose key is not pinned', async () => {

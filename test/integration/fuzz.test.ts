@@ -18,7 +18,7 @@ const generous = (c: Record<string, any>) => (c.limits = { ratePerSecond: 10000,
 beforeAll(async () => {
   [a, b] = await Promise.all([startTestNode('nl-lic-01', { sync: { autoStart: false }, configure: generous }), startTestNode('jp-lic-01', { sync: { autoStart: false }, configure: generous })]);
   await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-01') });
-  await a.node.services.sync.flush('jp-lic-01');
+  await a.node.services.links.flush('jp-lic-01');
 });
 afterAll(stopAll);
 

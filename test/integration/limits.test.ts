@@ -82,7 +82,7 @@ describe('the sender stays inside the partner\'s request budget', () => {
       startTestNode('jp-lic-01', { configure: (cfg) => (cfg.limits = { ratePerSecond: 20, burst: 40, concurrentPerPartner: 4, connectionsPerPartner: 6 }) }),
     ]);
     await link(s, r, { aToB: agreement('agreement-wide', 'jp-lic-01') });
-    await s.node.services.sync.flush('jp-lic-01');
+    await s.node.services.links.flush('jp-lic-01');
     const pushErrors = async () => (await s.node.services.metrics.pushErrors.get()).values.filter((v) => v.labels.partner === 'jp-lic-01').map((v) => `${v.labels.kind} ${v.value}`);
     const before = await pushErrors();
     const sent: string[] = [];

@@ -6,7 +6,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backoffCeiling, backoffDelay, CircuitBreaker } from '../../node/src/exchange/links/backoff.js';
-import { bundleFingerprint } from '../../node/src/services/node-init.js';
+import { bundleFingerprint } from '../../node/src/exchange/bundle.js';
 import { agreement, push, receivedAt } from '../helpers/exchange.js';
 import { publishBody } from '../helpers/examples.js';
 import { link, startTestNode, stopAll, tempDir } from '../helpers/nodes.js';
@@ -139,7 +139,7 @@ describe('a partner down for simulated days', () => {
     for (let day = 0; day < 3; day++) {
       for (let i = 0; i < 5; i++) ids.push((await a.op('POST', '/admin/v1/records', publishBody('denial-nsg-withheld', { originatorReference: `DAY${day}-${i}` }))).body.id);
       clock.advance(25 * 3_600_000);
-      a.node.services.sync.tick(); // idle statements, failed pushes with backoff
+      a.node.services.links.tick(); // idle statements, failed pushes with backoff
       await push(a, b);
     }
     expect((await a.op('GET', '/admin/v1/partners/jp-lic-03')).body.sync.link.lastPushError).toMatch(/network/);

@@ -1,6 +1,6 @@
 import { describe, expect, it, afterAll } from 'vitest';
 import { createCa, createNodeCert, spkiSha256 } from '../../node/src/crypto/certs.js';
-import { bundleFingerprint, groupFingerprint } from '../../node/src/services/node-init.js';
+import { bundleFingerprint, groupFingerprint } from '../../node/src/exchange/bundle.js';
 import { checkBundle } from '../../node/src/exchange/partners.js';
 import { startTestNode, stopAll } from '../helpers/nodes.js';
 

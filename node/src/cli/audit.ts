@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, loadSecrets } from '../config/index.js';
 import { publicJwk } from '../crypto/keys.js';
-import { parseSigningKeys } from '../services/node-init.js';
+import { parseSigningKeys } from '../core/identity.js';
 import { AuditService, verifyAuditBundle, type AuditBundle } from '../core/audit.js';
 import { systemClock } from '../core/clock.js';
 import { Store } from '../store/index.js';

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadConfig, loadSecrets, ConfigError } from '../config/index.js';
-import { buildBundle, bundleFingerprint, groupFingerprint, initNode, provisionFromExample } from '../services/node-init.js';
+import { initNode, provisionFromExample } from '../services/node-init.js';
+import { buildBundle, bundleFingerprint, groupFingerprint } from '../exchange/bundle.js';
 import { ApiError, operatorClient } from './client.js';
 import { registerRecordCommands } from './records.js';
 import { registerConsultCommands, registerExchangeCommands, registerIndexCommand, registerKeyCommands, registerReciprocityCommand, registerScreeningCommands } from './exchange.js';

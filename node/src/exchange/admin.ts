@@ -1,32 +1,36 @@
-// The operator's view of the exchange: agreements, explain, sync health, stream operations.
+// The operator's view of the exchange (docs/protocol.md §10): agreements, explain, sync health, stream operations.
 import { AppError } from '../domain/errors.js';
 import { recordTypeOfId } from '../domain/record-rules.js';
 import type { Json } from '../domain/validation.js';
-import type { Store } from '../store/index.js';
+import type { AlarmRow, ExchangeStore } from '../store/exchange.js';
 import type { AgreementService } from './agreements.js';
 import type { AlarmService } from './alarms.js';
 import type { AuditService } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
+import type { LinkHealth } from './links/links.js';
 import type { PartnerHooks } from './partner-admin.js';
-import type { StreamService } from './outbound/streams.js';
+import type { Outbound } from './outbound/outbound.js';
 
-export interface LinkHealthSource {
-  health(partner: string): object;
-  pushes(partner: string): boolean;
-  pulls(partner: string): boolean;
+export interface ExchangeAdminDeps {
+  store: ExchangeStore;
+  audit: AuditService;
+  clock: Clock;
+  agreements: AgreementService;
+  outbound: Outbound;
+  alarms: AlarmService;
+  links: { health(partner: string): LinkHealth };
 }
 
 export class ExchangeAdmin implements PartnerHooks {
-  sync: LinkHealthSource | null = null;
+  private readonly store: ExchangeStore;
+  private readonly audit: AuditService;
+  private readonly clock: Clock;
+  private readonly agreements: AgreementService;
+  private readonly outbound: Outbound;
 
-  constructor(
-    private readonly store: Store,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-    private readonly agreements: AgreementService,
-    private readonly streams: StreamService,
-    private readonly alarmService: AlarmService,
-  ) {}
+  constructor(private readonly d: ExchangeAdminDeps) {
+    ({ store: this.store, audit: this.audit, clock: this.clock, agreements: this.agreements, outbound: this.outbound } = d);
+  }
 
   // ---- PartnerHooks (inside the registration transaction)
   onRegistered(bundle: { nodeId: string }, _created: boolean, change: { agreement?: unknown }, actor: string): void {
@@ -36,11 +40,11 @@ export class ExchangeAdmin implements PartnerHooks {
       changed = r.changed;
       if (r.changed) this.audit.append({ action: 'agreement.set', actor, subject: bundle.nodeId, details: { version: r.agreement?.version ?? null, reference: r.agreement?.reference ?? null } });
     }
-    this.streams.onRegistered(bundle.nodeId, changed);
+    this.outbound.registered(bundle.nodeId, changed);
   }
 
   onRemoved(nodeId: string): void {
-    this.streams.onRemoved(nodeId);
+    this.outbound.removed(nodeId);
   }
 
   agreementOf(nodeId: string): unknown {
@@ -83,7 +87,7 @@ export class ExchangeAdmin implements PartnerHooks {
             theirAgreement: theirs?.agreement ? (JSON.parse(theirs.agreement) as Json) : null,
           }
         : null,
-      link: this.sync?.health(nodeId) ?? null,
+      link: this.d.links.health(nodeId),
     };
   }
 
@@ -96,10 +100,10 @@ export class ExchangeAdmin implements PartnerHooks {
       result = { agreement: r.agreement, changed: r.changed };
       if (r.changed) {
         this.audit.append({ action: 'agreement.set', actor, subject: partner, details: { version: r.agreement?.version ?? null, reference: r.agreement?.reference ?? null } });
-        this.streams.onAgreementChanged(partner);
+        this.outbound.agreementChanged(partner);
       }
     });
-    if (result.changed) this.streams.afterPublished([partner]);
+    if (result.changed) this.outbound.wake([partner]);
     return result;
   }
 
@@ -109,7 +113,7 @@ export class ExchangeAdmin implements PartnerHooks {
     const type = recordTypeOfId(recordId);
     if (!pub || !type) throw new AppError('not-found', 'no own record with that id (only this node\'s records are released)');
     const record = JSON.parse(pub.body) as Record<string, Json>;
-    const d = this.streams.decideFor(partner, { id: pub.id, type, record });
+    const d = this.outbound.decideFor(partner, { id: pub.id, type, record });
     const holding = this.store.exchange.holding(partner, recordId);
     const out: Record<string, unknown> = {
       partner,
@@ -128,18 +132,14 @@ export class ExchangeAdmin implements PartnerHooks {
   }
 
   reset(partner: string, actor: string): { stream: string } {
-    return this.streams.reset(partner, actor);
+    return this.outbound.reset(partner, actor);
   }
 
   reanchor(partner: string, actor: string): { ok: true } {
-    const evidence = this.store.meta.get(`reanchor:${partner}`);
-    if (!evidence) throw new AppError('conflict', 'no evidence of a partner ahead of this node: re-anchor applies after a 409 whose expected seq is beyond this node\'s head');
-    this.streams.reanchor(partner, JSON.parse(evidence) as { expectedSeq: number; head: string; receipt: string }, actor);
-    this.store.tx(() => this.store.meta.set(`reanchor:${partner}`, ''));
-    return { ok: true };
+    return this.outbound.reanchor(partner, actor);
   }
 
-  alarms(partner?: string) {
-    return this.alarmService.list(partner);
+  alarms(partner?: string): AlarmRow[] {
+    return this.d.alarms.list(partner);
   }
 }

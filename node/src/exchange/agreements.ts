@@ -1,9 +1,9 @@
-// Agreements this node sends under (records-v1 §10): validated, versioned by this node (1 at
+// Agreements this node sends under (docs/records.md §10): validated, versioned by this node (1 at
 // registration, +1 per content change; an identical PUT changes nothing), kept in statement form.
 import { canonicalString } from '../crypto/canonical.js';
 import { validateAgreement, withDefaults, type AgreementStatement } from '../domain/agreement-rules.js';
 import { AppError, validationError } from '../domain/errors.js';
-import type { Store } from '../store/index.js';
+import type { ExchangeStore } from '../store/exchange.js';
 
 export interface AgreementChange {
   changed: boolean;
@@ -12,7 +12,7 @@ export interface AgreementChange {
 }
 
 export class AgreementService {
-  constructor(private readonly store: Store, private readonly selfNodeId: string) {}
+  constructor(private readonly store: ExchangeStore, private readonly selfNodeId: string) {}
 
   /** The agreement in force for a partner (statement form), or null. */
   current(partner: string): AgreementStatement | null {
@@ -33,7 +33,7 @@ export class AgreementService {
 
   /** Stores a new agreement version when the content changed. Call inside the caller's transaction. */
   set(partner: string, input: unknown, at: string): AgreementChange {
-    if (!this.store.db.inTransaction) throw new Error('agreements.set runs inside a transaction');
+    if (!this.store.inTransaction()) throw new Error('agreements.set runs inside a transaction');
     this.check(partner, input);
     const latest = this.store.exchange.latestAgreement(partner);
     if (input === null) {

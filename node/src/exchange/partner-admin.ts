@@ -1,9 +1,9 @@
 // Partner administration as the operator sees it: trust registration now; agreements and sync
 // health attach here as the exchange grows.
 import { AppError } from '../domain/errors.js';
-import type { PartnerRow } from '../store/index.js';
+import type { PartnerRow } from '../store/partners.js';
 import type { PartnerService } from './partners.js';
-import type { Bundle } from '../services/node-init.js';
+import type { Bundle } from './bundle.js';
 
 export interface PartnerView {
   nodeId: string;

@@ -1,14 +1,16 @@
-// The partner registry (brief §3.2–§3.4): bundle checks, registration, removal, and the live
+// The partner registry (docs/protocol.md §3.2–§3.4): bundle checks, registration, removal, and the live
 // resolution of a TLS peer to a partner on every request.
 import type { X509Certificate } from 'node:crypto';
 import { chainsTo, hasServerAndClientEku, isNonIdentifyingCaSubject, nodeIdOfCert, parseCert, spkiSha256 } from '../crypto/certs.js';
 import { thumbprint, type PublicJwk } from '../crypto/keys.js';
 import { AppError, validationError } from '../domain/errors.js';
 import { schemas } from '../schema/registry.js';
-import type { PartnerRow, Store } from '../store/index.js';
+import type { ExchangeStore } from '../store/exchange.js';
+import type { PartnerRow } from '../store/partners.js';
+import { Emitter } from '../core/events.js';
 import type { AuditService } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
-import { bundleFingerprint, type Bundle } from '../services/node-init.js';
+import { bundleFingerprint, type Bundle } from './bundle.js';
 
 export interface PartnerTrust {
   nodeId: string;
@@ -20,9 +22,12 @@ export interface PartnerTrust {
   bundle: Bundle;
 }
 
-export type TrustListener = (changedNodeId: string) => void;
+export interface PartnerEvents extends Record<string, unknown[]> {
+  /** A partner's trust changed (registered, updated, removed): connections to it must be renewed. */
+  changed: [nodeId: string];
+}
 
-/** Checks a bundle as brief §3.2 says; returns it typed. Throws AppError naming what is wrong. */
+/** Checks a bundle as docs/protocol.md §3.2 says; returns it typed. Throws AppError naming what is wrong. */
 export function checkBundle(bundle: unknown, fingerprint: string, selfNodeId: string, now = Date.now()): Bundle {
   const errors = schemas().validate('partner-bundle', bundle);
   if (errors.length > 0) throw validationError(errors, '/bundle', 'the bundle does not match partner-bundle.schema.json');
@@ -53,25 +58,21 @@ export function checkBundle(bundle: unknown, fingerprint: string, selfNodeId: st
 }
 
 export class PartnerService {
-  private readonly listeners: TrustListener[] = [];
+  readonly events = new Emitter<PartnerEvents>();
   private cache: Map<string, PartnerTrust> | null = null;
   private generation = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: ExchangeStore,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly selfNodeId: string,
   ) {}
 
-  onChange(listener: TrustListener): void {
-    this.listeners.push(listener);
-  }
-
   private changed(nodeId: string): void {
     this.cache = null;
     this.generation++;
-    for (const l of this.listeners) l(nodeId);
+    this.events.emit('changed', nodeId);
   }
 
   get trustGeneration(): number {
@@ -109,7 +110,7 @@ export class PartnerService {
     this.changed(nodeId);
   }
 
-  /** Adds signing keys or pins announced in a statement (brief §3.5); audited by the caller's transaction. */
+  /** Adds signing keys or pins announced in a statement (docs/protocol.md §3.5); audited by the caller's transaction. */
   addAnnounced(nodeId: string, keys: PublicJwk[], pins: string[]): { keys: string[]; pins: string[] } {
     const at = new Date(this.clock.now()).toISOString();
     const added = { keys: [] as string[], pins: [] as string[] };
@@ -160,7 +161,7 @@ export class PartnerService {
   }
 
   /**
-   * Resolves an authenticated TLS peer to a partner (brief §3.3): the certificate chains to *that*
+   * Resolves an authenticated TLS peer to a partner (docs/protocol.md §3.3): the certificate chains to *that*
    * partner's cas, carries exactly one urn:entente:node: SAN URI naming it, and its SPKI is pinned.
    */
   resolvePeer(cert: X509Certificate | undefined): string | null {

@@ -1,10 +1,10 @@
-// The puller (brief §6.9): reads a partner's feed after what was received, one page per ingest
+// The puller (docs/protocol.md §6.9): reads a partner's feed after what was received, one page per ingest
 // transaction, and posts the receipt after each committed page; follows a reset stream from its
 // start; notices a feed head below what was received (the partner restored from a backup).
 import { AppError } from '../domain/errors.js';
-import type { AlarmService } from './alarms.js';
-import type { IngestService } from './inbound/ingest.js';
-import type { Store } from '../store/index.js';
+import type { AlarmSink } from './alarms.js';
+import type { Inbound } from './inbound/inbound.js';
+import type { FeedPage } from './wire.js';
 import type { PeerClient } from './links/peer-client.js';
 
 export interface PullContext {
@@ -12,9 +12,8 @@ export interface PullContext {
   /** The pinned client for the partner, or null when it cannot be reached now. */
   client(): PeerClient | null;
   closed(): boolean;
-  store: Store;
-  ingest: IngestService;
-  alarms: AlarmService;
+  inbound: Inbound;
+  alarms: AlarmSink;
   requestTimeoutMs: number;
   /** The partner answered. */
   contacted(): void;
@@ -29,7 +28,7 @@ export async function pullFeed(c: PullContext, done: { pages: number; items: num
     if (c.closed()) return;
     const client = c.client();
     if (!client) return;
-    const st = c.store.exchange.ensureInStream(c.partner);
+    const st = c.inbound.position(c.partner);
     const after = st.next_seq - 1;
     let res;
     try {
@@ -39,12 +38,12 @@ export async function pullFeed(c: PullContext, done: { pages: number; items: num
     }
     c.contacted();
     if (res.status !== 200) return c.failed(`feed answered ${res.status}`, true);
-    const page = res.json<{ stream: string; items: string[]; more: boolean; head: { seq: number; hash: string } }>();
+    const page = res.json<FeedPage>();
     if (page.stream !== st.stream && st.stream !== '' && after > 0) {
       // the partner reset its stream: read the new one from its start
       const first = page.items.length ? page.items : (await client.call('GET', '/v1/feed?after=0&limit=1000')).json<{ items: string[] }>().items;
       if (first.length === 0) return;
-      const r = await c.ingest.ingestBatch(c.partner, first, 'pull');
+      const r = await c.inbound.ingestBatch(c.partner, first, 'pull');
       done.pages++;
       done.items += first.length;
       await postReceipt(client, r.receipt);
@@ -57,7 +56,7 @@ export async function pullFeed(c: PullContext, done: { pages: number; items: num
       return c.succeeded();
     }
     try {
-      const r = await c.ingest.ingestBatch(c.partner, page.items, 'pull');
+      const r = await c.inbound.ingestBatch(c.partner, page.items, 'pull');
       done.pages++;
       done.items += page.items.length;
       await postReceipt(client, r.receipt);

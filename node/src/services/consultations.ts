@@ -1,4 +1,4 @@
-// Consultations (brief §8, records-v1 §9): messages travel as `consultation` releases in the stream
+// Consultations (docs/protocol.md §8, docs/records.md §9): messages travel as `consultation` releases in the stream
 // from author to recipient. REQUEST (dueAt on the responder's calendar) → RESPONSE / EXTENSION →
 // OUTCOME or WITHDRAWAL; both sides mark LAPSED_NO_RESPONSE when the due time passes; a RESPONSE
 // whose iat is not later than the due time is on time even if it arrives later. A REQUEST that
@@ -13,11 +13,23 @@ import { toTimestamp } from '../domain/dates.js';
 import { addWorkingDays, dueAtFor, workingDaysBetween } from '../domain/working-days.js';
 import { isObject, type Json } from '../domain/validation.js';
 import type { ConsultationRow, Store } from '../store/index.js';
-import type { AgreementService } from '../exchange/agreements.js';
 import type { AuditService } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
-import type { ConsultationSink, ReleasePayload } from '../exchange/inbound/ingest.js';
-import type { StreamService } from '../exchange/outbound/streams.js';
+import type { ConsultationSink } from '../exchange/inbound/inbound.js';
+import type { ConsultationRelease } from '../exchange/wire.js';
+
+/** How consultation messages travel: as releases in the stream to the partner. */
+export interface ConsultationStream {
+  /** Appends a message; inside the caller's transaction. */
+  appendConsultation(partner: string, message: Record<string, Json>): { iat: number };
+  /** After the commit: the partner's pusher has something to send. */
+  wake(partners: string[]): void;
+}
+
+/** The agreement this node sends under to a partner. */
+export interface OurAgreements {
+  current(partner: string): AgreementStatement | null;
+}
 
 export const PRIVATE_HANDLING = { tlp: 'AMBER+STRICT', originatorControl: { noOnwardSharing: true, noEvidentialUseWithoutConsent: true, noDowngradeWithoutConsent: true } };
 
@@ -47,8 +59,8 @@ export class ConsultationService implements ConsultationSink {
     private readonly store: Store,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    private readonly streams: StreamService,
-    private readonly agreements: AgreementService,
+    private readonly streams: ConsultationStream,
+    private readonly agreements: OurAgreements,
     private readonly o: ConsultationOptions,
   ) {}
 
@@ -66,7 +78,7 @@ export class ConsultationService implements ConsultationSink {
     return st?.agreement ? (JSON.parse(st.agreement) as AgreementStatement) : null;
   }
 
-  /** Consultations need an agreement valid in both directions (records-v1 §9). */
+  /** Consultations need an agreement valid in both directions (docs/records.md §9). */
   private requireAgreements(partner: string): { ours: AgreementStatement; theirs: AgreementStatement } {
     const p = this.store.partners.get(partner);
     if (!p || p.removed_at) throw new AppError('not-found', 'no such partner');
@@ -127,7 +139,7 @@ export class ConsultationService implements ConsultationSink {
       const iat = this.send(partner, message, undefined, actor);
       this.store.consultations.update(consultationId, { request_iat: iat });
     });
-    this.streams.afterPublished([partner]);
+    this.streams.wake([partner]);
     return this.view(consultationId);
   }
 
@@ -155,7 +167,7 @@ export class ConsultationService implements ConsultationSink {
       const iat = this.send(row.partner, message, row, actor);
       this.applyEffects(row, message, iat);
     });
-    this.streams.afterPublished([row.partner]);
+    this.streams.wake([row.partner]);
     return this.view(consultationId);
   }
 
@@ -186,7 +198,7 @@ export class ConsultationService implements ConsultationSink {
 
   // ---------- ConsultationSink (inside the ingest transaction)
 
-  check(peer: string, payload: ReleasePayload): string | null {
+  check(peer: string, payload: ConsultationRelease): string | null {
     const m = payload.consultation as Record<string, Json>;
     const row = isObject(m) && typeof m.consultationId === 'string' ? this.store.consultations.get(m.consultationId) : undefined;
     if (row && row.partner !== peer) return 'schema:/consultationId';
@@ -196,7 +208,7 @@ export class ConsultationService implements ConsultationSink {
     return null;
   }
 
-  apply(peer: string, payload: ReleasePayload): void {
+  apply(peer: string, payload: ConsultationRelease): void {
     const m = payload.consultation as Record<string, Json>;
     const at = new Date(this.clock.now()).toISOString();
     if (m.type === 'REQUEST') {
@@ -210,7 +222,7 @@ export class ConsultationService implements ConsultationSink {
         const answer = { id: `urn:entente:${this.o.nodeId}:consultation-msg:${randomUUID()}`, consultationId: m.consultationId, type: 'RESPONSE', position: 'UNKNOWN_REFERENCE', handling: PRIVATE_HANDLING };
         const iat = this.send(peer, answer, row, 'system');
         this.applyEffects(row, answer, iat);
-        setImmediate(() => this.streams.afterPublished([peer])); // wake the pusher once the batch has committed
+        setImmediate(() => this.streams.wake([peer])); // wake the pusher once the batch has committed
       }
       return;
     }

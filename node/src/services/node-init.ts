@@ -1,34 +1,15 @@
-// A node's identity: `entente init` (CA, TLS certificate, signing key, config, database, admin
-// token), the partner bundle of brief §3.2 and its fingerprint.
+// Setting a node up: `entente init` (CA, TLS certificate, signing key, config, database, admin
+// token), a node made from a committed example, and the addresses a node bound on port 0.
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalBytes } from '../crypto/canonical.js';
 import { createCa, createNodeCert, spkiSha256, type KeyAndCert, type Validity } from '../crypto/certs.js';
-import { sha256 } from '../crypto/digest.js';
-import { generateSigningKey, publicJwk, type PrivateJwk, type PublicJwk } from '../crypto/keys.js';
-import { CONFIG_FILE, parseConfig, type NodeConfig, type Secrets } from '../config/index.js';
+import { generateSigningKey } from '../crypto/keys.js';
+import { CONFIG_FILE, parseConfig, type NodeConfig } from '../config/index.js';
+import type { SigningKeyFile } from '../core/identity.js';
 import { Store } from '../store/index.js';
 import { AuditService } from '../core/audit.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { newTokenSecret, tokenHash } from './tokens.js';
-
-export interface Bundle {
-  entente: 1;
-  nodeId: string;
-  name: string;
-  country: string;
-  url: string;
-  cas: string[];
-  cert: string;
-  tlsSpkiSha256: string[];
-  keys: { keys: PublicJwk[] };
-}
-
-export interface SigningKeyFile {
-  /** The kid releases are signed with now. */
-  current: string;
-  keys: PrivateJwk[];
-}
 
 export interface InitOptions {
   dir: string;
@@ -164,37 +145,4 @@ export function keepBoundAddresses(dir: string, bound: { federationPort: number;
   const config = parseConfig(raw, dir);
   writeFileSync(file, JSON.stringify(raw, null, 2) + '\n');
   return config;
-}
-
-export function parseSigningKeys(json: string): SigningKeyFile {
-  const parsed = JSON.parse(json) as SigningKeyFile;
-  if (!Array.isArray(parsed.keys) || !parsed.keys.some((k) => k.kid === parsed.current)) {
-    throw new Error('signing-keys.json: `current` must name one of `keys`');
-  }
-  return parsed;
-}
-
-export function buildBundle(config: NodeConfig, secrets: Secrets): Bundle {
-  const keys = parseSigningKeys(secrets.signingKeysJson);
-  return {
-    entente: 1,
-    nodeId: config.nodeId,
-    name: config.name,
-    country: config.country,
-    url: config.url,
-    cas: [secrets.caCertPem.trim() + '\n'],
-    cert: secrets.tlsCertPem.trim() + '\n',
-    tlsSpkiSha256: [spkiSha256(secrets.tlsCertPem)],
-    keys: { keys: keys.keys.map(publicJwk) },
-  };
-}
-
-/** base64url(sha256(JCS(bundle))), 43 characters (brief §3.2). */
-export function bundleFingerprint(bundle: unknown): string {
-  return sha256(canonicalBytes(bundle));
-}
-
-/** The fingerprint in groups of four separated by single spaces, for reading aloud. */
-export function groupFingerprint(fp: string): string {
-  return fp.match(/.{1,4}/g)!.join(' ');
 }

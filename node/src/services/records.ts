@@ -1,4 +1,4 @@
-// Publishing and reading records (brief §4, §9, §10; records-v1 §2.1): every version is validated,
+// Publishing and reading records (docs/protocol.md §4, §9, §10; docs/records.md §2.1): every version is validated,
 // signed at publication (entente-record+jws over the canonical unredacted record), stored with its
 // signature, and audited in one transaction. Received records are read-only here.
 import { randomUUID } from 'node:crypto';
@@ -18,9 +18,10 @@ import type { RecordType } from '../domain/redaction.js';
 import type { Json } from '../domain/validation.js';
 import type { RecordRow, RecordVersionRow, Store } from '../store/index.js';
 import type { AuditService } from '../core/audit.js';
+import type { ReceivedRecords, ReceivedVersion } from '../exchange/inbound/inbound.js';
 import type { Clock } from '../core/clock.js';
 
-/** A canonical record above this is refused with 413, so nothing unshareable is published (brief §10). */
+/** A canonical record above this is refused with 413, so nothing unshareable is published (docs/protocol.md §10). */
 export const MAX_RECORD_BYTES = 240 * 1024;
 
 export interface PublishedVersion {
@@ -33,10 +34,10 @@ export interface PublishedVersion {
   digest: string;
 }
 
-/** Hooks the exchange attaches to publication (materialisation runs in the same transaction). */
-export interface PublicationHooks {
-  inTx?(v: PublishedVersion): void;
-  afterCommit?(v: PublishedVersion): void;
+/** Who hears of a publication: inside its transaction (materialisation), then after the commit. */
+export interface PublicationListener {
+  published(v: PublishedVersion): void;
+  committed(v: PublishedVersion): void;
 }
 
 export interface VersionView {
@@ -90,18 +91,14 @@ export interface RecordServiceOptions {
   nodeId: string;
   country: string;
   reviewReminderDays: number;
-  /** The signer in use now and its public key (key rotation swaps it). */
-  signing: () => { signer: Signer; key: PublicJwk };
+  /** The signer in use now and its public key (key rotation swaps them). */
+  identity: { readonly signer: Signer; readonly signingKey: PublicJwk };
+  /** The exchange materialises a publication in its transaction. */
+  publications: PublicationListener;
 }
 
-export class RecordService {
-  private readonly hooks: PublicationHooks[] = [];
-
+export class RecordService implements ReceivedRecords {
   constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock, private readonly o: RecordServiceOptions) {}
-
-  addHooks(h: PublicationHooks): void {
-    this.hooks.push(h);
-  }
 
   private now(): string {
     return toTimestamp(this.clock.now());
@@ -183,7 +180,7 @@ export class RecordService {
     const canonical = canonicalString(record);
     if (Buffer.byteLength(canonical) > MAX_RECORD_BYTES) throw new AppError('too-large', `the canonical record is ${Buffer.byteLength(canonical)} bytes; the limit is ${MAX_RECORD_BYTES}`);
     const updatedAtSec = Math.floor(Date.parse(record.updatedAt as string) / 1000);
-    const { signer, key } = this.o.signing();
+    const { signer, signingKey: key } = this.o.identity;
     if (!keyValidAt(key, updatedAtSec)) throw new AppError('internal', 'the signing key is not valid at this version\'s updatedAt');
     const signature = signer.sign(Buffer.from(canonical, 'utf8'), 'entente-record+jws');
     const digest = sha256(canonical);
@@ -200,11 +197,36 @@ export class RecordService {
       const pubSeq = this.store.records.addPublication(record.id, record.version, rowId, storedAt);
       published = { id: record.id, version: record.version, type, record, rowId, pubSeq, digest };
       this.audit.append({ action, actor, subject: record.id, details: { version: record.version, changeType: record.changeType, status: record.status, digest } });
-      for (const h of this.hooks) h.inTx?.(published);
+      this.o.publications.published(published);
     });
     crashPoint('publish.after-commit');
-    for (const h of this.hooks) h.afterCommit?.(published);
+    this.o.publications.committed(published);
     return published;
+  }
+
+  // ---------- received versions (the inbound's ReceivedRecords, inside the ingest transaction)
+
+  held(id: string): RecordRow | undefined {
+    return this.store.records.current(id);
+  }
+
+  heldVersion(id: string, version: number): RecordVersionRow | undefined {
+    return this.store.records.version(id, version);
+  }
+
+  storeCurrent(v: ReceivedVersion, record: Record<string, Json>, previous?: RecordRow | null): void {
+    const row = { ...v, own: 0, signature: null, jws: null };
+    const rowId = this.store.records.insertVersion(row);
+    const terms = searchTerms(v.type, record);
+    this.store.records.setCurrent({ ...row, row_id: rowId }, String(record.originatorReference), String(record.createdAt), terms, false, previous);
+  }
+
+  keep(v: ReceivedVersion): void {
+    this.store.records.insertVersion({ ...v, own: 0, signature: null, jws: null });
+  }
+
+  recall(id: string): void {
+    this.store.records.markRecalled(id);
   }
 
   // ---------- reading

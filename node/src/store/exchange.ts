@@ -2,6 +2,15 @@
 // inbound streams and evidence, statements received, alarms.
 import type Database from 'better-sqlite3';
 import { preparer, type Db } from './db.js';
+import type { PartnersTable } from './partners.js';
+
+/** What the exchange reaches of the store: its own tables and the partner registry, and transactions. */
+export interface ExchangeStore {
+  readonly exchange: ExchangeTables;
+  readonly partners: PartnersTable;
+  tx<T>(fn: () => T): T;
+  inTransaction(): boolean;
+}
 
 export interface AgreementRow {
   partner: string;
@@ -307,5 +316,13 @@ export class ExchangeTables {
     return (partner
       ? this.q('SELECT * FROM alarms WHERE partner = ? ORDER BY row_id DESC LIMIT ?').all(partner, limit)
       : this.q('SELECT * FROM alarms ORDER BY row_id DESC LIMIT ?').all(limit)) as AlarmRow[];
+  }
+
+  // ---- re-anchor evidence: the 409 that showed a partner ahead of this node (kept in meta)
+  reanchorEvidence(partner: string): string | undefined {
+    return (this.q('SELECT value FROM meta WHERE key = ?').get(`reanchor:${partner}`) as { value: string } | undefined)?.value;
+  }
+  setReanchorEvidence(partner: string, evidence: string): void {
+    this.q('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(`reanchor:${partner}`, evidence);
   }
 }

@@ -37,6 +37,9 @@ export class Store {
   tx<T>(fn: () => T): T {
     return transaction(this.db, fn);
   }
+  inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
   /** An online, consistent copy of the database (SQLite backup API; writers may continue). */
   async backup(file: string): Promise<void> {
     await this.db.backup(file);
@@ -55,6 +58,6 @@ export type { Role, TokenRow } from './tokens.js';
 export type { PartnerRow, PartnerKeyRow } from './partners.js';
 export type { AuditRow } from './audit.js';
 export type { RecordVersionRow, RecordRow, RecordQuery } from './records.js';
-export type { AgreementRow, OutStreamRow, ReleaseRow, HoldingRow, InStreamRow, PublicationRow, AlarmRow } from './exchange.js';
+export type { ExchangeStore, AgreementRow, OutStreamRow, ReleaseRow, HoldingRow, InStreamRow, PublicationRow, AlarmRow } from './exchange.js';
 export type { ConsultationRow, MessageRow } from './consultations.js';
 export type { ScreenEntry, ScreenEntryRow } from './screening.js';

@@ -1,4 +1,4 @@
-// The operator API (brief §10) on the loopback listener. Routes are thin: authorise, take validated
+// The operator API (docs/protocol.md §10) on the loopback listener. Routes are thin: authorise, take validated
 // input, call one service, map the result.
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
@@ -21,6 +21,8 @@ export interface OperatorDeps {
   routers: Router[];
   /** Why writes are refused (database or audit chain broken), or null. */
   writable?: () => string | null;
+  /** Routes served without a token (the API description and its reference page). */
+  public?: Router;
   /** Extra authenticated routes outside /admin/v1 (GET /metrics). */
   extra?: (app: Express) => void;
   countRequest?: (status: number) => void;
@@ -38,6 +40,7 @@ export function createOperatorApp(deps: OperatorDeps): Express {
     const h = deps.health.health();
     res.status(h.ok ? 200 : 503).json(h);
   });
+  if (deps.public) app.use(deps.public);
   app.use(bearerAuth(deps.tokens));
   deps.extra?.(app);
   app.use(writeGuard({ writable: deps.writable ?? (() => null) }));

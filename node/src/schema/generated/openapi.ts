@@ -585,13 +585,13 @@ export interface components {
         AgreementStatement: components["schemas"]["agreement.schema"];
         AmendBody: {
             /** @description the full record of the new version */
-            record: Record<string, never>;
+            record: Record<string, unknown>;
         };
         AuditEntry: {
             action: string;
             actor: string;
             at: string;
-            details: Record<string, never>;
+            details: Record<string, unknown>;
             hash: string;
             prev: string;
             seq: number;
@@ -635,7 +635,7 @@ export interface components {
             } | null;
             aud: components["schemas"]["NodeId"];
             /** @description consultation-message.schema.json */
-            consultation: Record<string, never>;
+            consultation: Record<string, unknown>;
             iat: number;
             iss: components["schemas"]["NodeId"];
             /**
@@ -1122,19 +1122,19 @@ export interface components {
         PartnerBundle: components["schemas"]["partner-bundle.schema"];
         PartnerPutBody: {
             /** @description agreement.schema.json; omitted keeps the current one, null withdraws it */
-            agreement?: Record<string, never> | null;
+            agreement?: Record<string, unknown> | null;
             /** @description partner-bundle.schema.json (checked by the partner service) */
-            bundle: Record<string, never>;
+            bundle: Record<string, unknown>;
             fingerprint: string;
         };
         PartnerView: {
-            agreement?: Record<string, never> | null;
+            agreement?: Record<string, unknown> | null;
             country: string;
             fingerprint: string;
             name: string;
             nodeId: string;
             removed?: boolean;
-            sync?: Record<string, never>;
+            sync?: Record<string, unknown>;
             url: string;
         };
         Party: {
@@ -1211,7 +1211,7 @@ export interface components {
         };
         PublishBody: {
             /** @description the record without the members the node assigns (records-v1 §2.1) */
-            record: Record<string, never>;
+            record: Record<string, unknown>;
             /** @enum {string} */
             type: "denial" | "finding";
         };
@@ -1258,7 +1258,7 @@ export interface components {
             kind: "record";
             prev: string;
             /** @description a DenialNotice or EnforcementFinding after redaction (checked at step 13) */
-            record: Record<string, never>;
+            record: Record<string, unknown>;
             redacted: string[];
             seq: number;
             stream: components["schemas"]["StreamId"];
@@ -1283,7 +1283,7 @@ export interface components {
             labels: string[];
             origin: string;
             recalled?: boolean;
-            record: Record<string, never>;
+            record: Record<string, unknown>;
             status: string;
             /** @enum {string} */
             type: "denial" | "finding";
@@ -1291,18 +1291,18 @@ export interface components {
         };
         RecordVersionResult: {
             id: components["schemas"]["RecordId"];
-            record: Record<string, never>;
+            record: Record<string, unknown>;
             version: number;
         };
         RecordVersionView: {
-            agreement?: Record<string, never> | null;
+            agreement?: Record<string, unknown> | null;
             digest: string;
             /** @description received: the release JWS as received, verbatim */
             jws?: string;
             /** @enum {string} */
             origin: "own" | "received";
             receivedAt?: string;
-            record: Record<string, never>;
+            record: Record<string, unknown>;
             redacted?: string[];
             /** @description own: the entente-record+jws publication signature */
             signature?: string;
@@ -1332,7 +1332,7 @@ export interface components {
                     kind: "record";
                     prev: string;
                     /** @description a DenialNotice or EnforcementFinding after redaction (checked at step 13) */
-                    record: Record<string, never>;
+                    record: Record<string, unknown>;
                     redacted: string[];
                     seq: number;
                     stream: components["schemas"]["StreamId"];
@@ -1381,7 +1381,7 @@ export interface components {
                     seq: number;
                     statement: {
                         /** @description agreement-statement.schema.json, checked with the record rules */
-                        agreement: Record<string, never> | null;
+                        agreement: Record<string, unknown> | null;
                         checkpoint?: components["schemas"]["Checkpoint"];
                         keys?: components["schemas"]["jwks.schema"];
                         tlsSpkiSha256?: components["schemas"]["Sha256"][];
@@ -1396,7 +1396,7 @@ export interface components {
                     } | null;
                     aud: components["schemas"]["NodeId"];
                     /** @description consultation-message.schema.json */
-                    consultation: Record<string, never>;
+                    consultation: Record<string, unknown>;
                     iat: number;
                     iss: components["schemas"]["NodeId"];
                     /**
@@ -1459,7 +1459,7 @@ export interface components {
             type: "RESPONSE";
         };
         ScreenBody: {
-            application?: Record<string, never>;
+            application?: Record<string, unknown>;
             limit?: number;
             parties?: {
                 country?: components["schemas"]["Country"];
@@ -1488,7 +1488,7 @@ export interface components {
             seq: number;
             statement: {
                 /** @description agreement-statement.schema.json, checked with the record rules */
-                agreement: Record<string, never> | null;
+                agreement: Record<string, unknown> | null;
                 checkpoint?: components["schemas"]["Checkpoint"];
                 keys?: components["schemas"]["jwks.schema"];
                 tlsSpkiSha256?: components["schemas"]["Sha256"][];
@@ -1611,7 +1611,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -1654,7 +1654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -1694,7 +1694,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -1708,7 +1708,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": Record<string, unknown>;
             };
         };
         responses: {
@@ -1718,7 +1718,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -1734,7 +1734,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": Record<string, unknown>;
             };
         };
         responses: {
@@ -1744,7 +1744,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -1764,7 +1764,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -1784,7 +1784,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -1937,7 +1937,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -1961,7 +1961,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -2130,7 +2130,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -2154,7 +2154,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -2170,7 +2170,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    input: Record<string, never>;
+                    input: Record<string, unknown>;
                     note?: string;
                     target: string;
                 };
@@ -2227,7 +2227,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -2249,7 +2249,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };
@@ -2271,7 +2271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
         };

@@ -1,0 +1,192 @@
+// Checks 12–15 of docs/protocol.md §6.7 and the effect of each verified release, inside the batch
+// transaction: records (held versions, equivocation, views), tombstones, statements (agreements and
+// announced keys) and consultations. A release that fails here is quarantined, not refused.
+import { memberText } from '../../crypto/canonical.js';
+import { sha256 } from '../../crypto/digest.js';
+import type { PublicJwk } from '../../crypto/keys.js';
+import type { AuditService } from '../../core/audit.js';
+import type { Clock } from '../../core/clock.js';
+import { validateAgreement } from '../../domain/agreement-rules.js';
+import { recordTypeOfId } from '../../domain/record-rules.js';
+import type { RecordType } from '../../domain/redaction.js';
+import { checkReleasedRecord } from '../../domain/released-record.js';
+import { isObject, type Json } from '../../domain/validation.js';
+import type { ExchangeStore } from '../../store/exchange.js';
+import type { AlarmSink } from '../alarms.js';
+import type { ConsultationRelease, RecordRelease, StatementRelease, TombstoneRelease } from '../wire.js';
+import { KNOWN_KINDS, type Verified } from './checks.js';
+
+/** A received version as the records it lands in keep it. */
+export interface ReceivedVersion {
+  id: string;
+  version: number;
+  view: number;
+  type: RecordType;
+  origin: string;
+  status: string;
+  body: string;
+  digest: string;
+  redacted: string;
+  agreement: string;
+  stream: string;
+  seq: number;
+  updated_at: string;
+  stored_at: string;
+}
+
+/** The records received versions land in (the record service owns them). */
+export interface ReceivedRecords {
+  held(id: string): { version: number; origin: string } | undefined;
+  heldVersion(id: string, version: number): { digest: string; stream: string | null; view: number; updated_at: string } | undefined;
+  /** A version that becomes the record's current one (`previous`: the current state read before, if known). */
+  storeCurrent(v: ReceivedVersion, record: Record<string, Json>, previous?: { version: number } | null): void;
+  /** A version kept as evidence without becoming current. */
+  keep(v: ReceivedVersion): void;
+  recall(id: string): void;
+}
+
+/** Consultation handling plugs in here (docs/records.md §9); check returns a quarantine reason or null. */
+export interface ConsultationSink {
+  check(peer: string, payload: ConsultationRelease): string | null;
+  apply(peer: string, payload: ConsultationRelease): void;
+}
+
+/** Partner keys and pins a statement announces (docs/protocol.md §3.5). */
+export interface Announced {
+  addAnnounced(nodeId: string, keys: PublicJwk[], pins: string[]): { keys: string[]; pins: string[] };
+}
+
+export interface ApplyDeps {
+  store: ExchangeStore;
+  audit: AuditService;
+  clock: Clock;
+  alarms: AlarmSink;
+  records: ReceivedRecords;
+  consultations: ConsultationSink;
+  partners: Announced;
+  nodeId: string;
+  countryOf: (nodeId: string) => string | undefined;
+}
+
+export interface Outcome {
+  kind: 'accepted' | 'rejected' | 'duplicate';
+  reason?: string;
+}
+
+export class Applier {
+  constructor(private readonly d: ApplyDeps) {}
+
+  /** Checks 12–15 and the effect of one release. Inside the batch transaction. */
+  apply(peer: string, v: Verified, stream: string, onNewStream: boolean): Outcome {
+    const p = v.payload;
+    if (!KNOWN_KINDS.has(p.kind)) return { kind: 'rejected', reason: 'unknown-kind' };
+    switch (p.kind) {
+      case 'record':
+        return this.record(peer, v, stream, onNewStream);
+      case 'tombstone': {
+        const ref = (p as TombstoneRelease).tombstone.ref;
+        const held = this.d.records.held(ref.id);
+        if (held && held.origin === peer) this.d.records.recall(ref.id);
+        const details = { version: ref.version, held: !!held };
+        this.d.audit.append({ action: 'ingest.tombstone', actor: `partner:${peer}`, subject: ref.id, details });
+        return { kind: 'accepted' };
+      }
+      case 'statement':
+        return this.statement(peer, v, stream);
+      case 'consultation': {
+        const c = p as ConsultationRelease;
+        const problem = this.d.consultations.check(peer, c);
+        if (problem) return { kind: 'rejected', reason: problem };
+        this.d.consultations.apply(peer, c);
+        return { kind: 'accepted' };
+      }
+      default:
+        return { kind: 'rejected', reason: 'unknown-kind' };
+    }
+  }
+
+  private record(peer: string, v: Verified, stream: string, onNewStream: boolean): Outcome {
+    const p = v.payload as RecordRelease & { record: Record<string, Json> };
+    const record = p.record;
+    const redacted = p.redacted;
+    const verdict = checkReleasedRecord(record, redacted, this.d.countryOf, true);
+    if (verdict.reason) return { kind: 'rejected', reason: verdict.reason };
+    const id = record.id as string;
+    const type = recordTypeOfId(id)!;
+    // the payload is canonical, so the record's canonical text is its substring there
+    const body = memberText(v.text, 'record') ?? JSON.stringify(record);
+    const digest = sha256(body);
+    const held = this.d.records.held(id);
+    const version = record.version as number;
+    const row: ReceivedVersion = {
+      id,
+      version,
+      view: 1,
+      type,
+      origin: peer,
+      status: String(record.status),
+      body,
+      digest,
+      redacted: JSON.stringify(redacted),
+      agreement: JSON.stringify(p.agreement),
+      stream,
+      seq: p.seq,
+      updated_at: String(record.updatedAt),
+      stored_at: new Date(this.d.clock.now()).toISOString(),
+    };
+    if (held && held.origin !== peer) return { kind: 'rejected', reason: 'not-originator' };
+    if (!held || version > held.version) {
+      this.d.records.storeCurrent(row, record, held ?? null);
+      return { kind: 'accepted' };
+    }
+    const existing = this.d.records.heldVersion(id, version);
+    if (version < held.version) {
+      if (!existing) this.d.records.keep(row);
+      return { kind: 'rejected', reason: 'version-older' };
+    }
+    if (existing && existing.digest === digest) return { kind: 'duplicate' };
+    // equal version, other digest
+    const st = this.d.store.exchange.inStream(peer)!;
+    const replace =
+      onNewStream ||
+      (existing !== undefined && existing.stream !== stream) ||
+      (st.rollback_seen_at !== null && String(record.updatedAt) > String(existing?.updated_at ?? ''));
+    if (replace) {
+      this.d.records.storeCurrent({ ...row, view: (existing?.view ?? 0) + 1 }, record);
+      const details = { version, old: existing?.digest, new: digest, stream };
+      this.d.audit.append({ action: 'ingest.replace-view', actor: `partner:${peer}`, subject: id, details });
+      return { kind: 'accepted' };
+    }
+    this.d.alarms.alarm(peer, 'equivocation', `${id} v${version} arrived with another digest; the first is kept, both JWS are evidence`);
+    return { kind: 'rejected', reason: 'equivocation' };
+  }
+
+  private statement(peer: string, v: Verified, stream: string): Outcome {
+    const s = (v.payload as StatementRelease).statement;
+    if (s.agreement !== null) {
+      const errors = validateAgreement(s.agreement, { form: 'statement', receiver: this.d.nodeId });
+      if (errors.length) return { kind: 'rejected', reason: `schema:/statement/agreement${errors[0]!.pointer}` };
+    }
+    this.d.store.exchange.insertStatementIn({
+      partner: peer,
+      stream,
+      seq: v.payload.seq,
+      iat: v.payload.iat,
+      agreement: s.agreement === null ? null : JSON.stringify(s.agreement),
+      checkpoint: s.checkpoint ? JSON.stringify(s.checkpoint) : null,
+    });
+    const keys = (s.keys?.keys ?? []) as PublicJwk[];
+    const added = this.d.partners.addAnnounced(peer, keys, s.tlsSpkiSha256 ?? []);
+    const actor = `partner:${peer}`;
+    if (added.keys.length || added.pins.length) {
+      this.d.audit.append({ action: 'partner.announced', actor, subject: peer, details: added });
+      const detail = `the partner announced ${added.keys.length} signing key(s) and ${added.pins.length} TLS pin(s); they are registered`;
+      this.d.alarms.alarm(peer, 'announced', detail);
+    }
+    const a = s.agreement;
+    const ref = isObject(a) ? { reference: a.reference, version: a.version } : null;
+    const details = { stream, seq: v.payload.seq, agreement: ref };
+    this.d.audit.append({ action: 'ingest.statement', actor, subject: peer, details });
+    return { kind: 'accepted' };
+  }
+}

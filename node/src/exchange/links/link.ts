@@ -1,0 +1,58 @@
+// The state a node keeps per partner link: the pinned client, the breaker, the push and pull in
+// flight, their timers, and the last outcome of each (for sync-status).
+import { CircuitBreaker, type BreakerState } from './backoff.js';
+import type { PeerClient } from './peer-client.js';
+
+export interface Link {
+  partner: string;
+  client: PeerClient | null;
+  trustGeneration: number;
+  breaker: CircuitBreaker;
+  pushAttempt: number;
+  pullAttempt: number;
+  pushing: Promise<void> | null;
+  pulling: Promise<void> | null;
+  pushTimer: NodeJS.Timeout | null;
+  rewake: boolean;
+  nextPullAt: number;
+  lastPushError: string | null;
+  lastPullError: string | null;
+  lastPushAt: string | null;
+  lastPullAt: string | null;
+  nextAttemptAt: number;
+  /** performance.now() of the last push request sent. */
+  lastRequestAt: number;
+}
+
+export interface LinkHealth {
+  pushing: boolean;
+  breaker: BreakerState;
+  consecutiveFailures: number;
+  nextAttemptInMs: number;
+  lastPushError: string | null;
+  lastPullError: string | null;
+  lastPushAt: string | null;
+  lastPullAt: string | null;
+}
+
+export function newLink(partner: string, breaker: CircuitBreaker): Link {
+  return {
+    partner,
+    client: null,
+    trustGeneration: -1,
+    breaker,
+    pushAttempt: 0,
+    pullAttempt: 0,
+    pushing: null,
+    pulling: null,
+    pushTimer: null,
+    rewake: false,
+    nextPullAt: 0,
+    lastPushError: null,
+    lastPullError: null,
+    lastPushAt: null,
+    lastPullAt: null,
+    nextAttemptAt: 0,
+    lastRequestAt: -Infinity,
+  };
+}
