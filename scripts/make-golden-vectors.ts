@@ -54,5 +54,5 @@ vectors.push({ name: 'payload with an integer beyond 2^53-1', jws: jws(H, canoni
 vectors.push({ name: 'not three segments', jws: parts.slice(0, 2).join('.'), expect: 'malformed' });
 
 mkdirSync('test/fixtures/golden', { recursive: true });
-writeFileSync('test/fixtures/golden/jws-vectors.json', JSON.stringify({ description: 'entente/1 compact JWS vectors (brief §6.1, §6.2, §6.7 checks 2–5); key is a fixed test key', typ: 'entente-release+jws', keys: { keys: [jwk] }, vectors }, null, 2) + '\n');
+writeFileSync('test/fixtures/golden/jws-vectors.json', JSON.stringify({ description: 'entente/1 compact JWS vectors (docs/protocol.md §6.1, §6.2, §6.7 checks 2–5); key is a fixed test key', typ: 'entente-release+jws', keys: { keys: [jwk] }, vectors }, null, 2) + '\n');
 console.log(`wrote ${vectors.length} vectors`);

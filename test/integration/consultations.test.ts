@@ -1,4 +1,4 @@
-// Brief §8, records-v1 §9: a consultation round trip between two real nodes, with an extension, a
+// Brief §8, docs/records.md §9: a consultation round trip between two real nodes, with an extension, a
 // lapse by injected clock, and UNKNOWN_REFERENCE answers identical for unshared and unknown denials.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../node/src/core/clock.js';

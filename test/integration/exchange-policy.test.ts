@@ -80,7 +80,7 @@ describe('eligibility', () => {
   });
 });
 
-describe('embargo (records-v1 §10)', () => {
+describe('embargo (docs/records.md §10)', () => {
   it('later versions wait with it; only the then-current version goes; nothing if it is then terminal', async () => {
     const x = await publish('denial-suspension', { originatorReference: 'EMB-X' });
     await a.op('PUT', `/admin/v1/records/${x.id}`, { record: { ...x.record, statedEndUse: 'Perimeter surveillance (amended)' } });

@@ -1,4 +1,4 @@
-// Streams across restarts and operator actions (brief §6.5, §6.6, §6.9).
+// Streams across restarts and operator actions (docs/protocol.md §6.5, §6.6, §6.9).
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -6,7 +6,7 @@ import { startTestNode, stopAll } from '../helpers/nodes.js';
 
 afterAll(stopAll);
 
-describe('partner bundles (brief §3.2)', () => {
+describe('partner bundles (docs/protocol.md §3.2)', () => {
   it('checks fingerprint, CA subject, chain, SAN URI and pin; a refusal stores nothing', async () => {
     const a = await startTestNode('aa-lic-01');
     const b = await startTestNode('bb-lic-01');

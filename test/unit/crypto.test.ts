@@ -28,7 +28,7 @@ describe('golden JWS vectors', () => {
 });
 
 describe('signing', () => {
-  it('produces the exact header of brief §6.2 and verifies with jose independently', async () => {
+  it('produces the exact header of docs/protocol.md §6.2 and verifies with jose independently', async () => {
     const key = generateSigningKey();
     const signer = new FileSigner(key);
     const { jws, hash } = signJson(signer, { b: 1, a: 'x' }, 'entente-record+jws');

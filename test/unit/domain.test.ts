@@ -6,7 +6,7 @@ import { applyRedaction, checkRedactPath, parseRedactPath } from '../../node/src
 import { statusTransition, nextUpdatedAt } from '../../node/src/domain/lifecycle.js';
 import { example } from '../helpers/examples.js';
 
-describe('control codes (records-v1 §5)', () => {
+describe('control codes (docs/records.md §5)', () => {
   it.each([
     ['WA_DU', '3.A.1.a.2', '3A001.a.2'],
     ['WA_DU', '1.C.10.b', '1C010.b'],
@@ -66,7 +66,7 @@ describe('dates', () => {
   });
 });
 
-describe('redaction (records-v1 §8)', () => {
+describe('redaction (docs/records.md §8)', () => {
   it('applies agreement-redacting to denial-suspension exactly as invalid.md row 110 expects', () => {
     const agreement = example('agreement-redacting');
     const { record, redacted } = applyRedaction(example('denial-suspension'), agreement.share.denial.redact);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addWorkingDays, dueAtFor, workingDaysBetween } from '../../node/src/domain/working-days.js';
 import { example } from '../helpers/examples.js';
 
-describe('consultation due times (records-v1 C5)', () => {
+describe('consultation due times (docs/records.md C5)', () => {
   it('reproduces the design example: request sent 2025-10-01T01:00Z, 10 working days', () => {
     expect(dueAtFor(Date.parse('2025-10-01T01:00:00Z'), 10)).toBe(example('consultation-request').dueAt);
   });

@@ -1,4 +1,4 @@
-// Exchange commands (brief §10): agreement set|explain, stream reset|re-anchor, sync-status, alarms.
+// Exchange commands (docs/protocol.md §10): agreement set|explain, stream reset|re-anchor, sync-status, alarms.
 import type { Command } from 'commander';
 import type { Flow } from '../services/reciprocity.js';
 import { operatorClient } from './client.js';
@@ -42,7 +42,7 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
       for (const reason of r.reasons) process.stdout.write(`  ${reason}\n`);
       if (r.redacted?.length) process.stdout.write(`  redacted: ${r.redacted.join(', ')}\n`);
     });
-  const stream = program.command('stream').description('outbound stream operations (brief §6.6)');
+  const stream = program.command('stream').description('outbound stream operations (docs/protocol.md §6.6)');
   stream
     .command('reset')
     .description('start a new stream to a partner: statement at seq 1, holdings emptied, backfill per the agreement')
@@ -151,7 +151,7 @@ export function registerReciprocityCommand(program: Command, kit: CliKit): void 
 }
 
 export function registerKeyCommands(program: Command, kit: CliKit): void {
-  const keys = program.command('keys').description('signing and TLS key rotation (brief §3.5)');
+  const keys = program.command('keys').description('signing and TLS key rotation (docs/protocol.md §3.5)');
   keys
     .command('rotate')
     .description('add a key, announce it in statements, and switch once every partner has acknowledged')
@@ -169,7 +169,7 @@ export function registerKeyCommands(program: Command, kit: CliKit): void {
 }
 
 export function registerConsultCommands(program: Command, kit: CliKit): void {
-  const consult = program.command('consult').description('consultations with a denying partner (brief §8)');
+  const consult = program.command('consult').description('consultations with a denying partner (docs/protocol.md §8)');
   const send = async (dir: string, id: string, body: Record<string, unknown>) => {
     const r = await operatorClient(dir).call<{ id: string; state: string; dueAt: string }>('POST', `/admin/v1/consultations/${encodeURIComponent(id)}/messages`, body);
     process.stderr.write(`${r.id}: ${r.state}, due ${r.dueAt}\n`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `entente` command (brief §10).
+// The `entente` command (docs/protocol.md §10).
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadConfig, loadSecrets, ConfigError } from '../config/index.js';

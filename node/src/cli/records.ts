@@ -1,4 +1,4 @@
-// Record commands (brief §10): publish, amend, status-change, renew, final-assessment, records.
+// Record commands (docs/protocol.md §10): publish, amend, status-change, renew, final-assessment, records.
 import type { Command, Option } from 'commander';
 import { operatorClient } from './client.js';
 import { table } from './table.js';

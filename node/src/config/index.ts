@@ -157,7 +157,7 @@ export function loadSecrets(config: NodeConfig, options: { strict?: boolean } = 
   };
 }
 
-/** Refuses environments that would weaken TLS (brief §3, security.md §3). */
+/** Refuses environments that would weaken TLS (docs/protocol.md §3, security.md §3). */
 export function checkEnvironment(env: NodeJS.ProcessEnv = process.env): void {
   if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
     throw new ConfigError('environment NODE_TLS_REJECT_UNAUTHORIZED', 'is 0, which disables certificate checks; unset it');

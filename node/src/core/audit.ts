@@ -1,4 +1,4 @@
-// The hash-chained audit log (brief §9). append() must run inside the action's transaction, so a
+// The hash-chained audit log (docs/protocol.md §9). append() must run inside the action's transaction, so a
 // failed audit write fails the action.
 import { canonicalString } from '../crypto/canonical.js';
 import { sha256 } from '../crypto/digest.js';
@@ -65,7 +65,7 @@ export class AuditService {
     return { ok: v.ok, entries: v.entries, ...(v.firstBroken !== undefined ? { firstBroken: v.firstBroken } : {}), ...(v.reason ? { reason: v.reason } : {}) };
   }
 
-  /** Signs a checkpoint of the current head when the log grew since the last one (brief §9). */
+  /** Signs a checkpoint of the current head when the log grew since the last one (docs/protocol.md §9). */
   checkpoint(signer: Signer): { seq: number; hash: string } | null {
     return this.store.tx(() => {
       const head = this.store.audit.head();

@@ -1,4 +1,4 @@
-// RFC 8785 canonical JSON with the I-JSON rules of brief §6.1. The only place payload bytes are made.
+// RFC 8785 canonical JSON with the I-JSON rules of docs/protocol.md §6.1. The only place payload bytes are made.
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -105,7 +105,7 @@ export function canonicalBytes(value: unknown): Buffer {
 
 /**
  * Parses payload bytes and accepts them only if they are exactly the canonical form of what they
- * parse to (brief §6.1): this refuses duplicate keys, non-canonical numbers (1.0, 1e2), floats,
+ * parse to (docs/protocol.md §6.1): this refuses duplicate keys, non-canonical numbers (1.0, 1e2), floats,
  * whitespace, unsorted members and invalid UTF-8.
  */
 export function parseCanonical(bytes: Uint8Array): unknown {

@@ -1,4 +1,4 @@
-// SHA-256 digests, base64url without padding (brief §6.1).
+// SHA-256 digests, base64url without padding (docs/protocol.md §6.1).
 import { createHash, hash } from 'node:crypto';
 import { canonicalBytes } from './canonical.js';
 

@@ -1,4 +1,4 @@
-// Compact JWS with the exact header of brief §6.2, Ed25519 only. Signing is synchronous (node:crypto)
+// Compact JWS with the exact header of docs/protocol.md §6.2, Ed25519 only. Signing is synchronous (node:crypto)
 // so a payload can be fixed and signed next to a database transaction; verification is strict and
 // returns a reason, never a bare boolean.
 import { sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Ed25519 signing keys as JWKs (brief §3.1): kid = RFC 7638 thumbprint; optional nbf/exp.
+// Ed25519 signing keys as JWKs (docs/protocol.md §3.1): kid = RFC 7638 thumbprint; optional nbf/exp.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { sha256 } from './digest.js';
 
@@ -51,7 +51,7 @@ export function publicKeyObject(key: PublicJwk): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: key.x }, format: 'jwk' });
 }
 
-/** A key verifies a payload only if its `iat` lies within [nbf, exp] (brief §3.1). */
+/** A key verifies a payload only if its `iat` lies within [nbf, exp] (docs/protocol.md §3.1). */
 export function keyValidAt(key: PublicJwk, iat: number): boolean {
   return (key.nbf === undefined || iat >= key.nbf) && (key.exp === undefined || iat <= key.exp);
 }

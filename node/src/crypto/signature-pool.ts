@@ -1,5 +1,5 @@
 // Ed25519 signature checks of a received batch split between this thread and one worker thread
-// (brief §6.7 check 4 is a sixth of the receiver's time, and independent of the database). The
+// (docs/protocol.md §6.7 check 4 is a sixth of the receiver's time, and independent of the database). The
 // result for each item names the key it was checked with; verifyJws uses it only for that same key
 // and checks the signature itself otherwise, so a key rotation between the two steps cannot let
 // anything through. Everything else about an item is still checked by verifyJws, in order.

@@ -1,4 +1,4 @@
-// Agreement v1 (records-v1 §10): rules A1–A4, the redaction paths, and the statement form. Pure.
+// Agreement v1 (docs/records.md §10): rules A1–A4, the redaction paths, and the statement form. Pure.
 import { schemas } from '../schema/registry.js';
 import { checkRedactPath, type RecordType } from './redaction.js';
 import { asArray, dedupeErrors, encodingErrors, isObject, type Json, type ValidationError } from './validation.js';
@@ -10,7 +10,7 @@ export interface AgreementCheckOptions {
   sender?: string;
   /** On PUT: the path's nodeId, which `partner` must equal (A4). */
   pathPartner?: string;
-  /** Receiver side: a statement's `partner` must be this node (brief §6.7 check 11). */
+  /** Receiver side: a statement's `partner` must be this node (docs/protocol.md §6.7 check 11). */
   receiver?: string;
 }
 
@@ -62,7 +62,7 @@ export interface AgreementStatement {
   consultation: { workingDays: number; maxExtensionWorkingDays: number };
 }
 
-/** Fills every default in (records-v1 §10), dropping any `version`: the statement form minus its version. */
+/** Fills every default in (docs/records.md §10), dropping any `version`: the statement form minus its version. */
 export function withDefaults(a: Json): Omit<AgreementStatement, 'version'> {
   const filter = (f: Json): Filter | undefined => {
     if (!isObject(f)) return undefined;

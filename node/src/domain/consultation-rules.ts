@@ -1,4 +1,4 @@
-// Consultation messages (records-v1 §9): rules C1–C11. Pure apart from the schema registry.
+// Consultation messages (docs/records.md §9): rules C1–C11. Pure apart from the schema registry.
 import { schemas } from '../schema/registry.js';
 import { itemErrors, partyErrors, NEVER_SKIP } from './parties.js';
 import { nodeIdOfUrn } from './record-rules.js';

@@ -1,4 +1,4 @@
-// Control-list references (records-v1 §5): format per scheme (rule I1) and the normalised form N(ref).
+// Control-list references (docs/records.md §5): format per scheme (rule I1) and the normalised form N(ref).
 
 export type ControlScheme =
   | 'EU_ANNEX_I' | 'EU_ANNEX_IV' | 'US_CCL' | 'WA_DU' | 'WA_ML' | 'EU_CML' | 'US_USML' | 'MTCR_ANNEX'

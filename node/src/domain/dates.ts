@@ -1,4 +1,4 @@
-// Calendar helpers for records-v1 §1 Date, PartialDate and Timestamp. Pure.
+// Calendar helpers for docs/records.md §1 Date, PartialDate and Timestamp. Pure.
 
 const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 const TS = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z$/;
@@ -30,7 +30,7 @@ export function isPartialDate(s: string): boolean {
   return isRealDate(s);
 }
 
-/** First day of a PartialDate, as a Date string (records-v1: "compared by its first day"). */
+/** First day of a PartialDate, as a Date string (docs/records.md: "compared by its first day"). */
 export function partialDateStart(s: string): string {
   if (s.length === 4) return `${s}-01-01`;
   if (s.length === 7) return `${s}-01`;

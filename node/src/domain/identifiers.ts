@@ -1,4 +1,4 @@
-// Check digits of party identifiers (records-v1 §4 rules P3, P4). Pure.
+// Check digits of party identifiers (docs/records.md §4 rules P3, P4). Pure.
 
 /** IMO number: 7 digits, the 7th = (7·d1 + 6·d2 + 5·d3 + 4·d4 + 3·d5 + 2·d6) mod 10. */
 export function isValidImo(value: string): boolean {

@@ -1,4 +1,4 @@
-// Record lifecycle at the originating node (records-v1 §2.1, §6.3, §7.3): what the node assigns,
+// Record lifecycle at the originating node (docs/records.md §2.1, §6.3, §7.3): what the node assigns,
 // the defaults of version 1, the allowed transitions, derived labels and search terms. Pure.
 import { addDays, addYears, dateOf, todayUtc } from './dates.js';
 import { normaliseControlRef, type ControlRef } from './control-codes.js';
@@ -44,7 +44,7 @@ export function withEnvelope(body: Record<string, Json>, env: Envelope): Record<
   return out;
 }
 
-/** Version-1 defaults the client may omit (records-v1 §2.1). */
+/** Version-1 defaults the client may omit (docs/records.md §2.1). */
 export function applyNewDefaults(type: RecordType, body: Record<string, Json>, createdAt: string): Record<string, Json> {
   const out = { ...body };
   if (type === 'denial') {
@@ -131,7 +131,7 @@ export function amendmentViolations(type: RecordType, current: Record<string, Js
   return out;
 }
 
-/** Derived labels (records-v1 §6.4), never statuses; plus a reminder before reviewDueOn. */
+/** Derived labels (docs/records.md §6.4), never statuses; plus a reminder before reviewDueOn. */
 export function labels(type: RecordType, record: Json, nowMs: number, reminderDays: number): string[] {
   if (type !== 'denial' || !isObject(record) || record.status !== 'ACTIVE') return [];
   const today = todayUtc(nowMs);

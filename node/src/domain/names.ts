@@ -1,4 +1,4 @@
-// Name normalisation and similarity for screening (brief §7). Pure apart from the transliteration
+// Name normalisation and similarity for screening (docs/protocol.md §7). Pure apart from the transliteration
 // table (the `transliteration` package: Cyrillic, Arabic, CJK and others to Latin).
 import { transliterate } from 'transliteration';
 

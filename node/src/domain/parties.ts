@@ -1,4 +1,4 @@
-// Party and item rules shared by records and consultation messages (records-v1 §4, §5). Pure.
+// Party and item rules shared by records and consultation messages (docs/records.md §4, §5). Pure.
 import { isValidCommodityCode, isValidControlCode, type ControlRef } from './control-codes.js';
 import { isValidImo, isValidLei } from './identifiers.js';
 import { asArray, isObject, type Json, type ValidationError } from './validation.js';

@@ -1,4 +1,4 @@
-// Redaction (records-v1 §8): the path grammar of agreements, applying it (sender), and checking a
+// Redaction (docs/records.md §8): the path grammar of agreements, applying it (sender), and checking a
 // redacted record's `redacted` list (receiver). Pure.
 import { ARRAY_INDEX, compareUtf16, formatPointer, get, isPointerSyntax, isPrefix, parsePointer, patternsRelated } from './pointer.js';
 
@@ -58,7 +58,7 @@ export function parseRedactPath(path: string): Segment[] | null {
 /** Rule A3 for one path: it parses and could not remove an unredactable member. */
 export function checkRedactPath(path: string, type: RecordType): string | null {
   const segs = parseRedactPath(path);
-  if (!segs) return 'does not follow the redaction path grammar (records-v1 §8.2)';
+  if (!segs) return 'does not follow the redaction path grammar (docs/records.md §8.2)';
   const pattern = segs.map((s) => (s.kind === 'token' ? s.value : '*'));
   if (isWholePartyElement(pattern) && segs[1]!.kind !== 'token') return null;
   if (isWholePartyElement(pattern) && ARRAY_INDEX.test(pattern[1]!)) return null;

@@ -1,4 +1,4 @@
-// Receiver checks 13 and 14 of brief §6.7 for a `record` release: schema and domain rules
+// Receiver checks 13 and 14 of docs/protocol.md §6.7 for a `record` release: schema and domain rules
 // (redaction-aware), then TLP. Returns the quarantine reason, or null when the record is accepted.
 import { validateRecord, type RecordCheckOptions } from './record-rules.js';
 import type { ValidationError } from './validation.js';

@@ -3,7 +3,7 @@
 export interface ValidationError {
   /** RFC 6901 pointer into the object as received. */
   pointer: string;
-  /** records-v1 rule id (E3, P1 …) or M1–M4 for encoding and schema. */
+  /** docs/records.md rule id (E3, P1 …) or M1–M4 for encoding and schema. */
   rule: string;
   message: string;
 }

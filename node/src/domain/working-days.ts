@@ -1,4 +1,4 @@
-// Due times of consultations (records-v1 §9 C5): 23:59:59Z of the N-th working day after the sending
+// Due times of consultations (docs/records.md §9 C5): 23:59:59Z of the N-th working day after the sending
 // day, on the responder's calendar (Saturday and Sunday off, plus that country's holidays). Pure.
 
 function ymd(ms: number): string {

@@ -1,5 +1,5 @@
 // decide(): the one pure function that says what a partner receives of a record version
-// (brief §5, records-v1 §10). `explain` calls it too and shows its reasons.
+// (docs/protocol.md §5, docs/records.md §10). `explain` calls it too and shows its reasons.
 import { isTerminal } from '../domain/record-rules.js';
 import { normaliseControlRef, type ControlRef } from '../domain/control-codes.js';
 import { applyRedaction, type RecordType } from '../domain/redaction.js';

@@ -43,7 +43,7 @@ export function schemasDir(): string {
 export interface SchemaError {
   /** RFC 6901 pointer into the validated instance. */
   pointer: string;
-  /** records-v1 rule id (M1, M2, M4 …) where one applies. */
+  /** docs/records.md rule id (M1, M2, M4 …) where one applies. */
   rule: string;
   message: string;
   keyword: string;
@@ -53,7 +53,7 @@ function escapeToken(t: string): string {
   return t.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** Turns ajv's errors into pointers that name the member, as records-v1 §1 asks. */
+/** Turns ajv's errors into pointers that name the member, as docs/records.md §1 asks. */
 export function toSchemaErrors(errors: ErrorObject[] | null | undefined, instance: unknown): SchemaError[] {
   const out: SchemaError[] = [];
   for (const e of errors ?? []) {

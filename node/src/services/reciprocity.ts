@@ -1,4 +1,4 @@
-// Reciprocity (brief §9): per partner, both directions side by side — what each agreement promises
+// Reciprocity (docs/protocol.md §9): per partner, both directions side by side — what each agreement promises
 // (the two latest) and what actually flowed.
 import { AppError } from '../domain/errors.js';
 import { isTerminal } from '../domain/record-rules.js';

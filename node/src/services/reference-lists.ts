@@ -1,4 +1,4 @@
-// Reference lists (brief §7): the US Consolidated Screening List CSV (plain or gzip, or any file in
+// Reference lists (docs/protocol.md §7): the US Consolidated Screening List CSV (plain or gzip, or any file in
 // its format) and JSON entity lists (the BIS Entity List as parsed in shared/data), imported into the
 // screening index as reference data, kept apart from partner records and labelled by source in every
 // hit. Idempotent: the same file again is a no-op (by digest).

@@ -1,4 +1,4 @@
-// Screening (brief §7): every name variant of every party of every held record (own and received)
+// Screening (docs/protocol.md §7): every name variant of every party of every held record (own and received)
 // and of imported reference lists is indexed under terms (tokens, consonant skeletons, acronyms,
 // joined words) with their document frequency, and in an FTS5 trigram index for spelling variants.
 // Candidates come from the query's rarer terms (weighted by rarity) and its rarest trigrams; they are
@@ -357,7 +357,7 @@ export class ScreeningService {
   }
 
   /**
-   * Screens a licence application (brief §7): its parties, and the partner denials that make it an
+   * Screens a licence application (docs/protocol.md §7): its parties, and the partner denials that make it an
    * essentially identical transaction candidate — a matching consignee or end user, the same or a
    * parent/child control entry (for catch-all denials: the same HS heading and similar technical
    * parameters of their UNLISTED items, labelled catch-all), and the same destination.

@@ -1,4 +1,4 @@
-// The audit table (brief §9). Rows are appended with their hash computed by the audit service; the
+// The audit table (docs/protocol.md §9). Rows are appended with their hash computed by the audit service; the
 // triggers of migration 1 refuse UPDATE and DELETE.
 import type Database from 'better-sqlite3';
 import { preparer, type Db } from './db.js';

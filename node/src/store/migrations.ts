@@ -7,7 +7,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     sql: `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 
--- Append-only, hash-chained audit log (brief §9). hash = sha256(JCS({seq, at, action, actor, subject, details, prev})).
+-- Append-only, hash-chained audit log (docs/protocol.md §9). hash = sha256(JCS({seq, at, action, actor, subject, details, prev})).
 CREATE TABLE audit (
   seq INTEGER PRIMARY KEY,
   at TEXT NOT NULL,
@@ -109,7 +109,7 @@ CREATE TABLE record_terms (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX record_terms_value ON record_terms (kind, value);
 
--- Own publications in order: the outbox log (brief §6.5).
+-- Own publications in order: the outbox log (docs/protocol.md §6.5).
 CREATE TABLE publications (
   pub_seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL,
@@ -124,7 +124,7 @@ CREATE TABLE publications (
     version: 2,
     name: 'exchange',
     sql: `
--- Agreements this node sends under, versioned by this node (records-v1 §10). body is the statement
+-- Agreements this node sends under, versioned by this node (docs/records.md §10). body is the statement
 -- form (canonical JSON) or NULL when the agreement was withdrawn. rev orders every change.
 CREATE TABLE agreements (
   partner TEXT NOT NULL,
@@ -135,7 +135,7 @@ CREATE TABLE agreements (
   PRIMARY KEY (partner, rev)
 ) STRICT;
 
--- Outbound stream per partner (brief §6.3–§6.6).
+-- Outbound stream per partner (docs/protocol.md §6.3–§6.6).
 CREATE TABLE out_streams (
   partner TEXT PRIMARY KEY,
   stream TEXT NOT NULL,
@@ -185,7 +185,7 @@ CREATE TABLE holdings (
   PRIMARY KEY (partner, record_id)
 ) STRICT, WITHOUT ROWID;
 
--- Records waiting out an embargo before their first release to a partner (brief §5).
+-- Records waiting out an embargo before their first release to a partner (docs/protocol.md §5).
 CREATE TABLE embargoes (
   partner TEXT NOT NULL,
   record_id TEXT NOT NULL,
@@ -193,7 +193,7 @@ CREATE TABLE embargoes (
   PRIMARY KEY (partner, record_id)
 ) STRICT, WITHOUT ROWID;
 
--- Receipts received from partners (all kept, brief §6.8).
+-- Receipts received from partners (all kept, docs/protocol.md §6.8).
 CREATE TABLE receipts_in (
   row_id INTEGER PRIMARY KEY,
   partner TEXT NOT NULL,
@@ -266,7 +266,7 @@ CREATE TABLE alarms (
     version: 3,
     name: 'operations',
     sql: `
--- Signed audit checkpoints (brief §9): {seq, hash, iat} signed as entente-checkpoint+jws.
+-- Signed audit checkpoints (docs/protocol.md §9): {seq, hash, iat} signed as entente-checkpoint+jws.
 CREATE TABLE checkpoints (
   seq INTEGER PRIMARY KEY,
   hash TEXT NOT NULL,
@@ -276,7 +276,7 @@ CREATE TABLE checkpoints (
 CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are immutable'); END;
 CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are immutable'); END;
 
--- Signing-key rotation (brief §3.5): a new key is announced per partner and used once every
+-- Signing-key rotation (docs/protocol.md §3.5): a new key is announced per partner and used once every
 -- partner's receipt covers the announcing statement.
 CREATE TABLE key_announcements (
   kid TEXT NOT NULL,
@@ -292,7 +292,7 @@ CREATE TABLE key_announcements (
     version: 4,
     name: 'consultations',
     sql: `
--- Consultations (records-v1 §9), one row per consultation on each side, and every message.
+-- Consultations (docs/records.md §9), one row per consultation on each side, and every message.
 CREATE TABLE consultations (
   id TEXT PRIMARY KEY,
   role TEXT NOT NULL CHECK (role IN ('requester', 'responder')),
@@ -328,7 +328,7 @@ CREATE TRIGGER consultation_messages_no_delete BEFORE DELETE ON consultation_mes
     version: 5,
     name: 'screening',
     sql: `
--- Screening index (brief §7): one row per name variant of every party of every held record and of
+-- Screening index (docs/protocol.md §7): one row per name variant of every party of every held record and of
 -- every reference-list entry; an FTS5 trigram index over the normalised key and consonant skeleton.
 CREATE TABLE screen_entries (
   row_id INTEGER PRIMARY KEY,

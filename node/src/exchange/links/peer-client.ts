@@ -1,4 +1,4 @@
-// Outbound connections to partners (brief §3.4): one keep-alive agent per partner, no session
+// Outbound connections to partners (docs/protocol.md §3.4): one keep-alive agent per partner, no session
 // cache, the partner's CAs only, and a checkServerIdentity that replaces the host check: exactly one
 // SAN URI naming the partner and an SPKI among its pins. No redirects.
 import { X509Certificate } from 'node:crypto';
@@ -22,7 +22,7 @@ export class PeerIdentityError extends Error {
   readonly code = 'ERR_ENTENTE_PEER_IDENTITY';
 }
 
-/** The identity check of brief §3.4, usable as tls checkServerIdentity. */
+/** The identity check of docs/protocol.md §3.4, usable as tls checkServerIdentity. */
 export function checkPeer(expectedNodeId: string, pins: ReadonlySet<string>) {
   return (_host: string, cert: PeerCertificate): Error | undefined => {
     if (!cert?.raw) return new PeerIdentityError('the server presented no certificate');
