@@ -221,9 +221,9 @@ export class Outbound {
   }
 
   acceptReceipt(partner: string, jws: string, via: 'push' | 'pull'): ReceiptPayload {
-    const p = this.r.accept(partner, jws, via);
-    this.events.emit('receipt', partner);
-    return p;
+    const { payload, stored } = this.r.accept(partner, jws, via);
+    if (stored) this.events.emit('receipt', partner);
+    return payload;
   }
 
   conflict(partner: string, body: unknown): ConflictAction {

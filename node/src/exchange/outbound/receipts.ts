@@ -35,14 +35,17 @@ export class Receipts {
     return p;
   }
 
-  /** A receipt from a partner (inbox answer or POST /v1/receipts). Throws 422 when it does not fit. */
-  accept(partner: string, jws: string, via: 'push' | 'pull'): ReceiptPayload {
+  /**
+   * A receipt from a partner (inbox answer or POST /v1/receipts). Throws 422 when it does not fit;
+   * `stored` is false for the initial receipt, which acknowledges nothing.
+   */
+  accept(partner: string, jws: string, via: 'push' | 'pull'): { payload: ReceiptPayload; stored: boolean } {
     const p = this.verify(partner, jws);
     const x = this.d.store.exchange;
     const s = x.outStream(partner);
     if (!s) throw new AppError('unprocessable', 'receipt: no stream to this partner');
     const verdict = judgeReceipt(s, p, (seq) => x.release(s.stream, seq)?.hash);
-    if (verdict.kind === 'initial') return p; // nothing accepted yet
+    if (verdict.kind === 'initial') return { payload: p, stored: false };
     if (verdict.kind === 'refuse') {
       if (verdict.fork) this.d.alarms.alarm(partner, 'fork', verdict.fork);
       throw new AppError('unprocessable', verdict.reason);
@@ -70,7 +73,7 @@ export class Receipts {
         this.d.audit.append({ action: 'receipt.rejected-item', actor, subject: partner, details: item });
       }
     });
-    return p;
+    return { payload: p, stored: true };
   }
 
   /** §6.6: what a 409 {expected, receipt} means for the pusher. */
