@@ -1,30 +1,60 @@
 #!/usr/bin/env node
-// Checks the layering of style.md: imports point down only, SQL only in store/, jose and node-forge
-// only in crypto/.
+// Checks the layout of style.md over node/src: imports point down only; the rooms (exchange/,
+// screening/) reach the store only through their own store modules and each other only for types;
+// http never touches the store; SQL only in store/; jose and node-forge only in crypto/; each piece
+// of state has its one writer; and no import cycles.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, dirname, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'node', 'src');
-// what each layer may import (besides itself)
+const below = ['core', 'policy', 'store', 'crypto', 'domain', 'schema', 'config', 'log.ts'];
+const rooms = ['exchange', 'screening', 'services'];
+// what each layer may import besides itself (`main → app → {http, cli} → rooms → core → … → {domain, schema}`)
 const allowed = {
-  'main.ts': ['app.ts', 'config', 'log.ts', '*'],
+  'main.ts': ['app.ts', 'config', 'log.ts'],
   'app.ts': ['*'],
-  cli: ['config', 'services', 'core', 'exchange', 'crypto', 'domain', 'schema', 'main.ts', 'app.ts', 'log.ts', 'store'],
-  http: ['services', 'core', 'exchange', 'domain', 'schema', 'crypto', 'log.ts', 'store', 'config', 'policy'],
-  sync: ['services', 'domain', 'schema', 'crypto', 'log.ts', 'store', 'policy', 'config'],
-  exchange: ['core', 'services', 'policy', 'store', 'crypto', 'domain', 'schema', 'config', 'log.ts'],
+  cli: ['main.ts', ...rooms, ...below],
+  http: [...rooms, ...below.filter((l) => l !== 'store')],
+  exchange: below,
+  screening: below,
+  services: below,
   core: ['policy', 'store', 'crypto', 'domain', 'schema', 'config', 'log.ts'],
-  services: ['core', 'exchange', 'policy', 'store', 'crypto', 'domain', 'schema', 'config', 'log.ts', 'sync-types'],
   policy: ['domain', 'schema'],
   store: ['domain', 'schema'],
   crypto: ['domain', 'schema'],
-  config: ['schema', 'domain'],
+  config: ['domain', 'schema'],
   domain: ['schema'],
   schema: ['domain'],
   'log.ts': [],
 };
+// a room's own store modules: the only part of store/ it may import
+const ownStore = {
+  exchange: ['store/exchange.ts', 'store/partners.ts'],
+  screening: ['store/screening.ts'],
+};
+// who may write which state: a call pattern, and the files allowed to make it
+const writers = [
+  {
+    state: 'outbound stream state',
+    call: /\.\s*(createOutStream|updateOutStream|insertRelease|setHolding|dropHolding|clearHoldings|addEmbargo|dropEmbargo|insertReceipt|setReanchorEvidence|recordAnnouncement)\s*\(/,
+    owners: ['exchange/outbound/'],
+  },
+  {
+    state: 'inbound stream state',
+    call: /\.\s*(ensureInStream|updateInStream|insertInbound|insertStatementIn)\s*\(/,
+    owners: ['exchange/inbound/'],
+  },
+  {
+    state: 'the node identity',
+    call: /\bidentity\s*\.\s*(useKeyFile|usePendingTls|useTls)\s*\(/,
+    owners: ['services/keys.ts', 'core/identity.ts'],
+  },
+];
+
 const problems = [];
+const graph = new Map();
+
 function walk(dir) {
   for (const f of readdirSync(dir)) {
     const p = join(dir, f);
@@ -32,36 +62,77 @@ function walk(dir) {
     else if (p.endsWith('.ts')) check(p);
   }
 }
-function layerOf(file) {
-  const rel = relative(root, file);
-  const first = rel.split('/')[0];
-  return first;
-}
+
+const layerOf = (rel) => rel.split('/')[0];
+
 function check(file) {
   const text = readFileSync(file, 'utf8');
-  const layer = layerOf(file);
   const rel = relative(root, file);
-  for (const m of text.matchAll(/^\s*import\s[^;]*?from\s+'([^']+)'/gms)) {
-    const spec = m[1];
-    if (spec === 'jose' || spec === 'node-forge' || spec.startsWith('jose/')) {
+  const layer = layerOf(rel);
+  const edges = [];
+  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/gms)) {
+    const spec = m[3] ?? m[4];
+    const typeOnly = !!m[2];
+    if (spec === 'jose' || spec.startsWith('jose/') || spec === 'node-forge') {
       if (layer !== 'crypto') problems.push(`${rel}: imports ${spec} (only crypto/ may)`);
       continue;
     }
     if (spec === 'better-sqlite3' && layer !== 'store') problems.push(`${rel}: imports better-sqlite3 (only store/ may)`);
     if (!spec.startsWith('.')) continue;
-    const target = relative(root, resolve(dirname(file), spec));
-    const tLayer = target.split('/')[0].replace(/\.js$/, '.ts');
+    const target = relative(root, resolve(dirname(file), spec)).replace(/\.js$/, '.ts');
+    const tLayer = layerOf(target);
+    if (!typeOnly) edges.push(target);
     if (tLayer === layer) continue;
     const ok = allowed[layer];
-    if (!ok) continue;
-    if (ok.includes('*') || ok.includes(tLayer)) continue;
-    problems.push(`${rel}: ${layer} must not import ${tLayer} (${spec})`);
+    if (!ok) {
+      problems.push(`${rel}: ${layer} is not a layer of style.md`);
+      continue;
+    }
+    if (rooms.includes(layer) && rooms.includes(tLayer)) {
+      if (!typeOnly) problems.push(`${rel}: ${layer} imports ${tLayer} (${spec}); rooms share types only, and talk through interfaces wired in app.ts`);
+      continue;
+    }
+    if (!ok.includes('*') && !ok.includes(tLayer)) {
+      problems.push(`${rel}: ${layer} must not import ${tLayer} (${spec})`);
+      continue;
+    }
+    if (tLayer === 'store' && ownStore[layer] && !ownStore[layer].includes(target)) {
+      problems.push(`${rel}: ${layer} reaches the store only through ${ownStore[layer].join(', ')} (${spec})`);
+    }
   }
+  graph.set(rel, edges);
   if (layer !== 'store' && /\b(SELECT\s+[\w*]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b/.test(text)) {
     problems.push(`${rel}: SQL outside store/`);
   }
+  for (const w of writers) {
+    if (layer === 'store' || w.owners.some((o) => rel.startsWith(o))) continue;
+    const m = w.call.exec(text);
+    if (m) problems.push(`${rel}: writes ${w.state} (${m[1]}); only ${w.owners.join(', ')} may`);
+  }
 }
+
+/** Import cycles between modules (runtime imports; `import type` erases). */
+function cycles() {
+  const state = new Map();
+  const stack = [];
+  const found = [];
+  const visit = (n) => {
+    state.set(n, 'open');
+    stack.push(n);
+    for (const t of graph.get(n) ?? []) {
+      if (!graph.has(t)) continue;
+      if (state.get(t) === 'open') found.push([...stack.slice(stack.indexOf(t)), t].join(' → '));
+      else if (!state.has(t)) visit(t);
+    }
+    stack.pop();
+    state.set(n, 'done');
+  };
+  for (const n of graph.keys()) if (!state.has(n)) visit(n);
+  return found;
+}
+
 walk(root);
+for (const c of cycles()) problems.push(`import cycle: ${c}`);
 if (problems.length) {
   console.error(problems.join('\n'));
   process.exit(1);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../domain/errors.js';
-import type { Role } from '../store/index.js';
+import type { Role } from '../schema/types.js';
 import { roleAllows, type Principal, type TokenService } from '../services/tokens.js';
 import { sendProblem } from './problem.js';
 
@@ -28,7 +28,7 @@ export function requestLog(log: Logger, listener: string, count?: (status: numbe
   };
 }
 
-/** Bodies must be identity-encoded JSON (brief §6.1: 415 otherwise). */
+/** Bodies must be identity-encoded JSON (docs/protocol.md §6.1: 415 otherwise). */
 export function jsonOnly(): RequestHandler {
   return (req, res, next) => {
     const enc = req.headers['content-encoding'];
@@ -76,6 +76,34 @@ export function requireRole(role: Role): RequestHandler {
   return (_req: Request, res: Response, next: NextFunction) => {
     const p = res.locals.principal as Principal | undefined;
     if (!p || !roleAllows(p.role, role)) return sendProblem(res, new AppError('forbidden', `this needs the ${role} role`));
+    next();
+  };
+}
+
+export interface ObservedResponse {
+  listener: 'operator' | 'federation';
+  method: string;
+  /** The path without the query. */
+  path: string;
+  status: number;
+  contentType: string | undefined;
+  /** What res.send() was given (text for JSON), or undefined (streams, empty answers). */
+  body: unknown;
+}
+
+/** Hands every response to `observe` once it is sent (the contract tests validate them). */
+export function observeResponses(listener: ObservedResponse['listener'], observe: (r: ObservedResponse) => void): RequestHandler {
+  return (req, res, next) => {
+    let body: unknown;
+    const send = res.send.bind(res);
+    res.send = (b?: unknown) => {
+      body = b;
+      return send(b);
+    };
+    res.on('finish', () => {
+      const contentType = res.get('content-type');
+      observe({ listener, method: req.method, path: req.originalUrl.split('?')[0]!, status: res.statusCode, contentType, body });
+    });
     next();
   };
 }

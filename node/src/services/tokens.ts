@@ -1,8 +1,9 @@
-// Operator tokens: created with a role, shown once, stored hashed, revocable (brief §2, §10).
+// Operator tokens: created with a role, shown once, stored hashed, revocable (docs/protocol.md §2, §10).
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../crypto/digest.js';
 import { AppError } from '../domain/errors.js';
-import type { Role, Store, TokenRow } from '../store/index.js';
+import type { Role } from '../schema/types.js';
+import type { Store, TokenRow } from '../store/index.js';
 import type { AuditService } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
 

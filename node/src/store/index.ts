@@ -54,7 +54,7 @@ export class Store {
 }
 
 export type { Db };
-export type { Role, TokenRow } from './tokens.js';
+export type { TokenRow } from './tokens.js';
 export type { PartnerRow, PartnerKeyRow } from './partners.js';
 export type { AuditRow } from './audit.js';
 export type { RecordVersionRow, RecordRow, RecordQuery } from './records.js';

@@ -1,8 +1,7 @@
 // Operator bearer tokens, stored as SHA-256 hashes only.
 import type Database from 'better-sqlite3';
+import type { Role } from '../schema/types.js';
 import { preparer, type Db } from './db.js';
-
-export type Role = 'admin' | 'publisher' | 'analyst';
 
 export interface TokenRow {
   name: string;

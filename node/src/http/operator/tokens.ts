@@ -1,6 +1,6 @@
 // POST/GET /admin/v1/tokens, DELETE /admin/v1/tokens/{name}
 import { Router } from 'express';
-import type { Role } from '../../store/index.js';
+import type { Role } from '../../schema/types.js';
 import type { TokenService } from '../../services/tokens.js';
 import { principalOf, requireRole } from '../middleware.js';
 import { body } from '../validate.js';
