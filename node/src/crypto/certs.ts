@@ -1,5 +1,6 @@
-// X.509 for brief §3: node-forge builds certificates (keys come from node:crypto); Node's
+// X.509 for docs/protocol.md §3: node-forge builds certificates (keys come from node:crypto); Node's
 // X509Certificate parses and checks them. node-forge never verifies anything at run time.
+import { NODE_ID } from '../schema/patterns.js';
 import { X509Certificate, generateKeyPairSync, randomBytes, createPrivateKey, sign as rsaSign } from 'node:crypto';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
@@ -51,7 +52,7 @@ function validityFrom(days: number): Validity {
   return { notBefore: new Date(Date.now() - 3600_000), notAfter: new Date(Date.now() + days * 86_400_000) };
 }
 
-/** A CA with a non-identifying subject `CN=entente-ca-<16 hex>` (brief §3.1). */
+/** A CA with a non-identifying subject `CN=entente-ca-<16 hex>` (docs/protocol.md §3.1). */
 export function createCa(validDays = 3650, validity: Validity = validityFrom(validDays)): KeyAndCert {
   const { privatePem, publicPem } = rsaKeyPair(2048);
   const cert = forge.pki.createCertificate();
@@ -119,7 +120,7 @@ export function createNodeCert(ca: KeyAndCert, options: LeafOptions): KeyAndCert
   return { keyPem: privatePem, certPem: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n') };
 }
 
-/** base64url SHA-256 of the DER SubjectPublicKeyInfo: the pin (brief §3.2). */
+/** base64url SHA-256 of the DER SubjectPublicKeyInfo: the pin (docs/protocol.md §3.2). */
 export function spkiSha256(cert: X509Certificate | string): string {
   const x = typeof cert === 'string' ? new X509Certificate(cert) : cert;
   return sha256(x.publicKey.export({ type: 'spki', format: 'der' }));
@@ -155,7 +156,7 @@ export function nodeIdOfCert(cert: X509Certificate): string | null {
   const uris = sanUris(cert).filter((u) => u.startsWith(NODE_URI_PREFIX));
   if (uris.length !== 1) return null;
   const id = uris[0]!.slice(NODE_URI_PREFIX.length);
-  return /^[a-z0-9][a-z0-9-]{1,62}$/.test(id) ? id : null;
+  return NODE_ID.test(id) ? id : null;
 }
 
 /** True when `cert` was issued and signed by `ca`, and both are within their validity at `now`. */

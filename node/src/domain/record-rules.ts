@@ -1,5 +1,6 @@
-// Single-version rules of records-v1 §2–§7 (E, D, F and, through parties.ts, P and I), with the
+// Single-version rules of docs/records.md §2–§7 (E, D, F and, through parties.ts, P and I), with the
 // redaction relaxations of §8.4. Pure apart from the compiled schema registry.
+import { URN_NODE } from '../schema/patterns.js';
 import { schemas, type SchemaError } from '../schema/registry.js';
 import { addYears, dateOf, partialDateStart } from './dates.js';
 import { isValidImo } from './identifiers.js';
@@ -19,7 +20,7 @@ export function recordTypeOfId(id: unknown): RecordType | undefined {
 
 export function nodeIdOfUrn(id: unknown): string | undefined {
   if (typeof id !== 'string') return undefined;
-  return /^urn:entente:([a-z0-9][a-z0-9-]{1,62}):/.exec(id)?.[1];
+  return URN_NODE.exec(id)?.[1];
 }
 
 export function isTerminal(type: RecordType, status: unknown): boolean {

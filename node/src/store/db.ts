@@ -1,5 +1,5 @@
-// Opens the node database: WAL, synchronous=FULL (receipts and API answers depend on commits, brief
-// §6.7), foreign keys, busy timeout, and the numbered migrations.
+// Opens the node database: WAL, synchronous=FULL (receipts and API answers depend on commits,
+// docs/protocol.md §6.7), foreign keys, busy timeout, and the numbered migrations.
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
 

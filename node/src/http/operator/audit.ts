@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors.js';
 import type { AuditService } from '../../core/audit.js';
 import type { PublicJwk } from '../../crypto/keys.js';
 import { requireRole } from '../middleware.js';
+import { body } from '../validate.js';
 
 function intOr(v: unknown, dflt: number, name: string, min: number, max: number): number {
   if (v === undefined) return dflt;
@@ -25,11 +26,11 @@ export function auditRoutes(audit: AuditService, nodeId: string, keys: () => Pub
   r.get('/audit/verify', requireRole('admin'), (_req, res) => {
     res.json(audit.verify());
   });
-  r.post('/audit/export', requireRole('admin'), (req, res) => {
-    const b = (req.body ?? {}) as { from?: unknown; to?: unknown };
-    const from = b.from === undefined ? 1 : Number(b.from);
-    const to = b.to === undefined ? Number.MAX_SAFE_INTEGER : Number(b.to);
-    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || to < from) {
+  r.post('/audit/export', requireRole('admin'), body('AuditExportBody', { optional: true }), (req, res) => {
+    const b = (req.body ?? {}) as { from?: number; to?: number };
+    const from = b.from ?? 1;
+    const to = b.to ?? Number.MAX_SAFE_INTEGER;
+    if (to < from) {
       throw new AppError('validation', 'from and to are audit seqs with 1 ≤ from ≤ to', [{ pointer: '/from', rule: 'range', message: 'bad range' }]);
     }
     res.json(audit.export(nodeId, keys(), from, to));

@@ -2,21 +2,21 @@
 import { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
 import type { ExchangeAdmin } from '../../exchange/admin.js';
+import { RECORD_ID } from '../../schema/patterns.js';
 import { principalOf, requireRole } from '../middleware.js';
+import { nodeIdFilter, nodeIdParam } from '../params.js';
+import { body } from '../validate.js';
 
-const NODE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
-const RECORD_ID = /^urn:entente:[a-z0-9][a-z0-9-]{1,62}:(denial|finding):[0-9a-f-]{36}$/;
-
-function nodeIdParam(v: unknown): string {
-  const s = String(v);
-  if (!NODE_ID.test(s)) throw new AppError('not-found', 'no such partner');
-  return s;
-}
+const agreementBody = body('AgreementPutBody', {
+  nullable: true,
+  prefix: '/agreement',
+  message: 'the agreement is not valid',
+  missing: 'a JSON body is required (the agreement, or null)',
+});
 
 export function exchangeRoutes(x: ExchangeAdmin): Router {
   const r = Router();
-  r.put('/partners/:nodeId/agreement', requireRole('admin'), (req, res) => {
-    if (req.body === undefined) throw new AppError('bad-request', 'a JSON body is required (the agreement, or null)');
+  r.put('/partners/:nodeId/agreement', requireRole('admin'), agreementBody, (req, res) => {
     res.json(x.setAgreement(nodeIdParam(req.params.nodeId), req.body as unknown, `token:${principalOf(res).name}`));
   });
   r.get('/partners/:nodeId/explain', requireRole('admin'), (req, res) => {
@@ -31,8 +31,7 @@ export function exchangeRoutes(x: ExchangeAdmin): Router {
     res.json(x.reanchor(nodeIdParam(req.params.nodeId), `token:${principalOf(res).name}`));
   });
   r.get('/alarms', requireRole('analyst'), (req, res) => {
-    const p = typeof req.query.partner === 'string' && NODE_ID.test(req.query.partner) ? req.query.partner : undefined;
-    res.json({ items: x.alarms(p) });
+    res.json({ items: x.alarms(nodeIdFilter(req.query.partner)) });
   });
   return r;
 }

@@ -3,15 +3,8 @@ import { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
 import type { PartnerAdmin } from '../../exchange/partner-admin.js';
 import { principalOf, requireRole } from '../middleware.js';
+import { nodeIdParam } from '../params.js';
 import { body } from '../validate.js';
-
-const NODE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
-
-function nodeIdParam(v: unknown): string {
-  const s = String(v);
-  if (!NODE_ID.test(s)) throw new AppError('not-found', 'no such partner');
-  return s;
-}
 
 export function partnerRoutes(admin: PartnerAdmin): Router {
   const r = Router();

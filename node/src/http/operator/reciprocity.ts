@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
 import { isRealDate } from '../../domain/dates.js';
 import type { ReciprocityService } from '../../services/reciprocity.js';
+import { NODE_ID } from '../../schema/patterns.js';
 import { requireRole } from '../middleware.js';
 
 export function reciprocityRoutes(r: ReciprocityService): Router {
@@ -16,7 +17,7 @@ export function reciprocityRoutes(r: ReciprocityService): Router {
       out[k] = q[k] as string;
     }
     if (q.partner !== undefined) {
-      if (typeof q.partner !== 'string' || !/^[a-z0-9][a-z0-9-]{1,62}$/.test(q.partner)) throw new AppError('bad-request', 'partner must be a NodeId', [{ pointer: '/query/partner', rule: 'query', message: 'not a NodeId' }]);
+      if (typeof q.partner !== 'string' || !NODE_ID.test(q.partner)) throw new AppError('bad-request', 'partner must be a NodeId', [{ pointer: '/query/partner', rule: 'query', message: 'not a NodeId' }]);
       out.partner = q.partner;
     }
     res.json({ items: r.report(out) });

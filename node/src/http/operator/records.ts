@@ -5,15 +5,14 @@ import type { StatusRequest } from '../../domain/lifecycle.js';
 import type { RecordType } from '../../domain/redaction.js';
 import type { RecordService, SearchParams } from '../../services/records.js';
 import { principalOf, requireRole } from '../middleware.js';
+import { NODE_ID, RECORD_ID } from '../../schema/patterns.js';
+import { pathParam } from '../params.js';
 import { body } from '../validate.js';
 
-const RECORD_ID = /^urn:entente:[a-z0-9][a-z0-9-]{1,62}:(denial|finding):[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const REGIMES = ['WA', 'AG', 'NSG', 'MTCR', 'CWC', 'EU_DUAL_USE', 'EU_SANCTIONS', 'NATIONAL'];
 
 function recordId(v: unknown): string {
-  const s = String(v);
-  if (!RECORD_ID.test(s)) throw new AppError('not-found', 'no such record');
-  return s;
+  return pathParam(v, RECORD_ID, 'no such record');
 }
 
 function ifMatch(req: Request): number | undefined {
@@ -44,7 +43,7 @@ export function parseSearch(q: Record<string, unknown>): SearchParams {
   };
   set('q', param(errors, q, 'q', (s) => s.length <= 200 && s.isWellFormed() && !/[\u0000-\u001f]/.test(s), 'at most 200 characters, no control characters'));
   set('type', param(errors, q, 'type', (s) => s === 'denial' || s === 'finding', 'denial or finding') as RecordType | undefined);
-  set('origin', param(errors, q, 'origin', (s) => /^[a-z0-9][a-z0-9-]{1,62}$/.test(s), 'a NodeId'));
+  set('origin', param(errors, q, 'origin', (s) => NODE_ID.test(s), 'a NodeId'));
   set('status', param(errors, q, 'status', (s) => /^[A-Z_]{1,40}$/.test(s), 'a status such as ACTIVE'));
   set('destination', param(errors, q, 'destination', (s) => /^[A-Z]{2}$/.test(s), 'an ISO 3166-1 alpha-2 code'));
   set('control', param(errors, q, 'control', (s) => /^[A-Za-z0-9][A-Za-z0-9._:()/-]{0,63}$/.test(s), 'a normalised control-code prefix, e.g. 3A001'));
