@@ -20,6 +20,11 @@ if (bundled.problems.length) {
   process.exit(1);
 }
 const doc = bundled.bundle.parsed;
+// every reference now points into this document: the schema files' own ids would re-base them
+for (const schema of Object.values(doc.components.schemas)) {
+  delete schema.$id;
+  delete schema.$schema;
+}
 const outputs = {
   'node/src/schema/generated/openapi.ts': types,
   'schemas/generated/openapi.json': JSON.stringify(doc, null, 2) + '\n',

@@ -8,6 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description analyst role */
         get: operations["listAlarms"];
         put?: never;
         post?: never;
@@ -24,6 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description admin role */
         get: operations["listAudit"];
         put?: never;
         post?: never;
@@ -42,6 +44,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description admin role */
         post: operations["exportAudit"];
         delete?: never;
         options?: never;
@@ -56,6 +59,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description admin role */
         get: operations["verifyAudit"];
         put?: never;
         post?: never;
@@ -72,8 +76,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description analyst role */
         get: operations["listConsultations"];
         put?: never;
+        /** @description publisher role */
         post: operations["openConsultation"];
         delete?: never;
         options?: never;
@@ -86,12 +92,13 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["ConsultationId"];
             };
             cookie?: never;
         };
         get?: never;
         put?: never;
+        /** @description publisher role */
         post: operations["addConsultationMessage"];
         delete?: never;
         options?: never;
@@ -106,6 +113,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description admin role */
         get: operations["keyStatus"];
         put?: never;
         post?: never;
@@ -124,6 +132,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description admin role */
         post: operations["rotateKeys"];
         delete?: never;
         options?: never;
@@ -138,6 +147,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description analyst role */
         get: operations["listPartners"];
         put?: never;
         post?: never;
@@ -156,9 +166,12 @@ export interface paths {
             };
             cookie?: never;
         };
+        /** @description analyst role */
         get: operations["getPartner"];
+        /** @description admin role */
         put: operations["putPartner"];
         post?: never;
+        /** @description admin role */
         delete: operations["removePartner"];
         options?: never;
         head?: never;
@@ -175,6 +188,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /** @description admin role. Errors name members under /agreement. */
         put: operations["putAgreement"];
         post?: never;
         delete?: never;
@@ -194,6 +208,7 @@ export interface paths {
             };
             cookie?: never;
         };
+        /** @description admin role */
         get: operations["explain"];
         put?: never;
         post?: never;
@@ -210,6 +225,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description admin role */
         get: operations["reciprocity"];
         put?: never;
         post?: never;
@@ -226,8 +242,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description analyst role */
         get: operations["searchRecords"];
         put?: never;
+        /** @description publisher role */
         post: operations["publishRecord"];
         delete?: never;
         options?: never;
@@ -244,7 +262,9 @@ export interface paths {
             };
             cookie?: never;
         };
+        /** @description analyst role */
         get: operations["getRecord"];
+        /** @description publisher role */
         put: operations["amendRecord"];
         post?: never;
         delete?: never;
@@ -264,6 +284,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description publisher role */
         post: operations["changeRecordStatus"];
         delete?: never;
         options?: never;
@@ -280,6 +301,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description admin role */
         post: operations["importReferenceList"];
         delete?: never;
         options?: never;
@@ -296,6 +318,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description analyst role */
         post: operations["screen"];
         delete?: never;
         options?: never;
@@ -312,6 +335,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description analyst role */
         post: operations["dismissHit"];
         delete?: never;
         options?: never;
@@ -328,6 +352,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description analyst role */
         post: operations["linkParties"];
         delete?: never;
         options?: never;
@@ -344,6 +369,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description admin role */
         post: operations["rebuildScreeningIndex"];
         delete?: never;
         options?: never;
@@ -362,6 +388,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description admin role */
         post: operations["reanchorStream"];
         delete?: never;
         options?: never;
@@ -380,6 +407,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description admin role */
         post: operations["resetStream"];
         delete?: never;
         options?: never;
@@ -394,8 +422,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description admin role */
         get: operations["listTokens"];
         put?: never;
+        /** @description admin role */
         post: operations["createToken"];
         delete?: never;
         options?: never;
@@ -415,7 +445,24 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** @description admin role */
         delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getApiDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -444,7 +491,40 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description admin role */
         get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOpenApiJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOpenApiYaml"];
         put?: never;
         post?: never;
         delete?: never;
@@ -525,7 +605,7 @@ export interface components {
         Agreement: components["schemas"]["agreement.schema"];
         /**
          * Agreement
-         * @description records-v1 §10: what this node sends to `partner`, as an operator PUTs it (`version` ignored, defaults optional).
+         * @description docs/records.md §10: what this node sends to `partner`, as an operator PUTs it (`version` ignored, defaults optional).
          */
         "agreement.schema": {
             consultation?: {
@@ -582,10 +662,50 @@ export interface components {
             validUntil: components["schemas"]["Date"];
             version?: number;
         };
+        AgreementPutBody: components["schemas"]["agreement.schema"];
+        AgreementResult: {
+            agreement: components["schemas"]["agreement.schema"] | null;
+            /** @description false when the PUT changed nothing (no new version */
+            changed: boolean;
+        };
         AgreementStatement: components["schemas"]["agreement.schema"];
+        AlarmList: {
+            items: {
+                at: string;
+                detail: string;
+                kind: string;
+                partner: string | null;
+                row_id: number;
+            }[];
+        };
         AmendBody: {
             /** @description the full record of the new version */
             record: Record<string, unknown>;
+        };
+        AuditBundle: {
+            checkpoints: string[];
+            /** @constant */
+            entente: 1;
+            entries: {
+                action: string;
+                actor: string;
+                at: string;
+                /** @description canonical JSON text */
+                details: string;
+                hash: string;
+                prev: string;
+                seq: number;
+                subject: string;
+            }[];
+            exportedAt: string;
+            from: number;
+            keys: components["schemas"]["jwks.schema"];
+            /** @constant */
+            kind: "audit-bundle";
+            nodeId: string;
+            /** @description hash of the entry before `from` ('' when from is 1) */
+            prev: string;
+            to: number;
         };
         AuditEntry: {
             action: string;
@@ -596,6 +716,12 @@ export interface components {
             prev: string;
             seq: number;
             subject: string;
+        };
+        AuditExportBody: {
+            /** @description first entry (default 1) */
+            from?: number;
+            /** @description last entry (default the head) */
+            to?: number;
         };
         AuditPage: {
             items: components["schemas"]["AuditEntry"][];
@@ -649,7 +775,7 @@ export interface components {
         };
         /**
          * ConsultationMessage
-         * @description records-v1 §9: one consultation message, by `type`.
+         * @description docs/records.md §9: one consultation message, by `type`.
          */
         "consultation-message.schema": {
             $defs: {
@@ -664,10 +790,10 @@ export interface components {
                 };
                 /** REQUEST */
                 REQUEST: {
-                    consultationId: string;
+                    consultationId: components["schemas"]["ConsultationId"];
                     dueAt: components["schemas"]["Timestamp"];
                     handling: components["schemas"]["Handling"];
-                    id: string;
+                    id: components["schemas"]["ConsultationMessageId"];
                     proposedTransaction: components["schemas"]["ProposedTransaction"];
                     question: components["schemas"]["TextP"];
                     referencedDenials: {
@@ -682,10 +808,10 @@ export interface components {
                 };
                 /** RESPONSE */
                 RESPONSE: {
-                    consultationId: string;
+                    consultationId: components["schemas"]["ConsultationId"];
                     disclosedParties?: components["schemas"]["PartyEntry"][];
                     handling: components["schemas"]["Handling"];
-                    id: string;
+                    id: components["schemas"]["ConsultationMessageId"];
                     /** @enum {string} */
                     position: "NO_OBJECTION" | "MAINTAINS_DENIAL" | "NOT_ESSENTIALLY_IDENTICAL" | "DENIAL_NO_LONGER_VALID" | "NEEDS_MORE_INFORMATION" | "UNKNOWN_REFERENCE";
                     rationale?: components["schemas"]["TextP"];
@@ -697,9 +823,9 @@ export interface components {
                 };
                 /** EXTENSION */
                 EXTENSION: {
-                    consultationId: string;
+                    consultationId: components["schemas"]["ConsultationId"];
                     handling: components["schemas"]["Handling"];
-                    id: string;
+                    id: components["schemas"]["ConsultationMessageId"];
                     newDueAt: components["schemas"]["Timestamp"];
                     reason: components["schemas"]["TextP"];
                     /**
@@ -710,12 +836,12 @@ export interface components {
                 };
                 /** OUTCOME */
                 OUTCOME: {
-                    consultationId: string;
+                    consultationId: components["schemas"]["ConsultationId"];
                     decidedOn: components["schemas"]["Date"];
                     /** @enum {string} */
                     decision: "GRANTED" | "DENIED" | "WITHDRAWN_BY_APPLICANT";
                     handling: components["schemas"]["Handling"];
-                    id: string;
+                    id: components["schemas"]["ConsultationMessageId"];
                     justification?: components["schemas"]["TextP"];
                     resultingDenialId?: components["schemas"]["DenialId"];
                     /**
@@ -726,9 +852,9 @@ export interface components {
                 };
                 /** WITHDRAWAL */
                 WITHDRAWAL: {
-                    consultationId: string;
+                    consultationId: components["schemas"]["ConsultationId"];
                     handling: components["schemas"]["Handling"];
-                    id: string;
+                    id: components["schemas"]["ConsultationMessageId"];
                     reason: components["schemas"]["TextP"];
                     /**
                      * @description discriminator enum property added by openapi-typescript
@@ -738,7 +864,56 @@ export interface components {
                 };
             };
         } & (components["schemas"]["REQUEST"] | components["schemas"]["RESPONSE"] | components["schemas"]["EXTENSION"] | components["schemas"]["OUTCOME"] | components["schemas"]["WITHDRAWAL"]);
+        ConsultationCounts: {
+            answered: number;
+            lapsed: number;
+            onTime: number;
+            requests: number;
+        };
+        ConsultationId: string;
+        ConsultationList: {
+            items: components["schemas"]["ConsultationView"][];
+        };
         ConsultationMessage: components["schemas"]["consultation-message.schema"];
+        /** @description RESPONSE or EXTENSION (responder), OUTCOME or WITHDRAWAL (requester); the other members form the message, checked as consultation-message.schema.json; `days` extends by working days on this node's calendar */
+        ConsultationMessageBody: {
+            days?: number;
+            type: string;
+        };
+        ConsultationMessageId: string;
+        /** @description a REQUEST to the denying partner; the members other than partner form the message, checked as consultation-message.schema.json (docs/records.md §9) */
+        ConsultationOpenBody: {
+            /** @description default AMBER+STRICT with every originator control */
+            handling?: unknown;
+            partner: components["schemas"]["NodeId"];
+            /** @description the transaction the request is about */
+            proposedTransaction?: unknown;
+            /** @description free text */
+            question?: unknown;
+            /** @description [{id, version}] of the partner's denials the request is about */
+            referencedDenials?: unknown;
+        };
+        ConsultationView: {
+            dueAt: string;
+            id: components["schemas"]["ConsultationId"];
+            messages: {
+                author: string;
+                /** @enum {string} */
+                direction: "in" | "out";
+                iat: number;
+                id: string;
+                message: components["schemas"]["consultation-message.schema"];
+                type: string;
+            }[];
+            onTime: boolean | null;
+            openedAt: string;
+            outcome: string | null;
+            partner: components["schemas"]["NodeId"];
+            position: string | null;
+            /** @enum {string} */
+            role: "requester" | "responder";
+            state: string;
+        };
         ControlListRef: {
             /** @description format per scheme (rule I1); null iff UNLISTED */
             code: string | null;
@@ -759,7 +934,7 @@ export interface components {
         Decimal: string;
         /**
          * DenialNotice
-         * @description records-v1 §2, §6: one version of a denial notice. Cross-member rules (E, P, I, D) are in the domain validator.
+         * @description docs/records.md §2, §6: one version of a denial notice. Cross-member rules (E, P, I, D) are in the domain validator.
          */
         "denial-notice.schema": {
             /** @enum {string} */
@@ -811,9 +986,19 @@ export interface components {
         };
         DenialId: string;
         DenialNotice: components["schemas"]["denial-notice.schema"];
+        DismissBody: {
+            input: components["schemas"]["ScreenParty"];
+            note?: string;
+            /** @description the `target` of a hit */
+            target: string;
+        };
+        Done: {
+            /** @constant */
+            ok: true;
+        };
         /**
          * EnforcementFinding
-         * @description records-v1 §2, §7: one version of an enforcement finding.
+         * @description docs/records.md §2, §7: one version of an enforcement finding.
          */
         "enforcement-finding.schema": {
             /** @enum {string} */
@@ -873,11 +1058,31 @@ export interface components {
             version: number;
         };
         EnforcementFinding: components["schemas"]["enforcement-finding.schema"];
+        Explanation: {
+            /** @enum {string} */
+            decision: "release" | "tombstone" | "nothing";
+            held: null | {
+                recalled: boolean;
+                version: number;
+            };
+            /** @description end of the embargo */
+            notBefore?: string;
+            partner: components["schemas"]["NodeId"];
+            /** @description the policy steps */
+            reasons: string[];
+            record: components["schemas"]["RecordId"];
+            redacted?: string[];
+            tombstone?: {
+                id: components["schemas"]["RecordId"];
+                version: number;
+            };
+            version: number;
+        };
         /** EXTENSION */
         EXTENSION: {
-            consultationId: string;
+            consultationId: components["schemas"]["ConsultationId"];
             handling: components["schemas"]["Handling"];
-            id: string;
+            id: components["schemas"]["ConsultationMessageId"];
             newDueAt: components["schemas"]["Timestamp"];
             reason: components["schemas"]["TextP"];
             /**
@@ -896,6 +1101,27 @@ export interface components {
             stream: string;
         };
         FindingId: string;
+        Flow: {
+            byRegime: {
+                [key: string]: number;
+            };
+            byTlp: {
+                [key: string]: number;
+            };
+            byType: {
+                [key: string]: number;
+            };
+            delayHours: {
+                median: number | null;
+                p90: number | null;
+                samples: number;
+            };
+            quarantined: number;
+            recalls: number;
+            receiptsOutstanding?: number;
+            records: number;
+            revocations: number;
+        };
         Handling: {
             originatorControl: {
                 noDowngradeWithoutConsent: boolean;
@@ -919,6 +1145,9 @@ export interface components {
         };
         InboxBody: {
             items: string[];
+        };
+        IndexRebuilt: {
+            records: number;
         };
         /** @description An item line; `declaredAs` only in findings */
         ItemLine: {
@@ -977,6 +1206,41 @@ export interface components {
                     x: components["schemas"]["Sha256"];
                 };
             };
+        };
+        KeyRotateBody: {
+            /** @description rotate the TLS key (its pin is announced) instead of the signing key */
+            tls?: boolean;
+        };
+        KeyRotation: {
+            /** @description the new key's kid */
+            id: string;
+            /** @enum {string} */
+            kind: "signing" | "tls";
+            /** @description partners whose receipts do not yet cover the announcement */
+            waitingFor: string[];
+        };
+        KeyStatus: {
+            current: string;
+            keys: components["schemas"]["Jwk"][];
+            pending: components["schemas"]["KeyRotation"][];
+        };
+        LinkBody: {
+            /** @description the `target` of a hit */
+            a: string;
+            /** @description the `target` of another hit */
+            b: string;
+            note?: string;
+        };
+        LinkHealth: {
+            /** @enum {string} */
+            breaker: "closed" | "open" | "half-open";
+            consecutiveFailures: number;
+            lastPullAt: string | null;
+            lastPullError: string | null;
+            lastPushAt: string | null;
+            lastPushError: string | null;
+            nextAttemptInMs: number;
+            pushing: boolean;
         };
         Money: {
             amount: components["schemas"]["Decimal"];
@@ -1070,7 +1334,7 @@ export interface components {
             url: string;
         };
         NodeConfig: components["schemas"]["node-config.schema"];
-        /** @description records-v1 §1 NodeId */
+        /** @description docs/records.md §1 NodeId */
         NodeId: string;
         NodeInfo: {
             country: components["schemas"]["Country"];
@@ -1084,12 +1348,12 @@ export interface components {
         };
         /** OUTCOME */
         OUTCOME: {
-            consultationId: string;
+            consultationId: components["schemas"]["ConsultationId"];
             decidedOn: components["schemas"]["Date"];
             /** @enum {string} */
             decision: "GRANTED" | "DENIED" | "WITHDRAWN_BY_APPLICANT";
             handling: components["schemas"]["Handling"];
-            id: string;
+            id: components["schemas"]["ConsultationMessageId"];
             justification?: components["schemas"]["TextP"];
             resultingDenialId?: components["schemas"]["DenialId"];
             /**
@@ -1120,6 +1384,9 @@ export interface components {
             url: string;
         };
         PartnerBundle: components["schemas"]["partner-bundle.schema"];
+        PartnerList: {
+            items: components["schemas"]["PartnerView"][];
+        };
         PartnerPutBody: {
             /** @description agreement.schema.json; omitted keeps the current one, null withdraws it */
             agreement?: Record<string, unknown> | null;
@@ -1127,14 +1394,50 @@ export interface components {
             bundle: Record<string, unknown>;
             fingerprint: string;
         };
+        PartnerSync: {
+            inbound: null | {
+                /** @description releases received by outcome */
+                counts: {
+                    [key: string]: number;
+                };
+                cursor: number;
+                lastContactAt: string | null;
+                lastError: string | null;
+                stream: string;
+                /** @description from the partner's latest statement */
+                theirAgreement: components["schemas"]["agreement.schema"] | null;
+            };
+            link: components["schemas"]["LinkHealth"];
+            outbound: null | {
+                backfilling: boolean;
+                blocked: string | null;
+                embargoed: number;
+                head: number;
+                held: number;
+                lastError: string | null;
+                lastPulledByPartnerAt: string | null;
+                lastPushAt: string | null;
+                lastReceiptAt: string | null;
+                lastReceiptUpTo: number;
+                materialised: number;
+                notYetMaterialised: number;
+                quarantinedByPartner: number;
+                queued: number;
+                stream: string;
+            };
+        };
         PartnerView: {
-            agreement?: Record<string, unknown> | null;
+            addedAt: string;
+            /** @description what this node sends under */
+            agreement: components["schemas"]["agreement.schema"] | null;
             country: string;
+            /** @description base64url SHA-256 of the canonical bundle */
             fingerprint: string;
             name: string;
-            nodeId: string;
-            removed?: boolean;
-            sync?: Record<string, unknown>;
+            nodeId: components["schemas"]["NodeId"];
+            removed: boolean;
+            sync: components["schemas"]["PartnerSync"];
+            updatedAt: string;
             url: string;
         };
         Party: {
@@ -1182,6 +1485,8 @@ export interface components {
          * @description RFC 9457 problem details as Entente answers them; `type` is a stable URN.
          */
         "problem.schema": {
+            /** @description the record's current version (409 to a stale If-Match) */
+            currentVersion?: number;
             detail?: string;
             errors?: {
                 message: string;
@@ -1200,6 +1505,11 @@ export interface components {
             title: string;
             type: string;
         };
+        Promise: {
+            reference: string;
+            since: string;
+            version: number;
+        };
         ProposedTransaction: {
             applicationReference: components["schemas"]["Text"];
             destinationCountry: components["schemas"]["Country"];
@@ -1210,7 +1520,7 @@ export interface components {
             statedEndUse?: components["schemas"]["TextP"];
         };
         PublishBody: {
-            /** @description the record without the members the node assigns (records-v1 §2.1) */
+            /** @description the record without the members the node assigns (docs/records.md §2.1) */
             record: Record<string, unknown>;
             /** @enum {string} */
             type: "denial" | "finding";
@@ -1242,6 +1552,28 @@ export interface components {
             receipt: string;
         };
         ReceiptPayload: components["schemas"]["receipt-payload.schema"];
+        Reciprocity: {
+            consultations: {
+                theyAnswered: components["schemas"]["ConsultationCounts"];
+                weAnswered: components["schemas"]["ConsultationCounts"];
+            };
+            inbound: components["schemas"]["Flow"];
+            outbound: {
+                receiptsOutstanding: number;
+            } & WithRequired<components["schemas"]["Flow"], "receiptsOutstanding">;
+            partner: string;
+            period: {
+                from: string;
+                to: string;
+            };
+            promises: {
+                ours: components["schemas"]["Promise"][];
+                theirs: components["schemas"]["Promise"][];
+            };
+        };
+        ReciprocityList: {
+            items: components["schemas"]["Reciprocity"][];
+        };
         /** record */
         record: {
             agreement: {
@@ -1295,6 +1627,7 @@ export interface components {
             version: number;
         };
         RecordVersionView: {
+            /** @description received: the agreement the release named */
             agreement?: Record<string, unknown> | null;
             digest: string;
             /** @description received: the release JWS as received, verbatim */
@@ -1304,9 +1637,22 @@ export interface components {
             receivedAt?: string;
             record: Record<string, unknown>;
             redacted?: string[];
+            seq?: number;
             /** @description own: the entente-record+jws publication signature */
             signature?: string;
+            /** @description received: the stream and seq it arrived at */
+            stream?: string;
             version: number;
+        };
+        ReferenceListBody: {
+            /** @description absolute path of a list file on this host (CSL CSV */
+            path: string;
+        };
+        ReferenceListImport: {
+            entries: number;
+            list: string;
+            names: number;
+            unchanged: boolean;
         };
         /** @enum {string} */
         Regime: "WA" | "AG" | "NSG" | "MTCR" | "CWC" | "EU_DUAL_USE" | "EU_SANCTIONS" | "NATIONAL";
@@ -1427,10 +1773,10 @@ export interface components {
         ReleasePayload: components["schemas"]["release-payload.schema"];
         /** REQUEST */
         REQUEST: {
-            consultationId: string;
+            consultationId: components["schemas"]["ConsultationId"];
             dueAt: components["schemas"]["Timestamp"];
             handling: components["schemas"]["Handling"];
-            id: string;
+            id: components["schemas"]["ConsultationMessageId"];
             proposedTransaction: components["schemas"]["ProposedTransaction"];
             question: components["schemas"]["TextP"];
             referencedDenials: {
@@ -1445,10 +1791,10 @@ export interface components {
         };
         /** RESPONSE */
         RESPONSE: {
-            consultationId: string;
+            consultationId: components["schemas"]["ConsultationId"];
             disclosedParties?: components["schemas"]["PartyEntry"][];
             handling: components["schemas"]["Handling"];
-            id: string;
+            id: components["schemas"]["ConsultationMessageId"];
             /** @enum {string} */
             position: "NO_OBJECTION" | "MAINTAINS_DENIAL" | "NOT_ESSENTIALLY_IDENTICAL" | "DENIAL_NO_LONGER_VALID" | "NEEDS_MORE_INFORMATION" | "UNKNOWN_REFERENCE";
             rationale?: components["schemas"]["TextP"];
@@ -1458,8 +1804,22 @@ export interface components {
              */
             type: "RESPONSE";
         };
+        /**
+         * @description operator token role; analyst < publisher < admin
+         * @enum {string}
+         */
+        Role: "admin" | "publisher" | "analyst";
         ScreenBody: {
-            application?: Record<string, unknown>;
+            /** @description an application to screen against denials (parties with their roles, items, destination) */
+            application?: {
+                destinationCountry: string;
+                items: Record<string, unknown>[];
+                parties: Record<string, unknown>[];
+            };
+            /** @description also hits an analyst dismissed as false positives (flagged) */
+            includeDismissed?: boolean;
+            /** @description also hits on denials that are no longer active */
+            includeInactive?: boolean;
             limit?: number;
             parties?: {
                 country?: components["schemas"]["Country"];
@@ -1467,6 +1827,49 @@ export interface components {
                 name: string;
             }[];
             threshold?: number;
+        };
+        ScreenHit: {
+            dismissed?: {
+                at?: string;
+                by?: string;
+                note?: string | null;
+            };
+            explanation: {
+                adjusted?: number;
+                country?: string;
+                identifier?: string;
+                name: number;
+            };
+            linkedFrom?: string;
+            matchedName: string;
+            matchedNameType: string;
+            score: number;
+            source: {
+                /** @enum {string} */
+                kind: "record" | "reference-list";
+            };
+            /** @description record|<id>|<party index> or list|<list>|<ref> */
+            target: string;
+        };
+        ScreenParty: {
+            country?: components["schemas"]["Country"];
+            identifiers?: {
+                scheme: string;
+                value: string;
+            }[];
+            name: string;
+        };
+        ScreenResult: {
+            results: {
+                hits: components["schemas"]["ScreenHit"][];
+                input: components["schemas"]["ScreenParty"];
+            }[];
+        } | {
+            candidates: {
+                denial: Record<string, unknown>;
+                score: number;
+            }[];
+            parties: Record<string, unknown>[];
         };
         /** @description base64url SHA-256, no padding */
         Sha256: string;
@@ -1509,6 +1912,9 @@ export interface components {
         } & (unknown | unknown | unknown);
         /** @description 128 random bits, base64url */
         StreamId: string;
+        StreamReset: {
+            stream: components["schemas"]["StreamId"];
+        };
         /** @description Text(n): 1..n code points, no C0 control, no U+007F, valid Unicode */
         Text: string;
         /** @description Text¶(n): as Text, LF allowed */
@@ -1522,13 +1928,15 @@ export interface components {
         Tlp: "CLEAR" | "GREEN" | "AMBER" | "AMBER+STRICT" | "RED";
         TokenCreateBody: {
             name: string;
-            /** @enum {string} */
-            role: "admin" | "publisher" | "analyst";
+            role: components["schemas"]["Role"];
         };
         TokenCreated: {
             name: string;
             role: string;
             token: string;
+        };
+        TokenList: {
+            items: components["schemas"]["TokenView"][];
         };
         TokenView: {
             createdAt: string;
@@ -1565,9 +1973,9 @@ export interface components {
         };
         /** WITHDRAWAL */
         WITHDRAWAL: {
-            consultationId: string;
+            consultationId: components["schemas"]["ConsultationId"];
             handling: components["schemas"]["Handling"];
-            id: string;
+            id: components["schemas"]["ConsultationMessageId"];
             reason: components["schemas"]["TextP"];
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1587,9 +1995,15 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description the version the change is based on, e.g. "2"; a stale one answers 409 with currentVersion */
+        IfMatch: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description the version, quoted, for If-Match */
+        ETag: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1611,9 +2025,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["AlarmList"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     listAudit: {
@@ -1637,6 +2053,9 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     exportAudit: {
@@ -1646,7 +2065,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AuditExportBody"];
+            };
+        };
         responses: {
             /** @description self-contained bundle */
             200: {
@@ -1654,9 +2077,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["AuditBundle"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     verifyAudit: {
@@ -1677,11 +2106,15 @@ export interface operations {
                     "application/json": components["schemas"]["AuditVerify"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     listConsultations: {
         parameters: {
-            query?: never;
+            query?: {
+                partner?: components["schemas"]["NodeId"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1694,9 +2127,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["ConsultationList"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     openConsultation: {
@@ -1708,7 +2143,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, unknown>;
+                "application/json": components["schemas"]["ConsultationOpenBody"];
             };
         };
         responses: {
@@ -1718,9 +2153,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["ConsultationView"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     addConsultationMessage: {
@@ -1728,13 +2171,13 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["ConsultationId"];
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": Record<string, unknown>;
+                "application/json": components["schemas"]["ConsultationMessageBody"];
             };
         };
         responses: {
@@ -1744,9 +2187,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["ConsultationView"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     keyStatus: {
@@ -1764,9 +2215,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["KeyStatus"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     rotateKeys: {
@@ -1776,7 +2229,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["KeyRotateBody"];
+            };
+        };
         responses: {
             /** @description new key announced */
             200: {
@@ -1784,9 +2241,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["KeyRotation"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     listPartners: {
@@ -1804,11 +2268,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["PartnerView"][];
-                    };
+                    "application/json": components["schemas"]["PartnerList"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     getPartner: {
@@ -1831,6 +2295,8 @@ export interface operations {
                     "application/json": components["schemas"]["PartnerView"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
         };
     };
@@ -1868,6 +2334,13 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     removePartner: {
@@ -1888,7 +2361,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     putAgreement: {
@@ -1906,16 +2382,23 @@ export interface operations {
             };
         };
         responses: {
-            /** @description agreement stored */
+            /** @description the agreement in force and whether it changed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PartnerView"];
+                    "application/json": components["schemas"]["AgreementResult"];
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     explain: {
@@ -1937,9 +2420,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["Explanation"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
         };
     };
     reciprocity: {
@@ -1961,9 +2448,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["ReciprocityList"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
         };
     };
     searchRecords: {
@@ -1999,6 +2490,7 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     publishRecord: {
@@ -2017,6 +2509,7 @@ export interface operations {
             /** @description version 1, signed and stored */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2029,6 +2522,7 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     getRecord: {
@@ -2045,12 +2539,15 @@ export interface operations {
             /** @description current version, history, signatures */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RecordDetail"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
         };
     };
@@ -2058,7 +2555,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string;
+                /** @description the version the change is based on, e.g. "2"; a stale one answers 409 with currentVersion */
+                "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 id: components["schemas"]["RecordId"];
@@ -2074,6 +2572,7 @@ export interface operations {
             /** @description the new version */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2081,15 +2580,22 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     changeRecordStatus: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the version the change is based on, e.g. "2"; a stale one answers 409 with currentVersion */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: components["schemas"]["RecordId"];
             };
@@ -2104,6 +2610,7 @@ export interface operations {
             /** @description the new version */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,8 +2618,13 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     importReferenceList: {
@@ -2122,17 +2634,27 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferenceListBody"];
+            };
+        };
         responses: {
-            /** @description imported */
+            /** @description imported (or unchanged, by digest) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["ReferenceListImport"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     screen: {
@@ -2148,16 +2670,21 @@ export interface operations {
             };
         };
         responses: {
-            /** @description hits per input party */
+            /** @description hits per input party, or the candidate denials of an application */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["ScreenResult"];
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     dismissHit: {
@@ -2169,11 +2696,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    input: Record<string, unknown>;
-                    note?: string;
-                    target: string;
-                };
+                "application/json": components["schemas"]["DismissBody"];
             };
         };
         responses: {
@@ -2184,6 +2707,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     linkParties: {
@@ -2195,11 +2724,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    a: string;
-                    b: string;
-                    note?: string;
-                };
+                "application/json": components["schemas"]["LinkBody"];
             };
         };
         responses: {
@@ -2210,6 +2735,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     rebuildScreeningIndex: {
@@ -2227,9 +2758,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["IndexRebuilt"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     reanchorStream: {
@@ -2249,9 +2783,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["Done"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     resetStream: {
@@ -2265,15 +2804,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description new stream */
+            /** @description the new stream */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["StreamReset"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     listTokens: {
@@ -2291,11 +2834,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["TokenView"][];
-                    };
+                    "application/json": components["schemas"]["TokenList"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     createToken: {
@@ -2320,7 +2863,13 @@ export interface operations {
                     "application/json": components["schemas"]["TokenCreated"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     revokeToken: {
@@ -2341,7 +2890,30 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getApiDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a reference page of this document (Swagger UI */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
         };
     };
     getHealth: {
@@ -2389,6 +2961,48 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    getOpenApiJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description this document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+        };
+    };
+    getOpenApiYaml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description this document as YAML */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
                 };
             };
         };
@@ -2441,6 +3055,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReceiptBody"];
                 };
             };
+            400: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
@@ -2469,6 +3084,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
         };
     };
     postReceipt: {
@@ -2491,8 +3107,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};
