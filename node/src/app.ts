@@ -18,7 +18,7 @@ import { PartnerAdmin } from './exchange/partner-admin.js';
 import { PartnerService } from './exchange/partners.js';
 import { createFederationApp } from './http/federation/app.js';
 import { federationRoutes } from './http/federation/routes.js';
-import { requireRole } from './http/middleware.js';
+import { requireRole, type ObservedResponse } from './http/middleware.js';
 import { createOperatorApp } from './http/operator/app.js';
 import { auditRoutes } from './http/operator/audit.js';
 import { consultationRoutes } from './http/operator/consultations.js';
@@ -54,6 +54,8 @@ export interface CreateNodeOptions {
   sync?: Partial<LinkOptions>;
   /** Minutes between signed audit checkpoints (default 60). */
   checkpointMinutes?: number;
+  /** Sees every response both listeners send (the contract tests validate them against the OpenAPI document). */
+  observeResponses?: (r: ObservedResponse) => void;
 }
 
 export interface EntenteNode {
@@ -223,6 +225,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       writable,
       limits: { ratePerSecond: limits.ratePerSecond, burst: limits.burst, concurrent: limits.concurrentPerPartner, now: () => Date.now() },
       countRequest: (status) => metrics.requests.inc({ listener: 'federation', status: String(status) }),
+      ...(options.observeResponses ? { observe: options.observeResponses } : {}),
     });
     const federation = createFederationServer(fedApp, {
       identity: () => identity.tls,
@@ -266,6 +269,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       writable,
       countRequest: (status) => metrics.requests.inc({ listener: 'operator', status: String(status) }),
       public: apiDocsRoutes(),
+      ...(options.observeResponses ? { observe: options.observeResponses } : {}),
       extra: (app) => {
         app.get('/metrics', requireRole('admin'), async (_req, res) => {
           res.type('text/plain; version=0.0.4').send(await metrics.text());

@@ -9,6 +9,7 @@ import type { KeyAndCert } from '../../node/src/crypto/certs.js';
 import { initNode, keepBoundAddresses } from '../../node/src/services/node-init.js';
 import { buildBundle, bundleFingerprint, type Bundle } from '../../node/src/exchange/bundle.js';
 import { PeerClient } from '../../node/src/exchange/links/peer-client.js';
+import { observeContract } from './contract.js';
 
 const tempDirs: string[] = [];
 
@@ -68,7 +69,7 @@ export async function startTestNode(nodeId: string, options: StartOptions = {}):
     writeFileSync(file, JSON.stringify(raw, null, 2));
   }
   const secrets = loadSecrets(loadConfig(dir));
-  const node = await createNode(loadConfig(dir), secrets, options);
+  const node = await createNode(loadConfig(dir), secrets, { observeResponses: observeContract, ...options });
   // the ports the node got become its configured ones: its bundle names them and a restart binds them
   const config = keepBoundAddresses(dir, node);
   const ca: KeyAndCert = { certPem: secrets.caCertPem, keyPem: secrets.caKeyPem };
@@ -117,7 +118,7 @@ export async function startTestNode(nodeId: string, options: StartOptions = {}):
     },
     async restart(opts = options) {
       await t.node.close();
-      t.node = await createNode(t.config, t.secrets, opts);
+      t.node = await createNode(t.config, t.secrets, { observeResponses: observeContract, ...opts });
     },
   };
   created.push(t);

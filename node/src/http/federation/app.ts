@@ -1,4 +1,4 @@
-// The federation API (brief §6.9), served only over mTLS. Every request is resolved against the
+// The federation API (docs/protocol.md §6.9), served only over mTLS. Every request is resolved against the
 // live partner registry before any route runs; an unknown peer gets 403 naming nobody.
 import type { TLSSocket } from 'node:tls';
 import express, { type Express, type RequestHandler } from 'express';
@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../../domain/errors.js';
 import type { PartnerService } from '../../exchange/partners.js';
 import { errorHandler, sendProblem } from '../problem.js';
-import { requestId, requestLog, writeGuard } from '../middleware.js';
+import { observeResponses, requestId, requestLog, writeGuard, type ObservedResponse } from '../middleware.js';
 import { partnerLimiter } from '../limits.js';
 
 export interface NodeInfoSource {
@@ -25,6 +25,8 @@ export interface FederationDeps {
   writable?: () => string | null;
   limits?: { ratePerSecond: number; burst: number; concurrent: number; now: () => number };
   countRequest?: (status: number) => void;
+  /** Sees every response sent (contract tests). */
+  observe?: (r: ObservedResponse) => void;
 }
 
 function peerIdentity(deps: FederationDeps): RequestHandler {
@@ -46,6 +48,7 @@ export function createFederationApp(deps: FederationDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (deps.observe) app.use(observeResponses('federation', deps.observe));
   app.use(requestId());
   app.use(requestLog(deps.log, 'federation', deps.countRequest));
   app.use(peerIdentity(deps));

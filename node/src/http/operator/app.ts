@@ -4,7 +4,7 @@ import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../../domain/errors.js';
 import type { TokenService } from '../../services/tokens.js';
-import { bearerAuth, jsonOnly, requestId, requestLog, writeGuard } from '../middleware.js';
+import { bearerAuth, jsonOnly, observeResponses, requestId, requestLog, writeGuard, type ObservedResponse } from '../middleware.js';
 import { errorHandler, sendProblem } from '../problem.js';
 import { depthGuard } from '../limits.js';
 
@@ -27,6 +27,8 @@ export interface OperatorDeps {
   extra?: (app: Express) => void;
   countRequest?: (status: number) => void;
   jsonDepth?: number;
+  /** Sees every response sent (contract tests). */
+  observe?: (r: ObservedResponse) => void;
 }
 
 export function createOperatorApp(deps: OperatorDeps): Express {
@@ -34,6 +36,7 @@ export function createOperatorApp(deps: OperatorDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  if (deps.observe) app.use(observeResponses('operator', deps.observe));
   app.use(requestId());
   app.use(requestLog(deps.log, 'operator', deps.countRequest));
   app.get('/healthz', (_req, res) => {
