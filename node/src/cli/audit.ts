@@ -9,7 +9,7 @@ import { AuditService, verifyAuditBundle, type AuditBundle } from '../core/audit
 import { systemClock } from '../core/clock.js';
 import { Store } from '../store/index.js';
 import { operatorClient } from './client.js';
-import type { CliKit } from './records.js';
+import type { CliKit } from './kit.js';
 
 function parseHeld(values: string[] | undefined): { seq: number; hash: string }[] {
   return (values ?? []).map((v) => {

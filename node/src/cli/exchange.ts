@@ -1,8 +1,9 @@
-// Exchange commands (docs/protocol.md §10): agreement set|explain, stream reset|re-anchor, sync-status, alarms.
+// Exchange commands (docs/protocol.md §10): partner add|list|show|remove, agreement set|explain,
+// stream reset|re-anchor, sync-status, alarms. (The screening commands move to their own file with
+// the screening room.)
 import type { Command } from 'commander';
-import type { Flow } from '../services/reciprocity.js';
 import { operatorClient } from './client.js';
-import type { CliKit } from './records.js';
+import type { CliKit } from './kit.js';
 import { table } from './table.js';
 
 function ago(iso: string | null | undefined): string {
@@ -14,6 +15,38 @@ function ago(iso: string | null | undefined): string {
 }
 
 export function registerExchangeCommands(program: Command, kit: CliKit): void {
+  const partner = program.command('partner').description('partners and their trust');
+  partner
+    .command('add')
+    .description('register a partner from its bundle (trust only unless --agreement)')
+    .addOption(kit.dirOption())
+    .requiredOption('--bundle <file>', 'the partner\'s bundle (JSON)')
+    .requiredOption('--fingerprint <fp>', 'the fingerprint the partner read to you (spaces allowed)')
+    .option('--agreement <file>', 'the agreement to set (what this node sends to the partner)')
+    .action(async (o: { dir: string; bundle: string; fingerprint: string; agreement?: string }) => {
+      const bundle = kit.readJson(o.bundle) as { nodeId: string };
+      const body: Record<string, unknown> = { bundle, fingerprint: o.fingerprint };
+      if (o.agreement) body.agreement = kit.readJson(o.agreement);
+      const view = await operatorClient(o.dir).call<{ nodeId: string }>('PUT', `/admin/v1/partners/${encodeURIComponent(String(bundle.nodeId))}`, body);
+      process.stderr.write(`registered ${view.nodeId}${o.agreement ? ' with an agreement' : ' (trust only: nothing is shared until an agreement is set)'}\n`);
+      kit.print(view);
+    });
+  partner
+    .command('list')
+    .addOption(kit.dirOption())
+    .action(async (o: { dir: string }) => kit.print(await operatorClient(o.dir).call('GET', '/admin/v1/partners')));
+  partner
+    .command('show <id>')
+    .addOption(kit.dirOption())
+    .action(async (id: string, o: { dir: string }) => kit.print(await operatorClient(o.dir).call('GET', `/admin/v1/partners/${encodeURIComponent(id)}`)));
+  partner
+    .command('remove <id>')
+    .description('stop exchange with a partner (stream and history are kept)')
+    .addOption(kit.dirOption())
+    .action(async (id: string, o: { dir: string }) => {
+      await operatorClient(o.dir).call('DELETE', `/admin/v1/partners/${encodeURIComponent(id)}`);
+      process.stderr.write(`removed ${id}\n`);
+    });
   const agreement = program.command('agreement').description('what this node sends to a partner');
   agreement
     .command('set')
@@ -98,125 +131,6 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .action(async (o: { dir: string; partner?: string }) => {
       const r = await operatorClient(o.dir).call<{ items: { at: string; partner: string | null; kind: string; detail: string }[] }>('GET', `/admin/v1/alarms${o.partner ? `?partner=${encodeURIComponent(o.partner)}` : ''}`);
       process.stdout.write(table(['AT', 'PARTNER', 'KIND', 'DETAIL'], r.items.map((a) => [a.at, a.partner ?? '', a.kind, a.detail])));
-    });
-}
-
-type FlowView = Flow & { receiptsOutstanding?: number };
-
-function fmtCounts(m: Record<string, number>): string {
-  const e = Object.entries(m);
-  return e.length ? e.map(([k, v]) => `${k} ${v}`).join(', ') : '-';
-}
-
-export function registerReciprocityCommand(program: Command, kit: CliKit): void {
-  program
-    .command('reciprocity')
-    .description('per partner, both directions side by side: what each agreement promises and what flowed')
-    .addOption(kit.dirOption())
-    .option('--partner <nodeId>')
-    .option('--from <date>')
-    .option('--to <date>')
-    .option('--json')
-    .action(async (o: { dir: string; partner?: string; from?: string; to?: string; json?: boolean }) => {
-      const q = new URLSearchParams();
-      for (const k of ['partner', 'from', 'to'] as const) if (o[k]) q.set(k, o[k]!);
-      const r = await operatorClient(o.dir).call<{ items: any[] }>('GET', `/admin/v1/reciprocity?${q.toString()}`);
-      if (o.json) return kit.print(r);
-      for (const p of r.items) {
-        const out = p.outbound as FlowView;
-        const inn = p.inbound as FlowView;
-        const promise = (list: { reference: string; version: number }[]) => (list.length ? list.map((a) => `${a.reference} v${a.version}`).join(' (was ') + (list.length > 1 ? ')' : '') : 'none');
-        const delay = (f: FlowView) => (f.delayHours.samples ? `${f.delayHours.median} / ${f.delayHours.p90} h (${f.delayHours.samples})` : '-');
-        process.stdout.write(`\n${p.partner}  (${p.period.from} .. ${p.period.to})\n`);
-        process.stdout.write(
-          table(
-            ['', `WE SEND TO ${p.partner}`, `${p.partner} SENDS TO US`],
-            [
-              ['agreement', promise(p.promises.ours), promise(p.promises.theirs)],
-              ['records', String(out.records), String(inn.records)],
-              ['by type', fmtCounts(out.byType), fmtCounts(inn.byType)],
-              ['by regime', fmtCounts(out.byRegime), fmtCounts(inn.byRegime)],
-              ['by TLP', fmtCounts(out.byTlp), fmtCounts(inn.byTlp)],
-              ['revocations', String(out.revocations), String(inn.revocations)],
-              ['recalls', String(out.recalls), String(inn.recalls)],
-              ['delay median / p90', delay(out), delay(inn)],
-              ['receipts outstanding', String(out.receiptsOutstanding ?? 0), '-'],
-              ['quarantined', `${out.quarantined} (by them)`, `${inn.quarantined} (by us)`],
-              ['consultations answered on time', `${p.consultations.weAnswered.onTime}/${p.consultations.weAnswered.requests} (we answered)`, `${p.consultations.theyAnswered.onTime}/${p.consultations.theyAnswered.requests} (they answered)`],
-            ],
-          ),
-        );
-      }
-    });
-}
-
-export function registerKeyCommands(program: Command, kit: CliKit): void {
-  const keys = program.command('keys').description('signing and TLS key rotation (docs/protocol.md §3.5)');
-  keys
-    .command('rotate')
-    .description('add a key, announce it in statements, and switch once every partner has acknowledged')
-    .addOption(kit.dirOption())
-    .option('--tls', 'rotate the TLS key (its pin is announced) instead of the signing key')
-    .action(async (o: { dir: string; tls?: boolean }) => {
-      const r = await operatorClient(o.dir).call<{ kind: string; id: string; waitingFor: string[] }>('POST', '/admin/v1/keys/rotate', o.tls ? { tls: true } : {});
-      process.stderr.write(r.waitingFor.length ? `${r.kind} key ${r.id} announced; in use once ${r.waitingFor.join(', ')} acknowledge\n` : `${r.kind} key ${r.id} is in use\n`);
-      kit.print(r);
-    });
-  keys
-    .command('status')
-    .addOption(kit.dirOption())
-    .action(async (o: { dir: string }) => kit.print(await operatorClient(o.dir).call('GET', '/admin/v1/keys')));
-}
-
-export function registerConsultCommands(program: Command, kit: CliKit): void {
-  const consult = program.command('consult').description('consultations with a denying partner (docs/protocol.md §8)');
-  const send = async (dir: string, id: string, body: Record<string, unknown>) => {
-    const r = await operatorClient(dir).call<{ id: string; state: string; dueAt: string }>('POST', `/admin/v1/consultations/${encodeURIComponent(id)}/messages`, body);
-    process.stderr.write(`${r.id}: ${r.state}, due ${r.dueAt}\n`);
-  };
-  consult
-    .command('open <file>')
-    .description('send a REQUEST; FILE is {partner, referencedDenials, proposedTransaction, question}')
-    .addOption(kit.dirOption())
-    .action(async (file: string, o: { dir: string }) => {
-      const r = await operatorClient(o.dir).call<{ id: string; dueAt: string }>('POST', '/admin/v1/consultations', kit.readJson(file));
-      process.stderr.write(`consultation opened, due ${r.dueAt}\n`);
-      process.stdout.write(r.id + '\n');
-    });
-  consult
-    .command('respond <id>')
-    .addOption(kit.dirOption())
-    .requiredOption('--position <position>', 'NO_OBJECTION, MAINTAINS_DENIAL, NOT_ESSENTIALLY_IDENTICAL, DENIAL_NO_LONGER_VALID, NEEDS_MORE_INFORMATION')
-    .requiredOption('--rationale <text>')
-    .action((id: string, o: { dir: string; position: string; rationale: string }) => send(o.dir, id, { type: 'RESPONSE', position: o.position, rationale: o.rationale }));
-  consult
-    .command('extend <id>')
-    .addOption(kit.dirOption())
-    .requiredOption('--days <n>', 'working days on this node\'s calendar')
-    .requiredOption('--reason <text>')
-    .action((id: string, o: { dir: string; days: string; reason: string }) => send(o.dir, id, { type: 'EXTENSION', days: Number(o.days), reason: o.reason }));
-  consult
-    .command('outcome <id>')
-    .addOption(kit.dirOption())
-    .requiredOption('--decision <decision>', 'GRANTED, DENIED or WITHDRAWN_BY_APPLICANT')
-    .requiredOption('--decided-on <date>')
-    .option('--justification <text>', 'required when GRANTED')
-    .action((id: string, o: { dir: string; decision: string; decidedOn: string; justification?: string }) =>
-      send(o.dir, id, { type: 'OUTCOME', decision: o.decision, decidedOn: o.decidedOn, ...(o.justification ? { justification: o.justification } : {}) }),
-    );
-  consult
-    .command('withdraw <id>')
-    .addOption(kit.dirOption())
-    .requiredOption('--reason <text>')
-    .action((id: string, o: { dir: string; reason: string }) => send(o.dir, id, { type: 'WITHDRAWAL', reason: o.reason }));
-  consult
-    .command('list')
-    .addOption(kit.dirOption())
-    .option('--json')
-    .action(async (o: { dir: string; json?: boolean }) => {
-      const r = await operatorClient(o.dir).call<{ items: any[] }>('GET', '/admin/v1/consultations');
-      if (o.json) return kit.print(r);
-      process.stdout.write(table(['ID', 'ROLE', 'PARTNER', 'STATE', 'DUE', 'POSITION', 'ON TIME', 'OUTCOME'], r.items.map((c) => [c.id, c.role, c.partner, c.state, c.dueAt, c.position ?? '-', c.onTime === null ? '-' : c.onTime ? 'yes' : 'late', c.outcome ?? '-'])));
     });
 }
 

@@ -1,13 +1,8 @@
 // Record commands (docs/protocol.md §10): publish, amend, status-change, renew, final-assessment, records.
-import type { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { operatorClient } from './client.js';
+import type { CliKit } from './kit.js';
 import { table } from './table.js';
-
-export interface CliKit {
-  dirOption: () => Option;
-  readJson: (file: string) => unknown;
-  print: (value: unknown) => void;
-}
 
 interface VersionResult {
   id: string;

@@ -1,0 +1,71 @@
+// Commands about the node itself: init, provision-example, start, bundle, backup.
+import type { Command } from 'commander';
+import { loadConfig, loadSecrets } from '../config/index.js';
+import { buildBundle, bundleFingerprint, groupFingerprint } from '../exchange/bundle.js';
+import { initNode, provisionFromExample } from '../services/node-init.js';
+import type { CliKit } from './kit.js';
+
+export function registerNodeCommands(program: Command, kit: CliKit): void {
+  program
+    .command('init')
+    .description('create a new node: CA, TLS certificate, signing key, config, database, admin token')
+    .addOption(kit.dirOption())
+    .requiredOption('--node-id <id>', 'node id, e.g. nl-lic-01')
+    .requiredOption('--name <name>', 'agency name shown to partners')
+    .requiredOption('--country <cc>', 'ISO 3166-1 alpha-2 country')
+    .option('--url <url>', 'federation URL partners use (default from --federation-listen)')
+    .option('--federation-listen <host:port>', 'federation listener', '0.0.0.0:8443')
+    .option('--operator-listen <host:port>', 'operator listener', '127.0.0.1:8080')
+    .option('--host <name...>', 'extra DNS names or IPs for the TLS certificate')
+    .action((o: { dir: string; nodeId: string; name: string; country: string; url?: string; federationListen: string; operatorListen: string; host?: string[] }) => {
+      const { config } = initNode({ dir: o.dir, nodeId: o.nodeId, name: o.name, country: o.country, federationListen: o.federationListen, operatorListen: o.operatorListen, ...(o.url ? { url: o.url } : {}), ...(o.host ? { hosts: o.host } : {}) });
+      process.stderr.write(`initialised ${config.nodeId} in ${o.dir}\n  federation ${config.url}\n  operator   http://${config.operator.host}:${config.operator.port}\n  admin token in ${o.dir}/admin.token (mode 600)\nnext: entente bundle --dir ${o.dir} > ${config.nodeId}.bundle.json and send it to partners with its fingerprint\n`);
+    });
+
+  program
+    .command('provision-example')
+    .description('make a runnable node directory from a committed example (certs-example/<id>); it starts only with --demo')
+    .requiredOption('--example <dir>', 'e.g. certs-example/nl-lic-01')
+    .addOption(kit.dirOption())
+    .option('--federation-listen <host:port>', 'federation listener', '0.0.0.0:8443')
+    .option('--operator-listen <host:port>', 'operator listener', '127.0.0.1:8080')
+    .option('--url <url>', 'federation URL partners use (default: the example\'s)')
+    .action((o: { example: string; dir: string; federationListen: string; operatorListen: string; url?: string }) => {
+      const example = loadConfig(o.example);
+      const { config } = provisionFromExample(o.example, o.dir, { federationListen: o.federationListen, operatorListen: o.operatorListen, url: o.url ?? example.url });
+      process.stderr.write(`provisioned example node ${config.nodeId} in ${o.dir} (start it with --demo)\n`);
+    });
+
+  program
+    .command('start')
+    .description('run the node')
+    .addOption(kit.dirOption())
+    .option('--demo', 'allow the committed example keys (example alliance only)')
+    .option('--log-level <level>', 'pino log level', 'info')
+    .action(async (o: { dir: string; demo?: boolean; logLevel: string }) => {
+      const { startFromDirectory } = await import('../main.js');
+      await startFromDirectory(o.dir, { demo: o.demo ?? false, logLevel: o.logLevel });
+    });
+
+  program
+    .command('bundle')
+    .description('print this node\'s partner bundle (stdout) and its fingerprint (stderr)')
+    .addOption(kit.dirOption())
+    .action((o: { dir: string }) => {
+      const config = loadConfig(o.dir);
+      const bundle = buildBundle(config, loadSecrets(config, { strict: false }));
+      const fp = bundleFingerprint(bundle);
+      process.stdout.write(JSON.stringify(bundle, null, 2) + '\n');
+      process.stderr.write(`fingerprint: ${fp}\n${groupFingerprint(fp)}\n`);
+    });
+
+  program
+    .command('backup <out>')
+    .description('online backup of a node directory (database, config, keys) into a new directory OUT')
+    .addOption(kit.dirOption())
+    .action(async (out: string, o: { dir: string }) => {
+      const { backupNode } = await import('../services/backup.js');
+      const r = await backupNode(loadConfig(o.dir), out, (line) => process.stderr.write(`${line}\n`));
+      process.stderr.write(`backup in ${r.out}: ${r.files.join(', ')}; integrity ${r.integrity}; audit chain verifies (${r.auditEntries} entries)\nrestore: stop the node, replace its directory with this one (or start it with --dir ${r.out})\n`);
+    });
+}
