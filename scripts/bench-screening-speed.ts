@@ -11,7 +11,10 @@ import { systemClock } from '../node/src/core/clock.js';
 import { ScreeningService } from '../node/src/services/screening.js';
 import { Store } from '../node/src/store/index.js';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const full = join(import.meta.dirname, '../../shared/data/us_trade_csl/consolidated_2022-05.csv.gz');
 const file = existsSync(full) ? full : join(import.meta.dirname, '../test/fixtures/csl-excerpt.csv');
 let bytes = readFileSync(file);
@@ -23,14 +26,34 @@ for (const r of rows) {
   base.push(r[header.indexOf('name')]!);
   for (const a of (r[header.indexOf('alt_names')] ?? '').split(';')) if (a.trim()) base.push(a.trim());
 }
-const SYL = ['ka', 'ro', 'mi', 'tek', 'sha', 'lin', 'vor', 'den', 'bel', 'zan', 'tor', 'qui', 'mar', 'sol', 'nex', 'ori'];
+const SYL = [
+  'ka',
+  'ro',
+  'mi',
+  'tek',
+  'sha',
+  'lin',
+  'vor',
+  'den',
+  'bel',
+  'zan',
+  'tor',
+  'qui',
+  'mar',
+  'sol',
+  'nex',
+  'ori',
+];
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-const word = () => Array.from({ length: 2 + Math.floor(rand() * 2) }, () => SYL[Math.floor(rand() * SYL.length)]).join('');
+const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+const word = () =>
+  Array.from({ length: 2 + Math.floor(rand() * 2) }, () => SYL[Math.floor(rand() * SYL.length)]).join('');
 function variant(i: number): string {
   const b = base[i % base.length]!;
   const tokens = b.split(/\s+/);
-  return rand() < 0.5 ? `${word()} ${tokens.slice(0, 2).join(' ')} ${word()}` : `${tokens[0]} ${word()} ${word()} Trading Co`;
+  return rand() < 0.5
+    ? `${word()} ${tokens.slice(0, 2).join(' ')} ${word()}`
+    : `${tokens[0]} ${word()} ${word()} Trading Co`;
 }
 for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
   const dir = mkdtempSync(join(tmpdir(), 'entente-screen-speed-'));
@@ -42,7 +65,25 @@ for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
       for (let i = start; i < Math.min(size, start + 50_000); i++) {
         const name = i < base.length ? base[i]! : variant(i);
         const n = normaliseName(name);
-        if (n.key) store.screening.insert({ source: 'list:speed', record_id: null, list_ref: String(i), party_index: 0, party_role: null, name, name_type: 'PRIMARY', key: n.key, skeleton: n.skeleton, initials: n.initials, countries: '[]', identifiers: '[]' }, [], indexTerms(n));
+        if (n.key)
+          store.screening.insert(
+            {
+              source: 'list:speed',
+              record_id: null,
+              list_ref: String(i),
+              party_index: 0,
+              party_role: null,
+              name,
+              name_type: 'PRIMARY',
+              key: n.key,
+              skeleton: n.skeleton,
+              initials: n.initials,
+              countries: '[]',
+              identifiers: '[]',
+            },
+            [],
+            indexTerms(n),
+          );
       }
     });
     process.stderr.write(`  ${Math.min(size, start + 50_000)} names indexed\n`);
@@ -57,7 +98,9 @@ for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
   }
   lat.sort((x, y) => x - y);
   const p = (x: number) => lat[Math.floor(x * lat.length)]!.toFixed(1);
-  console.log(`${size} names: index build ${build.toFixed(1)} s; latency per party p50 ${p(0.5)} ms, p95 ${p(0.95)} ms; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  console.log(
+    `${size} names: index build ${build.toFixed(1)} s; latency per party p50 ${p(0.5)} ms, p95 ${p(0.95)} ms; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+  );
   store.close();
   rmSync(dir, { recursive: true, force: true });
 }

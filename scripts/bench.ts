@@ -39,7 +39,17 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 
 function denial(i: number): Record<string, any> {
   const r = example('denial-wa-sensitive');
-  for (const k of ['id', 'version', 'supersedes', 'changeType', 'originatorNodeId', 'originatorCountry', 'createdAt', 'updatedAt']) delete r[k];
+  for (const k of [
+    'id',
+    'version',
+    'supersedes',
+    'changeType',
+    'originatorNodeId',
+    'originatorCountry',
+    'createdAt',
+    'updatedAt',
+  ])
+    delete r[k];
   r.originatorReference = `BENCH-${i}`;
   r.parties[0].party.names[0].value = `Harbourline Trading ${i} FZE`;
   return r;
@@ -53,7 +63,9 @@ function floor(count: number): number {
   const db = new Database(join(work, 'floor.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE v (id TEXT, version INTEGER, body TEXT, digest TEXT, jws TEXT, PRIMARY KEY (id, version)) STRICT');
+  db.exec(
+    'CREATE TABLE v (id TEXT, version INTEGER, body TEXT, digest TEXT, jws TEXT, PRIMARY KEY (id, version)) STRICT',
+  );
   const ins = db.prepare('INSERT INTO v VALUES (?, ?, ?, ?, ?)');
   const base = example('denial-wa-sensitive');
   const t0 = performance.now();
@@ -62,8 +74,23 @@ function floor(count: number): number {
     for (const r of rows) ins.run(...r);
   });
   for (let i = 0; i < count; i++) {
-    const record = { ...base, id: `urn:entente:nl-lic-01:denial:${crypto.randomUUID()}`, originatorReference: `F-${i}` };
-    const payload = canonicalString({ iss: 'nl-lic-01', aud: 'jp-lic-01', stream: 'AAAAAAAAAAAAAAAAAAAAAA', seq: i + 1, prev: '', iat: 1, kind: 'record', agreement: null, record, redacted: [] });
+    const record = {
+      ...base,
+      id: `urn:entente:nl-lic-01:denial:${crypto.randomUUID()}`,
+      originatorReference: `F-${i}`,
+    };
+    const payload = canonicalString({
+      iss: 'nl-lic-01',
+      aud: 'jp-lic-01',
+      stream: 'AAAAAAAAAAAAAAAAAAAAAA',
+      seq: i + 1,
+      prev: '',
+      iat: 1,
+      kind: 'record',
+      agreement: null,
+      record,
+      redacted: [],
+    });
     const jws = signer.sign(Buffer.from(payload), 'entente-release+jws');
     const v = verifyJws(jws, { typ: 'entente-release+jws', keys });
     if (!v.ok) throw new Error('floor verify failed');
@@ -95,8 +122,22 @@ interface Remote {
 /** B listens on port 0 at its first start; the ports it reports in run.json are then kept (restarts). */
 async function makeRemote(nodeId: string): Promise<Remote> {
   const dir = join(work, nodeId);
-  const { adminToken } = initNode({ dir, nodeId, name: nodeId, country: 'JP', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0' });
-  const r: Remote = { dir, opUrl: '', token: adminToken, proc: null, bundle: null as unknown as Remote['bundle'], fingerprint: '' };
+  const { adminToken } = initNode({
+    dir,
+    nodeId,
+    name: nodeId,
+    country: 'JP',
+    federationListen: '127.0.0.1:0',
+    operatorListen: '127.0.0.1:0',
+  });
+  const r: Remote = {
+    dir,
+    opUrl: '',
+    token: adminToken,
+    proc: null,
+    bundle: null as unknown as Remote['bundle'],
+    fingerprint: '',
+  };
   await startRemote(r);
   const run = readRunFile(dir)!;
   const config = keepBoundAddresses(dir, { federationPort: run.federation.port, operatorPort: run.operator.port });
@@ -107,7 +148,11 @@ async function makeRemote(nodeId: string): Promise<Remote> {
 
 async function startRemote(r: Remote): Promise<void> {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  r.proc = spawn(process.execPath, [...prof, '--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', r.dir, '--log-level', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  r.proc = spawn(
+    process.execPath,
+    [...prof, '--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', r.dir, '--log-level', 'warn'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   for (let i = 0; i < 400; i++) {
     const run = readRunFile(r.dir);
     if (run && run.pid === r.proc.pid) {
@@ -130,7 +175,11 @@ async function stopRemote(r: Remote): Promise<void> {
 }
 
 async function api(r: Remote, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(r.opUrl + path, { method, headers: { authorization: `Bearer ${r.token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : null });
+  const res = await fetch(r.opUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${r.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : null,
+  });
   const text = await res.text();
   return text ? JSON.parse(text) : undefined;
 }
@@ -159,7 +208,14 @@ async function main(): Promise<void> {
   log(`    ${floorRate.toFixed(0)} records/s`);
 
   const aDir = join(work, 'nl-lic-01');
-  initNode({ dir: aDir, nodeId: 'nl-lic-01', name: 'A', country: 'NL', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0' });
+  initNode({
+    dir: aDir,
+    nodeId: 'nl-lic-01',
+    name: 'A',
+    country: 'NL',
+    federationListen: '127.0.0.1:0',
+    operatorListen: '127.0.0.1:0',
+  });
   const aSecrets = loadSecrets(loadConfig(aDir));
   const a: EntenteNode = await createNode(loadConfig(aDir), aSecrets, { sync: { autoStart: false } });
   const aConfig = keepBoundAddresses(aDir, a);
@@ -220,26 +276,47 @@ async function main(): Promise<void> {
   const drain = (performance.now() - tc) / 1000;
   const total = await heldBy(b, 'nl-lic-01');
   const bdb = new Database(join(b.dir, 'entente.db'), { readonly: true });
-  const dup = bdb.prepare("SELECT count(*) - count(DISTINCT seq) AS d FROM inbound WHERE partner = 'nl-lic-01'").get() as { d: number };
-  const gaps = bdb.prepare("SELECT max(seq) - count(*) AS g FROM inbound WHERE partner = 'nl-lic-01'").get() as { g: number };
-  const versions = bdb.prepare("SELECT count(*) - count(DISTINCT id || ':' || version) AS d FROM record_versions WHERE origin = 'nl-lic-01'").get() as { d: number };
+  const dup = bdb
+    .prepare("SELECT count(*) - count(DISTINCT seq) AS d FROM inbound WHERE partner = 'nl-lic-01'")
+    .get() as { d: number };
+  const gaps = bdb.prepare("SELECT max(seq) - count(*) AS g FROM inbound WHERE partner = 'nl-lic-01'").get() as {
+    g: number;
+  };
+  const versions = bdb
+    .prepare(
+      "SELECT count(*) - count(DISTINCT id || ':' || version) AS d FROM record_versions WHERE origin = 'nl-lic-01'",
+    )
+    .get() as { d: number };
   bdb.close();
   const expected = 2 * N + LAT;
   const exactlyOnce = total === expected && dup.d === 0 && gaps.g === 0 && versions.d === 0;
-  log(`    drained in ${drain.toFixed(1)} s (${(N / drain).toFixed(0)} records/s); B holds ${total}/${expected}; exactly once: ${exactlyOnce}`);
+  log(
+    `    drained in ${drain.toFixed(1)} s (${(N / drain).toFixed(0)} records/s); B holds ${total}/${expected}; exactly once: ${exactlyOnce}`,
+  );
   await stopRemote(b);
 
   // the receiver's ceiling: B's work on the same releases, without the sender or the network
   log(`5/5 ingest alone: the first ${N} releases A made for B, into a fresh receiver in this process…`);
-  const items = a2.store.exchange.releasesAfter(a2.store.exchange.outStream('jp-lic-01')!.stream, 0, N).map((r) => r.jws);
+  const items = a2.store.exchange
+    .releasesAfter(a2.store.exchange.outStream('jp-lic-01')!.stream, 0, N)
+    .map((r) => r.jws);
   await a2.close();
   const cDir = join(work, 'jp-lic-01-alone');
-  initNode({ dir: cDir, nodeId: 'jp-lic-01', name: 'B alone', country: 'JP', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0', url: 'https://127.0.0.1:1' });
+  initNode({
+    dir: cDir,
+    nodeId: 'jp-lic-01',
+    name: 'B alone',
+    country: 'JP',
+    federationListen: '127.0.0.1:0',
+    operatorListen: '127.0.0.1:0',
+    url: 'https://127.0.0.1:1',
+  });
   const cConfig = loadConfig(cDir);
   const c = await createNode(cConfig, loadSecrets(cConfig), { sync: { autoStart: false } });
   c.services.partnerAdmin.put('nl-lic-01', aBundle, bundleFingerprint(aBundle), {}, 'bench');
   const ti = performance.now();
-  for (let i = 0; i < items.length; i += 500) await c.services.inbound.ingestBatch('nl-lic-01', items.slice(i, i + 500), 'push');
+  for (let i = 0; i < items.length; i += 500)
+    await c.services.inbound.ingestBatch('nl-lic-01', items.slice(i, i + 500), 'push');
   const aloneRate = items.length / ((performance.now() - ti) / 1000);
   log(`    ${aloneRate.toFixed(0)} records/s`);
   await c.close();
@@ -250,20 +327,63 @@ async function main(): Promise<void> {
     records: N,
     floorRecordsPerSecond: Math.round(floorRate),
     publishRecordsPerSecond: Math.round(publishRate),
-    replication: { recordsPerSecond: Math.round(replRate), seconds: Number(replSeconds.toFixed(2)), ratioToFloor: Number((replRate / floorRate).toFixed(2)), held },
+    replication: {
+      recordsPerSecond: Math.round(replRate),
+      seconds: Number(replSeconds.toFixed(2)),
+      ratioToFloor: Number((replRate / floorRate).toFixed(2)),
+      held,
+    },
     latencyMs: { p50: Number(pct(lat, 50).toFixed(1)), p99: Number(pct(lat, 99).toFixed(1)), samples: LAT },
-    ingestAlone: { recordsPerSecond: Math.round(aloneRate), ratioToFloor: Number((aloneRate / floorRate).toFixed(2)), releases: items.length },
-    catchUp: { seconds: Number(drain.toFixed(2)), recordsPerSecond: Math.round(N / drain), ratioToFloor: Number((N / drain / floorRate).toFixed(2)), exactlyOnce, held: total, expected },
+    ingestAlone: {
+      recordsPerSecond: Math.round(aloneRate),
+      ratioToFloor: Number((aloneRate / floorRate).toFixed(2)),
+      releases: items.length,
+    },
+    catchUp: {
+      seconds: Number(drain.toFixed(2)),
+      recordsPerSecond: Math.round(N / drain),
+      ratioToFloor: Number((N / drain / floorRate).toFixed(2)),
+      exactlyOnce,
+      held: total,
+      expected,
+    },
   };
   const rows = [
     ['floor (sign+verify+validate+insert, 1 process)', `${results.floorRecordsPerSecond} rec/s`, '1.00', ''],
-    ['publish on A (operator path, one tx each)', `${results.publishRecordsPerSecond} rec/s`, (publishRate / floorRate).toFixed(2), ''],
-    ['replication A→B over mTLS', `${results.replication.recordsPerSecond} rec/s`, results.replication.ratioToFloor.toFixed(2), replRate >= 3000 && replRate / floorRate >= 0.5 ? 'meets ≥3000/s and ≥0.5' : 'BELOW target'],
-    ['publish-to-visible at B, p50 / p99', `${results.latencyMs.p50} / ${results.latencyMs.p99} ms`, '', results.latencyMs.p99 <= 250 ? 'meets p99 ≤ 250 ms' : 'ABOVE target'],
-    ['ingest alone at B (same releases, no sender, no network)', `${results.ingestAlone.recordsPerSecond} rec/s`, results.ingestAlone.ratioToFloor.toFixed(2), 'the ceiling for replication here'],
-    ['catch-up drain after B was down', `${results.catchUp.recordsPerSecond} rec/s (${results.catchUp.seconds} s)`, results.catchUp.ratioToFloor.toFixed(2), exactlyOnce ? 'exactly once' : 'NOT exactly once'],
+    [
+      'publish on A (operator path, one tx each)',
+      `${results.publishRecordsPerSecond} rec/s`,
+      (publishRate / floorRate).toFixed(2),
+      '',
+    ],
+    [
+      'replication A→B over mTLS',
+      `${results.replication.recordsPerSecond} rec/s`,
+      results.replication.ratioToFloor.toFixed(2),
+      replRate >= 3000 && replRate / floorRate >= 0.5 ? 'meets ≥3000/s and ≥0.5' : 'BELOW target',
+    ],
+    [
+      'publish-to-visible at B, p50 / p99',
+      `${results.latencyMs.p50} / ${results.latencyMs.p99} ms`,
+      '',
+      results.latencyMs.p99 <= 250 ? 'meets p99 ≤ 250 ms' : 'ABOVE target',
+    ],
+    [
+      'ingest alone at B (same releases, no sender, no network)',
+      `${results.ingestAlone.recordsPerSecond} rec/s`,
+      results.ingestAlone.ratioToFloor.toFixed(2),
+      'the ceiling for replication here',
+    ],
+    [
+      'catch-up drain after B was down',
+      `${results.catchUp.recordsPerSecond} rec/s (${results.catchUp.seconds} s)`,
+      results.catchUp.ratioToFloor.toFixed(2),
+      exactlyOnce ? 'exactly once' : 'NOT exactly once',
+    ],
   ];
-  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'figure', 'vs floor'][i]!.length));
+  const w = [0, 1, 2].map((i) =>
+    Math.max(...rows.map((r) => r[i]!.length), ['measure', 'figure', 'vs floor'][i]!.length),
+  );
   console.log(['measure'.padEnd(w[0]!), 'figure'.padEnd(w[1]!), 'vs floor'.padEnd(w[2]!), 'target'].join('  '));
   for (const r of rows) console.log([r[0]!.padEnd(w[0]!), r[1]!.padEnd(w[1]!), r[2]!.padEnd(w[2]!), r[3]].join('  '));
   mkdirSync(join(jsonOut, '..'), { recursive: true });

@@ -70,7 +70,9 @@ function check(file) {
   const rel = relative(root, file);
   const layer = layerOf(rel);
   const edges = [];
-  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/gms)) {
+  for (const m of text.matchAll(
+    /^\s*(import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/gms,
+  )) {
     const spec = m[3] ?? m[4];
     const typeOnly = !!m[2];
     if (spec === 'jose' || spec.startsWith('jose/')) {
@@ -81,7 +83,8 @@ function check(file) {
       if (layer !== 'crypto') problems.push(`${rel}: imports ${spec} (only crypto/ may)`);
       continue;
     }
-    if (spec === 'better-sqlite3' && layer !== 'store') problems.push(`${rel}: imports better-sqlite3 (only store/ may)`);
+    if (spec === 'better-sqlite3' && layer !== 'store')
+      problems.push(`${rel}: imports better-sqlite3 (only store/ may)`);
     if (!spec.startsWith('.')) continue;
     const target = relative(root, resolve(dirname(file), spec)).replace(/\.js$/, '.ts');
     const tLayer = layerOf(target);
@@ -93,7 +96,10 @@ function check(file) {
       continue;
     }
     if (rooms.includes(layer) && rooms.includes(tLayer)) {
-      if (!typeOnly) problems.push(`${rel}: ${layer} imports ${tLayer} (${spec}); rooms share types only, and talk through interfaces wired in app.ts`);
+      if (!typeOnly)
+        problems.push(
+          `${rel}: ${layer} imports ${tLayer} (${spec}); rooms share types only, and talk through interfaces wired in app.ts`,
+        );
       continue;
     }
     if (!ok.includes('*') && !ok.includes(tLayer)) {
@@ -105,7 +111,10 @@ function check(file) {
     }
   }
   graph.set(rel, edges);
-  if (layer !== 'store' && /\b(SELECT\s+[\w*]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b/.test(text)) {
+  if (
+    layer !== 'store' &&
+    /\b(SELECT\s+[\w*]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b/.test(text)
+  ) {
     problems.push(`${rel}: SQL outside store/`);
   }
   for (const w of writers) {

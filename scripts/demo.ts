@@ -16,10 +16,20 @@ const root = join(import.meta.dirname, '..');
 const examples = join(root, 'test/fixtures/design');
 const work = mkdtempSync(join(tmpdir(), 'entente-demo-'));
 
-const c = { bold: (s: string) => `\x1b[1m${s}\x1b[0m`, dim: (s: string) => `\x1b[2m${s}\x1b[0m`, green: (s: string) => `\x1b[32m${s}\x1b[0m`, red: (s: string) => `\x1b[31m${s}\x1b[0m`, cyan: (s: string) => `\x1b[36m${s}\x1b[0m` };
+const c = {
+  bold: (s: string) => `\x1b[1m${s}\x1b[0m`,
+  dim: (s: string) => `\x1b[2m${s}\x1b[0m`,
+  green: (s: string) => `\x1b[32m${s}\x1b[0m`,
+  red: (s: string) => `\x1b[31m${s}\x1b[0m`,
+  cyan: (s: string) => `\x1b[36m${s}\x1b[0m`,
+};
 const plain = !process.stdout.isTTY;
 const fmt = (f: (s: string) => string) => (s: string) => (plain ? s : f(s));
-const bold = fmt(c.bold), dim = fmt(c.dim), green = fmt(c.green), red = fmt(c.red), cyan = fmt(c.cyan);
+const bold = fmt(c.bold),
+  dim = fmt(c.dim),
+  green = fmt(c.green),
+  red = fmt(c.red),
+  cyan = fmt(c.cyan);
 
 let step = 0;
 const failures: string[] = [];
@@ -54,16 +64,37 @@ interface DemoNode {
 async function start(id: string, label: string): Promise<DemoNode> {
   const dir = join(work, id);
   // port 0: each node gets its ports from the kernel, and its bundle names the one it got
-  const { adminToken } = provisionFromExample(join(root, 'certs-example', id), dir, { federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0', url: 'https://127.0.0.1:0' });
+  const { adminToken } = provisionFromExample(join(root, 'certs-example', id), dir, {
+    federationListen: '127.0.0.1:0',
+    operatorListen: '127.0.0.1:0',
+    url: 'https://127.0.0.1:0',
+  });
   const secrets = loadSecrets(loadConfig(dir));
   const log = createLogger({ level: verbose ? 'info' : 'silent', name: id });
-  const node = await createNode(loadConfig(dir), secrets, { demo: true, log, sync: { tickMs: 250, pullIntervalMs: 60_000 } });
+  const node = await createNode(loadConfig(dir), secrets, {
+    demo: true,
+    log,
+    sync: { tickMs: 250, pullIntervalMs: 60_000 },
+  });
   const config = keepBoundAddresses(dir, node);
   const bundle = buildBundle(config, secrets);
   const d: DemoNode = {
-    id, label, dir, node, token: adminToken, bundle, fingerprint: bundleFingerprint(bundle),
+    id,
+    label,
+    dir,
+    node,
+    token: adminToken,
+    bundle,
+    fingerprint: bundleFingerprint(bundle),
     async api(method, path, body) {
-      const res = await fetch(node.operatorUrl + path, { method, headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? null : JSON.stringify(body) });
+      const res = await fetch(node.operatorUrl + path, {
+        method,
+        headers: {
+          authorization: `Bearer ${adminToken}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
@@ -78,12 +109,27 @@ function example(name: string): Record<string, any> {
 function asNew(name: string): { type: 'denial' | 'finding'; record: Record<string, any> } {
   const r = example(name);
   if (r.changeType === 'RENEWAL') delete r.reviewDueOn; // version 1 gets the default review date
-  for (const k of ['id', 'version', 'supersedes', 'changeType', 'originatorNodeId', 'originatorCountry', 'createdAt', 'updatedAt', 'statusReason']) delete r[k];
+  for (const k of [
+    'id',
+    'version',
+    'supersedes',
+    'changeType',
+    'originatorNodeId',
+    'originatorCountry',
+    'createdAt',
+    'updatedAt',
+    'statusReason',
+  ])
+    delete r[k];
   r.status = r.findingType ? 'OPEN' : 'ACTIVE';
   return { type: r.findingType ? 'finding' : 'denial', record: r };
 }
 
-function agreementFrom(name: string, partner: string, changes: (a: Record<string, any>) => void = () => {}): Record<string, any> {
+function agreementFrom(
+  name: string,
+  partner: string,
+  changes: (a: Record<string, any>) => void = () => {},
+): Record<string, any> {
   const a = example(name);
   delete a.version;
   a.partner = partner;
@@ -93,24 +139,15 @@ function agreementFrom(name: string, partner: string, changes: (a: Record<string
   return a;
 }
 
-async function waitFor(what: string, fn: () => Promise<boolean>, ms = 15_000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await fn()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  say(red(`(timed out waiting for ${what})`));
-  return false;
-}
-
-async function held(n: DemoNode, id: string): Promise<any | null> {
+async function held(n: DemoNode, id: string): Promise<any> {
   const r = await n.api('GET', `/admin/v1/records/${encodeURIComponent(id)}`);
   return r.status === 200 ? r.body : null;
 }
 
 async function settle(nodes: DemoNode[]): Promise<void> {
   // until quiet: an answer sent on ingest (an automatic UNKNOWN_REFERENCE) needs another round
-  for (let round = 0; round < 3; round++) for (const n of nodes) for (const p of nodes) if (p !== n) await n.node.services.links.flush(p.id);
+  for (let round = 0; round < 3; round++)
+    for (const n of nodes) for (const p of nodes) if (p !== n) await n.node.services.links.flush(p.id);
 }
 
 const running: DemoNode[] = [];
@@ -125,19 +162,36 @@ async function main(): Promise<void> {
   const de = await start('de-enf-01', 'Germany customs enforcement');
   const all = [nl, jp, de];
   running.push(...all);
-  for (const n of all) say(`${cyan(n.id)} ${n.label}: federation ${n.node.federationUrl}, operator ${n.node.operatorUrl}`);
+  for (const n of all)
+    say(`${cyan(n.id)} ${n.label}: federation ${n.node.federationUrl}, operator ${n.node.operatorUrl}`);
 
   section('Operators exchange bundles and check fingerprints over a second channel');
   for (const n of all) say(`${n.id} reads its fingerprint aloud: ${bold(groupFingerprint(n.fingerprint))}`);
-  const pairs: [DemoNode, DemoNode][] = [[nl, jp], [nl, de], [jp, de]];
+  const pairs: [DemoNode, DemoNode][] = [
+    [nl, jp],
+    [nl, de],
+    [jp, de],
+  ];
   for (const [x, y] of pairs) {
-    const r1 = await x.api('PUT', `/admin/v1/partners/${y.id}`, { bundle: y.bundle, fingerprint: groupFingerprint(y.fingerprint) });
-    const r2 = await y.api('PUT', `/admin/v1/partners/${x.id}`, { bundle: x.bundle, fingerprint: groupFingerprint(x.fingerprint) });
-    expectThat(r1.status === 201 && r2.status === 201, `${x.id} and ${y.id} registered each other's bundle (trust only: nothing is shared yet)`);
+    const r1 = await x.api('PUT', `/admin/v1/partners/${y.id}`, {
+      bundle: y.bundle,
+      fingerprint: groupFingerprint(y.fingerprint),
+    });
+    const r2 = await y.api('PUT', `/admin/v1/partners/${x.id}`, {
+      bundle: x.bundle,
+      fingerprint: groupFingerprint(x.fingerprint),
+    });
+    expectThat(
+      r1.status === 201 && r2.status === 201,
+      `${x.id} and ${y.id} registered each other's bundle (trust only: nothing is shared yet)`,
+    );
   }
   const tampered = { ...jp.bundle, url: 'https://attacker.example:8443' };
   const bad = await nl.api('PUT', `/admin/v1/partners/${jp.id}`, { bundle: tampered, fingerprint: jp.fingerprint });
-  expectThat(bad.status === 400 && bad.body.type === 'urn:entente:problem:fingerprint-mismatch', 'a bundle altered in transit is refused: its fingerprint no longer matches');
+  expectThat(
+    bad.status === 400 && bad.body.type === 'urn:entente:problem:fingerprint-mismatch',
+    'a bundle altered in transit is refused: its fingerprint no longer matches',
+  );
 
   section('Each agency sets what it sends to each partner');
   const wide = agreementFrom('agreement-wide', jp.id);
@@ -148,14 +202,41 @@ async function main(): Promise<void> {
   });
   const set = async (from: DemoNode, to: DemoNode, a: Record<string, any>, what: string) => {
     const r = await from.api('PUT', `/admin/v1/partners/${to.id}/agreement`, a);
-    expectThat(r.status === 200 && r.body.changed, `${from.id} → ${to.id}: ${what} (agreement ${a.reference} v${r.body.agreement?.version})`);
+    expectThat(
+      r.status === 200 && r.body.changed,
+      `${from.id} → ${to.id}: ${what} (agreement ${a.reference} v${r.body.agreement?.version})`,
+    );
   };
   await set(nl, jp, wide, 'wide: denials and findings up to TLP:AMBER+STRICT');
-  await set(nl, de, redacting, 'capped at TLP:GREEN, WA/NSG/MTCR/AG/EU regimes, control codes 1C 2B 3A 6A 9A, exporter/applicant parties, item values and point of contact redacted');
+  await set(
+    nl,
+    de,
+    redacting,
+    'capped at TLP:GREEN, WA/NSG/MTCR/AG/EU regimes, control codes 1C 2B 3A 6A 9A, exporter/applicant parties, item values and point of contact redacted',
+  );
   await set(de, nl, findingsOnly, 'findings only, TLP:AMBER, destinations AE BY CN HK IR KP RU TR KG, no ML codes');
-  await set(jp, nl, agreementFrom('agreement-wide', nl.id, (a) => (a.reference = 'JP-NL-2025-01')), 'wide');
-  await set(de, jp, agreementFrom('agreement-findings-only', jp.id, (a) => (a.reference = 'DE-JP-ENF-2025-01')), 'findings only, listed destinations');
-  await set(jp, de, agreementFrom('agreement-wide', de.id, (a) => ((a.reference = 'JP-DE-2025-01'), (a.share = { finding: { maxTlp: 'GREEN' } }))), 'GREEN findings only');
+  await set(
+    jp,
+    nl,
+    agreementFrom('agreement-wide', nl.id, (a) => (a.reference = 'JP-NL-2025-01')),
+    'wide',
+  );
+  await set(
+    de,
+    jp,
+    agreementFrom('agreement-findings-only', jp.id, (a) => (a.reference = 'DE-JP-ENF-2025-01')),
+    'findings only, listed destinations',
+  );
+  await set(
+    jp,
+    de,
+    agreementFrom(
+      'agreement-wide',
+      de.id,
+      (a) => ((a.reference = 'JP-DE-2025-01'), (a.share = { finding: { maxTlp: 'GREEN' } })),
+    ),
+    'GREEN findings only',
+  );
 
   section('Officers publish the design examples; every version is signed by its originator');
   const published: Record<string, { id: string; node: DemoNode; record: any }> = {};
@@ -165,9 +246,18 @@ async function main(): Promise<void> {
     published[name] = { id: r.body.id, node: n, record: r.body.record };
     say(`${n.id} published ${name.padEnd(26)} ${dim(r.body.id)}`);
   };
-  for (const name of ['denial-wa-sensitive', 'denial-mtcr-amended-v2', 'denial-suspension', 'denial-catch-all', 'denial-nsg-withheld', 'denial-renewed-v2']) await publishOn(nl, name);
+  for (const name of [
+    'denial-wa-sensitive',
+    'denial-mtcr-amended-v2',
+    'denial-suspension',
+    'denial-catch-all',
+    'denial-nsg-withheld',
+    'denial-renewed-v2',
+  ])
+    await publishOn(nl, name);
   await publishOn(jp, 'denial-ag-revoked-v2');
-  for (const name of ['finding-seizure', 'finding-penalty-clear', 'finding-network', 'finding-vessel-detention']) await publishOn(de, name);
+  for (const name of ['finding-seizure', 'finding-penalty-clear', 'finding-network', 'finding-vessel-detention'])
+    await publishOn(de, name);
   await settle(all);
 
   section('What each partner received, and what it did not, and why');
@@ -185,25 +275,49 @@ async function main(): Promise<void> {
   ];
   for (const [from, to, name, should] of expectations) {
     const got = await held(to, published[name]!.id);
-    const why = (await from.api('GET', `/admin/v1/partners/${to.id}/explain?record=${encodeURIComponent(published[name]!.id)}`)).body;
+    const why = (
+      await from.api('GET', `/admin/v1/partners/${to.id}/explain?record=${encodeURIComponent(published[name]!.id)}`)
+    ).body;
     const reason = why.reasons.at(-1);
-    expectThat(!!got === should, `${to.id} ${should ? 'received' : 'did not receive'} ${name} from ${from.id}: ${reason}`);
+    expectThat(
+      !!got === should,
+      `${to.id} ${should ? 'received' : 'did not receive'} ${name} from ${from.id}: ${reason}`,
+    );
   }
   const atDe = await held(de, published['denial-suspension']!.id);
   if (atDe) {
-    expectThat(JSON.stringify(atDe.current.redacted) === JSON.stringify(['/items/0/value', '/parties/2', '/pointOfContact']), `de-enf-01's copy of denial-suspension lists redacted ${JSON.stringify(atDe.current.redacted)}`);
-    expectThat(!JSON.stringify(atDe.current.record).includes('Veluwe Photonics B.V.') || atDe.current.record.parties.every((p: any) => p.role !== 'EXPORTER'), 'the exporter party and the item value are absent from de-enf-01\'s copy');
+    expectThat(
+      JSON.stringify(atDe.current.redacted) === JSON.stringify(['/items/0/value', '/parties/2', '/pointOfContact']),
+      `de-enf-01's copy of denial-suspension lists redacted ${JSON.stringify(atDe.current.redacted)}`,
+    );
+    expectThat(
+      !JSON.stringify(atDe.current.record).includes('Veluwe Photonics B.V.') ||
+        atDe.current.record.parties.every((p: any) => p.role !== 'EXPORTER'),
+      "the exporter party and the item value are absent from de-enf-01's copy",
+    );
   }
   const atJp = await held(jp, published['denial-suspension']!.id);
-  expectThat(!!atJp && atJp.current.record.parties.some((p: any) => p.role === 'EXPORTER'), 'jp-lic-01 (wide agreement) received the same denial with its exporter');
+  expectThat(
+    !!atJp && atJp.current.record.parties.some((p: any) => p.role === 'EXPORTER'),
+    'jp-lic-01 (wide agreement) received the same denial with its exporter',
+  );
 
   section('nl-lic-01 revokes a denial: the revocation reaches every partner that held it');
   const wa = published['denial-wa-sensitive']!;
-  await nl.api('POST', `/admin/v1/records/${encodeURIComponent(wa.id)}/status`, { status: 'REVOKED', reason: 'Review: the end-user is no longer assessed as a diversion risk.' });
+  await nl.api('POST', `/admin/v1/records/${encodeURIComponent(wa.id)}/status`, {
+    status: 'REVOKED',
+    reason: 'Review: the end-user is no longer assessed as a diversion risk.',
+  });
   await settle(all);
   const revoked = await held(jp, wa.id);
-  expectThat(revoked?.current.record.status === 'REVOKED' && revoked.current.version === 2, `jp-lic-01 now holds ${wa.id.slice(-12)} as version 2, REVOKED`);
-  expectThat(!(await held(de, wa.id)), 'de-enf-01 never held it, so nothing is sent there (a terminal version goes only to holders)');
+  expectThat(
+    revoked?.current.record.status === 'REVOKED' && revoked.current.version === 2,
+    `jp-lic-01 now holds ${wa.id.slice(-12)} as version 2, REVOKED`,
+  );
+  expectThat(
+    !(await held(de, wa.id)),
+    'de-enf-01 never held it, so nothing is sent there (a terminal version goes only to holders)',
+  );
 
   section('nl-lic-01 narrows its agreement with de-enf-01, then amends a denial de-enf-01 holds');
   const narrowed = agreementFrom('agreement-redacting', de.id, (a) => {
@@ -213,59 +327,121 @@ async function main(): Promise<void> {
   await set(nl, de, narrowed, 'destinations KG and DE now excluded');
   const susp = published['denial-suspension']!;
   const cur = (await nl.api('GET', `/admin/v1/records/${encodeURIComponent(susp.id)}`)).body.current.record;
-  await nl.api('PUT', `/admin/v1/records/${encodeURIComponent(susp.id)}`, { record: { ...cur, statedEndUse: 'Perimeter surveillance (re-export reports pending)' } });
+  await nl.api('PUT', `/admin/v1/records/${encodeURIComponent(susp.id)}`, {
+    record: { ...cur, statedEndUse: 'Perimeter surveillance (re-export reports pending)' },
+  });
   await settle(all);
   const recalled = await held(de, susp.id);
-  expectThat(recalled?.recalled === true && recalled.current.version === 1, `de-enf-01 received a recall tombstone: it keeps version 1 labelled ${JSON.stringify(recalled?.labels)}, and stops relying on it`);
+  expectThat(
+    recalled?.recalled === true && recalled.current.version === 1,
+    `de-enf-01 received a recall tombstone: it keeps version 1 labelled ${JSON.stringify(recalled?.labels)}, and stops relying on it`,
+  );
   const jpCopy = await held(jp, susp.id);
   expectThat(jpCopy?.current.version === 2, 'jp-lic-01 (still eligible) received version 2');
 
-  section('jp-lic-01 screens a licence application against its partners\' denials, then consults the denier');
+  section("jp-lic-01 screens a licence application against its partners' denials, then consults the denier");
   // the revoked denial is history now; nl publishes a fresh denial to consult about
   const freshBody = asNew('denial-nsg-withheld');
   freshBody.record.originatorReference = 'NL-NP-26-0001';
   const fresh = await nl.api('POST', '/admin/v1/records', freshBody);
   await settle(all);
   const heldByJp = await held(jp, fresh.body.id);
-  expectThat(!!heldByJp, `jp-lic-01 holds nl-lic-01's denial ${fresh.body.record.originatorReference} (consignee ${heldByJp?.current.record.parties[0].party.names[0].value})`);
+  expectThat(
+    !!heldByJp,
+    `jp-lic-01 holds nl-lic-01's denial ${fresh.body.record.originatorReference} (consignee ${heldByJp?.current.record.parties[0].party.names[0].value})`,
+  );
   const request = example('consultation-request');
-  const application = { ...request.proposedTransaction, destinationCountry: 'MY', parties: [{ role: 'CONSIGNEE', party: { kind: 'COMPANY', names: [{ value: 'Lumen Industrial Sdn Bhd', type: 'PRIMARY' }], addresses: [{ city: 'Shah Alam', country: 'MY' }] } }], items: [{ lineNo: 1, controlRefs: [{ scheme: 'EU_ANNEX_I', code: '3A225' }], description: 'Frequency changers', technicalParameters: 'Output 600-1800 Hz' }] };
+  const application = {
+    ...request.proposedTransaction,
+    destinationCountry: 'MY',
+    parties: [
+      {
+        role: 'CONSIGNEE',
+        party: {
+          kind: 'COMPANY',
+          names: [{ value: 'Lumen Industrial Sdn Bhd', type: 'PRIMARY' }],
+          addresses: [{ city: 'Shah Alam', country: 'MY' }],
+        },
+      },
+    ],
+    items: [
+      {
+        lineNo: 1,
+        controlRefs: [{ scheme: 'EU_ANNEX_I', code: '3A225' }],
+        description: 'Frequency changers',
+        technicalParameters: 'Output 600-1800 Hz',
+      },
+    ],
+  };
   const screened = await jp.api('POST', '/admin/v1/screen', { application });
   const candidates = (screened.body.candidates ?? []) as { denial: { id: string } }[];
   const rank = candidates.findIndex((c) => c.denial.id === fresh.body.id);
   const cand = screened.body.candidates?.[rank];
-  expectThat(rank >= 0 && cand?.essentiallyIdentical, `screening the application finds, among ${candidates.length} candidates, nl-lic-01's denial ${cand?.denial.originatorReference}: ${cand?.party?.applicationName} ~ ${cand?.party?.matchedName} (${cand?.party?.score}), ${cand?.control}, ${cand?.destination}`);
+  expectThat(
+    rank >= 0 && cand?.essentiallyIdentical,
+    `screening the application finds, among ${candidates.length} candidates, nl-lic-01's denial ${cand?.denial.originatorReference}: ${cand?.party?.applicationName} ~ ${cand?.party?.matchedName} (${cand?.party?.score}), ${cand?.control}, ${cand?.destination}`,
+  );
   const opened = await jp.api('POST', '/admin/v1/consultations', {
     partner: nl.id,
     referencedDenials: [{ id: fresh.body.id, version: 1 }],
     proposedTransaction: { ...request.proposedTransaction, destinationCountry: 'MY' },
     question: 'Same consignee, same frequency changers, lower output. Do you consider this essentially identical?',
   });
-  expectThat(opened.status === 201, `jp-lic-01 opened a consultation, due ${opened.body.dueAt} (nl-lic-01's ${10} working days, on its calendar)`);
+  expectThat(
+    opened.status === 201,
+    `jp-lic-01 opened a consultation, due ${opened.body.dueAt} (nl-lic-01's ${10} working days, on its calendar)`,
+  );
   await settle(all);
   const atNl = (await nl.api('GET', '/admin/v1/consultations')).body.items.find((c: any) => c.id === opened.body.id);
   expectThat(atNl?.state === 'OPEN', 'nl-lic-01 received the REQUEST');
-  const ext = await nl.api('POST', `/admin/v1/consultations/${encodeURIComponent(opened.body.id)}/messages`, { type: 'EXTENSION', days: 3, reason: 'The nuclear desk reviews it next week.' });
+  const ext = await nl.api('POST', `/admin/v1/consultations/${encodeURIComponent(opened.body.id)}/messages`, {
+    type: 'EXTENSION',
+    days: 3,
+    reason: 'The nuclear desk reviews it next week.',
+  });
   expectThat(ext.status === 201, `nl-lic-01 extended the due time to ${ext.body.dueAt}`);
-  await nl.api('POST', `/admin/v1/consultations/${encodeURIComponent(opened.body.id)}/messages`, { type: 'RESPONSE', position: 'MAINTAINS_DENIAL', rationale: 'Same consignee; the frequency range still meets the NSG entry.' });
+  await nl.api('POST', `/admin/v1/consultations/${encodeURIComponent(opened.body.id)}/messages`, {
+    type: 'RESPONSE',
+    position: 'MAINTAINS_DENIAL',
+    rationale: 'Same consignee; the frequency range still meets the NSG entry.',
+  });
   await settle(all);
-  const answered = (await jp.api('GET', '/admin/v1/consultations')).body.items.find((c: any) => c.id === opened.body.id);
-  expectThat(answered?.position === 'MAINTAINS_DENIAL' && answered.onTime === true, 'jp-lic-01 received the RESPONSE, on time: nl-lic-01 maintains its denial');
-  await jp.api('POST', `/admin/v1/consultations/${encodeURIComponent(opened.body.id)}/messages`, { type: 'OUTCOME', decision: 'DENIED', decidedOn: new Date().toISOString().slice(0, 10) });
+  const answered = (await jp.api('GET', '/admin/v1/consultations')).body.items.find(
+    (c: any) => c.id === opened.body.id,
+  );
+  expectThat(
+    answered?.position === 'MAINTAINS_DENIAL' && answered.onTime === true,
+    'jp-lic-01 received the RESPONSE, on time: nl-lic-01 maintains its denial',
+  );
+  await jp.api('POST', `/admin/v1/consultations/${encodeURIComponent(opened.body.id)}/messages`, {
+    type: 'OUTCOME',
+    decision: 'DENIED',
+    decidedOn: new Date().toISOString().slice(0, 10),
+  });
   await settle(all);
   const decided = (await nl.api('GET', '/admin/v1/consultations')).body.items.find((c: any) => c.id === opened.body.id);
   expectThat(decided?.outcome === 'DENIED', 'nl-lic-01 learned the OUTCOME: jp-lic-01 denied the licence too');
-  const bogus = await jp.api('POST', '/admin/v1/consultations', { partner: nl.id, referencedDenials: [{ id: 'urn:entente:nl-lic-01:denial:00000000-0000-4000-8000-000000000000', version: 1 }], proposedTransaction: request.proposedTransaction, question: 'Do you hold this?' });
+  const bogus = await jp.api('POST', '/admin/v1/consultations', {
+    partner: nl.id,
+    referencedDenials: [{ id: 'urn:entente:nl-lic-01:denial:00000000-0000-4000-8000-000000000000', version: 1 }],
+    proposedTransaction: request.proposedTransaction,
+    question: 'Do you hold this?',
+  });
   await settle(all);
   const unknown = (await jp.api('GET', '/admin/v1/consultations')).body.items.find((c: any) => c.id === bogus.body.id);
-  expectThat(unknown?.position === 'UNKNOWN_REFERENCE', 'a consultation about a denial jp-lic-01 was never given gets UNKNOWN_REFERENCE, the same answer as for one that does not exist');
+  expectThat(
+    unknown?.position === 'UNKNOWN_REFERENCE',
+    'a consultation about a denial jp-lic-01 was never given gets UNKNOWN_REFERENCE, the same answer as for one that does not exist',
+  );
 
   section('Sync health and the audit trail');
   for (const n of all) {
     const partners = (await n.api('GET', '/admin/v1/partners')).body.items;
     for (const p of partners) {
       const o = p.sync.outbound;
-      say(`${n.id} → ${p.nodeId}: stream ${o.stream.slice(0, 8)}…, head ${o.head}, acknowledged ${o.lastReceiptUpTo}, queued ${o.queued}${o.blocked ? red(` BLOCKED ${o.blocked}`) : ''}`);
+      say(
+        `${n.id} → ${p.nodeId}: stream ${o.stream.slice(0, 8)}…, head ${o.head}, acknowledged ${o.lastReceiptUpTo}, queued ${o.queued}${o.blocked ? red(` BLOCKED ${o.blocked}`) : ''}`,
+      );
       expectThat(o.queued === 0 && !o.blocked, `${n.id} → ${p.nodeId}: every release acknowledged`);
     }
     const v = n.node.services.audit.verify();

@@ -32,7 +32,8 @@ if (process.argv[1]?.endsWith('make-example-certs.ts')) {
       certValidity: { notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2049-12-31T23:59:59Z') },
     });
     // the example keeps keys and config only: each run makes its own database and admin token
-    for (const f of ['entente.db', 'entente.db-wal', 'entente.db-shm', 'admin.token']) rmSync(join(dir, f), { force: true });
+    for (const f of ['entente.db', 'entente.db-wal', 'entente.db-shm', 'admin.token'])
+      rmSync(join(dir, f), { force: true });
     console.log(`wrote ${dir}`);
   }
   mkdirSync(root, { recursive: true });

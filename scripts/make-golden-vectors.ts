@@ -22,7 +22,18 @@ function jws(header: object | string, payloadText: string): string {
 }
 const H = { alg: 'EdDSA', kid: jwk.kid, typ: 'entente-release+jws' };
 const record = JSON.parse(readFileSync('test/fixtures/design/denial-wa-sensitive.json', 'utf8'));
-const base = { iss: 'nl-lic-01', aud: 'jp-lic-01', stream: 'AAAAAAAAAAAAAAAAAAAAAA', seq: 2, prev: sha256('seq-1-placeholder'), iat: 1767225600, kind: 'record', agreement: { reference: 'NL-JP-2025-01', version: 1 }, record, redacted: [] };
+const base = {
+  iss: 'nl-lic-01',
+  aud: 'jp-lic-01',
+  stream: 'AAAAAAAAAAAAAAAAAAAAAA',
+  seq: 2,
+  prev: sha256('seq-1-placeholder'),
+  iat: 1767225600,
+  kind: 'record',
+  agreement: { reference: 'NL-JP-2025-01', version: 1 },
+  record,
+  redacted: [],
+};
 const canonical = canonicalString(base);
 
 const vectors: { name: string; jws: string; expect: string; hash?: string; note?: string }[] = [];
@@ -33,26 +44,85 @@ const last = valid.at(-1)!;
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const idx = alphabet.indexOf(last);
 const mutated = valid.slice(0, -1) + alphabet[(idx & ~3) | ((idx + 1) & 3)];
-vectors.push({ name: 'same release, signature segment mutated in its unused bits', jws: mutated, expect: 'ok', hash: sha256(canonical), note: 'verifies; its identity is the payload hash, never the JWS text: a receiver treats it as a duplicate' });
+vectors.push({
+  name: 'same release, signature segment mutated in its unused bits',
+  jws: mutated,
+  expect: 'ok',
+  hash: sha256(canonical),
+  note: 'verifies; its identity is the payload hash, never the JWS text: a receiver treats it as a duplicate',
+});
 vectors.push({ name: 'extra header member', jws: jws({ ...H, cty: 'json' }, canonical), expect: 'header' });
-vectors.push({ name: 'alg none', jws: jws({ alg: 'none', kid: jwk.kid, typ: 'entente-release+jws' }, canonical), expect: 'header' });
-vectors.push({ name: 'alg ES256', jws: jws({ alg: 'ES256', kid: jwk.kid, typ: 'entente-release+jws' }, canonical), expect: 'header' });
-vectors.push({ name: 'receipt typ on a release', jws: jws({ ...H, typ: 'entente-receipt+jws' }, canonical), expect: 'header' });
+vectors.push({
+  name: 'alg none',
+  jws: jws({ alg: 'none', kid: jwk.kid, typ: 'entente-release+jws' }, canonical),
+  expect: 'header',
+});
+vectors.push({
+  name: 'alg ES256',
+  jws: jws({ alg: 'ES256', kid: jwk.kid, typ: 'entente-release+jws' }, canonical),
+  expect: 'header',
+});
+vectors.push({
+  name: 'receipt typ on a release',
+  jws: jws({ ...H, typ: 'entente-receipt+jws' }, canonical),
+  expect: 'header',
+});
 vectors.push({ name: 'unknown kid', jws: jws({ ...H, kid: sha256('other') }, canonical), expect: 'unknown-kid' });
 const parts = valid.split('.');
 const badSig = Buffer.from(parts[2]!, 'base64url');
 badSig[0] = badSig[0]! ^ 1;
-vectors.push({ name: 'signature bit flipped', jws: `${parts[0]}.${parts[1]}.${badSig.toString('base64url')}`, expect: 'signature' });
-vectors.push({ name: 'payload with a duplicate key', jws: jws(H, canonical.replace('{"agreement"', '{"aud":"de-enf-01","agreement"')), expect: 'not-canonical' });
-vectors.push({ name: 'payload with a float (lineNo 1.0: invalid.md row 3)', jws: jws(H, canonical.replace('"lineNo":1', '"lineNo":1.0')), expect: 'not-canonical' });
-vectors.push({ name: 'payload with a fraction', jws: jws(H, canonical.replace('"seq":2', '"seq":2.5')), expect: 'not-canonical' });
-vectors.push({ name: 'payload with an exponent', jws: jws(H, canonical.replace('"seq":2', '"seq":2e0')), expect: 'not-canonical' });
+vectors.push({
+  name: 'signature bit flipped',
+  jws: `${parts[0]}.${parts[1]}.${badSig.toString('base64url')}`,
+  expect: 'signature',
+});
+vectors.push({
+  name: 'payload with a duplicate key',
+  jws: jws(H, canonical.replace('{"agreement"', '{"aud":"de-enf-01","agreement"')),
+  expect: 'not-canonical',
+});
+vectors.push({
+  name: 'payload with a float (lineNo 1.0: invalid.md row 3)',
+  jws: jws(H, canonical.replace('"lineNo":1', '"lineNo":1.0')),
+  expect: 'not-canonical',
+});
+vectors.push({
+  name: 'payload with a fraction',
+  jws: jws(H, canonical.replace('"seq":2', '"seq":2.5')),
+  expect: 'not-canonical',
+});
+vectors.push({
+  name: 'payload with an exponent',
+  jws: jws(H, canonical.replace('"seq":2', '"seq":2e0')),
+  expect: 'not-canonical',
+});
 vectors.push({ name: 'payload with whitespace', jws: jws(H, JSON.stringify(base, null, 1)), expect: 'not-canonical' });
 vectors.push({ name: 'payload with unsorted members', jws: jws(H, JSON.stringify(base)), expect: 'not-canonical' });
-vectors.push({ name: 'payload with a lone surrogate', jws: jws(H, canonical.replace('"Integration into', '"\\ud800 Integration into')), expect: 'not-canonical' });
-vectors.push({ name: 'payload with an integer beyond 2^53-1', jws: jws(H, canonical.replace('"seq":2', '"seq":9007199254740993')), expect: 'not-canonical' });
+vectors.push({
+  name: 'payload with a lone surrogate',
+  jws: jws(H, canonical.replace('"Integration into', '"\\ud800 Integration into')),
+  expect: 'not-canonical',
+});
+vectors.push({
+  name: 'payload with an integer beyond 2^53-1',
+  jws: jws(H, canonical.replace('"seq":2', '"seq":9007199254740993')),
+  expect: 'not-canonical',
+});
 vectors.push({ name: 'not three segments', jws: parts.slice(0, 2).join('.'), expect: 'malformed' });
 
 mkdirSync('test/fixtures/golden', { recursive: true });
-writeFileSync('test/fixtures/golden/jws-vectors.json', JSON.stringify({ description: 'entente/1 compact JWS vectors (docs/protocol.md §6.1, §6.2, §6.7 checks 2–5); key is a fixed test key', typ: 'entente-release+jws', keys: { keys: [jwk] }, vectors }, null, 2) + '\n');
+writeFileSync(
+  'test/fixtures/golden/jws-vectors.json',
+  JSON.stringify(
+    {
+      description:
+        'entente/1 compact JWS vectors (docs/protocol.md §6.1, §6.2, §6.7 checks 2–5); key is a fixed test key',
+      typ: 'entente-release+jws',
+      keys: { keys: [jwk] },
+      vectors,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 console.log(`wrote ${vectors.length} vectors`);

@@ -91,7 +91,11 @@ export interface EntenteNode {
 
 const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
 
-export async function createNode(config: NodeConfig, secrets: Secrets, options: CreateNodeOptions = {}): Promise<EntenteNode> {
+export async function createNode(
+  config: NodeConfig,
+  secrets: Secrets,
+  options: CreateNodeOptions = {},
+): Promise<EntenteNode> {
   if (config.example && !options.demo) {
     const why = 'this node uses the committed example keys; start it with --demo, or run `entente init` for real keys';
     throw new ConfigError('config.json /example', why);
@@ -202,7 +206,10 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     if (!degraded) {
       const renormalised = screening.reindexIfStale((line) => log.info(line.trim()));
       if (renormalised > 0) {
-        log.info({ names: renormalised }, 'screening index: names normalised again after a change of the name normalisation');
+        log.info(
+          { names: renormalised },
+          'screening index: names normalised again after a change of the name normalisation',
+        );
       }
     }
     screening.onLatency = (sec) => metrics.screening.observe(sec);
@@ -223,7 +230,12 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       log,
       routes: federationRoutes({ outbound, inbound, maxBatchBytes: limits.maxBatchBytes, jsonDepth: limits.jsonDepth }),
       writable,
-      limits: { ratePerSecond: limits.ratePerSecond, burst: limits.burst, concurrent: limits.concurrentPerPartner, now: () => Date.now() },
+      limits: {
+        ratePerSecond: limits.ratePerSecond,
+        burst: limits.burst,
+        concurrent: limits.concurrentPerPartner,
+        now: () => Date.now(),
+      },
       countRequest: (status) => metrics.requests.inc({ listener: 'federation', status: String(status) }),
       ...(options.observeResponses ? { observe: options.observeResponses } : {}),
     });
@@ -292,7 +304,10 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const operator = createOperatorServer(opApp);
     if (integrity !== 'ok') log.error({ integrity }, 'database integrity check failed');
 
-    const federationPort = await federation.listen(config.federation.host, options.federationPort ?? config.federation.port);
+    const federationPort = await federation.listen(
+      config.federation.host,
+      options.federationPort ?? config.federation.port,
+    );
     listeners.federation = 'listening';
     const operatorPort = await operator.listen(config.operator.host, options.operatorPort ?? config.operator.port);
     listeners.operator = 'listening';

@@ -4,7 +4,10 @@ import { removeRunFile, writeRunFile } from './config/run-file.js';
 import { createNode, type EntenteNode } from './app.js';
 import { createLogger } from './log.js';
 
-export async function startFromDirectory(dir: string, options: { demo?: boolean; logLevel?: string } = {}): Promise<EntenteNode> {
+export async function startFromDirectory(
+  dir: string,
+  options: { demo?: boolean; logLevel?: string } = {},
+): Promise<EntenteNode> {
   checkEnvironment();
   const config = loadConfig(dir);
   const secrets = loadSecrets(config);

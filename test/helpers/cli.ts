@@ -10,7 +10,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function cli(
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,

@@ -39,7 +39,7 @@ function load(): Route[] {
   };
   shared = doc.components.responses ?? {};
   ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false, discriminator: true });
-  ajv.addSchema(doc as object, DOC_ID);
+  ajv.addSchema(doc, DOC_ID);
   routes = Object.entries(doc.paths)
     .map(([template, ops]) => ({
       template,
@@ -89,7 +89,7 @@ export function contractProblem(r: ObservedResponse): string | null {
     return `${where}: ${media || 'no content type'} is not documented (${Object.keys(response.content).join(', ')})`;
   }
   if (!/json$/.test(media)) return null;
-  const text = Buffer.isBuffer(r.body) ? r.body.toString('utf8') : String(r.body ?? '');
+  const text = Buffer.isBuffer(r.body) ? r.body.toString('utf8') : typeof r.body === 'string' ? r.body : '';
   const fn = validator(base, media);
   if (fn(JSON.parse(text))) return null;
   const errors = (fn.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);

@@ -8,7 +8,16 @@ export function example(name: string): Record<string, any> {
   return JSON.parse(readFileSync(join(dir, name.endsWith('.json') ? name : `${name}.json`), 'utf8'));
 }
 
-const ASSIGNED = ['id', 'version', 'supersedes', 'changeType', 'originatorNodeId', 'originatorCountry', 'createdAt', 'updatedAt'];
+const ASSIGNED = [
+  'id',
+  'version',
+  'supersedes',
+  'changeType',
+  'originatorNodeId',
+  'originatorCountry',
+  'createdAt',
+  'updatedAt',
+];
 
 /** The example as a version-1 publication body: assigned members removed, status reset. */
 export function asNew(name: string, overrides: Record<string, unknown> = {}): Record<string, any> {
@@ -19,7 +28,10 @@ export function asNew(name: string, overrides: Record<string, unknown> = {}): Re
   return { ...r, ...overrides };
 }
 
-export function publishBody(name: string, overrides: Record<string, unknown> = {}): { type: 'denial' | 'finding'; record: Record<string, any> } {
+export function publishBody(
+  name: string,
+  overrides: Record<string, unknown> = {},
+): { type: 'denial' | 'finding'; record: Record<string, any> } {
   const record = asNew(name, overrides);
   return { type: record.findingType ? 'finding' : 'denial', record };
 }

@@ -4,7 +4,11 @@ import { example } from './examples.js';
 import type { TestNode } from './nodes.js';
 
 /** An example agreement re-addressed to `partner`, valid from a year ago for three years unless overridden. */
-export function agreement(name: 'agreement-wide' | 'agreement-redacting' | 'agreement-findings-only', partner: string, overrides: Record<string, unknown> = {}): Record<string, any> {
+export function agreement(
+  name: 'agreement-wide' | 'agreement-redacting' | 'agreement-findings-only',
+  partner: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, any> {
   const a = example(name);
   delete a.version;
   return { ...a, partner, validFrom: day(-365), validUntil: day(3 * 365), ...overrides };
@@ -27,6 +31,8 @@ export async function receivedAt(node: TestNode, origin: string): Promise<Record
 
 export function dbDump(node: TestNode): string {
   const db = node.node.store.db;
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+    (t) => t.name,
+  );
   return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
 }

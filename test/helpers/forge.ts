@@ -13,7 +13,10 @@ export interface SigningMaterial {
 }
 
 export function signingKeyOf(node: TestNode): SigningMaterial {
-  const file = JSON.parse(readFileSync(join(node.dir, 'signing-keys.json'), 'utf8')) as { current: string; keys: { kid: string; x: string; d: string }[] };
+  const file = JSON.parse(readFileSync(join(node.dir, 'signing-keys.json'), 'utf8')) as {
+    current: string;
+    keys: { kid: string; x: string; d: string }[];
+  };
   const k = file.keys.find((x) => x.kid === file.current)!;
   return { kid: k.kid, key: createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: k.x, d: k.d }, format: 'jwk' }) };
 }
@@ -21,7 +24,11 @@ export function signingKeyOf(node: TestNode): SigningMaterial {
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 
 /** A compact JWS over exact payload text, with a header of our choosing. */
-export function jwsOver(m: SigningMaterial, payloadText: string, header: Record<string, unknown> = { alg: 'EdDSA', kid: m.kid, typ: 'entente-release+jws' }): string {
+export function jwsOver(
+  m: SigningMaterial,
+  payloadText: string,
+  header: Record<string, unknown> = { alg: 'EdDSA', kid: m.kid, typ: 'entente-release+jws' },
+): string {
   const h = b64(JSON.stringify(header));
   const p = b64(payloadText);
   return `${h}.${p}.${sign(null, Buffer.from(`${h}.${p}`), m.key).toString('base64url')}`;
@@ -45,6 +52,24 @@ export function payloadHash(payload: unknown): string {
   return sha256(canonicalString(payload));
 }
 
-export function releasePayload(from: TestNode, to: TestNode, pos: StreamPosition, kind: string, member: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, any> {
-  return { iss: from.nodeId, aud: to.nodeId, stream: pos.stream, seq: pos.seq, prev: pos.prev, iat: Math.max(pos.iat, Math.floor(Date.now() / 1000)), kind, agreement: null, ...member, ...extra };
+export function releasePayload(
+  from: TestNode,
+  to: TestNode,
+  pos: StreamPosition,
+  kind: string,
+  member: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, any> {
+  return {
+    iss: from.nodeId,
+    aud: to.nodeId,
+    stream: pos.stream,
+    seq: pos.seq,
+    prev: pos.prev,
+    iat: Math.max(pos.iat, Math.floor(Date.now() / 1000)),
+    kind,
+    agreement: null,
+    ...member,
+    ...extra,
+  };
 }

@@ -36,7 +36,13 @@ export interface TestNode {
   adminToken: string;
   ca: KeyAndCert;
   /** Operator API call with the admin token (or another). */
-  op(method: string, path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  op(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** A client to another node's federation API, pinned as §3.4 says. */
   clientTo(other: TestNode): PeerClient;
   stop(): Promise<void>;
@@ -88,7 +94,11 @@ export async function startTestNode(nodeId: string, options: StartOptions = {}):
       const call = () =>
         fetch(t.node.operatorUrl + path, {
           method,
-          headers: { authorization: `Bearer ${token ?? adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          headers: {
+            authorization: `Bearer ${token ?? adminToken}`,
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...headers,
+          },
           body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
         });
       let res: Response;
@@ -109,7 +119,12 @@ export async function startTestNode(nodeId: string, options: StartOptions = {}):
     },
     clientTo(other) {
       return new PeerClient(
-        { nodeId: other.nodeId, url: other.bundle.url, casPem: other.bundle.cas, pins: new Set(other.bundle.tlsSpkiSha256) },
+        {
+          nodeId: other.nodeId,
+          url: other.bundle.url,
+          casPem: other.bundle.cas,
+          pins: new Set(other.bundle.tlsSpkiSha256),
+        },
         { certPem: t.secrets.tlsCertPem, keyPem: t.secrets.tlsKeyPem },
       );
     },
@@ -126,10 +141,22 @@ export async function startTestNode(nodeId: string, options: StartOptions = {}):
 }
 
 /** Registers each node's bundle at the other (trust only unless agreements are given). */
-export async function link(a: TestNode, b: TestNode, agreements: { aToB?: unknown; bToA?: unknown } = {}): Promise<void> {
-  const r1 = await a.op('PUT', `/admin/v1/partners/${b.nodeId}`, { bundle: b.bundle, fingerprint: b.fingerprint, ...(agreements.aToB !== undefined ? { agreement: agreements.aToB } : {}) });
+export async function link(
+  a: TestNode,
+  b: TestNode,
+  agreements: { aToB?: unknown; bToA?: unknown } = {},
+): Promise<void> {
+  const r1 = await a.op('PUT', `/admin/v1/partners/${b.nodeId}`, {
+    bundle: b.bundle,
+    fingerprint: b.fingerprint,
+    ...(agreements.aToB !== undefined ? { agreement: agreements.aToB } : {}),
+  });
   if (r1.status >= 300) throw new Error(`link ${a.nodeId}→${b.nodeId}: ${r1.status} ${JSON.stringify(r1.body)}`);
-  const r2 = await b.op('PUT', `/admin/v1/partners/${a.nodeId}`, { bundle: a.bundle, fingerprint: a.fingerprint, ...(agreements.bToA !== undefined ? { agreement: agreements.bToA } : {}) });
+  const r2 = await b.op('PUT', `/admin/v1/partners/${a.nodeId}`, {
+    bundle: a.bundle,
+    fingerprint: a.fingerprint,
+    ...(agreements.bToA !== undefined ? { agreement: agreements.bToA } : {}),
+  });
   if (r2.status >= 300) throw new Error(`link ${b.nodeId}→${a.nodeId}: ${r2.status} ${JSON.stringify(r2.body)}`);
 }
 

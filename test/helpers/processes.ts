@@ -25,9 +25,20 @@ export interface ProcNode {
   stderr: string;
 }
 
-export async function makeProcNode(nodeId: string, country: string, configure?: (raw: Record<string, any>) => void): Promise<ProcNode> {
+export async function makeProcNode(
+  nodeId: string,
+  country: string,
+  configure?: (raw: Record<string, any>) => void,
+): Promise<ProcNode> {
   const dir = join(tempDir(`entente-proc-${nodeId}-`), 'node');
-  const { adminToken } = initNode({ dir, nodeId, name: nodeId, country, federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0' });
+  const { adminToken } = initNode({
+    dir,
+    nodeId,
+    name: nodeId,
+    country,
+    federationListen: '127.0.0.1:0',
+    operatorListen: '127.0.0.1:0',
+  });
   if (configure) {
     const { writeFileSync } = await import('node:fs');
     const file = join(dir, 'config.json');
@@ -35,14 +46,32 @@ export async function makeProcNode(nodeId: string, country: string, configure?: 
     configure(raw);
     writeFileSync(file, JSON.stringify(raw, null, 2));
   }
-  return { nodeId, dir, token: adminToken, opUrl: '', bundle: null as unknown as Bundle, fingerprint: '', proc: null, exited: null, stderr: '' };
+  return {
+    nodeId,
+    dir,
+    token: adminToken,
+    opUrl: '',
+    bundle: null as unknown as Bundle,
+    fingerprint: '',
+    proc: null,
+    exited: null,
+    stderr: '',
+  };
 }
 
-export async function startProc(n: ProcNode, env: Record<string, string> = {}, options: { mayDie?: boolean } = {}): Promise<void> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', n.dir, '--log-level', 'error'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+export async function startProc(
+  n: ProcNode,
+  env: Record<string, string> = {},
+  options: { mayDie?: boolean } = {},
+): Promise<void> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', n.dir, '--log-level', 'error'],
+    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   n.proc = proc;
   n.stderr = '';
-  proc.stderr!.on('data', (c) => (n.stderr += c));
+  proc.stderr.on('data', (c) => (n.stderr += c));
   n.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve(signal === 'SIGKILL' ? -9 : code)));
   for (let i = 0; i < 400; i++) {
     const run = readRunFile(n.dir, { anyPid: true });
@@ -81,8 +110,20 @@ export function alive(n: ProcNode): boolean {
   return !!n.proc && n.proc.exitCode === null && n.proc.signalCode === null;
 }
 
-export async function api(n: ProcNode, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(n.opUrl + path, { method, headers: { authorization: `Bearer ${n.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? null : JSON.stringify(body) });
+export async function api(
+  n: ProcNode,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(n.opUrl + path, {
+    method,
+    headers: {
+      authorization: `Bearer ${n.token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }

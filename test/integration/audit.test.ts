@@ -41,11 +41,30 @@ function rehash(node: TestNode): void {
   // an operator who rewrites the log and recomputes every hash so the chain is consistent again
   const db = new Database(node.config.files.database);
   db.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
-  const rows = db.prepare('SELECT * FROM audit ORDER BY seq').all() as { seq: number; at: string; action: string; actor: string; subject: string; details: string; prev: string; hash: string }[];
+  const rows = db.prepare('SELECT * FROM audit ORDER BY seq').all() as {
+    seq: number;
+    at: string;
+    action: string;
+    actor: string;
+    subject: string;
+    details: string;
+    prev: string;
+    hash: string;
+  }[];
   let prev = '';
   const upd = db.prepare('UPDATE audit SET prev = ?, hash = ? WHERE seq = ?');
   for (const r of rows) {
-    const hash = sha256(canonicalString({ seq: r.seq, at: r.at, action: r.action, actor: r.actor, subject: r.subject, details: JSON.parse(r.details), prev }));
+    const hash = sha256(
+      canonicalString({
+        seq: r.seq,
+        at: r.at,
+        action: r.action,
+        actor: r.actor,
+        subject: r.subject,
+        details: JSON.parse(r.details),
+        prev,
+      }),
+    );
     upd.run(prev, hash, r.seq);
     prev = hash;
   }
@@ -53,7 +72,8 @@ function rehash(node: TestNode): void {
 }
 
 async function someActivity(n: TestNode): Promise<void> {
-  for (const ref of ['AU-1', 'AU-2', 'AU-3']) await n.op('POST', '/admin/v1/records', publishBody('denial-catch-all', { originatorReference: ref }));
+  for (const ref of ['AU-1', 'AU-2', 'AU-3'])
+    await n.op('POST', '/admin/v1/records', publishBody('denial-catch-all', { originatorReference: ref }));
   await n.op('POST', '/admin/v1/tokens', { name: 'desk', role: 'publisher' });
 }
 
@@ -61,17 +81,31 @@ describe('audit verify on a stopped node names the first broken entry', () => {
   it.each([
     ['an edited entry', (n: TestNode) => tamper(n, "UPDATE audit SET actor = 'mallory' WHERE seq = 5"), 5],
     ['a deleted entry', (n: TestNode) => tamper(n, 'DELETE FROM audit WHERE seq = 4'), 4],
-    ['an inserted entry', (n: TestNode) => tamper(n, "INSERT INTO audit SELECT seq + 1000, at, action, actor, subject, details, prev, hash FROM audit WHERE seq = 2"), 'last'],
-    ['two entries reordered', (n: TestNode) => {
-      const db = new Database(n.config.files.database);
-      db.exec('DROP TRIGGER IF EXISTS audit_no_update;');
-      const a = db.prepare('SELECT * FROM audit WHERE seq = 3').get() as Record<string, unknown>;
-      const b = db.prepare('SELECT * FROM audit WHERE seq = 4').get() as Record<string, unknown>;
-      const set = db.prepare('UPDATE audit SET at = @at, action = @action, actor = @actor, subject = @subject, details = @details, prev = @prev, hash = @hash WHERE seq = @target');
-      set.run({ ...b, target: 3 });
-      set.run({ ...a, target: 4 });
-      db.close();
-    }, 3],
+    [
+      'an inserted entry',
+      (n: TestNode) =>
+        tamper(
+          n,
+          'INSERT INTO audit SELECT seq + 1000, at, action, actor, subject, details, prev, hash FROM audit WHERE seq = 2',
+        ),
+      'last',
+    ],
+    [
+      'two entries reordered',
+      (n: TestNode) => {
+        const db = new Database(n.config.files.database);
+        db.exec('DROP TRIGGER IF EXISTS audit_no_update;');
+        const a = db.prepare('SELECT * FROM audit WHERE seq = 3').get() as Record<string, unknown>;
+        const b = db.prepare('SELECT * FROM audit WHERE seq = 4').get() as Record<string, unknown>;
+        const set = db.prepare(
+          'UPDATE audit SET at = @at, action = @action, actor = @actor, subject = @subject, details = @details, prev = @prev, hash = @hash WHERE seq = @target',
+        );
+        set.run({ ...b, target: 3 });
+        set.run({ ...a, target: 4 });
+        db.close();
+      },
+      3,
+    ],
   ])('%s', async (_what, damage, expected) => {
     const n = await startTestNode('nl-lic-01');
     await someActivity(n);
@@ -99,7 +133,10 @@ describe('export, checkpoints and partners', () => {
     expect(ex.code, ex.stderr).toBe(0);
     const bundle = JSON.parse(readFileSync(out, 'utf8'));
     expect(bundle.checkpoints.length).toBeGreaterThan(0);
-    const { payload, protectedHeader } = await compactVerify(bundle.checkpoints.at(-1), await importJWK(n.bundle.keys.keys[0]!, 'EdDSA'));
+    const { payload, protectedHeader } = await compactVerify(
+      bundle.checkpoints.at(-1),
+      await importJWK(n.bundle.keys.keys[0]!, 'EdDSA'),
+    );
     expect(protectedHeader.typ).toBe('entente-checkpoint+jws');
     const cp = JSON.parse(new TextDecoder().decode(payload));
     expect(cp).toEqual({ seq: expect.any(Number), hash: expect.any(String), iat: expect.any(Number) });
@@ -124,9 +161,16 @@ describe('export, checkpoints and partners', () => {
     await someActivity(a);
     a.node.services.audit.checkpoint(a.node.services.signer);
     // the next statement carries the checkpoint; B holds it
-    await a.op('PUT', '/admin/v1/partners/jp-lic-02/agreement', agreement('agreement-wide', 'jp-lic-02', { reference: 'NL-JP-2026-02' }));
+    await a.op(
+      'PUT',
+      '/admin/v1/partners/jp-lic-02/agreement',
+      agreement('agreement-wide', 'jp-lic-02', { reference: 'NL-JP-2026-02' }),
+    );
     await push(a, b);
-    const held = JSON.parse(b.node.store.exchange.latestStatementIn('nl-lic-02')!.checkpoint!) as { seq: number; hash: string };
+    const held = JSON.parse(b.node.store.exchange.latestStatementIn('nl-lic-02')!.checkpoint!) as {
+      seq: number;
+      hash: string;
+    };
     expect(held.seq).toBeGreaterThan(3);
     await a.stop();
     tamper(a, "UPDATE audit SET subject = 'rewritten' WHERE seq = 3");
@@ -147,7 +191,10 @@ describe('integrity at start', () => {
   it('a node whose audit chain is broken starts read-only: writes 503 with Retry-After, reads work, healthz says why', async () => {
     const a = await startTestNode('nl-lic-03', { sync: { autoStart: false } });
     const b = await startTestNode('jp-lic-03', { sync: { autoStart: false } });
-    await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-03'), bToA: agreement('agreement-wide', 'nl-lic-03') });
+    await link(a, b, {
+      aToB: agreement('agreement-wide', 'jp-lic-03'),
+      bToA: agreement('agreement-wide', 'nl-lic-03'),
+    });
     await someActivity(a);
     await a.stop();
     tamper(a, "UPDATE audit SET action = 'forged' WHERE seq = (SELECT max(seq) - 1 FROM audit)");

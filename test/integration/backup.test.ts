@@ -15,7 +15,10 @@ describe('entente backup', () => {
   it('an online backup restores to a node that starts, verifies its audit chain and resumes', async () => {
     const a = await startTestNode('nl-lic-01', { sync: { autoStart: false } });
     const b = await startTestNode('jp-lic-01', { country: 'JP', sync: { autoStart: false } });
-    await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-01'), bToA: agreement('agreement-wide', 'nl-lic-01') });
+    await link(a, b, {
+      aToB: agreement('agreement-wide', 'jp-lic-01'),
+      bToA: agreement('agreement-wide', 'nl-lic-01'),
+    });
     await a.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive'));
     await push(a, b);
     const out = join(tempDir(), 'backup');
@@ -27,7 +30,11 @@ describe('entente backup', () => {
     await push(a, b);
     await b.stop();
     const config = loadConfig(out);
-    const restored = await createNode(config, loadSecrets(config), { federationPort: b.node.federationPort, operatorPort: b.node.operatorPort, sync: { autoStart: false } });
+    const restored = await createNode(config, loadSecrets(config), {
+      federationPort: b.node.federationPort,
+      operatorPort: b.node.operatorPort,
+      sync: { autoStart: false },
+    });
     b.node = restored;
     expect(restored.services.audit.verify().ok).toBe(true);
     expect((await receivedAt(b, 'nl-lic-01')).length).toBe(1);

@@ -10,14 +10,33 @@ import { startTestNode, stopAll, tempDir, type TestNode } from '../helpers/nodes
 let a: TestNode;
 let b: TestNode;
 beforeAll(async () => {
-  [a, b] = await Promise.all([startTestNode('nl-lic-01', { country: 'NL' }), startTestNode('jp-lic-01', { country: 'JP' })]);
+  [a, b] = await Promise.all([
+    startTestNode('nl-lic-01', { country: 'NL' }),
+    startTestNode('jp-lic-01', { country: 'JP' }),
+  ]);
 });
 afterAll(stopAll);
 
 describe('entente CLI', () => {
   it('init makes a node directory; bundle prints JSON on stdout and the fingerprint on stderr', async () => {
     const dir = join(tempDir(), 'n');
-    const init = await cli(['init', '--dir', dir, '--node-id', 'fi-lic-01', '--name', 'FI licensing', '--country', 'FI', '--federation-listen', '127.0.0.1:0', '--operator-listen', '127.0.0.1:0', '--url', 'https://fi.example:8443']);
+    const init = await cli([
+      'init',
+      '--dir',
+      dir,
+      '--node-id',
+      'fi-lic-01',
+      '--name',
+      'FI licensing',
+      '--country',
+      'FI',
+      '--federation-listen',
+      '127.0.0.1:0',
+      '--operator-listen',
+      '127.0.0.1:0',
+      '--url',
+      'https://fi.example:8443',
+    ]);
     expect(init.code, init.stderr).toBe(0);
     const again = await cli(['init', '--dir', dir, '--node-id', 'fi-lic-01', '--name', 'FI', '--country', 'FI']);
     expect(again.code).not.toBe(0);
@@ -30,7 +49,17 @@ describe('entente CLI', () => {
     expect(lines[0]).toMatch(/^fingerprint: [A-Za-z0-9_-]{43}$/);
     expect(lines[1]!.replace(/ /g, '')).toBe(lines[0]!.slice('fingerprint: '.length));
     expect(lines[1]).toMatch(/^([A-Za-z0-9_-]{4} ){10}[A-Za-z0-9_-]{3}$/);
-    const bad = await cli(['init', '--dir', join(tempDir(), 'x'), '--node-id', 'BAD', '--name', 'x', '--country', 'FI']);
+    const bad = await cli([
+      'init',
+      '--dir',
+      join(tempDir(), 'x'),
+      '--node-id',
+      'BAD',
+      '--name',
+      'x',
+      '--country',
+      'FI',
+    ]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/nodeId/);
   });
@@ -39,7 +68,16 @@ describe('entente CLI', () => {
     const file = join(tempDir(), 'jp.bundle.json');
     writeFileSync(file, JSON.stringify(b.bundle));
     const grouped = b.fingerprint.match(/.{1,4}/g)!.join(' ');
-    const wrong = await cli(['partner', 'add', '--dir', a.dir, '--bundle', file, '--fingerprint', 'AAAA' + grouped.slice(4)]);
+    const wrong = await cli([
+      'partner',
+      'add',
+      '--dir',
+      a.dir,
+      '--bundle',
+      file,
+      '--fingerprint',
+      'AAAA' + grouped.slice(4),
+    ]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/fingerprint/);
     const ok = await cli(['partner', 'add', '--dir', a.dir, '--bundle', file, '--fingerprint', grouped]);
@@ -68,26 +106,65 @@ describe('entente CLI', () => {
     expect(id).toMatch(/^urn:entente:nl-lic-01:denial:/);
     const current = (await a.op('GET', `/admin/v1/records/${id}`)).body.current.record;
     const amendFile = join(dir, 'amend.json');
-    writeFileSync(amendFile, JSON.stringify({ record: { ...current, statedEndUse: 'Earth-observation satellite bus (amended)' } }));
+    writeFileSync(
+      amendFile,
+      JSON.stringify({ record: { ...current, statedEndUse: 'Earth-observation satellite bus (amended)' } }),
+    );
     const am = await cli(['amend', '--dir', a.dir, id, amendFile, '--if-match', '1']);
     expect(am.code, am.stderr).toBe(0);
     expect(am.stderr).toMatch(/version 2 \(AMENDMENT, ACTIVE\)/);
     const stale = await cli(['amend', '--dir', a.dir, id, amendFile, '--if-match', '1']);
     expect(stale.code).not.toBe(0);
     expect(stale.stderr).toMatch(/409/);
-    const rn = await cli(['renew', '--dir', a.dir, id, '--review-due', day(900), '--reason', 'Review: concerns confirmed.']);
+    const rn = await cli([
+      'renew',
+      '--dir',
+      a.dir,
+      id,
+      '--review-due',
+      day(900),
+      '--reason',
+      'Review: concerns confirmed.',
+    ]);
     expect(rn.code, rn.stderr).toBe(0);
     expect(rn.stderr).toMatch(/version 3 \(RENEWAL/);
-    const rv = await cli(['status-change', '--dir', a.dir, id, '--status', 'REVOKED', '--reason', 'End-user no longer of concern.']);
+    const rv = await cli([
+      'status-change',
+      '--dir',
+      a.dir,
+      id,
+      '--status',
+      'REVOKED',
+      '--reason',
+      'End-user no longer of concern.',
+    ]);
     expect(rv.code, rv.stderr).toBe(0);
     expect(rv.stderr).toMatch(/version 4 \(STATUS_CHANGE, REVOKED\)/);
     const fa = join(dir, 'susp.json');
     writeFileSync(fa, JSON.stringify(publishBody('denial-suspension')));
     const sid = (await cli(['publish', '--dir', a.dir, fa])).stdout.trim();
-    const fin = await cli(['final-assessment', '--dir', a.dir, sid, '--decision-type', 'DENIAL', '--reason', 'Re-export confirmed.']);
+    const fin = await cli([
+      'final-assessment',
+      '--dir',
+      a.dir,
+      sid,
+      '--decision-type',
+      'DENIAL',
+      '--reason',
+      'Re-export confirmed.',
+    ]);
     expect(fin.code, fin.stderr).toBe(0);
     const old = join(dir, 'old.json');
-    writeFileSync(old, JSON.stringify(publishBody('denial-catch-all', { decisionDate: '2022-01-10', notifiedAt: '2022-01-11T08:00:00Z', reviewDueOn: '2025-01-10' })));
+    writeFileSync(
+      old,
+      JSON.stringify(
+        publishBody('denial-catch-all', {
+          decisionDate: '2022-01-10',
+          notifiedAt: '2022-01-11T08:00:00Z',
+          reviewDueOn: '2025-01-10',
+        }),
+      ),
+    );
     await cli(['publish', '--dir', a.dir, old]);
     const table = await cli(['records', '--dir', a.dir]);
     expect(table.code, table.stderr).toBe(0);
@@ -116,11 +193,16 @@ describe('entente CLI: exchange', () => {
     const c = await startTestNode('de-enf-01', { country: 'DE', sync: { autoStart: false } });
     const bundleFile = join(tempDir(), 'de.bundle.json');
     writeFileSync(bundleFile, JSON.stringify(c.bundle));
-    expect((await cli(['partner', 'add', '--dir', a.dir, '--bundle', bundleFile, '--fingerprint', c.fingerprint])).code).toBe(0);
+    expect(
+      (await cli(['partner', 'add', '--dir', a.dir, '--bundle', bundleFile, '--fingerprint', c.fingerprint])).code,
+    ).toBe(0);
     const agreementFile = join(tempDir(), 'agreement.json');
     const ag = example('agreement-redacting');
     delete ag.version;
-    writeFileSync(agreementFile, JSON.stringify({ ...ag, partner: 'de-enf-01', validFrom: day(-365), validUntil: day(3 * 365) }));
+    writeFileSync(
+      agreementFile,
+      JSON.stringify({ ...ag, partner: 'de-enf-01', validFrom: day(-365), validUntil: day(3 * 365) }),
+    );
     const set = await cli(['agreement', 'set', '--dir', a.dir, '--partner', 'de-enf-01', '--file', agreementFile]);
     expect(set.code, set.stderr).toBe(0);
     expect(set.stderr).toMatch(/NL-DE-2025-07 v1/);

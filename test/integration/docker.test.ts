@@ -14,12 +14,16 @@ const dockerDir = join(root, 'docker');
 
 describe('docker/', () => {
   it('compose.yaml parses and names only things that exist', () => {
-    const compose = parse(readFileSync(join(dockerDir, 'compose.yaml'), 'utf8')) as { services: Record<string, any>; volumes: Record<string, unknown> };
+    const compose = parse(readFileSync(join(dockerDir, 'compose.yaml'), 'utf8')) as {
+      services: Record<string, any>;
+      volumes: Record<string, unknown>;
+    };
     expect(Object.keys(compose.services).sort()).toEqual(['de-enf-01', 'jp-lic-01', 'nl-lic-01']);
     for (const [name, svc] of Object.entries(compose.services)) {
       expect(svc.environment.ENTENTE_EXAMPLE).toBe(name);
       expect(existsSync(join(root, 'certs-example', name, 'config.json'))).toBe(true);
-      for (const peer of String(svc.environment.ENTENTE_PEERS).split(' ')) expect(Object.keys(compose.services)).toContain(peer);
+      for (const peer of String(svc.environment.ENTENTE_PEERS).split(' '))
+        expect(Object.keys(compose.services)).toContain(peer);
       const [, port] = String(svc.environment.ENTENTE_FEDERATION_LISTEN).split(':');
       const example = JSON.parse(readFileSync(join(root, 'certs-example', name, 'config.json'), 'utf8'));
       expect(example.url).toBe(`https://${name}:${port}`);
@@ -36,7 +40,8 @@ describe('docker/', () => {
     expect(df).toMatch(/^USER entente$/m);
     expect(df).toMatch(/^VOLUME \["\/data"\]$/m);
     expect(df).toMatch(/^HEALTHCHECK /m);
-    for (const m of df.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) for (const src of m[1]!.split(' ')) expect(existsSync(join(root, src)), src).toBe(true);
+    for (const m of df.matchAll(/^COPY (?!--from)(.+) \S+$/gm))
+      for (const src of m[1]!.split(' ')) expect(existsSync(join(root, src)), src).toBe(true);
     accessSync(join(dockerDir, 'entrypoint.sh'), constants.X_OK);
     expect(df).toMatch(/ENTRYPOINT \["\/app\/docker\/entrypoint.sh"\]/);
   });

@@ -28,7 +28,10 @@ describe('push', () => {
     expect(detail.current.origin).toBe('received');
     expect(detail.current.redacted).toEqual([]);
     expect(detail.current.agreement).toEqual({ reference: 'NL-JP-2025-01', version: 1 });
-    const { payload, protectedHeader } = await compactVerify(detail.current.jws, await importJWK(a.bundle.keys.keys[0]!, 'EdDSA'));
+    const { payload, protectedHeader } = await compactVerify(
+      detail.current.jws,
+      await importJWK(a.bundle.keys.keys[0]!, 'EdDSA'),
+    );
     expect(protectedHeader.typ).toBe('entente-release+jws');
     const release = JSON.parse(new TextDecoder().decode(payload));
     expect(release).toMatchObject({ iss: 'nl-lic-01', aud: 'jp-lic-01', kind: 'record', record: pub.body.record });
@@ -46,8 +49,13 @@ describe('push', () => {
 
   it('delivers amendments and status changes in order', async () => {
     const pub = await a.op('POST', '/admin/v1/records', publishBody('denial-catch-all'));
-    await a.op('PUT', `/admin/v1/records/${pub.body.id}`, { record: { ...pub.body.record, statedEndUse: 'Pump housings (amended)' } });
-    await a.op('POST', `/admin/v1/records/${pub.body.id}/status`, { status: 'REVOKED', reason: 'Lifted after review.' });
+    await a.op('PUT', `/admin/v1/records/${pub.body.id}`, {
+      record: { ...pub.body.record, statedEndUse: 'Pump housings (amended)' },
+    });
+    await a.op('POST', `/admin/v1/records/${pub.body.id}/status`, {
+      status: 'REVOKED',
+      reason: 'Lifted after review.',
+    });
     await push(a, b);
     const d = (await b.op('GET', `/admin/v1/records/${pub.body.id}`)).body;
     expect(d.history.map((h: { version: number }) => h.version)).toEqual([1, 2, 3]);
@@ -56,7 +64,7 @@ describe('push', () => {
 });
 
 describe('pull', () => {
-  it('B pulls A\'s feed, posts a receipt, and A records it', async () => {
+  it("B pulls A's feed, posts a receipt, and A records it", async () => {
     const pub = await b.op('POST', '/admin/v1/records', publishBody('finding-seizure'));
     expect(pub.status).toBe(201);
     const r = await pull(a, b);

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalString } from '../../node/src/crypto/canonical.js';
 import { agreement, push } from '../helpers/exchange.js';
 import { example, publishBody } from '../helpers/examples.js';
-import { expectedAt, jwsOver, payloadHash, releasePayload, signingKeyOf, type SigningMaterial } from '../helpers/forge.js';
+import {
+  expectedAt,
+  jwsOver,
+  payloadHash,
+  releasePayload,
+  signingKeyOf,
+  type SigningMaterial,
+} from '../helpers/forge.js';
 import { link, startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';
 
 let a: TestNode;
@@ -33,7 +40,9 @@ function evidence(): { inbound: number; versions: number; stream: unknown } {
   return {
     inbound: (db.prepare('SELECT count(*) AS n FROM inbound').get() as { n: number }).n,
     versions: (db.prepare('SELECT count(*) AS n FROM record_versions').get() as { n: number }).n,
-    stream: db.prepare("SELECT stream, next_seq, last_hash, last_iat FROM in_streams WHERE partner = 'nl-lic-01'").get(),
+    stream: db
+      .prepare("SELECT stream, next_seq, last_hash, last_iat FROM in_streams WHERE partner = 'nl-lic-01'")
+      .get(),
   };
 }
 
@@ -49,8 +58,21 @@ async function send(from: TestNode, items: string[]) {
 
 function recordRelease(overrides: Record<string, unknown> = {}, recordOverrides: Record<string, unknown> = {}) {
   const pos = expectedAt(b, 'nl-lic-01');
-  const record = { ...example('denial-nsg-withheld'), id: 'urn:entente:nl-lic-01:denial:216cc1c6-4482-4f4d-befd-6ab7b110035a', originatorNodeId: 'nl-lic-01', originatorCountry: 'NL', ...recordOverrides };
-  return releasePayload(a, b, pos, 'record', { record, redacted: [] }, { agreement: { reference: 'NL-JP-2025-01', version: 1 }, ...overrides });
+  const record = {
+    ...example('denial-nsg-withheld'),
+    id: 'urn:entente:nl-lic-01:denial:216cc1c6-4482-4f4d-befd-6ab7b110035a',
+    originatorNodeId: 'nl-lic-01',
+    originatorCountry: 'NL',
+    ...recordOverrides,
+  };
+  return releasePayload(
+    a,
+    b,
+    pos,
+    'record',
+    { record, redacted: [] },
+    { agreement: { reference: 'NL-JP-2025-01', version: 1 }, ...overrides },
+  );
 }
 
 async function refused(items: string[], status: number, from: TestNode = a) {
@@ -79,9 +101,18 @@ describe('receiver checks, in order, refusing the whole batch', () => {
     await refused(['not.a.jws!'], 422);
   });
   it('3: an unregistered kid → 422', async () => {
-    await refused([jwsOver(keyA, canonicalString(recordRelease()), { alg: 'EdDSA', kid: 'A'.repeat(43), typ: 'entente-release+jws' })], 422);
+    await refused(
+      [
+        jwsOver(keyA, canonicalString(recordRelease()), {
+          alg: 'EdDSA',
+          kid: 'A'.repeat(43),
+          typ: 'entente-release+jws',
+        }),
+      ],
+      422,
+    );
   });
-  it('4: a signature that does not verify → 422 (signed by another key under A\'s kid)', async () => {
+  it("4: a signature that does not verify → 422 (signed by another key under A's kid)", async () => {
     const other = signingKeyOf(c);
     await refused([jwsOver({ kid: keyA.kid, key: other.key }, canonicalString(recordRelease()))], 422);
   });
@@ -91,7 +122,10 @@ describe('receiver checks, in order, refusing the whole batch', () => {
       const other = signingKeyOf(c);
       const items: string[] = [];
       for (let k = 0; k < 40; k++) {
-        const payload = recordRelease({ seq: pos.seq + k, prev: pos.prev }, { id: `urn:entente:nl-lic-01:denial:${randomUUID()}` });
+        const payload = recordRelease(
+          { seq: pos.seq + k, prev: pos.prev },
+          { id: `urn:entente:nl-lic-01:denial:${randomUUID()}` },
+        );
         items.push(jwsOver(k === bad ? { kid: keyA.kid, key: other.key } : keyA, canonicalString(payload)));
         pos.prev = payloadHash(payload);
       }
@@ -130,7 +164,10 @@ describe('receiver checks, in order, refusing the whole batch', () => {
     expect(b.node.services.alarms.list('nl-lic-01').map((x) => x.kind)).toContain('fork');
   });
   it('9: iat more than 300 s ahead → 503 with Retry-After and a skew alarm', async () => {
-    const r = await refused([jwsOver(keyA, canonicalString({ ...recordRelease(), iat: Math.floor(Date.now() / 1000) + 3600 }))], 503);
+    const r = await refused(
+      [jwsOver(keyA, canonicalString({ ...recordRelease(), iat: Math.floor(Date.now() / 1000) + 3600 }))],
+      503,
+    );
     expect(r.headers['retry-after']).toBeDefined();
     expect(b.node.services.alarms.list('nl-lic-01').map((x) => x.kind)).toContain('skew');
   });
@@ -141,12 +178,34 @@ describe('receiver checks, in order, refusing the whole batch', () => {
   it('11: a record of another originator, a foreign tombstone, a statement for another partner → 422', async () => {
     await refused([jwsOver(keyA, canonicalString(recordRelease({}, { originatorNodeId: 'de-enf-01' })))], 422);
     const pos = expectedAt(b, 'nl-lic-01');
-    await refused([jwsOver(keyA, canonicalString(releasePayload(a, b, pos, 'tombstone', { tombstone: { ref: { id: 'urn:entente:de-enf-01:finding:e759aaa2-1397-46ff-94f5-cd619452c751', version: 1 }, reason: 'recalled' } })))], 422);
+    await refused(
+      [
+        jwsOver(
+          keyA,
+          canonicalString(
+            releasePayload(a, b, pos, 'tombstone', {
+              tombstone: {
+                ref: { id: 'urn:entente:de-enf-01:finding:e759aaa2-1397-46ff-94f5-cd619452c751', version: 1 },
+                reason: 'recalled',
+              },
+            }),
+          ),
+        ),
+      ],
+      422,
+    );
     const stmt = { ...agreement('agreement-wide', 'de-enf-01'), version: 1 };
-    await refused([jwsOver(keyA, canonicalString(releasePayload(a, b, pos, 'statement', { statement: { agreement: stmt } })))], 422);
+    await refused(
+      [jwsOver(keyA, canonicalString(releasePayload(a, b, pos, 'statement', { statement: { agreement: stmt } })))],
+      422,
+    );
   });
   it('a signature-segment mutation of an already-held release is a duplicate, not a new item', async () => {
-    const held = (b.node.store.db.prepare("SELECT jws FROM inbound WHERE partner = 'nl-lic-01' ORDER BY seq DESC LIMIT 1").get() as { jws: string }).jws;
+    const held = (
+      b.node.store.db
+        .prepare("SELECT jws FROM inbound WHERE partner = 'nl-lic-01' ORDER BY seq DESC LIMIT 1")
+        .get() as { jws: string }
+    ).jws;
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const i = alphabet.indexOf(held.at(-1)!);
     const mutated = held.slice(0, -1) + alphabet[(i & ~3) | ((i + 1) & 3)];
@@ -165,12 +224,25 @@ describe('quarantine: the stream moves on, the receipt lists it, nothing becomes
   it('a schema-invalid record, TLP:RED, an unknown kind', async () => {
     const before = (await b.op('GET', '/admin/v1/records?origin=nl-lic-01')).body.items.length;
     let pos = expectedAt(b, 'nl-lic-01');
-    const bad = releasePayload(a, b, pos, 'record', { record: { ...recordRelease().record, waTier: 'SENSITIVE' }, redacted: [] });
+    const bad = releasePayload(a, b, pos, 'record', {
+      record: { ...recordRelease().record, waTier: 'SENSITIVE' },
+      redacted: [],
+    });
     pos = { ...pos, seq: pos.seq + 1, prev: (await import('../helpers/forge.js')).payloadHash(bad) };
-    const red = releasePayload(a, b, pos, 'record', { record: { ...recordRelease().record, id: 'urn:entente:nl-lic-01:denial:11111111-1111-4111-8111-111111111111', handling: { ...recordRelease().record.handling, tlp: 'RED' } }, redacted: [] });
+    const red = releasePayload(a, b, pos, 'record', {
+      record: {
+        ...recordRelease().record,
+        id: 'urn:entente:nl-lic-01:denial:11111111-1111-4111-8111-111111111111',
+        handling: { ...recordRelease().record.handling, tlp: 'RED' },
+      },
+      redacted: [],
+    });
     pos = { ...pos, seq: pos.seq + 1, prev: (await import('../helpers/forge.js')).payloadHash(red) };
     const unknown = releasePayload(a, b, pos, 'gossip', { gossip: { hello: 'world' } });
-    const r = await send(a, [bad, red, unknown].map((p) => jwsOver(keyA, canonicalString(p))));
+    const r = await send(
+      a,
+      [bad, red, unknown].map((p) => jwsOver(keyA, canonicalString(p))),
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const receipt = JSON.parse(Buffer.from(r.body.receipt.split('.')[1], 'base64url').toString());
     expect(receipt.rejected).toEqual([
@@ -190,15 +262,28 @@ describe('quarantine: the stream moves on, the receipt lists it, nothing becomes
     let pos = expectedAt(b, 'nl-lic-01');
     const first = releasePayload(a, b, pos, 'record', { record: { ...recordRelease().record, id }, redacted: [] });
     pos = { ...pos, seq: pos.seq + 1, prev: payloadHash(first) };
-    const second = releasePayload(a, b, pos, 'record', { record: { ...recordRelease().record, id, statedEndUse: 'Something else entirely' }, redacted: [] });
-    const r = await send(a, [first, second].map((p) => jwsOver(keyA, canonicalString(p))));
+    const second = releasePayload(a, b, pos, 'record', {
+      record: { ...recordRelease().record, id, statedEndUse: 'Something else entirely' },
+      redacted: [],
+    });
+    const r = await send(
+      a,
+      [first, second].map((p) => jwsOver(keyA, canonicalString(p))),
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const receipt = JSON.parse(Buffer.from(r.body.receipt.split('.')[1], 'base64url').toString());
     expect(receipt.rejected).toEqual([{ seq: second.seq, reason: 'equivocation' }]);
     const d = (await b.op('GET', `/admin/v1/records/${id}`)).body;
     expect(d.current.record.statedEndUse).toBe(first.record.statedEndUse);
-    const evidenceRows = b.node.store.db.prepare("SELECT outcome, reason FROM inbound WHERE partner = 'nl-lic-01' AND kind = 'record' ORDER BY seq DESC LIMIT 2").all();
-    expect(evidenceRows).toEqual([{ outcome: 'rejected', reason: 'equivocation' }, { outcome: 'accepted', reason: null }]);
+    const evidenceRows = b.node.store.db
+      .prepare(
+        "SELECT outcome, reason FROM inbound WHERE partner = 'nl-lic-01' AND kind = 'record' ORDER BY seq DESC LIMIT 2",
+      )
+      .all();
+    expect(evidenceRows).toEqual([
+      { outcome: 'rejected', reason: 'equivocation' },
+      { outcome: 'accepted', reason: null },
+    ]);
     expect(b.node.services.alarms.list('nl-lic-01').map((x) => x.kind)).toContain('equivocation');
   });
 

@@ -42,7 +42,9 @@ async function explain(partner: string, id: string) {
 describe('eligibility', () => {
   it('a record eligible for B only reaches B, not C: by push, pull or search', async () => {
     const canary = 'CANARY-AMBER-5c1e';
-    const r = await publish('denial-wa-sensitive', { reasonNarrative: `End-user supplies a military programme. ${canary}` });
+    const r = await publish('denial-wa-sensitive', {
+      reasonNarrative: `End-user supplies a military programme. ${canary}`,
+    });
     await deliver();
     await pull(c, a);
     expect((await receivedAt(b, 'nl-lic-01')).map((i) => i.id)).toContain(r.id);
@@ -83,7 +85,9 @@ describe('eligibility', () => {
 describe('embargo (docs/records.md §10)', () => {
   it('later versions wait with it; only the then-current version goes; nothing if it is then terminal', async () => {
     const x = await publish('denial-suspension', { originatorReference: 'EMB-X' });
-    await a.op('PUT', `/admin/v1/records/${x.id}`, { record: { ...x.record, statedEndUse: 'Perimeter surveillance (amended)' } });
+    await a.op('PUT', `/admin/v1/records/${x.id}`, {
+      record: { ...x.record, statedEndUse: 'Perimeter surveillance (amended)' },
+    });
     const y = await publish('denial-suspension', { originatorReference: 'EMB-Y' });
     await a.op('POST', `/admin/v1/records/${y.id}/status`, { status: 'WITHDRAWN', reason: 'Issued in error.' });
     await deliver();
@@ -105,13 +109,22 @@ describe('narrowing, revocation and recall', () => {
     const r = await publish('denial-nsg-withheld', { originatorReference: 'REV-1', destinationCountry: 'AE' });
     await deliver();
     expect((await b.op('GET', `/admin/v1/records/${r.id}`)).status).toBe(200);
-    const narrowed = agreement('agreement-wide', 'jp-lic-01', { share: { denial: { maxTlp: 'AMBER+STRICT', destinations: { exclude: ['AE'] } }, finding: { maxTlp: 'AMBER+STRICT' }, embargoHours: 0, backfill: true } });
+    const narrowed = agreement('agreement-wide', 'jp-lic-01', {
+      share: {
+        denial: { maxTlp: 'AMBER+STRICT', destinations: { exclude: ['AE'] } },
+        finding: { maxTlp: 'AMBER+STRICT' },
+        embargoHours: 0,
+        backfill: true,
+      },
+    });
     expect((await a.op('PUT', '/admin/v1/partners/jp-lic-01/agreement', narrowed)).body.changed).toBe(true);
     await a.op('POST', `/admin/v1/records/${r.id}/status`, { status: 'REVOKED', reason: 'Lifted after review.' });
     await deliver();
     const d = (await b.op('GET', `/admin/v1/records/${r.id}`)).body;
     expect(d.current.record.status).toBe('REVOKED');
-    expect((await explain('jp-lic-01', r.id)).reasons).toContain('steps 4–6 skipped: a terminal version reaches every holder');
+    expect((await explain('jp-lic-01', r.id)).reasons).toContain(
+      'steps 4–6 skipped: a terminal version reaches every holder',
+    );
   });
 
   it('after narrowing, the next version of a held record arrives as a recall tombstone', async () => {
@@ -125,7 +138,9 @@ describe('narrowing, revocation and recall', () => {
     expect(d.current.version).toBe(1);
     expect(d.recalled).toBe(true);
     expect(d.labels).toContain('recalled');
-    const tomb = b.node.store.db.prepare("SELECT kind FROM inbound WHERE partner = 'nl-lic-01' ORDER BY seq DESC LIMIT 1").get();
+    const tomb = b.node.store.db
+      .prepare("SELECT kind FROM inbound WHERE partner = 'nl-lic-01' ORDER BY seq DESC LIMIT 1")
+      .get();
     expect(tomb).toEqual({ kind: 'tombstone' });
     const e = await explain('jp-lic-01', r.id);
     expect(e.held).toEqual({ version: 1, recalled: true });
@@ -135,7 +150,13 @@ describe('narrowing, revocation and recall', () => {
   it('a revocation for a holder whose agreement no longer shares the type is a tombstone', async () => {
     const r = await publish('denial-nsg-withheld', { originatorReference: 'REV-2' });
     await deliver();
-    await a.op('PUT', '/admin/v1/partners/jp-lic-01/agreement', agreement('agreement-wide', 'jp-lic-01', { share: { finding: { maxTlp: 'AMBER+STRICT' }, embargoHours: 0, backfill: true } }));
+    await a.op(
+      'PUT',
+      '/admin/v1/partners/jp-lic-01/agreement',
+      agreement('agreement-wide', 'jp-lic-01', {
+        share: { finding: { maxTlp: 'AMBER+STRICT' }, embargoHours: 0, backfill: true },
+      }),
+    );
     await a.op('POST', `/admin/v1/records/${r.id}/status`, { status: 'REVOKED', reason: 'Lifted.' });
     await deliver();
     const d = (await b.op('GET', `/admin/v1/records/${r.id}`)).body;
@@ -160,7 +181,11 @@ describe('backfill', () => {
     // C's agreement embargoes first releases for 24 h: backfilled records wait too
     expect((await c.op('GET', `/admin/v1/records/${f.id}`)).status).toBe(404);
     expect((await explain('de-enf-01', f.id)).notBefore).toBeDefined();
-    const kinds = (c.node.store.db.prepare("SELECT kind FROM inbound WHERE partner = 'nl-lic-01' ORDER BY seq DESC LIMIT 1").all() as { kind: string }[]).map((x) => x.kind);
+    const kinds = (
+      c.node.store.db
+        .prepare("SELECT kind FROM inbound WHERE partner = 'nl-lic-01' ORDER BY seq DESC LIMIT 1")
+        .all() as { kind: string }[]
+    ).map((x) => x.kind);
     expect(kinds).toEqual(['statement']);
     clock.advance(25 * HOUR);
     await deliver();
@@ -175,13 +200,25 @@ describe('backfill', () => {
     // found by the crash harness: each chunk of held records used to cost the pusher a tick
     for (let i = 0; i < 450; i++) await publish('denial-wa-sensitive', { originatorReference: `BF-HELD-${i}` });
     await deliver();
-    const narrow = agreement('agreement-wide', 'jp-lic-01', { share: { denial: { maxTlp: 'AMBER' }, finding: { maxTlp: 'AMBER+STRICT' }, embargoHours: 0, backfill: true } });
+    const narrow = agreement('agreement-wide', 'jp-lic-01', {
+      share: { denial: { maxTlp: 'AMBER' }, finding: { maxTlp: 'AMBER+STRICT' }, embargoHours: 0, backfill: true },
+    });
     expect((await a.op('PUT', '/admin/v1/partners/jp-lic-01/agreement', narrow)).status).toBe(200);
-    const withheld = [await publish('denial-nsg-withheld', { originatorReference: 'BF-W-1' }), await publish('denial-nsg-withheld', { originatorReference: 'BF-W-2' })];
+    const withheld = [
+      await publish('denial-nsg-withheld', { originatorReference: 'BF-W-1' }),
+      await publish('denial-nsg-withheld', { originatorReference: 'BF-W-2' }),
+    ];
     await deliver();
     for (const w of withheld) expect((await b.op('GET', `/admin/v1/records/${w.id}`)).status).toBe(404);
-    expect((await a.op('PUT', '/admin/v1/partners/jp-lic-01/agreement', agreement('agreement-wide', 'jp-lic-01'))).status).toBe(200);
-    const released = () => (a.node.store.db.prepare(`SELECT count(*) AS n FROM releases WHERE partner = 'jp-lic-01' AND record_id IN (?, ?)`).get(withheld[0]!.id, withheld[1]!.id) as { n: number }).n;
+    expect(
+      (await a.op('PUT', '/admin/v1/partners/jp-lic-01/agreement', agreement('agreement-wide', 'jp-lic-01'))).status,
+    ).toBe(200);
+    const released = () =>
+      (
+        a.node.store.db
+          .prepare(`SELECT count(*) AS n FROM releases WHERE partner = 'jp-lic-01' AND record_id IN (?, ?)`)
+          .get(withheld[0]!.id, withheld[1]!.id) as { n: number }
+      ).n;
     expect(released()).toBe(0);
     a.node.services.outbound.materialise('jp-lic-01');
     expect(released()).toBe(2);
@@ -190,7 +227,17 @@ describe('backfill', () => {
   });
 
   it('with backfill false, widening sends nothing that was published before', async () => {
-    const f = await publish('finding-vessel-detention', { originatorReference: 'BF-2', handling: { tlp: 'AMBER+STRICT', originatorControl: { noOnwardSharing: true, noEvidentialUseWithoutConsent: true, noDowngradeWithoutConsent: true } } });
+    const f = await publish('finding-vessel-detention', {
+      originatorReference: 'BF-2',
+      handling: {
+        tlp: 'AMBER+STRICT',
+        originatorControl: {
+          noOnwardSharing: true,
+          noEvidentialUseWithoutConsent: true,
+          noDowngradeWithoutConsent: true,
+        },
+      },
+    });
     await deliver();
     const wider = agreement('agreement-redacting', 'de-enf-01');
     wider.share.finding.maxTlp = 'AMBER+STRICT';
@@ -223,6 +270,11 @@ describe('agreements at the edge', () => {
   });
   it('the partner sees its agreement verbatim, with every default written out', async () => {
     const st = JSON.parse(b.node.store.exchange.latestStatementIn('nl-lic-01')!.agreement!);
-    expect(st).toMatchObject({ partner: 'jp-lic-01', delivery: 'both', consultation: { workingDays: 10, maxExtensionWorkingDays: 20 }, share: { embargoHours: 0, backfill: true } });
+    expect(st).toMatchObject({
+      partner: 'jp-lic-01',
+      delivery: 'both',
+      consultation: { workingDays: 10, maxExtensionWorkingDays: 20 },
+      share: { embargoHours: 0, backfill: true },
+    });
   });
 });

@@ -11,7 +11,12 @@ import { link, startTestNode, stopAll, tempDir } from '../helpers/nodes.js';
 
 afterAll(stopAll);
 
-async function publishN(node: Awaited<ReturnType<typeof startTestNode>>, n: number, prefix: string, name = 'denial-nsg-withheld'): Promise<string[]> {
+async function publishN(
+  node: Awaited<ReturnType<typeof startTestNode>>,
+  n: number,
+  prefix: string,
+  name = 'denial-nsg-withheld',
+): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const r = await node.op('POST', '/admin/v1/records', publishBody(name, { originatorReference: `${prefix}-${i}` }));
@@ -22,12 +27,20 @@ async function publishN(node: Awaited<ReturnType<typeof startTestNode>>, n: numb
 }
 
 function inboundSeqs(node: Awaited<ReturnType<typeof startTestNode>>, partner: string): number[] {
-  return (node.node.store.db.prepare('SELECT seq FROM inbound WHERE partner = ? ORDER BY seq').all(partner) as { seq: number }[]).map((r) => r.seq);
+  return (
+    node.node.store.db.prepare('SELECT seq FROM inbound WHERE partner = ? ORDER BY seq').all(partner) as {
+      seq: number;
+    }[]
+  ).map((r) => r.seq);
 }
 
 describe('materialisation window', () => {
   it('an agreement narrowed while a partner lags stops what was not yet materialised', async () => {
-    const a = await startTestNode('nl-lic-01', { country: 'NL', sync: { autoStart: false }, configure: (c) => (c.sync = { materialisationWindow: 2 }) });
+    const a = await startTestNode('nl-lic-01', {
+      country: 'NL',
+      sync: { autoStart: false },
+      configure: (c) => (c.sync = { materialisationWindow: 2 }),
+    });
     const b = await startTestNode('jp-lic-01', { country: 'JP', sync: { autoStart: false } });
     await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-01') });
     // B has not acknowledged anything: only the first W releases are materialised at publication
@@ -35,7 +48,13 @@ describe('materialisation window', () => {
     const out = (await a.op('GET', '/admin/v1/partners/jp-lic-01')).body.sync.outbound;
     expect(out.head).toBe(2); // statement + one record
     expect(out.notYetMaterialised).toBe(4);
-    await a.op('PUT', '/admin/v1/partners/jp-lic-01/agreement', agreement('agreement-wide', 'jp-lic-01', { share: { denial: { maxTlp: 'AMBER' }, embargoHours: 0, backfill: false } }));
+    await a.op(
+      'PUT',
+      '/admin/v1/partners/jp-lic-01/agreement',
+      agreement('agreement-wide', 'jp-lic-01', {
+        share: { denial: { maxTlp: 'AMBER' }, embargoHours: 0, backfill: false },
+      }),
+    );
     await push(a, b);
     expect((await receivedAt(b, 'nl-lic-01')).map((i) => i.id)).toEqual([ids[0]]);
   });
@@ -75,7 +94,9 @@ describe('outage and catch-up', () => {
     await b.node.store.db.backup(backup);
     const later = await publishN(a, 4, 'BK2'); // delivered after the backup point
     await push(a, b);
-    const jwsBefore = b.node.store.db.prepare("SELECT seq, jws FROM inbound WHERE partner = 'nl-lic-03' ORDER BY seq").all();
+    const jwsBefore = b.node.store.db
+      .prepare("SELECT seq, jws FROM inbound WHERE partner = 'nl-lic-03' ORDER BY seq")
+      .all();
     await b.stop();
     for (const ext of ['', '-wal', '-shm']) rmSync(b.config.files.database + ext, { force: true });
     copyFileSync(backup, b.config.files.database);
@@ -86,7 +107,9 @@ describe('outage and catch-up', () => {
     const got = (await receivedAt(b, 'nl-lic-03')).map((i) => i.id).sort();
     expect(got).toEqual([...first, ...later, ...more].sort());
     expect(a.node.services.alarms.list('jp-lic-03').map((x) => x.kind)).toContain('receiver-restored');
-    const jwsAfter = b.node.store.db.prepare("SELECT seq, jws FROM inbound WHERE partner = 'nl-lic-03' ORDER BY seq").all() as { seq: number; jws: string }[];
+    const jwsAfter = b.node.store.db
+      .prepare("SELECT seq, jws FROM inbound WHERE partner = 'nl-lic-03' ORDER BY seq")
+      .all() as { seq: number; jws: string }[];
     expect(jwsAfter.slice(0, jwsBefore.length)).toEqual(jwsBefore);
   });
 });
@@ -105,19 +128,31 @@ describe('stream reset', () => {
     // a release on the new stream that is not seq 1 is refused
     const key = signingKeyOf(a);
     const client = a.clientTo(b);
-    const notFirst = releasePayload(a, b, { stream: reset.body.stream, seq: 2, prev: 'A'.repeat(43), iat: old.iat }, 'statement', { statement: { agreement: null } });
-    expect((await client.call('POST', '/v1/inbox', { items: [jwsOver(key, canonicalString(notFirst))] })).status).toBe(409);
+    const notFirst = releasePayload(
+      a,
+      b,
+      { stream: reset.body.stream, seq: 2, prev: 'A'.repeat(43), iat: old.iat },
+      'statement',
+      { statement: { agreement: null } },
+    );
+    expect((await client.call('POST', '/v1/inbox', { items: [jwsOver(key, canonicalString(notFirst))] })).status).toBe(
+      409,
+    );
     await push(a, b);
     const now = expectedAt(b, 'nl-lic-04');
     expect(now.stream).toBe(reset.body.stream);
     // backfill re-sent the current versions on the new stream
-    const onNew = b.node.store.db.prepare("SELECT count(*) AS n FROM inbound WHERE partner = 'nl-lic-04' AND stream = ? AND kind = 'record'").get(reset.body.stream) as { n: number };
+    const onNew = b.node.store.db
+      .prepare("SELECT count(*) AS n FROM inbound WHERE partner = 'nl-lic-04' AND stream = ? AND kind = 'record'")
+      .get(reset.body.stream) as { n: number };
     expect(onNew.n).toBe(ids.length);
     // the old stream is retired
     const stale = releasePayload(a, b, old, 'statement', { statement: { agreement: null } });
     const r = await client.call('POST', '/v1/inbox', { items: [jwsOver(key, canonicalString(stale))] });
     expect(r.status).toBe(409);
-    expect(b.node.services.alarms.list('nl-lic-04').map((x) => x.kind)).toEqual(expect.arrayContaining(['new-stream', 'old-stream']));
+    expect(b.node.services.alarms.list('nl-lic-04').map((x) => x.kind)).toEqual(
+      expect.arrayContaining(['new-stream', 'old-stream']),
+    );
     await client.close();
   });
 });
@@ -139,7 +174,10 @@ describe('delivery and pinning', () => {
   it('refuses to push to or pull from a partner server whose key is not pinned', async () => {
     const a = await startTestNode('nl-lic-06', { country: 'NL', sync: { autoStart: false } });
     const b = await startTestNode('jp-lic-06', { country: 'JP', sync: { autoStart: false } });
-    await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-06'), bToA: agreement('agreement-wide', 'nl-lic-06') });
+    await link(a, b, {
+      aToB: agreement('agreement-wide', 'jp-lic-06'),
+      bToA: agreement('agreement-wide', 'nl-lic-06'),
+    });
     await push(a, b);
     // B's TLS key changes without a new bundle or announced pin
     const renewed = createNodeCert(b.ca, { nodeId: 'jp-lic-06', hosts: ['localhost', '127.0.0.1'] });

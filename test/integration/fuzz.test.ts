@@ -14,26 +14,57 @@ import { link, startTestNode, stopAll, type TestNode } from '../helpers/nodes.js
 const RUNS = Number(process.env.ENTENTE_FUZZ_RUNS ?? 150);
 let a: TestNode;
 let b: TestNode;
-const generous = (c: Record<string, any>) => (c.limits = { ratePerSecond: 10000, burst: 100000, concurrentPerPartner: 64, connectionsPerPartner: 64 });
+const generous = (c: Record<string, any>) =>
+  (c.limits = { ratePerSecond: 10000, burst: 100000, concurrentPerPartner: 64, connectionsPerPartner: 64 });
 beforeAll(async () => {
-  [a, b] = await Promise.all([startTestNode('nl-lic-01', { sync: { autoStart: false }, configure: generous }), startTestNode('jp-lic-01', { sync: { autoStart: false }, configure: generous })]);
+  [a, b] = await Promise.all([
+    startTestNode('nl-lic-01', { sync: { autoStart: false }, configure: generous }),
+    startTestNode('jp-lic-01', { sync: { autoStart: false }, configure: generous }),
+  ]);
   await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-01') });
   await a.node.services.links.flush('jp-lic-01');
 });
 afterAll(stopAll);
 
 const nasty = fc.oneof(
-  fc.constantFrom('__proto__', 'constructor', 'prototype', "'; DROP TABLE records; --", '\u0000', '\ud800', 'x'.repeat(70000), '%00', '../../etc/passwd', '\u202e', 'NaN', '1e309', '-0'),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    "'; DROP TABLE records; --",
+    '\u0000',
+    '\ud800',
+    'x'.repeat(70000),
+    '%00',
+    '../../etc/passwd',
+    '\u202e',
+    'NaN',
+    '1e309',
+    '-0',
+  ),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
 const nastyJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  v: fc.oneof({ depthSize: 'small' }, nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(nasty, tie('v'), { maxKeys: 4 })),
+  v: fc.oneof(
+    { depthSize: 'small' },
+    nasty,
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('v'), { maxLength: 4 }),
+    fc.dictionary(nasty, tie('v'), { maxKeys: 4 }),
+  ),
 })).v;
 
 function stored(n: TestNode): string {
   const db = n.node.store.db;
-  return JSON.stringify([db.prepare('SELECT count(*) AS c FROM record_versions').get(), db.prepare('SELECT count(*) AS c FROM inbound').get(), db.prepare('SELECT count(*) AS c FROM partners').get()]);
+  return JSON.stringify([
+    db.prepare('SELECT count(*) AS c FROM record_versions').get(),
+    db.prepare('SELECT count(*) AS c FROM inbound').get(),
+    db.prepare('SELECT count(*) AS c FROM partners').get(),
+  ]);
 }
 
 describe('hostile input never crashes the node, never gets a 5xx, stores nothing', () => {
@@ -49,7 +80,16 @@ describe('hostile input never crashes the node, never gets a 5xx, stores nothing
           nastyJson.map((x) => ({ items: [x] })),
           nastyJson,
           nastyJson.map((p) => ({ items: [jwsOver(key, JSON.stringify(p) ?? 'null')] })),
-          nastyJson.map((x) => ({ items: [jwsOver(key, JSON.stringify({ ...releasePayload(a, b, expectedAt(b, 'nl-lic-01'), 'record', { record: x, redacted: [] }) }))] })),
+          nastyJson.map((x) => ({
+            items: [
+              jwsOver(
+                key,
+                JSON.stringify({
+                  ...releasePayload(a, b, expectedAt(b, 'nl-lic-01'), 'record', { record: x, redacted: [] }),
+                }),
+              ),
+            ],
+          })),
           fc.constant({ items: [jwsOver(key, '{"__proto__":{"polluted":true},"iss":"nl-lic-01"}')] }),
         ),
         async (body) => {
@@ -57,7 +97,12 @@ describe('hostile input never crashes the node, never gets a 5xx, stores nothing
           const text = JSON.stringify(body) ?? 'null';
           const r = await client.call('POST', '/v1/inbox', text.length > 7_000_000 ? '{}' : text);
           expect(r.status, r.body.toString().slice(0, 200)).toBeLessThan(500);
-          const empty = !!body && typeof body === 'object' && Array.isArray((body as { items?: unknown }).items) && (body as { items: unknown[] }).items.length === 0 && Object.keys(body).length === 1;
+          const empty =
+            !!body &&
+            typeof body === 'object' &&
+            Array.isArray((body as { items?: unknown }).items) &&
+            (body as { items: unknown[] }).items.length === 0 &&
+            Object.keys(body).length === 1;
           if (!empty) expect(r.status).not.toBe(200);
         },
       ),
@@ -75,7 +120,9 @@ describe('hostile input never crashes the node, never gets a 5xx, stores nothing
     const client = b.clientTo(a);
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(nasty, nasty), { maxLength: 4 }), async (pairs) => {
-        const q = new URLSearchParams(pairs.map(([k, v]) => [k.slice(0, 100), v.slice(0, 2000)] as [string, string])).toString();
+        const q = new URLSearchParams(
+          pairs.map(([k, v]) => [k.slice(0, 100), v.slice(0, 2000)] as [string, string]),
+        ).toString();
         const r = await client.call('GET', `/v1/feed?${q}`);
         expect([200, 400]).toContain(r.status);
       }),
@@ -87,17 +134,28 @@ describe('hostile input never crashes the node, never gets a 5xx, stores nothing
   it('operator bodies and query strings', async () => {
     const before = stored(a);
     await fc.assert(
-      fc.asyncProperty(nastyJson, fc.constantFrom('/admin/v1/records', '/admin/v1/tokens', '/admin/v1/partners/jp-lic-01/agreement', '/admin/v1/records/urn:entente:nl-lic-01:denial:00000000-0000-4000-8000-000000000000/status'), async (body, path) => {
-        const method = path.endsWith('agreement') ? 'PUT' : 'POST';
-        const r = await a.op(method, path, JSON.stringify(body) ?? 'null');
-        expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBeLessThan(500);
-        if (path === '/admin/v1/records') expect(r.status).not.toBe(201);
-      }),
+      fc.asyncProperty(
+        nastyJson,
+        fc.constantFrom(
+          '/admin/v1/records',
+          '/admin/v1/tokens',
+          '/admin/v1/partners/jp-lic-01/agreement',
+          '/admin/v1/records/urn:entente:nl-lic-01:denial:00000000-0000-4000-8000-000000000000/status',
+        ),
+        async (body, path) => {
+          const method = path.endsWith('agreement') ? 'PUT' : 'POST';
+          const r = await a.op(method, path, JSON.stringify(body) ?? 'null');
+          expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBeLessThan(500);
+          if (path === '/admin/v1/records') expect(r.status).not.toBe(201);
+        },
+      ),
       { numRuns: RUNS },
     );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(nasty, nasty), { maxLength: 5 }), async (pairs) => {
-        const q = new URLSearchParams(pairs.map(([k, v]) => [k.slice(0, 100), v.slice(0, 2000)] as [string, string])).toString();
+        const q = new URLSearchParams(
+          pairs.map(([k, v]) => [k.slice(0, 100), v.slice(0, 2000)] as [string, string]),
+        ).toString();
         const r = await a.op('GET', `/admin/v1/records?${q}`);
         expect([200, 400]).toContain(r.status);
       }),
@@ -126,7 +184,8 @@ function patterns(): { file: string; pattern: string }[] {
       }
     }
   };
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) walk(JSON.parse(readFileSync(join(dir, f), 'utf8')), f);
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')))
+    walk(JSON.parse(readFileSync(join(dir, f), 'utf8')), f);
   return out;
 }
 
@@ -163,14 +222,18 @@ function starHeight(src: string): number {
 describe('schema patterns', () => {
   const all = patterns();
   it('there are patterns to check', () => expect(all.length).toBeGreaterThan(20));
-  it.each(all.map((p) => [p.file, p.pattern] as const))('%s %s has no nested quantifier that could backtrack catastrophically, and adversarial inputs finish', (_f, pattern) => {
-    const nested = starHeight(pattern);
-    const re = new RegExp(pattern, 'u');
-    // adversarial inputs: long runs of characters the pattern accepts, then one it does not
-    const inputs = ['a', '0', 'A', '.', '-', '/', 'ab', 'a.', '0.', 'a-'].map((s) => s.repeat(20000) + '!\u0000');
-    for (const s of inputs) re.test(s);
-    // patterns with nested quantifiers are allowed only where the inner and outer alternatives cannot overlap
-    // (each repeated group starts with a literal separator: `(\.[a-z0-9]+)*`, `(-[a-z0-9]+)*`, `(\([a-z0-9]+\))*`)
-    if (nested > 1) expect(pattern).toMatch(/\((\\\.|-|\\\(|\\\/|\\\.\[)/);
-  }, 10_000);
+  it.each(all.map((p) => [p.file, p.pattern] as const))(
+    '%s %s has no nested quantifier that could backtrack catastrophically, and adversarial inputs finish',
+    (_f, pattern) => {
+      const nested = starHeight(pattern);
+      const re = new RegExp(pattern, 'u');
+      // adversarial inputs: long runs of characters the pattern accepts, then one it does not
+      const inputs = ['a', '0', 'A', '.', '-', '/', 'ab', 'a.', '0.', 'a-'].map((s) => s.repeat(20000) + '!\u0000');
+      for (const s of inputs) re.test(s);
+      // patterns with nested quantifiers are allowed only where the inner and outer alternatives cannot overlap
+      // (each repeated group starts with a literal separator: `(\.[a-z0-9]+)*`, `(-[a-z0-9]+)*`, `(\([a-z0-9]+\))*`)
+      if (nested > 1) expect(pattern).toMatch(/\((\\\.|-|\\\(|\\\/|\\\.\[)/);
+    },
+    10_000,
+  );
 });

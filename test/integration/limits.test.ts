@@ -11,7 +11,11 @@ let b: TestNode;
 let c: TestNode;
 beforeAll(async () => {
   [a, b, c] = await Promise.all([
-    startTestNode('nl-lic-01', { sync: { autoStart: false }, configure: (cfg) => (cfg.limits = { ratePerSecond: 20, burst: 40, concurrentPerPartner: 4, connectionsPerPartner: 6 }) }),
+    startTestNode('nl-lic-01', {
+      sync: { autoStart: false },
+      configure: (cfg) =>
+        (cfg.limits = { ratePerSecond: 20, burst: 40, concurrentPerPartner: 4, connectionsPerPartner: 6 }),
+    }),
     startTestNode('jp-lic-01', { sync: { autoStart: false } }),
     startTestNode('de-enf-01', { sync: { autoStart: false } }),
   ]);
@@ -20,10 +24,25 @@ beforeAll(async () => {
 });
 afterAll(stopAll);
 
-function raw(from: TestNode, path: string, opts: { method?: string; body?: string; headers?: Record<string, string>; agent?: Agent } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string } | { error: string }> {
+function raw(
+  from: TestNode,
+  path: string,
+  opts: { method?: string; body?: string; headers?: Record<string, string>; agent?: Agent } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string } | { error: string }> {
   return new Promise((resolve) => {
     const req = httpsRequest(
-      { host: '127.0.0.1', port: a.node.federationPort, path, method: opts.method ?? 'GET', ca: a.bundle.cas, servername: 'localhost', cert: from.secrets.tlsCertPem, key: from.secrets.tlsKeyPem, agent: opts.agent ?? false, headers: opts.headers ?? {} },
+      {
+        host: '127.0.0.1',
+        port: a.node.federationPort,
+        path,
+        method: opts.method ?? 'GET',
+        ca: a.bundle.cas,
+        servername: 'localhost',
+        cert: from.secrets.tlsCertPem,
+        key: from.secrets.tlsKeyPem,
+        agent: opts.agent ?? false,
+        headers: opts.headers ?? {},
+      },
       (res) => {
         let body = '';
         res.on('data', (x) => (body += x));
@@ -44,7 +63,10 @@ describe('per-partner limits', () => {
     const statuses = fb.map((r) => ('status' in r ? r.status : 0));
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
-    const limited = fb.find((r) => 'status' in r && r.status === 429) as { headers: Record<string, unknown>; body: string };
+    const limited = fb.find((r) => 'status' in r && r.status === 429) as {
+      headers: Record<string, unknown>;
+      body: string;
+    };
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(JSON.parse(limited.body).type).toBe('urn:entente:problem:rate-limited');
     expect(oc.map((r) => ('status' in r ? r.status : 0))).toEqual([200, 200, 200, 200, 200]);
@@ -62,32 +84,60 @@ describe('per-partner limits', () => {
   it('refuses bodies over maxBatchBytes (413), compressed bodies (415) and deep nesting (400), before any work', async () => {
     await new Promise((r) => setTimeout(r, 1100));
     const big = JSON.stringify({ items: ['x'.repeat(9 * 1024 * 1024)] });
-    const r1 = await raw(b, '/v1/inbox', { method: 'POST', body: big, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(big)) } });
+    const r1 = await raw(b, '/v1/inbox', {
+      method: 'POST',
+      body: big,
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(big)) },
+    });
     expect('status' in r1 && r1.status).toBe(413);
-    const r2 = await raw(b, '/v1/inbox', { method: 'POST', body: '{"items":[]}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    const r2 = await raw(b, '/v1/inbox', {
+      method: 'POST',
+      body: '{"items":[]}',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    });
     expect('status' in r2 && r2.status).toBe(415);
     const deep = '{"items":[],"x":' + '['.repeat(200) + ']'.repeat(200) + '}';
-    const r3 = await raw(b, '/v1/inbox', { method: 'POST', body: deep, headers: { 'content-type': 'application/json' } });
+    const r3 = await raw(b, '/v1/inbox', {
+      method: 'POST',
+      body: deep,
+      headers: { 'content-type': 'application/json' },
+    });
     expect('status' in r3 && r3.status).toBe(400);
-    const r4 = await raw(b, '/v1/inbox', { method: 'POST', body: '{"items":[]}', headers: { 'content-type': 'text/plain' } });
+    const r4 = await raw(b, '/v1/inbox', {
+      method: 'POST',
+      body: '{"items":[]}',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect('status' in r4 && r4.status).toBe(415);
     expect(a.node.store.db.prepare('SELECT count(*) AS n FROM inbound').get()).toEqual({ n: 0 });
   });
 });
 
-describe('the sender stays inside the partner\'s request budget', () => {
+describe("the sender stays inside the partner's request budget", () => {
   it('publications 5 ms apart are coalesced into batches: every one arrives and the partner never answers 429', async () => {
     const [s, r] = await Promise.all([
       startTestNode('nl-lic-01'),
-      startTestNode('jp-lic-01', { configure: (cfg) => (cfg.limits = { ratePerSecond: 20, burst: 40, concurrentPerPartner: 4, connectionsPerPartner: 6 }) }),
+      startTestNode('jp-lic-01', {
+        configure: (cfg) =>
+          (cfg.limits = { ratePerSecond: 20, burst: 40, concurrentPerPartner: 4, connectionsPerPartner: 6 }),
+      }),
     ]);
     await link(s, r, { aToB: agreement('agreement-wide', 'jp-lic-01') });
     await s.node.services.links.flush('jp-lic-01');
-    const pushErrors = async () => (await s.node.services.metrics.pushErrors.get()).values.filter((v) => v.labels.partner === 'jp-lic-01').map((v) => `${v.labels.kind} ${v.value}`);
+    const pushErrors = async () =>
+      (await s.node.services.metrics.pushErrors.get()).values
+        .filter((v) => v.labels.partner === 'jp-lic-01')
+        .map((v) => `${v.labels.kind} ${v.value}`);
     const before = await pushErrors();
     const sent: string[] = [];
     for (let i = 0; i < 150; i++) {
-      sent.push(s.node.services.records.publish('denial', publishBody('denial-wa-sensitive', { originatorReference: `PACE-${i}` }).record, 'test').id);
+      sent.push(
+        s.node.services.records.publish(
+          'denial',
+          publishBody('denial-wa-sensitive', { originatorReference: `PACE-${i}` }).record,
+          'test',
+        ).id,
+      );
       await new Promise((res) => setTimeout(res, 5));
     }
     let got: unknown[] = [];

@@ -6,9 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCa, createNodeCert, type KeyAndCert } from '../../node/src/crypto/certs.js';
 import { link, startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';
 
-interface RawResult { status?: number; body?: string; error?: string; socket?: TLSSocket }
+interface RawResult {
+  status?: number;
+  body?: string;
+  error?: string;
+  socket?: TLSSocket;
+}
 
-function raw(target: TestNode, path: string, opts: { cert?: KeyAndCert; maxVersion?: 'TLSv1.2' | 'TLSv1.3'; agent?: HttpsAgent } = {}): Promise<RawResult> {
+function raw(
+  target: TestNode,
+  path: string,
+  opts: { cert?: KeyAndCert; maxVersion?: 'TLSv1.2' | 'TLSv1.3'; agent?: HttpsAgent } = {},
+): Promise<RawResult> {
   return new Promise((resolve) => {
     let sock: TLSSocket | undefined;
     const req = httpsRequest(
@@ -40,7 +49,11 @@ describe('federation listener: pinned mutual TLS', () => {
   let b: TestNode;
   let c: TestNode;
   beforeAll(async () => {
-    [a, b, c] = await Promise.all([startTestNode('aa-lic-01'), startTestNode('bb-lic-01', { country: 'FI' }), startTestNode('cc-lic-01', { country: 'JP' })]);
+    [a, b, c] = await Promise.all([
+      startTestNode('aa-lic-01'),
+      startTestNode('bb-lic-01', { country: 'FI' }),
+      startTestNode('cc-lic-01', { country: 'JP' }),
+    ]);
     await link(a, b);
     await link(a, c);
   });
@@ -52,7 +65,10 @@ describe('federation listener: pinned mutual TLS', () => {
     const r1 = await ab.call('GET', '/v1/node');
     const r2 = await ba.call('GET', '/v1/node');
     expect(r1.status).toBe(200);
-    expect(r1.json<{ nodeId: string; protocol: string }>()).toMatchObject({ nodeId: 'bb-lic-01', protocol: 'entente/1' });
+    expect(r1.json<{ nodeId: string; protocol: string }>()).toMatchObject({
+      nodeId: 'bb-lic-01',
+      protocol: 'entente/1',
+    });
     expect(r2.json<{ nodeId: string; keys: unknown }>()).toMatchObject({ nodeId: 'aa-lic-01', keys: a.bundle.keys });
     await Promise.all([ab.close(), ba.close()]);
   });
@@ -79,7 +95,10 @@ describe('federation listener: pinned mutual TLS', () => {
     expect(r.body).not.toMatch(/cc-lic-01|bb-lic-01/);
     const unknown = createNodeCert(b.ca, { nodeId: 'zz-unknown-01', hosts: ['localhost'] });
     expect((await raw(a, '/v1/node', { cert: unknown })).status).toBe(403);
-    const twoNames = createNodeCert(b.ca, { nodeId: 'bb-lic-01', uris: ['urn:entente:node:bb-lic-01', 'urn:entente:node:cc-lic-01'] });
+    const twoNames = createNodeCert(b.ca, {
+      nodeId: 'bb-lic-01',
+      uris: ['urn:entente:node:bb-lic-01', 'urn:entente:node:cc-lic-01'],
+    });
     expect((await raw(a, '/v1/node', { cert: twoNames })).status).toBe(403);
   });
 
@@ -91,7 +110,10 @@ describe('federation listener: pinned mutual TLS', () => {
   });
 
   it('refuses TLS 1.2', async () => {
-    const r = await raw(a, '/v1/node', { cert: { certPem: b.secrets.tlsCertPem, keyPem: b.secrets.tlsKeyPem }, maxVersion: 'TLSv1.2' });
+    const r = await raw(a, '/v1/node', {
+      cert: { certPem: b.secrets.tlsCertPem, keyPem: b.secrets.tlsKeyPem },
+      maxVersion: 'TLSv1.2',
+    });
     expect(r.status).toBeUndefined();
     expect(r.error).toBeDefined();
   });
@@ -101,7 +123,7 @@ describe('federation listener: pinned mutual TLS', () => {
     expect(r.status).toBe(200);
   });
 
-  it("our client refuses a server whose SPKI is not pinned", async () => {
+  it('our client refuses a server whose SPKI is not pinned', async () => {
     const client = a.clientTo({ ...b, bundle: { ...b.bundle, tlsSpkiSha256: ['A'.repeat(43)] } });
     await expect(client.call('GET', '/v1/node')).rejects.toThrow();
     await client.destroy();
@@ -116,7 +138,9 @@ describe('federation listener: pinned mutual TLS', () => {
     const first = await raw(a, '/v1/node', { cert, agent });
     expect(first.status).toBe(200);
     const socket = first.socket!;
-    const closed = new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+    const closed = new Promise<void>((resolve) =>
+      socket.destroyed ? resolve() : socket.once('close', () => resolve()),
+    );
     const del = await a.op('DELETE', '/admin/v1/partners/cc-lic-01');
     expect(del.status).toBe(204);
     await closed;

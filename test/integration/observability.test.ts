@@ -12,10 +12,21 @@ afterAll(stopAll);
 describe('observability', () => {
   it('metrics, logs and health across two nodes', async () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, cb) { lines.push(...String(chunk).trim().split('\n')); cb(); } });
-    const a = await startTestNode('nl-lic-01', { sync: { autoStart: false }, log: createLogger({ level: 'info', name: 'nl-lic-01', destination: sink }) });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(...String(chunk).trim().split('\n'));
+        cb();
+      },
+    });
+    const a = await startTestNode('nl-lic-01', {
+      sync: { autoStart: false },
+      log: createLogger({ level: 'info', name: 'nl-lic-01', destination: sink }),
+    });
     const b = await startTestNode('jp-lic-01', { sync: { autoStart: false } });
-    await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-01'), bToA: agreement('agreement-wide', 'nl-lic-01') });
+    await link(a, b, {
+      aToB: agreement('agreement-wide', 'jp-lic-01'),
+      bToA: agreement('agreement-wide', 'nl-lic-01'),
+    });
     const canary = 'CANARY-LOG-77aa';
     await a.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive', { reasonNarrative: canary }));
     await b.op('POST', '/admin/v1/records', publishBody('denial-catch-all'));
@@ -26,7 +37,17 @@ describe('observability', () => {
     const m = await a.op('GET', '/metrics');
     expect(m.status).toBe(200);
     const text = String(m.body);
-    for (const name of ['entente_partner_queue_depth', 'entente_partner_unacknowledged', 'entente_partner_last_receipt_age_seconds', 'entente_ingest_items_total', 'entente_push_errors_total', 'entente_pull_errors_total', 'entente_screening_seconds', 'entente_audit_checkpoint_age_seconds', 'entente_partner_clock_skew_seconds']) {
+    for (const name of [
+      'entente_partner_queue_depth',
+      'entente_partner_unacknowledged',
+      'entente_partner_last_receipt_age_seconds',
+      'entente_ingest_items_total',
+      'entente_push_errors_total',
+      'entente_pull_errors_total',
+      'entente_screening_seconds',
+      'entente_audit_checkpoint_age_seconds',
+      'entente_partner_clock_skew_seconds',
+    ]) {
       expect(text, name).toContain(`# TYPE ${name}`);
     }
     expect(text).toMatch(/entente_partner_unacknowledged\{partner="jp-lic-01"\} 0/);
@@ -34,12 +55,26 @@ describe('observability', () => {
     expect(text).not.toContain(canary);
     // logs: one JSON line per request with id, status and who; never contents
     const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
-    expect(requests.some((r) => r.listener === 'operator' && r.who === 'admin' && r.method === 'POST' && r.status === 201 && typeof r.reqId === 'string')).toBe(true);
+    expect(
+      requests.some(
+        (r) =>
+          r.listener === 'operator' &&
+          r.who === 'admin' &&
+          r.method === 'POST' &&
+          r.status === 201 &&
+          typeof r.reqId === 'string',
+      ),
+    ).toBe(true);
     expect(requests.some((r) => r.listener === 'federation' && r.who === 'jp-lic-01')).toBe(true);
     expect(lines.join('\n')).not.toContain(canary);
     // health
     const h = (await (await fetch(a.node.operatorUrl + '/healthz')).json()) as any;
-    expect(h).toMatchObject({ ok: true, database: 'ok', audit: 'ok', listeners: { federation: 'listening', operator: 'listening' } });
+    expect(h).toMatchObject({
+      ok: true,
+      database: 'ok',
+      audit: 'ok',
+      listeners: { federation: 'listening', operator: 'listening' },
+    });
     expect(typeof h.skewSeconds['jp-lic-01']).toBe('number');
   });
 });

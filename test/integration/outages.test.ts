@@ -72,9 +72,20 @@ describe('network cut mid-batch', () => {
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
     const proxyPort = (proxy.address() as { port: number }).port;
     const viaProxy = { ...b.bundle, url: `https://127.0.0.1:${proxyPort}` };
-    expect((await a.op('PUT', '/admin/v1/partners/jp-lic-01', { bundle: viaProxy, fingerprint: bundleFingerprint(viaProxy), agreement: agreement('agreement-wide', 'jp-lic-01') })).status).toBe(201);
-    expect((await b.op('PUT', '/admin/v1/partners/nl-lic-01', { bundle: a.bundle, fingerprint: a.fingerprint })).status).toBe(201);
-    for (let i = 0; i < 120; i++) await a.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive', { originatorReference: `CUT-${i}` }));
+    expect(
+      (
+        await a.op('PUT', '/admin/v1/partners/jp-lic-01', {
+          bundle: viaProxy,
+          fingerprint: bundleFingerprint(viaProxy),
+          agreement: agreement('agreement-wide', 'jp-lic-01'),
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await b.op('PUT', '/admin/v1/partners/nl-lic-01', { bundle: a.bundle, fingerprint: a.fingerprint })).status,
+    ).toBe(201);
+    for (let i = 0; i < 120; i++)
+      await a.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive', { originatorReference: `CUT-${i}` }));
     let errors = 0;
     for (let i = 0; i < 20; i++) {
       await push(a, b);
@@ -85,7 +96,11 @@ describe('network cut mid-batch', () => {
     expect(errors).toBeGreaterThan(0);
     const got = await receivedAt(b, 'nl-lic-01');
     expect(got.length).toBe(120);
-    const seqs = (b.node.store.db.prepare("SELECT seq FROM inbound WHERE partner = 'nl-lic-01' ORDER BY seq").all() as { seq: number }[]).map((r) => r.seq);
+    const seqs = (
+      b.node.store.db.prepare("SELECT seq FROM inbound WHERE partner = 'nl-lic-01' ORDER BY seq").all() as {
+        seq: number;
+      }[]
+    ).map((r) => r.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
     proxy.close();
   });
@@ -108,7 +123,11 @@ describe('sender restored from a backup', () => {
     for (const ext of ['', '-wal', '-shm']) rmSync(a.config.files.database + ext, { force: true });
     copyFileSync(backup, a.config.files.database);
     await a.restart({ sync: { autoStart: false } });
-    const r4 = await a.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive', { originatorReference: 'R4' }));
+    const r4 = await a.op(
+      'POST',
+      '/admin/v1/records',
+      publishBody('denial-wa-sensitive', { originatorReference: 'R4' }),
+    );
     await push(a, b);
     const sync = (await a.op('GET', '/admin/v1/partners/jp-lic-02')).body.sync;
     expect(sync.outbound.blocked).toMatch(/sender-behind/);
@@ -120,8 +139,13 @@ describe('sender restored from a backup', () => {
     const ids = (await receivedAt(b, 'nl-lic-02')).map((i) => i.id);
     expect(ids).toContain(r4.body.id);
     expect(ids.length).toBe(4);
-    expect((await a.op('GET', '/admin/v1/partners/jp-lic-02')).body.sync.outbound).toMatchObject({ blocked: null, queued: 0 });
-    const audit = a.node.store.db.prepare("SELECT details FROM audit WHERE action = 'stream.re-anchor'").get() as { details: string };
+    expect((await a.op('GET', '/admin/v1/partners/jp-lic-02')).body.sync.outbound).toMatchObject({
+      blocked: null,
+      queued: 0,
+    });
+    const audit = a.node.store.db.prepare("SELECT details FROM audit WHERE action = 'stream.re-anchor'").get() as {
+      details: string;
+    };
     expect(JSON.parse(audit.details)).toMatchObject({ rematerialised: 1 });
   });
 });
@@ -137,7 +161,16 @@ describe('a partner down for simulated days', () => {
     await b.stop();
     const ids: string[] = [];
     for (let day = 0; day < 3; day++) {
-      for (let i = 0; i < 5; i++) ids.push((await a.op('POST', '/admin/v1/records', publishBody('denial-nsg-withheld', { originatorReference: `DAY${day}-${i}` }))).body.id);
+      for (let i = 0; i < 5; i++)
+        ids.push(
+          (
+            await a.op(
+              'POST',
+              '/admin/v1/records',
+              publishBody('denial-nsg-withheld', { originatorReference: `DAY${day}-${i}` }),
+            )
+          ).body.id,
+        );
       clock.advance(25 * 3_600_000);
       a.node.services.links.tick(); // idle statements, failed pushes with backoff
       await push(a, b);
@@ -146,7 +179,9 @@ describe('a partner down for simulated days', () => {
     await b.restart({ clock, sync: { autoStart: false } });
     await push(a, b);
     expect((await receivedAt(b, 'nl-lic-03')).map((i) => i.id).sort()).toEqual([...ids].sort());
-    const rows = b.node.store.db.prepare("SELECT seq, kind FROM inbound WHERE partner = 'nl-lic-03' ORDER BY seq").all() as { seq: number; kind: string }[];
+    const rows = b.node.store.db
+      .prepare("SELECT seq, kind FROM inbound WHERE partner = 'nl-lic-03' ORDER BY seq")
+      .all() as { seq: number; kind: string }[];
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
     expect(rows.filter((r) => r.kind === 'statement').length).toBeGreaterThanOrEqual(3); // seq 1 and the daily ones
     expect(rows.filter((r) => r.kind === 'record').length).toBe(15);

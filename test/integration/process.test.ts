@@ -22,25 +22,54 @@ async function operatorUrlOf(dir: string, ms = 20_000): Promise<string> {
 describe('entente start', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('serves /healthz, logs JSON lines, and exits 0 on %s', async (signal) => {
     const dir = tempDir();
-    initNode({ dir, nodeId: 'nl-lic-01', name: 'NL', country: 'NL', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0' });
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', dir], { cwd: root });
+    initNode({
+      dir,
+      nodeId: 'nl-lic-01',
+      name: 'NL',
+      country: 'NL',
+      federationListen: '127.0.0.1:0',
+      operatorListen: '127.0.0.1:0',
+    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', dir],
+      { cwd: root },
+    );
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const res = await fetch(`${await operatorUrlOf(dir)}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, database: 'ok', listeners: { federation: 'listening', operator: 'listening' } });
+    expect(await res.json()).toMatchObject({
+      ok: true,
+      database: 'ok',
+      listeners: { federation: 'listening', operator: 'listening' },
+    });
     child.kill(signal);
     expect(await exited).toBe(0);
     expect(readRunFile(dir, { anyPid: true }), 'run.json is removed on a clean stop').toBeNull();
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string });
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['node started', 'stopping', 'node stopped']));
   });
 
   it('refuses to start with NODE_TLS_REJECT_UNAUTHORIZED=0, naming it', async () => {
     const dir = tempDir();
-    initNode({ dir, nodeId: 'nl-lic-01', name: 'NL', country: 'NL', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0' });
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', dir], { cwd: root, env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' } });
+    initNode({
+      dir,
+      nodeId: 'nl-lic-01',
+      name: 'NL',
+      country: 'NL',
+      federationListen: '127.0.0.1:0',
+      operatorListen: '127.0.0.1:0',
+    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', dir],
+      { cwd: root, env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' } },
+    );
     let err = '';
     child.stderr.on('data', (c) => (err += c));
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));

@@ -11,19 +11,36 @@ describe('reciprocity', () => {
   it('shows what each side promises and what flowed each way', async () => {
     const a = await startTestNode('nl-lic-01', { sync: { autoStart: false } });
     const b = await startTestNode('jp-lic-01', { country: 'JP', sync: { autoStart: false } });
-    await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-01'), bToA: agreement('agreement-findings-only', 'nl-lic-01', { share: { finding: { maxTlp: 'AMBER' }, embargoHours: 0, backfill: true } }) });
+    await link(a, b, {
+      aToB: agreement('agreement-wide', 'jp-lic-01'),
+      bToA: agreement('agreement-findings-only', 'nl-lic-01', {
+        share: { finding: { maxTlp: 'AMBER' }, embargoHours: 0, backfill: true },
+      }),
+    });
     const d1 = await a.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive'));
     await a.op('POST', '/admin/v1/records', publishBody('denial-catch-all'));
     await a.op('POST', `/admin/v1/records/${d1.body.id}/status`, { status: 'REVOKED', reason: 'Lifted.' });
     await b.op('POST', '/admin/v1/records', publishBody('finding-seizure'));
     await b.op('POST', '/admin/v1/records', publishBody('denial-nsg-withheld')); // not shared: findings only
-    await a.op('PUT', '/admin/v1/partners/jp-lic-01/agreement', agreement('agreement-wide', 'jp-lic-01', { reference: 'NL-JP-2026-02' }));
+    await a.op(
+      'PUT',
+      '/admin/v1/partners/jp-lic-01/agreement',
+      agreement('agreement-wide', 'jp-lic-01', { reference: 'NL-JP-2026-02' }),
+    );
     await push(a, b);
     await push(b, a);
     const r = (await a.op('GET', '/admin/v1/reciprocity?partner=jp-lic-01')).body.items[0];
     expect(r.promises.ours.map((x: { version: number }) => x.version)).toEqual([2, 1]);
     expect(r.promises.theirs[0]).toMatchObject({ reference: 'DE-GB-ENF-2025-02', version: 1 });
-    expect(r.outbound).toMatchObject({ records: 3, byType: { denial: 3 }, byTlp: { AMBER: 3 }, revocations: 1, recalls: 0, receiptsOutstanding: 0, quarantined: 0 });
+    expect(r.outbound).toMatchObject({
+      records: 3,
+      byType: { denial: 3 },
+      byTlp: { AMBER: 3 },
+      revocations: 1,
+      recalls: 0,
+      receiptsOutstanding: 0,
+      quarantined: 0,
+    });
     expect(r.outbound.byRegime.EU_DUAL_USE).toBe(3);
     expect(r.outbound.delayHours.samples).toBe(2);
     expect(r.inbound).toMatchObject({ records: 1, byType: { finding: 1 }, quarantined: 0 });

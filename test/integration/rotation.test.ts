@@ -9,7 +9,11 @@ import { link, startTestNode, stopAll, type TestNode } from '../helpers/nodes.js
 afterAll(stopAll);
 
 function kidOfLatest(receiver: TestNode, sender: string): string {
-  const row = receiver.node.store.db.prepare("SELECT jws FROM inbound WHERE partner = ? AND kind = 'record' ORDER BY received_at DESC, seq DESC LIMIT 1").get(sender) as { jws: string };
+  const row = receiver.node.store.db
+    .prepare(
+      "SELECT jws FROM inbound WHERE partner = ? AND kind = 'record' ORDER BY received_at DESC, seq DESC LIMIT 1",
+    )
+    .get(sender) as { jws: string };
   return JSON.parse(Buffer.from(row.jws.split('.')[0]!, 'base64url').toString()).kid;
 }
 
@@ -30,13 +34,21 @@ describe('key rotation', () => {
     expect(rot.waitingFor.sort()).toEqual(['de-enf-01', 'jp-lic-01']);
     await push(a, b);
     // B registered the announced key, with an audit entry and an alarm
-    expect(b.node.services.partners.trust().get('nl-lic-01')!.keys.map((k) => k.kid)).toContain(rot.id);
+    expect(
+      b.node.services.partners
+        .trust()
+        .get('nl-lic-01')!
+        .keys.map((k) => k.kid),
+    ).toContain(rot.id);
     expect(b.node.services.alarms.list('nl-lic-01').map((x) => x.kind)).toContain('announced');
     // C has not acknowledged: A still signs with the old key
     await a.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive'));
     await push(a, b);
     expect(kidOfLatest(b, 'nl-lic-01')).toBe(oldKid);
-    expect((await a.op('GET', '/admin/v1/keys')).body).toMatchObject({ current: oldKid, pending: [{ kind: 'signing', id: rot.id, waitingFor: ['de-enf-01'] }] });
+    expect((await a.op('GET', '/admin/v1/keys')).body).toMatchObject({
+      current: oldKid,
+      pending: [{ kind: 'signing', id: rot.id, waitingFor: ['de-enf-01'] }],
+    });
     // C comes back, receives the statement and everything after it, acknowledges: A switches
     await c.restart({ sync: { autoStart: false } });
     await push(a, c);
@@ -55,7 +67,10 @@ describe('key rotation', () => {
   it('TLS key: the new pin is announced, then the node serves and connects with the new certificate', async () => {
     const a = await startTestNode('nl-lic-02', { sync: { autoStart: false } });
     const b = await startTestNode('jp-lic-02', { country: 'JP', sync: { autoStart: false } });
-    await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-02'), bToA: agreement('agreement-wide', 'nl-lic-02') });
+    await link(a, b, {
+      aToB: agreement('agreement-wide', 'jp-lic-02'),
+      bToA: agreement('agreement-wide', 'nl-lic-02'),
+    });
     await push(a, b);
     await push(b, a);
     const rot = (await a.op('POST', '/admin/v1/keys/rotate', { tls: true })).body;

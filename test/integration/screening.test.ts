@@ -10,7 +10,10 @@ let a: TestNode;
 let b: TestNode;
 const fixture = join(import.meta.dirname, '../fixtures/csl-excerpt.csv');
 beforeAll(async () => {
-  [a, b] = await Promise.all([startTestNode('nl-lic-01', { sync: { autoStart: false } }), startTestNode('jp-lic-01', { country: 'JP', sync: { autoStart: false } })]);
+  [a, b] = await Promise.all([
+    startTestNode('nl-lic-01', { sync: { autoStart: false } }),
+    startTestNode('jp-lic-01', { country: 'JP', sync: { autoStart: false } }),
+  ]);
   await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-01') });
   await a.op('POST', '/admin/v1/records', publishBody('finding-network'));
   await a.op('POST', '/admin/v1/records', publishBody('denial-suspension'));
@@ -30,7 +33,14 @@ describe('screening', () => {
   it('finds a received party across scripts and transliteration schemes, with an explanation', async () => {
     const [res] = await screen(b, [{ name: 'Ostrovok Tochnyye Pribory', country: 'RU' }]);
     const top = res!.hits[0];
-    expect(top.source).toMatchObject({ kind: 'record', origin: 'nl-lic-01', type: 'finding', role: 'PURCHASER', status: 'OPEN', active: true });
+    expect(top.source).toMatchObject({
+      kind: 'record',
+      origin: 'nl-lic-01',
+      type: 'finding',
+      role: 'PURCHASER',
+      status: 'OPEN',
+      active: true,
+    });
     expect(top.score).toBeGreaterThan(0.9);
     expect(top.explanation.country).toMatch(/same country RU/);
     const [cyr] = await screen(b, [{ name: 'Островок Точные Приборы' }]);
@@ -47,7 +57,9 @@ describe('screening', () => {
   });
 
   it('an identical identifier is decisive', async () => {
-    const [res] = await screen(b, [{ name: 'Completely Different Name', identifiers: [{ scheme: 'LEI', value: '984500B4LT1KQ7M2XV95' }] }]);
+    const [res] = await screen(b, [
+      { name: 'Completely Different Name', identifiers: [{ scheme: 'LEI', value: '984500B4LT1KQ7M2XV95' }] },
+    ]);
     expect(res!.hits[0]).toMatchObject({ score: 1, matchedName: 'Veluwe Photonics B.V.' });
     expect(res!.hits[0].explanation.identifier).toMatch(/decisive/);
   });
@@ -72,7 +84,12 @@ describe('screening', () => {
     expect(r2.stderr).toMatch(/unchanged/);
     const [res] = await screen(a, [{ name: 'JSC 140 Repair Plant' }]);
     expect(res!.hits[0].source).toMatchObject({ kind: 'reference-list', list: 'us-csl' });
-    const out = await cli(['screen', '--dir', a.dir, join(import.meta.dirname, '../fixtures/design/agreement-wide.json')]);
+    const out = await cli([
+      'screen',
+      '--dir',
+      a.dir,
+      join(import.meta.dirname, '../fixtures/design/agreement-wide.json'),
+    ]);
     expect(out.code).not.toBe(0); // not a screening request: refused with a clear error
     expect(example('denial-suspension').parties[0].party.names[0].value).toBe('Tien Shan Optics LLC');
   });
@@ -88,15 +105,45 @@ describe('application screening: essentially identical transactions', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const top = r.body.candidates[0];
     expect(top.denial).toMatchObject({ origin: 'nl-lic-01', originatorReference: 'NL-DU-2025-00417' });
-    expect(top).toMatchObject({ catchAll: false, essentiallyIdentical: true, control: 'same control entry 3A001.a.2', destination: 'same destination AE' });
-    expect(top.party).toMatchObject({ applicationRole: 'CONSIGNEE', denialRole: 'CONSIGNEE', matchedName: 'Harbourline Trading FZE' });
+    expect(top).toMatchObject({
+      catchAll: false,
+      essentiallyIdentical: true,
+      control: 'same control entry 3A001.a.2',
+      destination: 'same destination AE',
+    });
+    expect(top.party).toMatchObject({
+      applicationRole: 'CONSIGNEE',
+      denialRole: 'CONSIGNEE',
+      matchedName: 'Harbourline Trading FZE',
+    });
     const machine = {
       destinationCountry: 'MM',
-      parties: [{ role: 'CONSIGNEE', party: { kind: 'COMPANY', names: [{ value: 'Golden Reed Trading Company Limited', type: 'PRIMARY' }], addresses: [{ city: 'Yangon', country: 'MM' }] } }],
-      items: [{ lineNo: 1, controlRefs: [{ scheme: 'UNLISTED', code: null }], description: 'Machining centre', technicalParameters: 'Positioning accuracy 8 um; 5 axes', commodityCodes: [{ scheme: 'HS6', code: '845710' }] }],
+      parties: [
+        {
+          role: 'CONSIGNEE',
+          party: {
+            kind: 'COMPANY',
+            names: [{ value: 'Golden Reed Trading Company Limited', type: 'PRIMARY' }],
+            addresses: [{ city: 'Yangon', country: 'MM' }],
+          },
+        },
+      ],
+      items: [
+        {
+          lineNo: 1,
+          controlRefs: [{ scheme: 'UNLISTED', code: null }],
+          description: 'Machining centre',
+          technicalParameters: 'Positioning accuracy 8 um; 5 axes',
+          commodityCodes: [{ scheme: 'HS6', code: '845710' }],
+        },
+      ],
     };
     const c = await b.op('POST', '/admin/v1/screen', { application: machine });
-    expect(c.body.candidates[0]).toMatchObject({ catchAll: true, essentiallyIdentical: true, denial: { originatorReference: 'FI-CA-25-0031' } });
+    expect(c.body.candidates[0]).toMatchObject({
+      catchAll: true,
+      essentiallyIdentical: true,
+      denial: { originatorReference: 'FI-CA-25-0031' },
+    });
     expect(c.body.candidates[0].control).toMatch(/^catch-all: same HS heading 8457/);
   });
 });
@@ -105,11 +152,21 @@ describe('analyst memory', () => {
   it('a dismissed hit stops alerting for that input, and is shown flagged on request', async () => {
     const [res] = await screen(b, [{ name: 'Tien Shan Optics', country: 'KG' }]);
     const hit = res!.hits[0];
-    expect((await b.op('POST', '/admin/v1/screen/false-positives', { input: { name: 'Tien Shan Optics', country: 'KG' }, target: hit.target, note: 'different company, checked registry' })).status).toBe(204);
+    expect(
+      (
+        await b.op('POST', '/admin/v1/screen/false-positives', {
+          input: { name: 'Tien Shan Optics', country: 'KG' },
+          target: hit.target,
+          note: 'different company, checked registry',
+        })
+      ).status,
+    ).toBe(204);
     const [after] = await screen(b, [{ name: 'Tien Shan Optics', country: 'KG' }]);
     expect(after!.hits.map((h: { target: string }) => h.target)).not.toContain(hit.target);
     const [shown] = await screen(b, [{ name: 'Tien Shan Optics', country: 'KG' }], { includeDismissed: true });
-    expect(shown!.hits.find((h: { target: string }) => h.target === hit.target).dismissed).toMatchObject({ note: 'different company, checked registry' });
+    expect(shown!.hits.find((h: { target: string }) => h.target === hit.target).dismissed).toMatchObject({
+      note: 'different company, checked registry',
+    });
     // another input still alerts
     const [other] = await screen(b, [{ name: 'Tien Shan Optics LLC' }]);
     expect(other!.hits.map((h: { target: string }) => h.target)).toContain(hit.target);
@@ -119,7 +176,9 @@ describe('analyst memory', () => {
     const [y] = await screen(b, [{ name: 'Sandline General Trading FZE' }]);
     const tx = x!.hits[0].target;
     const ty = y!.hits[0].target;
-    expect((await b.op('POST', '/admin/v1/screen/links', { a: tx, b: ty, note: 'same beneficial owner' })).status).toBe(204);
+    expect((await b.op('POST', '/admin/v1/screen/links', { a: tx, b: ty, note: 'same beneficial owner' })).status).toBe(
+      204,
+    );
     const [again] = await screen(b, [{ name: 'Tianqiao Trading HK' }]);
     const linked = again!.hits.find((h: { target: string }) => h.target === ty);
     expect(linked).toMatchObject({ linkedFrom: tx, matchedName: 'Sandline General Trading FZE' });
@@ -133,7 +192,10 @@ describe('reference lists and the index', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/bis-entity-list: \d+ entries/);
     const [res] = await screen(b, [{ name: 'King Royal Technologies Company Limited', country: 'MM' }]);
-    expect(res!.hits[0]).toMatchObject({ matchedName: 'King Royal Technologies Co., Ltd.', source: { kind: 'reference-list', list: 'bis-entity-list' } });
+    expect(res!.hits[0]).toMatchObject({
+      matchedName: 'King Royal Technologies Co., Ltd.',
+      source: { kind: 'reference-list', list: 'bis-entity-list' },
+    });
     expect(res!.hits[0].explanation.country).toMatch(/same country MM/);
     const rebuilt = await cli(['screen-index-rebuild', '--dir', b.dir]);
     expect(rebuilt.code, rebuilt.stderr).toBe(0);

@@ -14,14 +14,27 @@ let b: TestNode;
 let c: TestNode;
 const cLogs: string[] = [];
 beforeAll(async () => {
-  const sink = new Writable({ write(chunk, _e, cb) { cLogs.push(String(chunk)); cb(); } });
+  const sink = new Writable({
+    write(chunk, _e, cb) {
+      cLogs.push(String(chunk));
+      cb();
+    },
+  });
   [a, b, c] = await Promise.all([
     startTestNode('nl-lic-01', { name: 'Netherlands Dual-Use Licensing Authority', sync: { autoStart: false } }),
     startTestNode('jp-lic-01', { name: 'Japan Export Licensing', sync: { autoStart: false } }),
-    startTestNode('de-enf-01', { name: 'German Customs Enforcement', sync: { autoStart: false }, log: createLogger({ level: 'debug', destination: sink }) }),
+    startTestNode('de-enf-01', {
+      name: 'German Customs Enforcement',
+      sync: { autoStart: false },
+      log: createLogger({ level: 'debug', destination: sink }),
+    }),
   ]);
   await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-01') });
-  await link(a, c, { aToB: agreement('agreement-redacting', 'de-enf-01', { share: { denial: { maxTlp: 'GREEN' }, embargoHours: 0, backfill: true } }) });
+  await link(a, c, {
+    aToB: agreement('agreement-redacting', 'de-enf-01', {
+      share: { denial: { maxTlp: 'GREEN' }, embargoHours: 0, backfill: true },
+    }),
+  });
 });
 afterAll(stopAll);
 
@@ -29,15 +42,25 @@ describe('side channels', () => {
   it('the TLS CertificateRequest names only non-identifying CAs', async () => {
     // asynchronous: this process also serves the TLS endpoint openssl connects to
     const out = await new Promise<string>((resolve) => {
-      const p = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${a.node.federationPort}`, '-tls1_3', '-servername', 'localhost'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn(
+        'openssl',
+        ['s_client', '-connect', `127.0.0.1:${a.node.federationPort}`, '-tls1_3', '-servername', 'localhost'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let text = '';
       p.stdout.on('data', (x) => (text += x));
       p.stderr.on('data', (x) => (text += x));
       p.on('close', () => resolve(text));
     });
-    const section = /Acceptable client certificate CA names\n([\s\S]*?)\n(?:Requested|Client Certificate Types|Shared|Peer signing)/.exec(out);
+    const section =
+      /Acceptable client certificate CA names\n([\s\S]*?)\n(?:Requested|Client Certificate Types|Shared|Peer signing)/.exec(
+        out,
+      );
     expect(section, out.slice(0, 2000)).not.toBeNull();
-    const names = section![1]!.trim().split('\n').map((l) => l.trim());
+    const names = section![1]!
+      .trim()
+      .split('\n')
+      .map((l) => l.trim());
     expect(names.length).toBe(2); // the two partners' CAs
     for (const n of names) expect(n).toMatch(/^CN = entente-ca-[0-9a-f]{16}$/);
     expect(out).not.toMatch(/Japan|German|Netherlands|jp-lic|de-enf/);

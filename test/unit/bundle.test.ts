@@ -45,7 +45,10 @@ describe('partner bundles (docs/protocol.md §3.2)', () => {
     const r = await a.op('PUT', '/admin/v1/partners/cc-lic-01', { bundle: b.bundle, fingerprint: fp });
     expect(r.status).toBe(400);
     // accepted, and audited
-    const ok = await a.op('PUT', '/admin/v1/partners/bb-lic-01', { bundle: b.bundle, fingerprint: groupFingerprint(fp) });
+    const ok = await a.op('PUT', '/admin/v1/partners/bb-lic-01', {
+      bundle: b.bundle,
+      fingerprint: groupFingerprint(fp),
+    });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ nodeId: 'bb-lic-01', fingerprint: fp, removed: false, agreement: null });
     const again = await a.op('PUT', '/admin/v1/partners/bb-lic-01', { bundle: b.bundle, fingerprint: fp });

@@ -7,9 +7,20 @@ import { initNode } from '../../node/src/services/node-init.js';
 import { tempDir } from '../helpers/nodes.js';
 
 const good = {
-  nodeId: 'nl-lic-01', name: 'NL', country: 'NL', url: 'https://localhost:8443',
-  federation: { listen: '0.0.0.0:8443' }, operator: { listen: '127.0.0.1:8080' },
-  files: { caCert: 'ca.crt', caKey: 'ca.key', tlsCert: 'tls.crt', tlsKey: 'tls.key', signingKeys: 'signing-keys.json', database: 'entente.db' },
+  nodeId: 'nl-lic-01',
+  name: 'NL',
+  country: 'NL',
+  url: 'https://localhost:8443',
+  federation: { listen: '0.0.0.0:8443' },
+  operator: { listen: '127.0.0.1:8080' },
+  files: {
+    caCert: 'ca.crt',
+    caKey: 'ca.key',
+    tlsCert: 'tls.crt',
+    tlsKey: 'tls.key',
+    signingKeys: 'signing-keys.json',
+    database: 'entente.db',
+  },
 };
 
 function refusal(raw: unknown): string {
@@ -40,7 +51,9 @@ describe('config', () => {
     expect(refusal(raw)).toContain(setting);
   });
   it('allows a non-loopback operator listener only with the explicit flag', () => {
-    expect(parseConfig({ ...good, operator: { listen: '0.0.0.0:8080', allowNonLoopback: true } }, '/x').operator.host).toBe('0.0.0.0');
+    expect(
+      parseConfig({ ...good, operator: { listen: '0.0.0.0:8080', allowNonLoopback: true } }, '/x').operator.host,
+    ).toBe('0.0.0.0');
   });
   it('refuses NODE_TLS_REJECT_UNAUTHORIZED=0', () => {
     expect(() => checkEnvironment({ NODE_TLS_REJECT_UNAUTHORIZED: '0' })).toThrow(/NODE_TLS_REJECT_UNAUTHORIZED/);
@@ -48,7 +61,15 @@ describe('config', () => {
   });
   it('refuses to start an example node without --demo, and a world-readable key', async () => {
     const dir = tempDir();
-    initNode({ dir, nodeId: 'xx-demo-01', name: 'demo', country: 'NL', federationListen: '127.0.0.1:0', operatorListen: '127.0.0.1:0', example: true });
+    initNode({
+      dir,
+      nodeId: 'xx-demo-01',
+      name: 'demo',
+      country: 'NL',
+      federationListen: '127.0.0.1:0',
+      operatorListen: '127.0.0.1:0',
+      example: true,
+    });
     const config = loadConfig(dir);
     const secrets = loadSecrets(config);
     await expect(createNode(config, secrets)).rejects.toThrow(/--demo/);

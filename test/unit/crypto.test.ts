@@ -33,7 +33,9 @@ describe('signing', () => {
     const signer = new FileSigner(key);
     const { jws, hash } = signJson(signer, { b: 1, a: 'x' }, 'entente-record+jws');
     const [h, p] = jws.split('.');
-    expect(Buffer.from(h!, 'base64url').toString()).toBe(JSON.stringify({ alg: 'EdDSA', kid: key.kid, typ: 'entente-record+jws' }));
+    expect(Buffer.from(h!, 'base64url').toString()).toBe(
+      JSON.stringify({ alg: 'EdDSA', kid: key.kid, typ: 'entente-record+jws' }),
+    );
     expect(Buffer.from(p!, 'base64url').toString()).toBe('{"a":"x","b":1}');
     expect(hash).toBe(sha256('{"a":"x","b":1}'));
     const pub = await importJWK(publicJwk(key), 'EdDSA');
@@ -45,7 +47,11 @@ describe('signing', () => {
   it('refuses a key outside [nbf, exp] at the payload iat', () => {
     const key = generateSigningKey(1000);
     const { jws } = signJson(new FileSigner(key), { iat: 999 }, 'entente-release+jws');
-    const r = verifyJws(jws, { typ: 'entente-release+jws', keys: [publicJwk(key)], iatOf: (p) => (p as { iat: number }).iat });
+    const r = verifyJws(jws, {
+      typ: 'entente-release+jws',
+      keys: [publicJwk(key)],
+      iatOf: (p) => (p as { iat: number }).iat,
+    });
     expect(r).toMatchObject({ ok: false, reason: 'key-not-valid-at-iat' });
   });
 });
@@ -63,18 +69,24 @@ describe('RFC 8785 canonical JSON', () => {
     fc.assert(
       fc.property(json, (v) => {
         const bytes = canonicalBytes(v);
-        const shuffled = JSON.parse(JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x)));
+        const shuffled = JSON.parse(
+          JSON.stringify(v, (_k, x) =>
+            x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x,
+          ),
+        );
         expect(canonicalBytes(shuffled).equals(bytes)).toBe(true);
         expect(canonicalString(parseCanonical(bytes))).toBe(bytes.toString('utf8'));
       }),
       { numRuns: 300 },
     );
   });
-  it('a value\'s canonical text made earlier is written verbatim, as if serialised in place', () => {
+  it("a value's canonical text made earlier is written verbatim, as if serialised in place", () => {
     fc.assert(
       fc.property(json, json, (inner, outer) => {
         const whole = { outer, record: inner, z: 1 };
-        expect(canonicalString({ ...whole, record: new CanonicalText(canonicalString(inner)) })).toBe(canonicalString(whole));
+        expect(canonicalString({ ...whole, record: new CanonicalText(canonicalString(inner)) })).toBe(
+          canonicalString(whole),
+        );
       }),
       { numRuns: 200 },
     );
@@ -100,7 +112,10 @@ describe('canonical-bytes check on a peeked payload', () => {
     expect(Buffer.byteLength(peeked.payloadText)).toBe(bytes.length);
     const r = verifyJws(jws, { typ: 'entente-release+jws', keys: [publicJwk(key)], peeked });
     expect(r).toMatchObject({ ok: false, reason: 'not-canonical' });
-    expect(verifyJws(jws, { typ: 'entente-release+jws', keys: [publicJwk(key)] })).toMatchObject({ ok: false, reason: 'not-canonical' });
+    expect(verifyJws(jws, { typ: 'entente-release+jws', keys: [publicJwk(key)] })).toMatchObject({
+      ok: false,
+      reason: 'not-canonical',
+    });
   });
 });
 
@@ -123,7 +138,13 @@ describe('our single-pass RFC 8785 serialiser agrees with the canonicalize refer
       }),
       { numRuns: 2000 },
     );
-    const tricky = { '\u{1F600}': 1, '\uFFFF': 2, a: [-0, 0, 9007199254740991, -9007199254740991, 'é\n"\\\u2028'], '': null, B: { z: true, Z: false } };
+    const tricky = {
+      '\u{1F600}': 1,
+      '\uFFFF': 2,
+      a: [-0, 0, 9007199254740991, -9007199254740991, 'é\n"\\\u2028'],
+      '': null,
+      B: { z: true, Z: false },
+    };
     expect(canonicalString(tricky)).toBe(reference(tricky));
   });
 });
@@ -136,7 +157,10 @@ describe('signatures checked on two threads (SignaturePool)', () => {
   const forged = new FileSigner({ ...other, kid: key.kid });
 
   it('agrees with this thread on every item of a large batch; unknown kids and malformed items are left to verifyJws', async () => {
-    const items = Array.from({ length: 64 }, (_v, i) => signJson(i === 7 || i === 50 ? forged : signer, { i }, 'entente-release+jws').jws);
+    const items = Array.from(
+      { length: 64 },
+      (_v, i) => signJson(i === 7 || i === 50 ? forged : signer, { i }, 'entente-release+jws').jws,
+    );
     items[20] = 'not a jws';
     items[40] = signJson(new FileSigner(other), { i: 40 }, 'entente-release+jws').jws; // a kid A does not have
     const pool = new SignaturePool();
@@ -156,8 +180,14 @@ describe('signatures checked on two threads (SignaturePool)', () => {
 
   it('verifyJws ignores an answer given for another key, and refuses on a negative one for its key', () => {
     const bad = signJson(forged, { a: 1 }, 'entente-release+jws').jws;
-    expect(verifyJws(bad, { typ: 'entente-release+jws', keys, presigned: { x: other.x, ok: true } })).toMatchObject({ ok: false, reason: 'signature' });
+    expect(verifyJws(bad, { typ: 'entente-release+jws', keys, presigned: { x: other.x, ok: true } })).toMatchObject({
+      ok: false,
+      reason: 'signature',
+    });
     const good = signJson(signer, { a: 1 }, 'entente-release+jws').jws;
-    expect(verifyJws(good, { typ: 'entente-release+jws', keys, presigned: { x: key.x, ok: false } })).toMatchObject({ ok: false, reason: 'signature' });
+    expect(verifyJws(good, { typ: 'entente-release+jws', keys, presigned: { x: key.x, ok: false } })).toMatchObject({
+      ok: false,
+      reason: 'signature',
+    });
   });
 });

@@ -10,13 +10,13 @@ function openapiRoutes(): Set<string> {
   const out = new Set<string>();
   let path = '';
   for (const line of text.split('\n')) {
-    const p = /^  (\/[^:]*):\s*$/.exec(line);
+    const p = /^ {2}(\/[^:]*):\s*$/.exec(line);
     if (p) {
       path = p[1]!;
       continue;
     }
     if (/^\S/.test(line)) path = '';
-    const m = /^    (get|put|post|delete|patch):/.exec(line);
+    const m = /^ {4}(get|put|post|delete|patch):/.exec(line);
     if (m && path) out.add(`${m[1]!.toUpperCase()} ${path}`);
   }
   return out;
@@ -25,7 +25,9 @@ function openapiRoutes(): Set<string> {
 describe('docs/operator-api.md', () => {
   it('lists exactly the operator routes of openapi.yaml', () => {
     const doc = readFileSync(join(root, 'docs/operator-api.md'), 'utf8');
-    const listed = new Set([...doc.matchAll(/^\| `(GET|PUT|POST|DELETE) (\/[^`]*)` \|/gm)].map((m) => `${m[1]} ${m[2]}`));
+    const listed = new Set(
+      [...doc.matchAll(/^\| `(GET|PUT|POST|DELETE) (\/[^`]*)` \|/gm)].map((m) => `${m[1]} ${m[2]}`),
+    );
     const spec = new Set([...openapiRoutes()].filter((r) => !r.includes(' /v1/')));
     expect([...listed].sort()).toEqual([...spec].sort());
   });

@@ -26,8 +26,14 @@ describe('control codes (docs/records.md §5)', () => {
     expect(normaliseControlRef(ref)).toBe(n);
   });
   it.each([
-    ['WA_DU', '3A001.a.2'], ['EU_ANNEX_I', '3A001.A.2'], ['EU_ANNEX_I', '3A001.a.2.'], ['WA_ML', 'ML23'], ['US_USML', 'XXII'],
-    ['AG_LIST', 'Triethanolamine'], ['CWC_SCHEDULE', '4A.1'], ['UNLISTED', '2B001'],
+    ['WA_DU', '3A001.a.2'],
+    ['EU_ANNEX_I', '3A001.A.2'],
+    ['EU_ANNEX_I', '3A001.a.2.'],
+    ['WA_ML', 'ML23'],
+    ['US_USML', 'XXII'],
+    ['AG_LIST', 'Triethanolamine'],
+    ['CWC_SCHEDULE', '4A.1'],
+    ['UNLISTED', '2B001'],
   ])('refuses %s %s', (scheme, code) => expect(isValidControlCode({ scheme, code } as ControlRef)).toBe(false));
   it('UNLISTED is null and has no normalised form', () => {
     expect(isValidControlCode({ scheme: 'UNLISTED', code: null })).toBe(true);
@@ -76,7 +82,13 @@ describe('redaction (docs/records.md §8)', () => {
     expect(record.pointOfContact).toBeUndefined();
   });
   it('drops pointers under a selected ancestor and removes array elements from the highest index', () => {
-    const r = { parties: [{ role: 'A', party: { x: 1 } }, { role: 'B', party: { x: 2 } }, { role: 'A', party: { x: 3 } }] };
+    const r = {
+      parties: [
+        { role: 'A', party: { x: 1 } },
+        { role: 'B', party: { x: 2 } },
+        { role: 'A', party: { x: 3 } },
+      ],
+    };
     const out = applyRedaction(r, ['/parties/[role=A]', '/parties/*/party/x']);
     expect(out.redacted).toEqual(['/parties/0', '/parties/1/party/x', '/parties/2']);
     expect(out.record.parties).toEqual([{ role: 'B', party: {} }]);
@@ -97,6 +109,8 @@ describe('status transitions', () => {
   it('a denial leaves ACTIVE only for a terminal status; nothing follows a terminal one', () => {
     const d = example('denial-wa-sensitive');
     expect(statusTransition('denial', d, { status: 'EXPIRED', reason: 'x' }).changeType).toBe('STATUS_CHANGE');
-    expect(() => statusTransition('denial', { ...d, status: 'REVOKED' }, { status: 'WITHDRAWN', reason: 'x' })).toThrow(/terminal/);
+    expect(() => statusTransition('denial', { ...d, status: 'REVOKED' }, { status: 'WITHDRAWN', reason: 'x' })).toThrow(
+      /terminal/,
+    );
   });
 });

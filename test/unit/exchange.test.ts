@@ -72,19 +72,40 @@ describe('outbound stream state machine', () => {
   const held = (seq: number) => hashes[seq];
 
   it('a receipt moves the cursor forward, never back', () => {
-    expect(judgeReceipt(s, { stream: 'S', upTo: 7, head: 'h7' }, held)).toEqual({ kind: 'accept', receipt_upto: 7, push_next: 8 });
-    expect(judgeReceipt(s, { stream: 'S', upTo: 4, head: 'h4' }, held)).toEqual({ kind: 'accept', receipt_upto: 4, push_next: 5 });
+    expect(judgeReceipt(s, { stream: 'S', upTo: 7, head: 'h7' }, held)).toEqual({
+      kind: 'accept',
+      receipt_upto: 7,
+      push_next: 8,
+    });
+    expect(judgeReceipt(s, { stream: 'S', upTo: 4, head: 'h4' }, held)).toEqual({
+      kind: 'accept',
+      receipt_upto: 4,
+      push_next: 5,
+    });
     const behind = { ...s, receipt_upto: 9, push_next: 10 };
-    expect(judgeReceipt(behind, { stream: 'S', upTo: 7, head: 'h7' }, held)).toEqual({ kind: 'accept', receipt_upto: 9, push_next: 10 });
+    expect(judgeReceipt(behind, { stream: 'S', upTo: 7, head: 'h7' }, held)).toEqual({
+      kind: 'accept',
+      receipt_upto: 9,
+      push_next: 10,
+    });
   });
   it('the initial receipt acknowledges nothing', () => {
     expect(judgeReceipt(s, { stream: '', upTo: 0, head: '' }, held)).toEqual({ kind: 'initial' });
   });
   it('a receipt for another stream, beyond the head, or with another head is refused; the last two are forks', () => {
-    expect(judgeReceipt(s, { stream: 'T', upTo: 7, head: 'h7' }, held)).toMatchObject({ kind: 'refuse', reason: 'receipt: not for the current stream' });
+    expect(judgeReceipt(s, { stream: 'T', upTo: 7, head: 'h7' }, held)).toMatchObject({
+      kind: 'refuse',
+      reason: 'receipt: not for the current stream',
+    });
     expect(judgeReceipt(s, { stream: 'T', upTo: 7, head: 'h7' }, held)).not.toHaveProperty('fork');
-    expect(judgeReceipt(s, { stream: 'S', upTo: 11, head: 'x' }, held)).toMatchObject({ kind: 'refuse', fork: expect.stringContaining('beyond') });
-    expect(judgeReceipt(s, { stream: 'S', upTo: 7, head: 'other' }, held)).toMatchObject({ kind: 'refuse', reason: 'receipt: head does not match (fork)' });
+    expect(judgeReceipt(s, { stream: 'S', upTo: 11, head: 'x' }, held)).toMatchObject({
+      kind: 'refuse',
+      fork: expect.stringContaining('beyond'),
+    });
+    expect(judgeReceipt(s, { stream: 'S', upTo: 7, head: 'other' }, held)).toMatchObject({
+      kind: 'refuse',
+      reason: 'receipt: head does not match (fork)',
+    });
   });
   it('the receipt for a pushed batch must cover it', () => {
     expect(ackProblem('S', { stream: 'S', upTo: 9 }, 9)).toBeNull();
@@ -118,7 +139,10 @@ describe('outbound stream state machine', () => {
       update: { push_next: 1 },
       alarm: { kind: 'receiver-restored', detail: expect.any(String) },
     });
-    expect(planConflict({ ...s, receipt_upto: 0 }, { stream: '', seq: 1 }, 'p')).toEqual({ action: 'restart', update: { push_next: 1 } });
+    expect(planConflict({ ...s, receipt_upto: 0 }, { stream: '', seq: 1 }, 'p')).toEqual({
+      action: 'restart',
+      update: { push_next: 1 },
+    });
     expect(planConflict(s, { stream: 'OLD', seq: 4 }, 'p')).toEqual({ action: 'restart', update: { push_next: 1 } });
   });
   it('409 beyond the head: the sender is behind (restored), pushing blocks until a re-anchor', () => {
@@ -129,11 +153,20 @@ describe('outbound stream state machine', () => {
     expect(planConflict(s, { stream: 'S', seq: 11 }, 'p').action).not.toBe('sender-behind');
   });
   it('409 below the receipt cursor: the receiver was restored; identical releases go again from its seq', () => {
-    expect(planConflict(s, { stream: 'S', seq: 3 }, 'p')).toMatchObject({ action: 'receiver-restored', update: { push_next: 3 } });
+    expect(planConflict(s, { stream: 'S', seq: 3 }, 'p')).toMatchObject({
+      action: 'receiver-restored',
+      update: { push_next: 3 },
+    });
   });
   it('409 between the receipt cursor and the head: resume there, counting what it holds as acknowledged', () => {
-    expect(planConflict(s, { stream: 'S', seq: 8 }, 'p')).toEqual({ action: 'resume', update: { push_next: 8, receipt_upto: 7 } });
-    expect(planConflict(s, { stream: 'S', seq: 5 }, 'p')).toEqual({ action: 'resume', update: { push_next: 5, receipt_upto: 4 } });
+    expect(planConflict(s, { stream: 'S', seq: 8 }, 'p')).toEqual({
+      action: 'resume',
+      update: { push_next: 8, receipt_upto: 7 },
+    });
+    expect(planConflict(s, { stream: 'S', seq: 5 }, 'p')).toEqual({
+      action: 'resume',
+      update: { push_next: 5, receipt_upto: 4 },
+    });
   });
 });
 
@@ -210,25 +243,50 @@ describe('inbound check order (docs/protocol.md §6.7 checks 1–11)', () => {
   it('7 before 8: a wrong position answers 409 even when the chain is broken too', () => {
     const st: InboundPosition = { stream: STREAM, next_seq: 3, last_hash: H2, last_iat: now - 100, old_streams: '[]' };
     expect(outcome([release({ seq: 4, prev: WRONG }).jws], st)).toMatch(/^409 seq 4 is not the expected 3/);
-    expect(outcome([release({ stream: 'BBBBBBBBBBBBBBBBBBBBBB', seq: 2 }).jws], st)).toMatch(/^409 stream is not current/);
+    expect(outcome([release({ stream: 'BBBBBBBBBBBBBBBBBBBBBB', seq: 2 }).jws], st)).toMatch(
+      /^409 stream is not current/,
+    );
   });
   it('8 before 9: a broken chain is a fork (422 and an alarm) before the clock is looked at', () => {
     const st: InboundPosition = { stream: STREAM, next_seq: 3, last_hash: H2, last_iat: now - 100, old_streams: '[]' };
     const alarms: string[] = [];
-    expect(outcome([release({ seq: 3, prev: WRONG, iat: now + 3600 }).jws], st, alarms)).toMatch(/^422 item 0: prev does not match/);
+    expect(outcome([release({ seq: 3, prev: WRONG, iat: now + 3600 }).jws], st, alarms)).toMatch(
+      /^422 item 0: prev does not match/,
+    );
     expect(alarms).toEqual(['fork']);
   });
   it('9 before 10 and 11: a future iat answers 503 (retry later), a backward one 422, before the originator', () => {
     const st: InboundPosition = { stream: STREAM, next_seq: 3, last_hash: H2, last_iat: now - 100, old_streams: '[]' };
-    const wrongOrigin = { kind: 'tombstone', statement: undefined, tombstone: { ref: { id: 'urn:entente:de-enf-01:denial:00000000-0000-4000-8000-000000000000', version: 1 }, reason: 'recalled' } };
-    expect(outcome([release({ seq: 3, prev: H2, iat: now + 3600, ...wrongOrigin }).jws], st)).toMatch(/^503 iat is too far/);
-    expect(outcome([release({ seq: 3, prev: H2, iat: now - 200, ...wrongOrigin }).jws], st)).toMatch(/^422 item 0: iat goes backwards/);
-    expect(outcome([release({ seq: 3, prev: H2, ...wrongOrigin }).jws], st)).toMatch(/^422 item 0: tombstone.ref.id is not the issuer's/);
+    const wrongOrigin = {
+      kind: 'tombstone',
+      statement: undefined,
+      tombstone: {
+        ref: { id: 'urn:entente:de-enf-01:denial:00000000-0000-4000-8000-000000000000', version: 1 },
+        reason: 'recalled',
+      },
+    };
+    expect(outcome([release({ seq: 3, prev: H2, iat: now + 3600, ...wrongOrigin }).jws], st)).toMatch(
+      /^503 iat is too far/,
+    );
+    expect(outcome([release({ seq: 3, prev: H2, iat: now - 200, ...wrongOrigin }).jws], st)).toMatch(
+      /^422 item 0: iat goes backwards/,
+    );
+    expect(outcome([release({ seq: 3, prev: H2, ...wrongOrigin }).jws], st)).toMatch(
+      /^422 item 0: tombstone.ref.id is not the issuer's/,
+    );
   });
   it('a retired stream is refused with an alarm', () => {
-    const st: InboundPosition = { stream: STREAM, next_seq: 3, last_hash: H2, last_iat: 0, old_streams: '["CCCCCCCCCCCCCCCCCCCCCC"]' };
+    const st: InboundPosition = {
+      stream: STREAM,
+      next_seq: 3,
+      last_hash: H2,
+      last_iat: 0,
+      old_streams: '["CCCCCCCCCCCCCCCCCCCCCC"]',
+    };
     const alarms: string[] = [];
-    expect(outcome([release({ stream: 'CCCCCCCCCCCCCCCCCCCCCC' }).jws], st, alarms)).toMatch(/^409 stream is not current/);
+    expect(outcome([release({ stream: 'CCCCCCCCCCCCCCCCCCCCCC' }).jws], st, alarms)).toMatch(
+      /^409 stream is not current/,
+    );
     expect(alarms).toEqual(['old-stream']);
   });
 });

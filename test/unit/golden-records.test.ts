@@ -3,7 +3,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateRecord } from '../../node/src/domain/record-rules.js';
-import { validateConsultationMessage, type ConsultationCheckContext } from '../../node/src/domain/consultation-rules.js';
+import {
+  validateConsultationMessage,
+  type ConsultationCheckContext,
+} from '../../node/src/domain/consultation-rules.js';
 import { validateAgreement } from '../../node/src/domain/agreement-rules.js';
 import { checkReleasedRecord } from '../../node/src/domain/released-record.js';
 import { parsePointer } from '../../node/src/domain/pointer.js';
@@ -11,18 +14,50 @@ import type { ValidationError } from '../../node/src/domain/validation.js';
 
 const dir = join(import.meta.dirname, '../fixtures/design');
 const load = (f: string): unknown => JSON.parse(readFileSync(join(dir, f), 'utf8'));
-const COUNTRIES: Record<string, string> = { 'nl-lic-01': 'NL', 'fi-lic-01': 'FI', 'jp-lic-01': 'JP', 'gb-enf-01': 'GB', 'de-enf-01': 'DE' };
+const COUNTRIES: Record<string, string> = {
+  'nl-lic-01': 'NL',
+  'fi-lic-01': 'FI',
+  'jp-lic-01': 'JP',
+  'gb-enf-01': 'GB',
+  'de-enf-01': 'DE',
+};
 const countryOf = (n: string) => COUNTRIES[n];
 const ts = (s: string) => Date.parse(s) / 1000;
 const request = load('consultation-request.json') as { consultationId: string; dueAt: string };
-const known = { requester: 'jp-lic-01', responder: 'nl-lic-01', dueAt: request.dueAt, hasResponse: false, hasOutcome: false, hasWithdrawal: false };
+const known = {
+  requester: 'jp-lic-01',
+  responder: 'nl-lic-01',
+  dueAt: request.dueAt,
+  hasResponse: false,
+  hasOutcome: false,
+  hasWithdrawal: false,
+};
 const CONSULT: Record<string, ConsultationCheckContext> = {
   'consultation-request.json': { iss: 'jp-lic-01', aud: 'nl-lic-01', iat: ts('2025-10-01T01:00:00Z') },
-  'consultation-extension.json': { iss: 'nl-lic-01', aud: 'jp-lic-01', iat: ts('2025-10-06T07:00:00Z'), consultation: known },
-  'consultation-response.json': { iss: 'nl-lic-01', aud: 'jp-lic-01', iat: ts('2025-10-09T08:30:00Z'), consultation: known },
-  'consultation-outcome.json': { iss: 'jp-lic-01', aud: 'nl-lic-01', iat: ts('2025-10-20T04:00:00Z'), consultation: { ...known, hasResponse: true } },
+  'consultation-extension.json': {
+    iss: 'nl-lic-01',
+    aud: 'jp-lic-01',
+    iat: ts('2025-10-06T07:00:00Z'),
+    consultation: known,
+  },
+  'consultation-response.json': {
+    iss: 'nl-lic-01',
+    aud: 'jp-lic-01',
+    iat: ts('2025-10-09T08:30:00Z'),
+    consultation: known,
+  },
+  'consultation-outcome.json': {
+    iss: 'jp-lic-01',
+    aud: 'nl-lic-01',
+    iat: ts('2025-10-20T04:00:00Z'),
+    consultation: { ...known, hasResponse: true },
+  },
 };
-const SENDER: Record<string, string> = { 'agreement-wide.json': 'nl-lic-01', 'agreement-redacting.json': 'nl-lic-01', 'agreement-findings-only.json': 'de-enf-01' };
+const SENDER: Record<string, string> = {
+  'agreement-wide.json': 'nl-lic-01',
+  'agreement-redacting.json': 'nl-lic-01',
+  'agreement-findings-only.json': 'de-enf-01',
+};
 
 function check(file: string, value: unknown, redacted?: unknown[]): ValidationError[] {
   if (file.startsWith('consultation-')) {
@@ -59,14 +94,26 @@ function removeAt(root: unknown, pointer: string): void {
   else delete cur[last];
 }
 
-interface Row { n: number; file: string; change: string; errorAt: string; rule: string }
+interface Row {
+  n: number;
+  file: string;
+  change: string;
+  errorAt: string;
+  rule: string;
+}
 function rows(): Row[] {
   const md = readFileSync(join(dir, 'invalid.md'), 'utf8');
   const out: Row[] = [];
   for (const line of md.split('\n')) {
     const m = /^\| (\d+) \| (\S+\.json) \| (.*) \| (.*) \| (.*) \|$/.exec(line);
     if (!m) continue;
-    out.push({ n: Number(m[1]), file: m[2]!, change: m[3]!, errorAt: m[4]!.replace(/`/g, '').trim(), rule: m[5]!.trim() });
+    out.push({
+      n: Number(m[1]),
+      file: m[2]!,
+      change: m[3]!,
+      errorAt: m[4]!.replace(/`/g, '').trim(),
+      rule: m[5]!.trim(),
+    });
   }
   return out;
 }
@@ -111,7 +158,10 @@ describe('examples/invalid.md', () => {
     if (row.errorAt === '(none)') {
       expect(errors).toEqual([]);
     } else {
-      expect(errors.map((e) => e.pointer), JSON.stringify(errors)).toContain(row.errorAt);
+      expect(
+        errors.map((e) => e.pointer),
+        JSON.stringify(errors),
+      ).toContain(row.errorAt);
     }
   });
 });

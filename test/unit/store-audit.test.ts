@@ -17,7 +17,8 @@ function fresh(): { store: Store; audit: AuditService } {
 describe('audit log', () => {
   it('chains entries and verifies', () => {
     const { audit } = fresh();
-    for (let i = 0; i < 5; i++) audit.record({ action: 'test.action', actor: 'test', subject: `s${i}`, details: { i } });
+    for (let i = 0; i < 5; i++)
+      audit.record({ action: 'test.action', actor: 'test', subject: `s${i}`, details: { i } });
     expect(audit.verify()).toEqual({ ok: true, entries: 5 });
   });
 
@@ -51,7 +52,25 @@ describe('audit log', () => {
 
   it('record versions are immutable at the SQL level', () => {
     const { store } = fresh();
-    const row = { id: 'urn:entente:nl-lic-01:denial:abff3eda-d5e7-4fca-ba12-707229fe51c1', version: 1, view: 1, type: 'denial' as const, origin: 'nl-lic-01', own: 1, status: 'ACTIVE', body: '{}', digest: 'x', signature: null, jws: null, redacted: null, agreement: null, stream: null, seq: null, updated_at: 't', stored_at: 't' };
+    const row = {
+      id: 'urn:entente:nl-lic-01:denial:abff3eda-d5e7-4fca-ba12-707229fe51c1',
+      version: 1,
+      view: 1,
+      type: 'denial' as const,
+      origin: 'nl-lic-01',
+      own: 1,
+      status: 'ACTIVE',
+      body: '{}',
+      digest: 'x',
+      signature: null,
+      jws: null,
+      redacted: null,
+      agreement: null,
+      stream: null,
+      seq: null,
+      updated_at: 't',
+      stored_at: 't',
+    };
     store.tx(() => store.records.insertVersion(row));
     expect(() => store.db.prepare("UPDATE record_versions SET status = 'REVOKED'").run()).toThrow(/immutable/);
     expect(() => store.db.prepare('DELETE FROM record_versions').run()).toThrow(/immutable/);

@@ -10,7 +10,7 @@ describe('consultation due times (docs/records.md C5)', () => {
     expect(`${addWorkingDays('2025-10-15', 5)}T23:59:59Z`).toBe(example('consultation-extension').newDueAt);
     expect(workingDaysBetween('2025-10-15T23:59:59Z', '2025-10-22T23:59:59Z')).toBe(5);
   });
-  it('skips weekends and the responder\'s holidays', () => {
+  it("skips weekends and the responder's holidays", () => {
     expect(addWorkingDays('2025-12-24', 1)).toBe('2025-12-25');
     expect(addWorkingDays('2025-12-24', 1, new Set(['2025-12-25', '2025-12-26']))).toBe('2025-12-29');
     expect(addWorkingDays('2025-10-03', 1)).toBe('2025-10-06'); // Friday → Monday

@@ -68,6 +68,8 @@ export function registerAuditCommands(program: Command, kit: CliKit): void {
       if (o.to) body.to = Number(o.to);
       const bundle = await operatorClient(o.dir).call<AuditBundle>('POST', '/admin/v1/audit/export', body);
       writeFileSync(out, JSON.stringify(bundle, null, 2) + '\n');
-      process.stderr.write(`wrote ${out}: entries ${bundle.from}..${bundle.to}, ${bundle.checkpoints.length} signed checkpoint(s)\n`);
+      process.stderr.write(
+        `wrote ${out}: entries ${bundle.from}..${bundle.to}, ${bundle.checkpoints.length} signed checkpoint(s)\n`,
+      );
     });
 }

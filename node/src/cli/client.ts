@@ -6,7 +6,11 @@ import { loadConfig } from '../config/index.js';
 import { readRunFile } from '../config/run-file.js';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly problem: Record<string, unknown> | undefined, message: string) {
+  constructor(
+    readonly status: number,
+    readonly problem: Record<string, unknown> | undefined,
+    message: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -31,11 +35,19 @@ export function operatorClient(dir: string, token?: string): OperatorClient {
       try {
         res = await fetch(base + path, {
           method,
-          headers: { authorization: `Bearer ${secret}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          headers: {
+            authorization: `Bearer ${secret}`,
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...headers,
+          },
           body: body === undefined ? null : JSON.stringify(body),
         });
       } catch {
-        throw new ApiError(0, undefined, `cannot reach the node's operator API at ${base} (is \`entente start --dir ${dir}\` running?)`);
+        throw new ApiError(
+          0,
+          undefined,
+          `cannot reach the node's operator API at ${base} (is \`entente start --dir ${dir}\` running?)`,
+        );
       }
       const text = await res.text();
       let parsed: unknown;
@@ -46,8 +58,14 @@ export function operatorClient(dir: string, token?: string): OperatorClient {
       }
       if (!res.ok) {
         const p = parsed as Record<string, unknown> | undefined;
-        const errors = Array.isArray(p?.errors) ? (p!.errors as { pointer: string; message: string }[]).map((e) => `\n  ${e.pointer}: ${e.message}`).join('') : '';
-        throw new ApiError(res.status, p, `${res.status} ${String(p?.title ?? res.statusText)}${p?.detail ? `: ${String(p.detail)}` : ''}${errors}`);
+        const errors = Array.isArray(p?.errors)
+          ? (p.errors as { pointer: string; message: string }[]).map((e) => `\n  ${e.pointer}: ${e.message}`).join('')
+          : '';
+        throw new ApiError(
+          res.status,
+          p,
+          `${res.status} ${typeof p?.title === 'string' ? p.title : res.statusText}${typeof p?.detail === 'string' && p.detail ? `: ${p.detail}` : ''}${errors}`,
+        );
       }
       return parsed as T;
     },

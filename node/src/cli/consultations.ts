@@ -7,7 +7,11 @@ import { table } from './table.js';
 export function registerConsultCommands(program: Command, kit: CliKit): void {
   const consult = program.command('consult').description('consultations with a denying partner (docs/protocol.md §8)');
   const send = async (dir: string, id: string, body: Record<string, unknown>) => {
-    const r = await operatorClient(dir).call<{ id: string; state: string; dueAt: string }>('POST', `/admin/v1/consultations/${encodeURIComponent(id)}/messages`, body);
+    const r = await operatorClient(dir).call<{ id: string; state: string; dueAt: string }>(
+      'POST',
+      `/admin/v1/consultations/${encodeURIComponent(id)}/messages`,
+      body,
+    );
     process.stderr.write(`${r.id}: ${r.state}, due ${r.dueAt}\n`);
   };
   consult
@@ -15,22 +19,33 @@ export function registerConsultCommands(program: Command, kit: CliKit): void {
     .description('send a REQUEST; FILE is {partner, referencedDenials, proposedTransaction, question}')
     .addOption(kit.dirOption())
     .action(async (file: string, o: { dir: string }) => {
-      const r = await operatorClient(o.dir).call<{ id: string; dueAt: string }>('POST', '/admin/v1/consultations', kit.readJson(file));
+      const r = await operatorClient(o.dir).call<{ id: string; dueAt: string }>(
+        'POST',
+        '/admin/v1/consultations',
+        kit.readJson(file),
+      );
       process.stderr.write(`consultation opened, due ${r.dueAt}\n`);
       process.stdout.write(r.id + '\n');
     });
   consult
     .command('respond <id>')
     .addOption(kit.dirOption())
-    .requiredOption('--position <position>', 'NO_OBJECTION, MAINTAINS_DENIAL, NOT_ESSENTIALLY_IDENTICAL, DENIAL_NO_LONGER_VALID, NEEDS_MORE_INFORMATION')
+    .requiredOption(
+      '--position <position>',
+      'NO_OBJECTION, MAINTAINS_DENIAL, NOT_ESSENTIALLY_IDENTICAL, DENIAL_NO_LONGER_VALID, NEEDS_MORE_INFORMATION',
+    )
     .requiredOption('--rationale <text>')
-    .action((id: string, o: { dir: string; position: string; rationale: string }) => send(o.dir, id, { type: 'RESPONSE', position: o.position, rationale: o.rationale }));
+    .action((id: string, o: { dir: string; position: string; rationale: string }) =>
+      send(o.dir, id, { type: 'RESPONSE', position: o.position, rationale: o.rationale }),
+    );
   consult
     .command('extend <id>')
     .addOption(kit.dirOption())
-    .requiredOption('--days <n>', 'working days on this node\'s calendar')
+    .requiredOption('--days <n>', "working days on this node's calendar")
     .requiredOption('--reason <text>')
-    .action((id: string, o: { dir: string; days: string; reason: string }) => send(o.dir, id, { type: 'EXTENSION', days: Number(o.days), reason: o.reason }));
+    .action((id: string, o: { dir: string; days: string; reason: string }) =>
+      send(o.dir, id, { type: 'EXTENSION', days: Number(o.days), reason: o.reason }),
+    );
   consult
     .command('outcome <id>')
     .addOption(kit.dirOption())
@@ -38,13 +53,20 @@ export function registerConsultCommands(program: Command, kit: CliKit): void {
     .requiredOption('--decided-on <date>')
     .option('--justification <text>', 'required when GRANTED')
     .action((id: string, o: { dir: string; decision: string; decidedOn: string; justification?: string }) =>
-      send(o.dir, id, { type: 'OUTCOME', decision: o.decision, decidedOn: o.decidedOn, ...(o.justification ? { justification: o.justification } : {}) }),
+      send(o.dir, id, {
+        type: 'OUTCOME',
+        decision: o.decision,
+        decidedOn: o.decidedOn,
+        ...(o.justification ? { justification: o.justification } : {}),
+      }),
     );
   consult
     .command('withdraw <id>')
     .addOption(kit.dirOption())
     .requiredOption('--reason <text>')
-    .action((id: string, o: { dir: string; reason: string }) => send(o.dir, id, { type: 'WITHDRAWAL', reason: o.reason }));
+    .action((id: string, o: { dir: string; reason: string }) =>
+      send(o.dir, id, { type: 'WITHDRAWAL', reason: o.reason }),
+    );
   consult
     .command('list')
     .addOption(kit.dirOption())
@@ -52,6 +74,20 @@ export function registerConsultCommands(program: Command, kit: CliKit): void {
     .action(async (o: { dir: string; json?: boolean }) => {
       const r = await operatorClient(o.dir).call<{ items: any[] }>('GET', '/admin/v1/consultations');
       if (o.json) return kit.print(r);
-      process.stdout.write(table(['ID', 'ROLE', 'PARTNER', 'STATE', 'DUE', 'POSITION', 'ON TIME', 'OUTCOME'], r.items.map((c) => [c.id, c.role, c.partner, c.state, c.dueAt, c.position ?? '-', c.onTime === null ? '-' : c.onTime ? 'yes' : 'late', c.outcome ?? '-'])));
+      process.stdout.write(
+        table(
+          ['ID', 'ROLE', 'PARTNER', 'STATE', 'DUE', 'POSITION', 'ON TIME', 'OUTCOME'],
+          r.items.map((c) => [
+            c.id,
+            c.role,
+            c.partner,
+            c.state,
+            c.dueAt,
+            c.position ?? '-',
+            c.onTime === null ? '-' : c.onTime ? 'yes' : 'late',
+            c.outcome ?? '-',
+          ]),
+        ),
+      );
     });
 }

@@ -20,15 +20,21 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .command('add')
     .description('register a partner from its bundle (trust only unless --agreement)')
     .addOption(kit.dirOption())
-    .requiredOption('--bundle <file>', 'the partner\'s bundle (JSON)')
+    .requiredOption('--bundle <file>', "the partner's bundle (JSON)")
     .requiredOption('--fingerprint <fp>', 'the fingerprint the partner read to you (spaces allowed)')
     .option('--agreement <file>', 'the agreement to set (what this node sends to the partner)')
     .action(async (o: { dir: string; bundle: string; fingerprint: string; agreement?: string }) => {
       const bundle = kit.readJson(o.bundle) as { nodeId: string };
       const body: Record<string, unknown> = { bundle, fingerprint: o.fingerprint };
       if (o.agreement) body.agreement = kit.readJson(o.agreement);
-      const view = await operatorClient(o.dir).call<{ nodeId: string }>('PUT', `/admin/v1/partners/${encodeURIComponent(String(bundle.nodeId))}`, body);
-      process.stderr.write(`registered ${view.nodeId}${o.agreement ? ' with an agreement' : ' (trust only: nothing is shared until an agreement is set)'}\n`);
+      const view = await operatorClient(o.dir).call<{ nodeId: string }>(
+        'PUT',
+        `/admin/v1/partners/${encodeURIComponent(String(bundle.nodeId))}`,
+        body,
+      );
+      process.stderr.write(
+        `registered ${view.nodeId}${o.agreement ? ' with an agreement' : ' (trust only: nothing is shared until an agreement is set)'}\n`,
+      );
       kit.print(view);
     });
   partner
@@ -38,7 +44,9 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
   partner
     .command('show <id>')
     .addOption(kit.dirOption())
-    .action(async (id: string, o: { dir: string }) => kit.print(await operatorClient(o.dir).call('GET', `/admin/v1/partners/${encodeURIComponent(id)}`)));
+    .action(async (id: string, o: { dir: string }) =>
+      kit.print(await operatorClient(o.dir).call('GET', `/admin/v1/partners/${encodeURIComponent(id)}`)),
+    );
   partner
     .command('remove <id>')
     .description('stop exchange with a partner (stream and history are kept)')
@@ -54,8 +62,15 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .requiredOption('--partner <nodeId>')
     .requiredOption('--file <file>', 'the agreement (JSON; `null` withdraws it)')
     .action(async (o: { dir: string; partner: string; file: string }) => {
-      const r = await operatorClient(o.dir).call<{ agreement: { version: number; reference: string } | null; changed: boolean }>('PUT', `/admin/v1/partners/${encodeURIComponent(o.partner)}/agreement`, kit.readJson(o.file));
-      process.stderr.write(r.changed ? `agreement with ${o.partner} is now ${r.agreement ? `${r.agreement.reference} v${r.agreement.version}` : 'withdrawn'}; a statement announces it\n` : 'nothing changed\n');
+      const r = await operatorClient(o.dir).call<{
+        agreement: { version: number; reference: string } | null;
+        changed: boolean;
+      }>('PUT', `/admin/v1/partners/${encodeURIComponent(o.partner)}/agreement`, kit.readJson(o.file));
+      process.stderr.write(
+        r.changed
+          ? `agreement with ${o.partner} is now ${r.agreement ? `${r.agreement.reference} v${r.agreement.version}` : 'withdrawn'}; a statement announces it\n`
+          : 'nothing changed\n',
+      );
       kit.print(r.agreement);
     });
   agreement
@@ -66,12 +81,17 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .requiredOption('--record <id>')
     .option('--json')
     .action(async (o: { dir: string; partner: string; record: string; json?: boolean }) => {
-      const r = await operatorClient(o.dir).call<{ decision: string; reasons: string[]; redacted?: string[]; notBefore?: string; held: unknown }>(
-        'GET',
-        `/admin/v1/partners/${encodeURIComponent(o.partner)}/explain?record=${encodeURIComponent(o.record)}`,
-      );
+      const r = await operatorClient(o.dir).call<{
+        decision: string;
+        reasons: string[];
+        redacted?: string[];
+        notBefore?: string;
+        held: unknown;
+      }>('GET', `/admin/v1/partners/${encodeURIComponent(o.partner)}/explain?record=${encodeURIComponent(o.record)}`);
       if (o.json) return kit.print(r);
-      process.stdout.write(`${o.partner}: ${r.decision.toUpperCase()}${r.notBefore ? ` (embargoed until ${r.notBefore})` : ''}\n`);
+      process.stdout.write(
+        `${o.partner}: ${r.decision.toUpperCase()}${r.notBefore ? ` (embargoed until ${r.notBefore})` : ''}\n`,
+      );
       for (const reason of r.reasons) process.stdout.write(`  ${reason}\n`);
       if (r.redacted?.length) process.stdout.write(`  redacted: ${r.redacted.join(', ')}\n`);
     });
@@ -82,12 +102,15 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .addOption(kit.dirOption())
     .requiredOption('--partner <nodeId>')
     .action(async (o: { dir: string; partner: string }) => {
-      const r = await operatorClient(o.dir).call<{ stream: string }>('POST', `/admin/v1/streams/${encodeURIComponent(o.partner)}/reset`);
+      const r = await operatorClient(o.dir).call<{ stream: string }>(
+        'POST',
+        `/admin/v1/streams/${encodeURIComponent(o.partner)}/reset`,
+      );
       process.stderr.write(`new stream ${r.stream} to ${o.partner}\n`);
     });
   stream
     .command('re-anchor')
-    .description('after a restore from backup: continue at the partner\'s expected seq')
+    .description("after a restore from backup: continue at the partner's expected seq")
     .addOption(kit.dirOption())
     .requiredOption('--partner <nodeId>')
     .action(async (o: { dir: string; partner: string }) => {
@@ -106,7 +129,15 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
         const out = p.sync.outbound ?? {};
         const inn = p.sync.inbound ?? {};
         const link = p.sync.link ?? {};
-        const state = p.removed ? 'removed' : out.blocked ? 'BLOCKED' : link.breaker === 'open' ? 'breaker open' : out.queued > 0 || out.notYetMaterialised > 0 ? 'catching up' : 'in sync';
+        const state = p.removed
+          ? 'removed'
+          : out.blocked
+            ? 'BLOCKED'
+            : link.breaker === 'open'
+              ? 'breaker open'
+              : out.queued > 0 || out.notYetMaterialised > 0
+                ? 'catching up'
+                : 'in sync';
         return [
           p.nodeId,
           state,
@@ -121,7 +152,24 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
           String(out.blocked ?? out.lastError ?? link.lastPushError ?? inn.lastError ?? ''),
         ];
       });
-      process.stdout.write(table(['PARTNER', 'STATE', 'AGREEMENT', 'ACKED/HEAD', 'QUEUED', 'THEY QUARANTINED', 'LAST RECEIPT', 'IN CURSOR', 'WE QUARANTINED', 'LAST IN', 'LAST ERROR'], rows));
+      process.stdout.write(
+        table(
+          [
+            'PARTNER',
+            'STATE',
+            'AGREEMENT',
+            'ACKED/HEAD',
+            'QUEUED',
+            'THEY QUARANTINED',
+            'LAST RECEIPT',
+            'IN CURSOR',
+            'WE QUARANTINED',
+            'LAST IN',
+            'LAST ERROR',
+          ],
+          rows,
+        ),
+      );
     });
   program
     .command('alarms')
@@ -129,11 +177,20 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .addOption(kit.dirOption())
     .option('--partner <nodeId>')
     .action(async (o: { dir: string; partner?: string }) => {
-      const r = await operatorClient(o.dir).call<{ items: { at: string; partner: string | null; kind: string; detail: string }[] }>('GET', `/admin/v1/alarms${o.partner ? `?partner=${encodeURIComponent(o.partner)}` : ''}`);
-      process.stdout.write(table(['AT', 'PARTNER', 'KIND', 'DETAIL'], r.items.map((a) => [a.at, a.partner ?? '', a.kind, a.detail])));
+      const r = await operatorClient(o.dir).call<{
+        items: { at: string; partner: string | null; kind: string; detail: string }[];
+      }>('GET', `/admin/v1/alarms${o.partner ? `?partner=${encodeURIComponent(o.partner)}` : ''}`);
+      process.stdout.write(
+        table(
+          ['AT', 'PARTNER', 'KIND', 'DETAIL'],
+          r.items.map((a) => [a.at, a.partner ?? '', a.kind, a.detail]),
+        ),
+      );
     });
 }
 
+/* eslint-disable -- until the screening room lands (its commands move to cli/screening.ts unchanged) */
+// prettier-ignore
 export function registerScreeningCommands(program: Command, kit: CliKit): void {
   program
     .command('screen <file>')
@@ -172,6 +229,7 @@ export function registerScreeningCommands(program: Command, kit: CliKit): void {
     });
 }
 
+// prettier-ignore
 export function registerIndexCommand(program: Command, kit: CliKit): void {
   program
     .command('screen-index-rebuild')

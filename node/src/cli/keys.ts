@@ -11,8 +11,16 @@ export function registerKeyCommands(program: Command, kit: CliKit): void {
     .addOption(kit.dirOption())
     .option('--tls', 'rotate the TLS key (its pin is announced) instead of the signing key')
     .action(async (o: { dir: string; tls?: boolean }) => {
-      const r = await operatorClient(o.dir).call<{ kind: string; id: string; waitingFor: string[] }>('POST', '/admin/v1/keys/rotate', o.tls ? { tls: true } : {});
-      process.stderr.write(r.waitingFor.length ? `${r.kind} key ${r.id} announced; in use once ${r.waitingFor.join(', ')} acknowledge\n` : `${r.kind} key ${r.id} is in use\n`);
+      const r = await operatorClient(o.dir).call<{ kind: string; id: string; waitingFor: string[] }>(
+        'POST',
+        '/admin/v1/keys/rotate',
+        o.tls ? { tls: true } : {},
+      );
+      process.stderr.write(
+        r.waitingFor.length
+          ? `${r.kind} key ${r.id} announced; in use once ${r.waitingFor.join(', ')} acknowledge\n`
+          : `${r.kind} key ${r.id} is in use\n`,
+      );
       kit.print(r);
     });
   keys

@@ -31,7 +31,8 @@ registerScreeningCommands(program, kit);
 registerIndexCommand(program, kit);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  if (e instanceof ApiError || e instanceof ConfigError || e instanceof Error) process.stderr.write(`entente: ${e.message}\n`);
+  if (e instanceof ApiError || e instanceof ConfigError || e instanceof Error)
+    process.stderr.write(`entente: ${e.message}\n`);
   else process.stderr.write(`entente: ${String(e)}\n`);
   process.exitCode = 1;
 });

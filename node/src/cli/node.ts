@@ -17,22 +17,50 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
     .option('--federation-listen <host:port>', 'federation listener', '0.0.0.0:8443')
     .option('--operator-listen <host:port>', 'operator listener', '127.0.0.1:8080')
     .option('--host <name...>', 'extra DNS names or IPs for the TLS certificate')
-    .action((o: { dir: string; nodeId: string; name: string; country: string; url?: string; federationListen: string; operatorListen: string; host?: string[] }) => {
-      const { config } = initNode({ dir: o.dir, nodeId: o.nodeId, name: o.name, country: o.country, federationListen: o.federationListen, operatorListen: o.operatorListen, ...(o.url ? { url: o.url } : {}), ...(o.host ? { hosts: o.host } : {}) });
-      process.stderr.write(`initialised ${config.nodeId} in ${o.dir}\n  federation ${config.url}\n  operator   http://${config.operator.host}:${config.operator.port}\n  admin token in ${o.dir}/admin.token (mode 600)\nnext: entente bundle --dir ${o.dir} > ${config.nodeId}.bundle.json and send it to partners with its fingerprint\n`);
-    });
+    .action(
+      (o: {
+        dir: string;
+        nodeId: string;
+        name: string;
+        country: string;
+        url?: string;
+        federationListen: string;
+        operatorListen: string;
+        host?: string[];
+      }) => {
+        const { config } = initNode({
+          dir: o.dir,
+          nodeId: o.nodeId,
+          name: o.name,
+          country: o.country,
+          federationListen: o.federationListen,
+          operatorListen: o.operatorListen,
+          ...(o.url ? { url: o.url } : {}),
+          ...(o.host ? { hosts: o.host } : {}),
+        });
+        process.stderr.write(
+          `initialised ${config.nodeId} in ${o.dir}\n  federation ${config.url}\n  operator   http://${config.operator.host}:${config.operator.port}\n  admin token in ${o.dir}/admin.token (mode 600)\nnext: entente bundle --dir ${o.dir} > ${config.nodeId}.bundle.json and send it to partners with its fingerprint\n`,
+        );
+      },
+    );
 
   program
     .command('provision-example')
-    .description('make a runnable node directory from a committed example (certs-example/<id>); it starts only with --demo')
+    .description(
+      'make a runnable node directory from a committed example (certs-example/<id>); it starts only with --demo',
+    )
     .requiredOption('--example <dir>', 'e.g. certs-example/nl-lic-01')
     .addOption(kit.dirOption())
     .option('--federation-listen <host:port>', 'federation listener', '0.0.0.0:8443')
     .option('--operator-listen <host:port>', 'operator listener', '127.0.0.1:8080')
-    .option('--url <url>', 'federation URL partners use (default: the example\'s)')
+    .option('--url <url>', "federation URL partners use (default: the example's)")
     .action((o: { example: string; dir: string; federationListen: string; operatorListen: string; url?: string }) => {
       const example = loadConfig(o.example);
-      const { config } = provisionFromExample(o.example, o.dir, { federationListen: o.federationListen, operatorListen: o.operatorListen, url: o.url ?? example.url });
+      const { config } = provisionFromExample(o.example, o.dir, {
+        federationListen: o.federationListen,
+        operatorListen: o.operatorListen,
+        url: o.url ?? example.url,
+      });
       process.stderr.write(`provisioned example node ${config.nodeId} in ${o.dir} (start it with --demo)\n`);
     });
 
@@ -49,7 +77,7 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
 
   program
     .command('bundle')
-    .description('print this node\'s partner bundle (stdout) and its fingerprint (stderr)')
+    .description("print this node's partner bundle (stdout) and its fingerprint (stderr)")
     .addOption(kit.dirOption())
     .action((o: { dir: string }) => {
       const config = loadConfig(o.dir);
@@ -66,6 +94,8 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
     .action(async (out: string, o: { dir: string }) => {
       const { backupNode } = await import('../services/backup.js');
       const r = await backupNode(loadConfig(o.dir), out, (line) => process.stderr.write(`${line}\n`));
-      process.stderr.write(`backup in ${r.out}: ${r.files.join(', ')}; integrity ${r.integrity}; audit chain verifies (${r.auditEntries} entries)\nrestore: stop the node, replace its directory with this one (or start it with --dir ${r.out})\n`);
+      process.stderr.write(
+        `backup in ${r.out}: ${r.files.join(', ')}; integrity ${r.integrity}; audit chain verifies (${r.auditEntries} entries)\nrestore: stop the node, replace its directory with this one (or start it with --dir ${r.out})\n`,
+      );
     });
 }

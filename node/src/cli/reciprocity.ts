@@ -23,14 +23,18 @@ export function registerReciprocityCommand(program: Command, kit: CliKit): void 
     .option('--json')
     .action(async (o: { dir: string; partner?: string; from?: string; to?: string; json?: boolean }) => {
       const q = new URLSearchParams();
-      for (const k of ['partner', 'from', 'to'] as const) if (o[k]) q.set(k, o[k]!);
+      for (const k of ['partner', 'from', 'to'] as const) if (o[k]) q.set(k, o[k]);
       const r = await operatorClient(o.dir).call<{ items: any[] }>('GET', `/admin/v1/reciprocity?${q.toString()}`);
       if (o.json) return kit.print(r);
       for (const p of r.items) {
         const out = p.outbound as FlowView;
         const inn = p.inbound as FlowView;
-        const promise = (list: { reference: string; version: number }[]) => (list.length ? list.map((a) => `${a.reference} v${a.version}`).join(' (was ') + (list.length > 1 ? ')' : '') : 'none');
-        const delay = (f: FlowView) => (f.delayHours.samples ? `${f.delayHours.median} / ${f.delayHours.p90} h (${f.delayHours.samples})` : '-');
+        const promise = (list: { reference: string; version: number }[]) =>
+          list.length
+            ? list.map((a) => `${a.reference} v${a.version}`).join(' (was ') + (list.length > 1 ? ')' : '')
+            : 'none';
+        const delay = (f: FlowView) =>
+          f.delayHours.samples ? `${f.delayHours.median} / ${f.delayHours.p90} h (${f.delayHours.samples})` : '-';
         process.stdout.write(`\n${p.partner}  (${p.period.from} .. ${p.period.to})\n`);
         process.stdout.write(
           table(
@@ -46,7 +50,11 @@ export function registerReciprocityCommand(program: Command, kit: CliKit): void 
               ['delay median / p90', delay(out), delay(inn)],
               ['receipts outstanding', String(out.receiptsOutstanding ?? 0), '-'],
               ['quarantined', `${out.quarantined} (by them)`, `${inn.quarantined} (by us)`],
-              ['consultations answered on time', `${p.consultations.weAnswered.onTime}/${p.consultations.weAnswered.requests} (we answered)`, `${p.consultations.theyAnswered.onTime}/${p.consultations.theyAnswered.requests} (they answered)`],
+              [
+                'consultations answered on time',
+                `${p.consultations.weAnswered.onTime}/${p.consultations.weAnswered.requests} (we answered)`,
+                `${p.consultations.theyAnswered.onTime}/${p.consultations.theyAnswered.requests} (they answered)`,
+              ],
             ],
           ),
         );

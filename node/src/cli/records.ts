@@ -35,7 +35,10 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     .description('publish a new record; FILE is {type: "denial"|"finding", record}')
     .addOption(kit.dirOption())
     .action(async (file: string, o: { dir: string }) => {
-      done(await operatorClient(o.dir).call<VersionResult>('POST', '/admin/v1/records', kit.readJson(file)), 'published');
+      done(
+        await operatorClient(o.dir).call<VersionResult>('POST', '/admin/v1/records', kit.readJson(file)),
+        'published',
+      );
     });
   program
     .command('amend <id> <file>')
@@ -43,17 +46,33 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     .addOption(kit.dirOption())
     .option('--if-match <version>', 'refuse if the current version is not this one')
     .action(async (id: string, file: string, o: { dir: string; ifMatch?: string }) => {
-      done(await operatorClient(o.dir).call<VersionResult>('PUT', `/admin/v1/records/${encodeURIComponent(id)}`, kit.readJson(file), ifMatch(o.ifMatch)), 'amended');
+      done(
+        await operatorClient(o.dir).call<VersionResult>(
+          'PUT',
+          `/admin/v1/records/${encodeURIComponent(id)}`,
+          kit.readJson(file),
+          ifMatch(o.ifMatch),
+        ),
+        'amended',
+      );
     });
   program
     .command('status-change <id>')
-    .description('change a record\'s status (denial: REVOKED, WITHDRAWN, EXPIRED; finding: forward, or WITHDRAWN)')
+    .description("change a record's status (denial: REVOKED, WITHDRAWN, EXPIRED; finding: forward, or WITHDRAWN)")
     .addOption(kit.dirOption())
     .requiredOption('--status <status>')
     .requiredOption('--reason <text>')
     .option('--if-match <version>')
     .action(async (id: string, o: { dir: string; status: string; reason: string; ifMatch?: string }) => {
-      done(await operatorClient(o.dir).call<VersionResult>('POST', `/admin/v1/records/${encodeURIComponent(id)}/status`, { status: o.status, reason: o.reason }, ifMatch(o.ifMatch)), 'changed');
+      done(
+        await operatorClient(o.dir).call<VersionResult>(
+          'POST',
+          `/admin/v1/records/${encodeURIComponent(id)}/status`,
+          { status: o.status, reason: o.reason },
+          ifMatch(o.ifMatch),
+        ),
+        'changed',
+      );
     });
   program
     .command('renew <id>')
@@ -63,7 +82,15 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     .requiredOption('--reason <text>')
     .option('--if-match <version>')
     .action(async (id: string, o: { dir: string; reviewDue: string; reason: string; ifMatch?: string }) => {
-      done(await operatorClient(o.dir).call<VersionResult>('POST', `/admin/v1/records/${encodeURIComponent(id)}/status`, { renew: { reviewDueOn: o.reviewDue }, reason: o.reason }, ifMatch(o.ifMatch)), 'renewed');
+      done(
+        await operatorClient(o.dir).call<VersionResult>(
+          'POST',
+          `/admin/v1/records/${encodeURIComponent(id)}/status`,
+          { renew: { reviewDueOn: o.reviewDue }, reason: o.reason },
+          ifMatch(o.ifMatch),
+        ),
+        'renewed',
+      );
     });
   program
     .command('final-assessment <id>')
@@ -73,13 +100,23 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     .requiredOption('--reason <text>')
     .option('--if-match <version>')
     .action(async (id: string, o: { dir: string; decisionType: string; reason: string; ifMatch?: string }) => {
-      done(await operatorClient(o.dir).call<VersionResult>('POST', `/admin/v1/records/${encodeURIComponent(id)}/status`, { finalAssessment: { decisionType: o.decisionType }, reason: o.reason }, ifMatch(o.ifMatch)), 'assessed');
+      done(
+        await operatorClient(o.dir).call<VersionResult>(
+          'POST',
+          `/admin/v1/records/${encodeURIComponent(id)}/status`,
+          { finalAssessment: { decisionType: o.decisionType }, reason: o.reason },
+          ifMatch(o.ifMatch),
+        ),
+        'assessed',
+      );
     });
   program
     .command('record <id>')
     .description('one record: current version, history, signatures (JSON)')
     .addOption(kit.dirOption())
-    .action(async (id: string, o: { dir: string }) => kit.print(await operatorClient(o.dir).call('GET', `/admin/v1/records/${encodeURIComponent(id)}`)));
+    .action(async (id: string, o: { dir: string }) =>
+      kit.print(await operatorClient(o.dir).call('GET', `/admin/v1/records/${encodeURIComponent(id)}`)),
+    );
   program
     .command('records')
     .description('list own and received records (current versions); reminders for reviews falling due')
@@ -105,15 +142,27 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
       let next: string | null = null;
       do {
         if (next) params.set('after', next);
-        const page: { items: Summary[]; next: string | null } = await client.call('GET', `/admin/v1/records?${params.toString()}`);
+        const page: { items: Summary[]; next: string | null } = await client.call(
+          'GET',
+          `/admin/v1/records?${params.toString()}`,
+        );
         items.push(...page.items);
         next = o.all ? page.next : null;
         if (!o.all && page.next) process.stderr.write(`more records: --all, or --limit\n`);
       } while (next);
       if (o.json) return kit.print({ items });
-      const reminders = items.filter((i) => i.labels.includes('review-due-soon') || i.labels.includes('review-overdue') || i.labels.includes('final-assessment-overdue'));
+      const reminders = items.filter(
+        (i) =>
+          i.labels.includes('review-due-soon') ||
+          i.labels.includes('review-overdue') ||
+          i.labels.includes('final-assessment-overdue'),
+      );
       for (const r of reminders) {
-        const what = r.labels.includes('review-overdue') ? `review overdue since ${r.record.reviewDueOn}` : r.labels.includes('review-due-soon') ? `review due on ${r.record.reviewDueOn}` : `final assessment overdue since ${r.record.suspension?.finalAssessmentDue}`;
+        const what = r.labels.includes('review-overdue')
+          ? `review overdue since ${r.record.reviewDueOn}`
+          : r.labels.includes('review-due-soon')
+            ? `review due on ${r.record.reviewDueOn}`
+            : `final assessment overdue since ${r.record.suspension?.finalAssessmentDue}`;
         process.stdout.write(`reminder: ${r.record.originatorReference} (${r.origin}): ${what}\n`);
       }
       if (reminders.length) process.stdout.write('\n');
@@ -126,7 +175,9 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
             String(i.version),
             i.status,
             i.origin,
-            String(i.record.destinationCountry ?? i.record.routing?.suspectedDestination ?? i.record.location?.country ?? ''),
+            String(
+              i.record.destinationCountry ?? i.record.routing?.suspectedDestination ?? i.record.location?.country ?? '',
+            ),
             i.labels.join(','),
             i.id,
           ]),

@@ -11,7 +11,10 @@ export function registerTokenCommands(program: Command, kit: CliKit): void {
     .requiredOption('--role <role>', 'admin, publisher or analyst')
     .requiredOption('--name <name>', 'token name')
     .action(async (o: { dir: string; role: string; name: string }) => {
-      const t = await operatorClient(o.dir).call<{ token: string }>('POST', '/admin/v1/tokens', { name: o.name, role: o.role });
+      const t = await operatorClient(o.dir).call<{ token: string }>('POST', '/admin/v1/tokens', {
+        name: o.name,
+        role: o.role,
+      });
       process.stderr.write(`token ${o.name} (${o.role}); it is shown once:\n`);
       process.stdout.write(t.token + '\n');
     });

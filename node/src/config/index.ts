@@ -16,8 +16,23 @@ export interface NodeConfig {
   federation: { host: string; port: number };
   operator: { host: string; port: number; allowNonLoopback: boolean };
   files: { caCert: string; caKey: string; tlsCert: string; tlsKey: string; signingKeys: string; database: string };
-  limits: { maxBatchBytes: number; maxReleaseBytes: number; operatorBodyBytes: number; ratePerSecond: number; burst: number; concurrentPerPartner: number; connectionsPerPartner: number; jsonDepth: number };
-  sync: { materialisationWindow: number; pullIntervalSeconds: number; statementIdleHours: number; breakerThreshold: number; breakerCooldownSeconds: number };
+  limits: {
+    maxBatchBytes: number;
+    maxReleaseBytes: number;
+    operatorBodyBytes: number;
+    ratePerSecond: number;
+    burst: number;
+    concurrentPerPartner: number;
+    connectionsPerPartner: number;
+    jsonDepth: number;
+  };
+  sync: {
+    materialisationWindow: number;
+    pullIntervalSeconds: number;
+    statementIdleHours: number;
+    breakerThreshold: number;
+    breakerCooldownSeconds: number;
+  };
   records: { reviewReminderDays: number };
   consultations: { holidays: Record<string, string[]> };
   example: boolean;
@@ -33,7 +48,10 @@ export interface Secrets {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly setting: string, message: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
     super(`${setting}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -64,7 +82,10 @@ export function parseConfig(raw: unknown, dir: string): NodeConfig {
   const operator = splitHostPort(c.operator.listen, 'config.json /operator/listen');
   const allowNonLoopback = c.operator.allowNonLoopback ?? false;
   if (!isLoopback(operator.host) && !allowNonLoopback) {
-    throw new ConfigError('config.json /operator/listen', `${operator.host} is not a loopback address; set /operator/allowNonLoopback to true to serve the operator API beyond this host`);
+    throw new ConfigError(
+      'config.json /operator/listen',
+      `${operator.host} is not a loopback address; set /operator/allowNonLoopback to true to serve the operator API beyond this host`,
+    );
   }
   const abs = (p: string) => (isAbsolute(p) ? p : join(dir, p));
   return {
@@ -101,7 +122,7 @@ export function parseConfig(raw: unknown, dir: string): NodeConfig {
       breakerCooldownSeconds: c.sync?.breakerCooldownSeconds ?? 60,
     },
     records: { reviewReminderDays: c.records?.reviewReminderDays ?? 30 },
-    consultations: { holidays: (c.consultations?.holidays ?? {}) as Record<string, string[]> },
+    consultations: { holidays: c.consultations?.holidays ?? {} },
     example: c.example ?? false,
   };
 }
@@ -160,7 +181,10 @@ export function loadSecrets(config: NodeConfig, options: { strict?: boolean } = 
 /** Refuses environments that would weaken TLS (docs/protocol.md §3, security.md §3). */
 export function checkEnvironment(env: NodeJS.ProcessEnv = process.env): void {
   if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
-    throw new ConfigError('environment NODE_TLS_REJECT_UNAUTHORIZED', 'is 0, which disables certificate checks; unset it');
+    throw new ConfigError(
+      'environment NODE_TLS_REJECT_UNAUTHORIZED',
+      'is 0, which disables certificate checks; unset it',
+    );
   }
 }
 

@@ -22,11 +22,24 @@ export interface AuditVerification {
 }
 
 export function entryHash(e: Omit<AuditRow, 'hash' | 'details'> & { details: unknown }): string {
-  return sha256(canonicalString({ seq: e.seq, at: e.at, action: e.action, actor: e.actor, subject: e.subject, details: e.details, prev: e.prev }));
+  return sha256(
+    canonicalString({
+      seq: e.seq,
+      at: e.at,
+      action: e.action,
+      actor: e.actor,
+      subject: e.subject,
+      details: e.details,
+      prev: e.prev,
+    }),
+  );
 }
 
 export class AuditService {
-  constructor(private readonly store: Store, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
 
   /** Appends one entry; call inside the action's transaction. */
   append(input: AuditEntryInput): AuditRow {
@@ -34,7 +47,14 @@ export class AuditService {
     const head = this.store.audit.head();
     const at = new Date(this.clock.now()).toISOString();
     const details = input.details ?? {};
-    const base = { seq: head.seq + 1, at, action: input.action, actor: input.actor, subject: input.subject ?? '', prev: head.hash };
+    const base = {
+      seq: head.seq + 1,
+      at,
+      action: input.action,
+      actor: input.actor,
+      subject: input.subject ?? '',
+      prev: head.hash,
+    };
     const row: AuditRow = { ...base, details: canonicalString(details), hash: entryHash({ ...base, details }) };
     this.store.audit.insert(row);
     return row;
@@ -60,9 +80,26 @@ export class AuditService {
     const from = Math.max(1, head.seq - window + 1);
     const rows = this.store.audit.range(from, head.seq);
     const prev = from > 1 ? (this.store.audit.entry(from - 1)?.hash ?? null) : '';
-    if (prev === null) return { ok: false, entries: rows.length, firstBroken: from - 1, reason: `entry ${from - 1} is missing` };
-    const v = verifyAuditBundle({ entente: 1, kind: 'audit-bundle', nodeId: '', exportedAt: '', from, to: head.seq, prev, entries: rows, checkpoints: [], keys: { keys: [] } });
-    return { ok: v.ok, entries: v.entries, ...(v.firstBroken !== undefined ? { firstBroken: v.firstBroken } : {}), ...(v.reason ? { reason: v.reason } : {}) };
+    if (prev === null)
+      return { ok: false, entries: rows.length, firstBroken: from - 1, reason: `entry ${from - 1} is missing` };
+    const v = verifyAuditBundle({
+      entente: 1,
+      kind: 'audit-bundle',
+      nodeId: '',
+      exportedAt: '',
+      from,
+      to: head.seq,
+      prev,
+      entries: rows,
+      checkpoints: [],
+      keys: { keys: [] },
+    });
+    return {
+      ok: v.ok,
+      entries: v.entries,
+      ...(v.firstBroken !== undefined ? { firstBroken: v.firstBroken } : {}),
+      ...(v.reason ? { reason: v.reason } : {}),
+    };
   }
 
   /** Signs a checkpoint of the current head when the log grew since the last one (docs/protocol.md §9). */
@@ -127,19 +164,43 @@ export interface BundleVerification extends AuditVerification {
 export function verifyAuditBundle(b: AuditBundle, held: { seq: number; hash: string }[] = []): BundleVerification {
   const rows = b.entries;
   const chain = checkChain(rows, b.from, b.prev);
-  if (!chain.ok) return { ok: false, entries: rows.length, firstBroken: chain.firstBroken, reason: chain.reason, checkpoints: 0 };
+  if (!chain.ok)
+    return { ok: false, entries: rows.length, firstBroken: chain.firstBroken, reason: chain.reason, checkpoints: 0 };
   const bySeq = new Map(rows.map((r) => [r.seq, r.hash]));
   let checked = 0;
   for (const jws of b.checkpoints) {
-    const v = verifyJws(jws, { typ: 'entente-checkpoint+jws', keys: b.keys.keys, iatOf: (p) => (p as { iat?: number }).iat });
-    if (!v.ok) return { ok: false, entries: rows.length, reason: `a checkpoint does not verify: ${v.reason}`, checkpoints: checked };
+    const v = verifyJws(jws, {
+      typ: 'entente-checkpoint+jws',
+      keys: b.keys.keys,
+      iatOf: (p) => (p as { iat?: number }).iat,
+    });
+    if (!v.ok)
+      return {
+        ok: false,
+        entries: rows.length,
+        reason: `a checkpoint does not verify: ${v.reason}`,
+        checkpoints: checked,
+      };
     const p = v.payload as { seq: number; hash: string };
-    if (bySeq.has(p.seq) && bySeq.get(p.seq) !== p.hash) return { ok: false, entries: rows.length, firstBroken: p.seq, reason: `entry ${p.seq} differs from the node's own signed checkpoint: the log was rewritten`, checkpoints: checked };
+    if (bySeq.has(p.seq) && bySeq.get(p.seq) !== p.hash)
+      return {
+        ok: false,
+        entries: rows.length,
+        firstBroken: p.seq,
+        reason: `entry ${p.seq} differs from the node's own signed checkpoint: the log was rewritten`,
+        checkpoints: checked,
+      };
     checked++;
   }
   for (const h of held) {
     if (bySeq.has(h.seq) && bySeq.get(h.seq) !== h.hash) {
-      return { ok: false, entries: rows.length, firstBroken: h.seq, reason: `entry ${h.seq} differs from the checkpoint hash a partner holds: the log was rewritten`, checkpoints: checked };
+      return {
+        ok: false,
+        entries: rows.length,
+        firstBroken: h.seq,
+        reason: `entry ${h.seq} differs from the checkpoint hash a partner holds: the log was rewritten`,
+        checkpoints: checked,
+      };
     }
   }
   return { ok: true, entries: rows.length, checkpoints: checked };
@@ -165,7 +226,8 @@ function checkChain(rows: Iterable<AuditRow>, from: number, prev: string): Audit
     } catch {
       return broken(`entry ${row.seq}: details are not JSON`);
     }
-    if (entryHash({ ...row, details }) !== row.hash) return broken(`entry ${row.seq}: hash does not match its contents`);
+    if (entryHash({ ...row, details }) !== row.hash)
+      return broken(`entry ${row.seq}: hash does not match its contents`);
     prev = row.hash;
     expectedSeq++;
   }

@@ -3,7 +3,10 @@
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 export class CanonicalError extends Error {
-  constructor(message: string, readonly pointer: string = '') {
+  constructor(
+    message: string,
+    readonly pointer: string = '',
+  ) {
     super(message);
     this.name = 'CanonicalError';
   }
@@ -12,10 +15,12 @@ export class CanonicalError extends Error {
 /** Finds the first value that breaks I-JSON as entente/1 uses it (integers only, valid Unicode). */
 export function ijsonViolation(value: unknown, pointer = ''): CanonicalError | null {
   if (typeof value === 'number') {
-    if (!Number.isInteger(value) || Math.abs(value) > MAX_SAFE) return new CanonicalError('numbers must be integers with |n| ≤ 2^53−1', pointer);
+    if (!Number.isInteger(value) || Math.abs(value) > MAX_SAFE)
+      return new CanonicalError('numbers must be integers with |n| ≤ 2^53−1', pointer);
     return null;
   }
-  if (typeof value === 'string') return value.isWellFormed() ? null : new CanonicalError('string is not valid Unicode', pointer);
+  if (typeof value === 'string')
+    return value.isWellFormed() ? null : new CanonicalError('string is not valid Unicode', pointer);
   if (value === null || typeof value === 'boolean') return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -77,7 +82,8 @@ function serialise(v: unknown, at: string): string {
         }
         return out + ']';
       }
-      if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return serialise((v as { toJSON(): unknown }).toJSON(), at);
+      if (typeof (v as { toJSON?: unknown }).toJSON === 'function')
+        return serialise((v as { toJSON(): unknown }).toJSON(), at);
       const obj = v as Record<string, unknown>;
       const keys = Object.keys(obj).sort();
       let out = '{';

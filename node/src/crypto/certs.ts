@@ -133,6 +133,8 @@ export function sanUris(cert: X509Certificate): string[] {
   const uris: string[] = [];
   for (const field of tbs.value as forge.asn1.Asn1[]) {
     // extensions: [3] EXPLICIT
+    // node-forge types tagClass and Class apart; both are the ASN.1 class number
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison
     if (field.tagClass !== forge.asn1.Class.CONTEXT_SPECIFIC || field.type !== 3) continue;
     const exts = (field.value as forge.asn1.Asn1[])[0]!;
     for (const ext of exts.value as forge.asn1.Asn1[]) {
@@ -142,6 +144,7 @@ export function sanUris(cert: X509Certificate): string[] {
       const octets = parts[parts.length - 1]!.value as string;
       const names = forge.asn1.fromDer(forge.util.createBuffer(octets));
       for (const gn of names.value as forge.asn1.Asn1[]) {
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison
         if (gn.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && gn.type === 6) {
           uris.push(forge.util.decodeUtf8(gn.value as string));
         }

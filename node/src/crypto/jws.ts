@@ -37,10 +37,18 @@ export function signJson(signer: Signer, value: unknown, typ: JwsType): { jws: s
   return { jws: signer.sign(payload, typ), payload, hash: sha256(payload) };
 }
 
-export type VerifyFailure = 'malformed' | 'header' | 'unknown-kid' | 'key-not-valid-at-iat' | 'signature' | 'not-canonical' | 'too-large';
+export type VerifyFailure =
+  'malformed' | 'header' | 'unknown-kid' | 'key-not-valid-at-iat' | 'signature' | 'not-canonical' | 'too-large';
 
 export type VerifyResult =
-  | { ok: true; header: { alg: 'EdDSA'; kid: string; typ: JwsType }; payload: unknown; payloadBytes: Buffer; payloadText: string; hash: string }
+  | {
+      ok: true;
+      header: { alg: 'EdDSA'; kid: string; typ: JwsType };
+      payload: unknown;
+      payloadBytes: Buffer;
+      payloadText: string;
+      hash: string;
+    }
   | { ok: false; reason: VerifyFailure; detail: string };
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
@@ -105,14 +113,16 @@ export function verifyJws(jws: string, options: VerifyOptions): VerifyResult {
   const fail = (reason: VerifyFailure, detail: string): VerifyResult => ({ ok: false, reason, detail });
   if (typeof jws !== 'string') return fail('malformed', 'not a compact JWS');
   const parts = jws.split('.');
-  if (parts.length !== 3 || !parts.every((p) => B64URL.test(p)) || parts[2]!.length === 0) return fail('malformed', 'not a compact JWS');
+  if (parts.length !== 3 || !parts.every((p) => B64URL.test(p)) || parts[2]!.length === 0)
+    return fail('malformed', 'not a compact JWS');
   let header: unknown;
   try {
     header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
   } catch {
     return fail('header', 'protected header is not JSON');
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) return fail('header', 'protected header is not an object');
+  if (header === null || typeof header !== 'object' || Array.isArray(header))
+    return fail('header', 'protected header is not an object');
   const h = header as Record<string, unknown>;
   const members = Object.keys(h).sort().join(',');
   if (members !== 'alg,kid,typ') return fail('header', 'protected header must be exactly {alg, kid, typ}');
@@ -148,7 +158,15 @@ export function verifyJws(jws: string, options: VerifyOptions): VerifyResult {
   }
   if (options.iatOf) {
     const iat = options.iatOf(payload);
-    if (iat !== undefined && !keyValidAt(key, iat)) return fail('key-not-valid-at-iat', 'the key is not valid at the payload iat');
+    if (iat !== undefined && !keyValidAt(key, iat))
+      return fail('key-not-valid-at-iat', 'the key is not valid at the payload iat');
   }
-  return { ok: true, header: { alg: 'EdDSA', kid: h.kid, typ: options.typ }, payload, payloadBytes, payloadText, hash: sha256(payloadBytes) };
+  return {
+    ok: true,
+    header: { alg: 'EdDSA', kid: h.kid, typ: options.typ },
+    payload,
+    payloadBytes,
+    payloadText,
+    hash: sha256(payloadBytes),
+  };
 }

@@ -70,7 +70,15 @@ export class SignaturePool {
     const out = new Map<number, Presigned>();
     const half = jobs.length >= MIN_PARALLEL ? Math.floor(jobs.length / 2) : 0;
     const theirs = half > 0 ? this.post(jobs.slice(0, half).map((j) => j.job)) : Promise.resolve(null);
-    for (const { index, job } of jobs.slice(half)) out.set(index, { x: job.x, ok: checkSignature(job.input, job.sig, keys.find((k) => k.x === job.x)!) });
+    for (const { index, job } of jobs.slice(half))
+      out.set(index, {
+        x: job.x,
+        ok: checkSignature(
+          job.input,
+          job.sig,
+          keys.find((k) => k.x === job.x)!,
+        ),
+      });
     const results = await theirs;
     // no answer (the worker died): those items are left for verifyJws to check itself
     if (results) jobs.slice(0, half).forEach(({ index, job }, i) => out.set(index, { x: job.x, ok: results[i] === 1 }));

@@ -36,9 +36,12 @@ export function validateAgreement(agreement: unknown, options: AgreementCheckOpt
     });
   }
   if (typeof a.partner === 'string') {
-    if (options.pathPartner !== undefined && a.partner !== options.pathPartner) push('/partner', 'A4', 'partner must equal the nodeId in the path');
-    if (options.sender !== undefined && a.partner === options.sender) push('/partner', 'A4', 'an agreement cannot name this node itself');
-    if (options.receiver !== undefined && a.partner !== options.receiver) push('/partner', 'A4', 'a statement\'s partner must be the receiving node');
+    if (options.pathPartner !== undefined && a.partner !== options.pathPartner)
+      push('/partner', 'A4', 'partner must equal the nodeId in the path');
+    if (options.sender !== undefined && a.partner === options.sender)
+      push('/partner', 'A4', 'an agreement cannot name this node itself');
+    if (options.receiver !== undefined && a.partner !== options.receiver)
+      push('/partner', 'A4', "a statement's partner must be the receiving node");
   }
   return dedupeErrors(out);
 }
@@ -67,10 +70,14 @@ export function withDefaults(a: Json): Omit<AgreementStatement, 'version'> {
   const filter = (f: Json): Filter | undefined => {
     if (!isObject(f)) return undefined;
     const copy = structuredClone(f) as Filter;
-    if (copy.controlCodes) copy.controlCodes = { ...copy.controlCodes, includeUnlisted: copy.controlCodes.includeUnlisted ?? true };
+    if (copy.controlCodes)
+      copy.controlCodes = { ...copy.controlCodes, includeUnlisted: copy.controlCodes.includeUnlisted ?? true };
     return copy;
   };
-  const share: AgreementStatement['share'] = { embargoHours: a.share?.embargoHours ?? 0, backfill: a.share?.backfill ?? true };
+  const share: AgreementStatement['share'] = {
+    embargoHours: a.share?.embargoHours ?? 0,
+    backfill: a.share?.backfill ?? true,
+  };
   const d = filter(a.share?.denial);
   const f = filter(a.share?.finding);
   if (d) share.denial = d;

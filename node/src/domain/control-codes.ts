@@ -1,8 +1,20 @@
 // Control-list references (docs/records.md §5): format per scheme (rule I1) and the normalised form N(ref).
 
 export type ControlScheme =
-  | 'EU_ANNEX_I' | 'EU_ANNEX_IV' | 'US_CCL' | 'WA_DU' | 'WA_ML' | 'EU_CML' | 'US_USML' | 'MTCR_ANNEX'
-  | 'NSG_PART2' | 'NSG_PART1' | 'AG_LIST' | 'CWC_SCHEDULE' | 'NATIONAL' | 'UNLISTED';
+  | 'EU_ANNEX_I'
+  | 'EU_ANNEX_IV'
+  | 'US_CCL'
+  | 'WA_DU'
+  | 'WA_ML'
+  | 'EU_CML'
+  | 'US_USML'
+  | 'MTCR_ANNEX'
+  | 'NSG_PART2'
+  | 'NSG_PART1'
+  | 'AG_LIST'
+  | 'CWC_SCHEDULE'
+  | 'NATIONAL'
+  | 'UNLISTED';
 
 const EU = /^[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*$/;
 const FORMATS: Record<Exclude<ControlScheme, 'UNLISTED'>, RegExp> = {

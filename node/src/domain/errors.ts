@@ -86,11 +86,19 @@ export function problemBody(err: AppError, instance?: string): Record<string, un
   const body: Record<string, unknown> = { type: PROBLEM_PREFIX + err.code, title: err.title, status: err.status };
   if (err.message) body.detail = err.message;
   if (instance) body.instance = instance;
-  if (err.errors.length > 0) body.errors = err.errors.slice(0, 100).map((e) => ({ pointer: e.pointer, rule: e.rule, message: e.message }));
+  if (err.errors.length > 0)
+    body.errors = err.errors.slice(0, 100).map((e) => ({ pointer: e.pointer, rule: e.rule, message: e.message }));
   Object.assign(body, err.extra);
   return body;
 }
 
 export function validationError(errors: ValidationError[], prefix = '', message = 'validation failed'): AppError {
-  return new AppError('validation', `${message}: ${errors.map((e) => prefix + e.pointer).slice(0, 5).join(', ')}`, errors.map((e) => ({ ...e, pointer: prefix + e.pointer })));
+  return new AppError(
+    'validation',
+    `${message}: ${errors
+      .map((e) => prefix + e.pointer)
+      .slice(0, 5)
+      .join(', ')}`,
+    errors.map((e) => ({ ...e, pointer: prefix + e.pointer })),
+  );
 }

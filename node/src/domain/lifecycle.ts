@@ -7,7 +7,16 @@ import { isTerminal } from './record-rules.js';
 import { asArray, isObject, type Json, type ValidationError } from './validation.js';
 
 /** Members the node assigns on every version; client values are ignored. */
-export const ASSIGNED = ['id', 'version', 'supersedes', 'changeType', 'originatorNodeId', 'originatorCountry', 'createdAt', 'updatedAt'] as const;
+export const ASSIGNED = [
+  'id',
+  'version',
+  'supersedes',
+  'changeType',
+  'originatorNodeId',
+  'originatorCountry',
+  'createdAt',
+  'updatedAt',
+] as const;
 
 /** Members an AMENDMENT may not change (besides the assigned ones). */
 export function fixedInAmendment(type: RecordType): string[] {
@@ -38,19 +47,36 @@ export interface Envelope {
 
 /** Puts the envelope members in place (and `supersedes` for version > 1). */
 export function withEnvelope(body: Record<string, Json>, env: Envelope): Record<string, Json> {
-  const out: Record<string, Json> = { ...body, id: env.id, version: env.version, changeType: env.changeType, originatorNodeId: env.originatorNodeId, originatorCountry: env.originatorCountry, createdAt: env.createdAt, updatedAt: env.updatedAt };
+  const out: Record<string, Json> = {
+    ...body,
+    id: env.id,
+    version: env.version,
+    changeType: env.changeType,
+    originatorNodeId: env.originatorNodeId,
+    originatorCountry: env.originatorCountry,
+    createdAt: env.createdAt,
+    updatedAt: env.updatedAt,
+  };
   if (env.version > 1) out.supersedes = { id: env.id, version: env.version - 1 };
   else delete out.supersedes;
   return out;
 }
 
 /** Version-1 defaults the client may omit (docs/records.md §2.1). */
-export function applyNewDefaults(type: RecordType, body: Record<string, Json>, createdAt: string): Record<string, Json> {
+export function applyNewDefaults(
+  type: RecordType,
+  body: Record<string, Json>,
+  createdAt: string,
+): Record<string, Json> {
   const out = { ...body };
   if (type === 'denial') {
     out.status ??= 'ACTIVE';
     out.notifiedAt ??= createdAt;
-    if (out.reviewDueOn === undefined && typeof out.decisionDate === 'string' && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(out.decisionDate)) {
+    if (
+      out.reviewDueOn === undefined &&
+      typeof out.decisionDate === 'string' &&
+      /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(out.decisionDate)
+    ) {
       out.reviewDueOn = addYears(out.decisionDate, 3);
     }
   } else {
@@ -78,7 +104,11 @@ export interface Transition {
 }
 
 export class TransitionError extends Error {
-  constructor(message: string, readonly pointer: string, readonly kind: 'transition' | 'validation' = 'transition') {
+  constructor(
+    message: string,
+    readonly pointer: string,
+    readonly kind: 'transition' | 'validation' = 'transition',
+  ) {
     super(message);
   }
 }
@@ -86,19 +116,28 @@ export class TransitionError extends Error {
 /** Computes the next version's body for a status request, or throws TransitionError. */
 export function statusTransition(type: RecordType, current: Record<string, Json>, req: StatusRequest): Transition {
   const status = current.status as string;
-  if (isTerminal(type, status)) throw new TransitionError(`the record is ${status}: a terminal status has no later version`, '/status');
+  if (isTerminal(type, status))
+    throw new TransitionError(`the record is ${status}: a terminal status has no later version`, '/status');
   const body: Record<string, Json> = { ...current, statusReason: req.reason };
   if ('renew' in req) {
-    if (type !== 'denial' || status !== 'ACTIVE') throw new TransitionError('only an ACTIVE denial is renewed', '/renew');
+    if (type !== 'denial' || status !== 'ACTIVE')
+      throw new TransitionError('only an ACTIVE denial is renewed', '/renew');
     if (!(req.renew.reviewDueOn > String(current.reviewDueOn))) {
-      throw new TransitionError(`reviewDueOn must be later than the current ${String(current.reviewDueOn)}`, '/renew/reviewDueOn', 'validation');
+      throw new TransitionError(
+        `reviewDueOn must be later than the current ${String(current.reviewDueOn)}`,
+        '/renew/reviewDueOn',
+        'validation',
+      );
     }
     body.reviewDueOn = req.renew.reviewDueOn;
     return { changeType: 'RENEWAL', body };
   }
   if ('finalAssessment' in req) {
     if (type !== 'denial' || status !== 'ACTIVE' || current.decisionType !== 'SUSPENSION') {
-      throw new TransitionError('a final assessment applies to an ACTIVE denial with decisionType SUSPENSION', '/finalAssessment');
+      throw new TransitionError(
+        'a final assessment applies to an ACTIVE denial with decisionType SUSPENSION',
+        '/finalAssessment',
+      );
     }
     body.decisionType = req.finalAssessment.decisionType;
     delete body.suspension;
@@ -106,7 +145,11 @@ export function statusTransition(type: RecordType, current: Record<string, Json>
   }
   const to = req.status;
   if (type === 'denial') {
-    if (!['REVOKED', 'WITHDRAWN', 'EXPIRED'].includes(to)) throw new TransitionError(`a denial moves from ACTIVE only to REVOKED, WITHDRAWN or EXPIRED (not ${to})`, '/status');
+    if (!['REVOKED', 'WITHDRAWN', 'EXPIRED'].includes(to))
+      throw new TransitionError(
+        `a denial moves from ACTIVE only to REVOKED, WITHDRAWN or EXPIRED (not ${to})`,
+        '/status',
+      );
     body.status = to;
     if (to === 'REVOKED' && current.decisionType === 'SUSPENSION') return { changeType: 'FINAL_ASSESSMENT', body };
     return { changeType: 'STATUS_CHANGE', body };
@@ -114,18 +157,30 @@ export function statusTransition(type: RecordType, current: Record<string, Json>
   if (to !== 'WITHDRAWN') {
     const from = FINDING_ORDER.indexOf(status);
     const dest = FINDING_ORDER.indexOf(to);
-    if (dest < 0 || dest <= from) throw new TransitionError(`a finding moves forward only (${FINDING_ORDER.join(' → ')}) or to WITHDRAWN; ${status} → ${to} is not allowed`, '/status');
+    if (dest < 0 || dest <= from)
+      throw new TransitionError(
+        `a finding moves forward only (${FINDING_ORDER.join(' → ')}) or to WITHDRAWN; ${status} → ${to} is not allowed`,
+        '/status',
+      );
   }
   body.status = to;
   return { changeType: 'STATUS_CHANGE', body };
 }
 
 /** Members an amendment tried to change that it may not. */
-export function amendmentViolations(type: RecordType, current: Record<string, Json>, proposed: Record<string, Json>): ValidationError[] {
+export function amendmentViolations(
+  type: RecordType,
+  current: Record<string, Json>,
+  proposed: Record<string, Json>,
+): ValidationError[] {
   const out: ValidationError[] = [];
   for (const m of fixedInAmendment(type)) {
     if (JSON.stringify(current[m]) !== JSON.stringify(proposed[m])) {
-      out.push({ pointer: `/${m}`, rule: 'amendment', message: `${m} may not change in an amendment (it must equal ${JSON.stringify(current[m]) ?? 'absent'})` });
+      out.push({
+        pointer: `/${m}`,
+        rule: 'amendment',
+        message: `${m} may not change in an amendment (it must equal ${JSON.stringify(current[m]) ?? 'absent'})`,
+      });
     }
   }
   return out;
@@ -140,7 +195,12 @@ export function labels(type: RecordType, record: Json, nowMs: number, reminderDa
     if (today > record.reviewDueOn) out.push('review-overdue');
     else if (addDays(today, reminderDays) >= record.reviewDueOn) out.push('review-due-soon');
   }
-  if (record.decisionType === 'SUSPENSION' && isObject(record.suspension) && typeof record.suspension.finalAssessmentDue === 'string' && today > record.suspension.finalAssessmentDue) {
+  if (
+    record.decisionType === 'SUSPENSION' &&
+    isObject(record.suspension) &&
+    typeof record.suspension.finalAssessmentDue === 'string' &&
+    today > record.suspension.finalAssessmentDue
+  ) {
     out.push('final-assessment-overdue');
   }
   return out;
@@ -163,9 +223,14 @@ export function searchTerms(type: RecordType, record: Json): SearchTerm[] {
       if (n) out.push({ kind: 'control', value: n });
     }
   }
-  const dests = type === 'denial'
-    ? [record.destinationCountry]
-    : [isObject(record.routing) ? record.routing.declaredDestination : undefined, isObject(record.routing) ? record.routing.suspectedDestination : undefined, isObject(record.location) ? record.location.country : undefined];
+  const dests =
+    type === 'denial'
+      ? [record.destinationCountry]
+      : [
+          isObject(record.routing) ? record.routing.declaredDestination : undefined,
+          isObject(record.routing) ? record.routing.suspectedDestination : undefined,
+          isObject(record.location) ? record.location.country : undefined,
+        ];
   for (const d of dests) if (typeof d === 'string') out.push({ kind: 'destination', value: d });
   return out;
 }

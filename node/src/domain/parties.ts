@@ -16,7 +16,12 @@ export function partyErrors(party: Json, base: readonly string[], skip: Skip): V
   const names = asArray(party.names);
   if (!skip([...base, 'names']) && Array.isArray(party.names)) {
     const primaries = names.filter((n) => isObject(n) && n.type === 'PRIMARY').length;
-    if (primaries !== 1) out.push({ pointer: ptr([...base, 'names']), rule: 'P1', message: `exactly one PRIMARY name required, found ${primaries}` });
+    if (primaries !== 1)
+      out.push({
+        pointer: ptr([...base, 'names']),
+        rule: 'P1',
+        message: `exactly one PRIMARY name required, found ${primaries}`,
+      });
   }
   names.forEach((n, j) => {
     if (isObject(n) && typeof n.value === 'string' && n.value.isWellFormed() && n.value.normalize('NFC') !== n.value) {
@@ -35,13 +40,18 @@ export function partyErrors(party: Json, base: readonly string[], skip: Skip): V
     if (!isObject(id) || typeof id.value !== 'string') return;
     const at = [...base, 'identifiers', j];
     if (id.scheme === 'IMO') {
-      if (!isValidImo(id.value)) out.push({ pointer: ptr([...at, 'value']), rule: 'P3', message: 'IMO number fails its check digit' });
+      if (!isValidImo(id.value))
+        out.push({ pointer: ptr([...at, 'value']), rule: 'P3', message: 'IMO number fails its check digit' });
       else if (!skip([...base, 'kind']) && party.kind !== 'VESSEL') {
         out.push({ pointer: ptr([...at, 'scheme']), rule: 'P3', message: 'scheme IMO only for kind VESSEL' });
       }
     }
     if (id.scheme === 'LEI' && !isValidLei(id.value)) {
-      out.push({ pointer: ptr([...at, 'value']), rule: 'P4', message: 'LEI fails ISO 17442 format or MOD 97-10 check' });
+      out.push({
+        pointer: ptr([...at, 'value']),
+        rule: 'P4',
+        message: 'LEI fails ISO 17442 format or MOD 97-10 check',
+      });
     }
     const key = `${String(id.scheme)}\u0000${id.value}`;
     if (seen.has(key)) out.push({ pointer: ptr(at), rule: 'P5', message: 'duplicate (scheme, value) identifier' });
@@ -57,7 +67,7 @@ export function partyErrors(party: Json, base: readonly string[], skip: Skip): V
 }
 
 /** I1–I5 for the items array at `base`. */
-export function itemErrors(items: Json, base: readonly string[], skip: Skip): ValidationError[] {
+export function itemErrors(items: Json, base: readonly string[], _skip: Skip): ValidationError[] {
   const out: ValidationError[] = [];
   const lineNos = new Set<number>();
   asArray(items).forEach((item, j) => {
@@ -65,29 +75,54 @@ export function itemErrors(items: Json, base: readonly string[], skip: Skip): Va
     const at = [...base, String(j)];
     asArray(item.controlRefs).forEach((ref, k) => {
       if (!isObject(ref)) return;
-      if (typeof ref.scheme === 'string' && (typeof ref.code === 'string' || ref.code === null) && !isValidControlCode(ref as ControlRef)) {
-        out.push({ pointer: ptr([...at, 'controlRefs', k, 'code']), rule: 'I1', message: `code does not match the ${String(ref.scheme)} format` });
+      if (
+        typeof ref.scheme === 'string' &&
+        (typeof ref.code === 'string' || ref.code === null) &&
+        !isValidControlCode(ref as ControlRef)
+      ) {
+        out.push({
+          pointer: ptr([...at, 'controlRefs', k, 'code']),
+          rule: 'I1',
+          message: `code does not match the ${String(ref.scheme)} format`,
+        });
       }
     });
     const refs = asArray(item.controlRefs);
     refs.forEach((ref, k) => {
       if (!isObject(ref)) return;
       if (refs.slice(0, k).some((o) => isObject(o) && o.scheme === ref.scheme && o.code === ref.code)) {
-        out.push({ pointer: ptr([...at, 'controlRefs', k]), rule: 'I2', message: 'duplicate control reference in one item' });
+        out.push({
+          pointer: ptr([...at, 'controlRefs', k]),
+          rule: 'I2',
+          message: 'duplicate control reference in one item',
+        });
       }
     });
     if (typeof item.lineNo === 'number') {
-      if (lineNos.has(item.lineNo)) out.push({ pointer: ptr([...at, 'lineNo']), rule: 'I3', message: 'lineNo must be unique' });
+      if (lineNos.has(item.lineNo))
+        out.push({ pointer: ptr([...at, 'lineNo']), rule: 'I3', message: 'lineNo must be unique' });
       lineNos.add(item.lineNo);
     }
     asArray(item.commodityCodes).forEach((c, k) => {
       if (isObject(c) && typeof c.code === 'string' && !isValidCommodityCode(c as { scheme: string; code: string })) {
-        out.push({ pointer: ptr([...at, 'commodityCodes', k, 'code']), rule: 'I4', message: `code does not match ${String(c.scheme)}` });
+        out.push({
+          pointer: ptr([...at, 'commodityCodes', k, 'code']),
+          rule: 'I4',
+          message: `code does not match ${String(c.scheme)}`,
+        });
       }
     });
     const declared = isObject(item.declaredAs) ? item.declaredAs.commodityCode : undefined;
-    if (isObject(declared) && typeof declared.code === 'string' && !isValidCommodityCode(declared as { scheme: string; code: string })) {
-      out.push({ pointer: ptr([...at, 'declaredAs', 'commodityCode', 'code']), rule: 'I4', message: `code does not match ${String(declared.scheme)}` });
+    if (
+      isObject(declared) &&
+      typeof declared.code === 'string' &&
+      !isValidCommodityCode(declared as { scheme: string; code: string })
+    ) {
+      out.push({
+        pointer: ptr([...at, 'declaredAs', 'commodityCode', 'code']),
+        rule: 'I4',
+        message: `code does not match ${String(declared.scheme)}`,
+      });
     }
     if (isObject(item.quantity) && typeof item.quantity.value === 'string' && !decimalPositive(item.quantity.value)) {
       out.push({ pointer: ptr([...at, 'quantity', 'value']), rule: 'I5', message: 'quantity must be greater than 0' });
@@ -98,7 +133,12 @@ export function itemErrors(items: Json, base: readonly string[], skip: Skip): Va
 }
 
 export function moneyErrors(money: Json, base: readonly string[]): ValidationError[] {
-  if (isObject(money) && typeof money.amount === 'string' && money.amount.startsWith('-') && !/^-0+(\.0+)?$/.test(money.amount)) {
+  if (
+    isObject(money) &&
+    typeof money.amount === 'string' &&
+    money.amount.startsWith('-') &&
+    !/^-0+(\.0+)?$/.test(money.amount)
+  ) {
     return [{ pointer: ptr([...base, 'amount']), rule: 'I5', message: 'amount must be ≥ 0' }];
   }
   return [];

@@ -1,13 +1,33 @@
 // Redaction (docs/records.md §8): the path grammar of agreements, applying it (sender), and checking a
 // redacted record's `redacted` list (receiver). Pure.
-import { ARRAY_INDEX, compareUtf16, formatPointer, get, isPointerSyntax, isPrefix, parsePointer, patternsRelated } from './pointer.js';
+import {
+  ARRAY_INDEX,
+  compareUtf16,
+  formatPointer,
+  get,
+  isPointerSyntax,
+  isPrefix,
+  parsePointer,
+  patternsRelated,
+} from './pointer.js';
 
 export type RecordType = 'denial' | 'finding';
 
 /** §8.1, as token patterns ('*' = any array index). */
 const UNREDACTABLE_COMMON = [
-  '/id', '/version', '/supersedes', '/changeType', '/originatorNodeId', '/originatorCountry', '/status', '/handling',
-  '/items/*/lineNo', '/items/*/controlRefs', '/parties/*/role', '/createdAt', '/updatedAt',
+  '/id',
+  '/version',
+  '/supersedes',
+  '/changeType',
+  '/originatorNodeId',
+  '/originatorCountry',
+  '/status',
+  '/handling',
+  '/items/*/lineNo',
+  '/items/*/controlRefs',
+  '/parties/*/role',
+  '/createdAt',
+  '/updatedAt',
 ];
 export function unredactable(type: RecordType): string[][] {
   const list = type === 'denial' ? [...UNREDACTABLE_COMMON, '/destinationCountry'] : UNREDACTABLE_COMMON;
@@ -22,9 +42,7 @@ function isWholePartyElement(tokens: readonly string[]): boolean {
 // ---------- path grammar (§8.2)
 
 export type Segment =
-  | { kind: 'token'; value: string }
-  | { kind: 'any' }
-  | { kind: 'select'; name: string; value: string };
+  { kind: 'token'; value: string } | { kind: 'any' } | { kind: 'select'; name: string; value: string };
 
 const SELECTOR = /^\[([A-Za-z0-9_]+)=([^\]/]+)\]$/;
 
@@ -88,7 +106,12 @@ export function evaluatePath(record: unknown, segs: readonly Segment[]): string[
         else for (const [k, v] of Object.entries(value)) next.push({ value: v, tokens: [...tokens, k] });
       } else if (Array.isArray(value)) {
         value.forEach((v, i) => {
-          if (v !== null && typeof v === 'object' && !Array.isArray(v) && (v as Record<string, unknown>)[seg.name] === seg.value) {
+          if (
+            v !== null &&
+            typeof v === 'object' &&
+            !Array.isArray(v) &&
+            (v as Record<string, unknown>)[seg.name] === seg.value
+          ) {
             next.push({ value: v, tokens: [...tokens, String(i)] });
           }
         });

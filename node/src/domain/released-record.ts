@@ -8,10 +8,19 @@ export interface ReleasedRecordVerdict {
   errors: ValidationError[];
 }
 
-export function checkReleasedRecord(record: unknown, redacted: readonly unknown[], countryOf?: RecordCheckOptions['countryOf'], encodingChecked = false): ReleasedRecordVerdict {
+export function checkReleasedRecord(
+  record: unknown,
+  redacted: readonly unknown[],
+  countryOf?: RecordCheckOptions['countryOf'],
+  encodingChecked = false,
+): ReleasedRecordVerdict {
   const errors = validateRecord(record, { redacted, encodingChecked, ...(countryOf ? { countryOf } : {}) });
   if (errors.length > 0) return { reason: `schema:${errors[0]!.pointer}`, errors };
   const tlp = (record as { handling?: { tlp?: unknown } }).handling?.tlp;
-  if (tlp === 'RED') return { reason: 'tlp-red', errors: [{ pointer: '/handling/tlp', rule: 'tlp-red', message: 'TLP:RED is never released' }] };
+  if (tlp === 'RED')
+    return {
+      reason: 'tlp-red',
+      errors: [{ pointer: '/handling/tlp', rule: 'tlp-red', message: 'TLP:RED is never released' }],
+    };
   return { reason: null, errors: [] };
 }

@@ -25,15 +25,18 @@ export function encodingErrors(value: unknown, base = ''): ValidationError[] {
   const out: ValidationError[] = [];
   const walk = (v: unknown, p: string): void => {
     if (typeof v === 'number') {
-      if (!Number.isSafeInteger(v)) out.push({ pointer: p, rule: 'M1', message: 'numbers must be integers with |n| ≤ 2^53−1' });
+      if (!Number.isSafeInteger(v))
+        out.push({ pointer: p, rule: 'M1', message: 'numbers must be integers with |n| ≤ 2^53−1' });
     } else if (typeof v === 'string') {
-      if (!v.isWellFormed()) out.push({ pointer: p, rule: 'M3', message: 'string is not valid Unicode (lone surrogate)' });
+      if (!v.isWellFormed())
+        out.push({ pointer: p, rule: 'M3', message: 'string is not valid Unicode (lone surrogate)' });
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => walk(x, `${p}/${i}`));
     } else if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         const token = k.replace(/~/g, '~0').replace(/\//g, '~1');
-        if (!k.isWellFormed()) out.push({ pointer: `${p}/${token}`, rule: 'M3', message: 'member name is not valid Unicode' });
+        if (!k.isWellFormed())
+          out.push({ pointer: `${p}/${token}`, rule: 'M3', message: 'member name is not valid Unicode' });
         walk(x, `${p}/${token}`);
       }
     }

@@ -29,7 +29,13 @@ export class ExchangeAdmin implements PartnerHooks {
   private readonly outbound: Outbound;
 
   constructor(private readonly d: ExchangeAdminDeps) {
-    ({ store: this.store, audit: this.audit, clock: this.clock, agreements: this.agreements, outbound: this.outbound } = d);
+    ({
+      store: this.store,
+      audit: this.audit,
+      clock: this.clock,
+      agreements: this.agreements,
+      outbound: this.outbound,
+    } = d);
   }
 
   // ---- PartnerHooks (inside the registration transaction)
@@ -38,7 +44,13 @@ export class ExchangeAdmin implements PartnerHooks {
     if (change.agreement !== undefined) {
       const r = this.agreements.set(bundle.nodeId, change.agreement, new Date(this.clock.now()).toISOString());
       changed = r.changed;
-      if (r.changed) this.audit.append({ action: 'agreement.set', actor, subject: bundle.nodeId, details: { version: r.agreement?.version ?? null, reference: r.agreement?.reference ?? null } });
+      if (r.changed)
+        this.audit.append({
+          action: 'agreement.set',
+          actor,
+          subject: bundle.nodeId,
+          details: { version: r.agreement?.version ?? null, reference: r.agreement?.reference ?? null },
+        });
     }
     this.outbound.registered(bundle.nodeId, changed);
   }
@@ -84,7 +96,7 @@ export class ExchangeAdmin implements PartnerHooks {
             counts: this.store.exchange.inboundCounts(nodeId),
             lastContactAt: i.last_contact_at,
             lastError: i.last_error,
-            theirAgreement: theirs?.agreement ? (JSON.parse(theirs.agreement) as Json) : null,
+            theirAgreement: theirs?.agreement ? JSON.parse(theirs.agreement) : null,
           }
         : null,
       link: this.d.links.health(nodeId),
@@ -93,13 +105,19 @@ export class ExchangeAdmin implements PartnerHooks {
 
   setAgreement(partner: string, input: unknown, actor: string): { agreement: unknown; changed: boolean } {
     this.agreements.requireKnownPartner(partner);
-    if (this.store.partners.get(partner)?.removed_at) throw new AppError('conflict', 'the partner was removed; register it again with its bundle');
+    if (this.store.partners.get(partner)?.removed_at)
+      throw new AppError('conflict', 'the partner was removed; register it again with its bundle');
     let result = { agreement: null as unknown, changed: false };
     this.store.tx(() => {
       const r = this.agreements.set(partner, input, new Date(this.clock.now()).toISOString());
       result = { agreement: r.agreement, changed: r.changed };
       if (r.changed) {
-        this.audit.append({ action: 'agreement.set', actor, subject: partner, details: { version: r.agreement?.version ?? null, reference: r.agreement?.reference ?? null } });
+        this.audit.append({
+          action: 'agreement.set',
+          actor,
+          subject: partner,
+          details: { version: r.agreement?.version ?? null, reference: r.agreement?.reference ?? null },
+        });
         this.outbound.agreementChanged(partner);
       }
     });
@@ -111,7 +129,8 @@ export class ExchangeAdmin implements PartnerHooks {
     this.agreements.requireKnownPartner(partner);
     const pub = this.store.exchange.currentPublication(recordId);
     const type = recordTypeOfId(recordId);
-    if (!pub || !type) throw new AppError('not-found', 'no own record with that id (only this node\'s records are released)');
+    if (!pub || !type)
+      throw new AppError('not-found', "no own record with that id (only this node's records are released)");
     const record = JSON.parse(pub.body) as Record<string, Json>;
     const d = this.outbound.decideFor(partner, { id: pub.id, type, record });
     const holding = this.store.exchange.holding(partner, recordId);

@@ -12,7 +12,10 @@ export interface AgreementChange {
 }
 
 export class AgreementService {
-  constructor(private readonly store: ExchangeStore, private readonly selfNodeId: string) {}
+  constructor(
+    private readonly store: ExchangeStore,
+    private readonly selfNodeId: string,
+  ) {}
 
   /** The agreement in force for a partner (statement form), or null. */
   current(partner: string): AgreementStatement | null {
@@ -45,7 +48,8 @@ export class AgreementService {
     const current = latest?.body ? (JSON.parse(latest.body) as AgreementStatement) : null;
     if (current) {
       const { version: _v, ...currentContent } = current;
-      if (canonicalString(currentContent) === canonicalString(content)) return { changed: false, agreement: current, rev: latest!.rev };
+      if (canonicalString(currentContent) === canonicalString(content))
+        return { changed: false, agreement: current, rev: latest!.rev };
     }
     const version = this.store.exchange.maxAgreementVersion(partner) + 1;
     const statement: AgreementStatement = { ...content, version };

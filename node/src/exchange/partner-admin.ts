@@ -27,7 +27,10 @@ export interface PartnerHooks {
 }
 
 export class PartnerAdmin {
-  constructor(private readonly partners: PartnerService, private readonly hooks: PartnerHooks = {}) {}
+  constructor(
+    private readonly partners: PartnerService,
+    private readonly hooks: PartnerHooks = {},
+  ) {}
 
   private toView(p: PartnerRow): PartnerView {
     return {
@@ -54,11 +57,19 @@ export class PartnerAdmin {
     return this.toView(p);
   }
 
-  put(nodeId: string, bundle: unknown, fingerprint: string, change: { agreement?: unknown }, actor: string): { created: boolean; view: PartnerView } {
+  put(
+    nodeId: string,
+    bundle: unknown,
+    fingerprint: string,
+    change: { agreement?: unknown },
+    actor: string,
+  ): { created: boolean; view: PartnerView } {
     if (change.agreement !== undefined && change.agreement !== null && !this.hooks.onRegistered) {
       throw new AppError('bad-request', 'agreements are not available on this node');
     }
-    const { created } = this.partners.register(bundle, fingerprint, actor, (b, isNew) => this.hooks.onRegistered?.(b, isNew, change, actor));
+    const { created } = this.partners.register(bundle, fingerprint, actor, (b, isNew) =>
+      this.hooks.onRegistered?.(b, isNew, change, actor),
+    );
     return { created, view: this.view(nodeId) };
   }
 

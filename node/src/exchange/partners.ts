@@ -1,7 +1,14 @@
 // The partner registry (docs/protocol.md §3.2–§3.4): bundle checks, registration, removal, and the live
 // resolution of a TLS peer to a partner on every request.
 import type { X509Certificate } from 'node:crypto';
-import { chainsTo, hasServerAndClientEku, isNonIdentifyingCaSubject, nodeIdOfCert, parseCert, spkiSha256 } from '../crypto/certs.js';
+import {
+  chainsTo,
+  hasServerAndClientEku,
+  isNonIdentifyingCaSubject,
+  nodeIdOfCert,
+  parseCert,
+  spkiSha256,
+} from '../crypto/certs.js';
 import { thumbprint, type PublicJwk } from '../crypto/keys.js';
 import { AppError, validationError } from '../domain/errors.js';
 import { schemas } from '../schema/registry.js';
@@ -30,10 +37,15 @@ export interface PartnerEvents extends Record<string, unknown[]> {
 /** Checks a bundle as docs/protocol.md §3.2 says; returns it typed. Throws AppError naming what is wrong. */
 export function checkBundle(bundle: unknown, fingerprint: string, selfNodeId: string, now = Date.now()): Bundle {
   const errors = schemas().validate('partner-bundle', bundle);
-  if (errors.length > 0) throw validationError(errors, '/bundle', 'the bundle does not match partner-bundle.schema.json');
+  if (errors.length > 0)
+    throw validationError(errors, '/bundle', 'the bundle does not match partner-bundle.schema.json');
   const b = bundle as Bundle;
   const given = fingerprint.replace(/\s+/g, '');
-  if (given !== bundleFingerprint(b)) throw new AppError('fingerprint-mismatch', 'the fingerprint does not match this bundle: compare it with the partner over a second channel');
+  if (given !== bundleFingerprint(b))
+    throw new AppError(
+      'fingerprint-mismatch',
+      'the fingerprint does not match this bundle: compare it with the partner over a second channel',
+    );
   if (b.nodeId === selfNodeId) throw new AppError('bad-bundle', 'this is our own bundle');
   let cas: X509Certificate[];
   let leaf: X509Certificate;
@@ -44,13 +56,20 @@ export function checkBundle(bundle: unknown, fingerprint: string, selfNodeId: st
     throw new AppError('bad-bundle', 'a certificate in the bundle cannot be parsed');
   }
   cas.forEach((ca, i) => {
-    if (!isNonIdentifyingCaSubject(ca)) throw new AppError('bad-bundle', `cas[${i}]: the CA subject must be exactly CN=entente-ca-<16 lowercase hex> (CA names are visible to anyone who connects)`);
+    if (!isNonIdentifyingCaSubject(ca))
+      throw new AppError(
+        'bad-bundle',
+        `cas[${i}]: the CA subject must be exactly CN=entente-ca-<16 lowercase hex> (CA names are visible to anyone who connects)`,
+      );
     if (!ca.ca) throw new AppError('bad-bundle', `cas[${i}] is not a CA certificate`);
   });
-  if (!cas.some((ca) => chainsTo(leaf, ca, now))) throw new AppError('bad-bundle', 'cert does not chain to any of cas (or is outside its validity)');
-  if (nodeIdOfCert(leaf) !== b.nodeId) throw new AppError('bad-bundle', `cert must carry exactly one SAN URI urn:entente:node:${b.nodeId}`);
+  if (!cas.some((ca) => chainsTo(leaf, ca, now)))
+    throw new AppError('bad-bundle', 'cert does not chain to any of cas (or is outside its validity)');
+  if (nodeIdOfCert(leaf) !== b.nodeId)
+    throw new AppError('bad-bundle', `cert must carry exactly one SAN URI urn:entente:node:${b.nodeId}`);
   if (!hasServerAndClientEku(leaf)) throw new AppError('bad-bundle', 'cert must carry EKU serverAuth and clientAuth');
-  if (!b.tlsSpkiSha256.includes(spkiSha256(leaf))) throw new AppError('bad-bundle', "cert's SPKI is not among tlsSpkiSha256");
+  if (!b.tlsSpkiSha256.includes(spkiSha256(leaf)))
+    throw new AppError('bad-bundle', "cert's SPKI is not among tlsSpkiSha256");
   b.keys.keys.forEach((k, i) => {
     if (k.kid !== thumbprint(k)) throw new AppError('bad-bundle', `keys[${i}]: kid is not the RFC 7638 thumbprint`);
   });
@@ -83,7 +102,12 @@ export class PartnerService {
    * Registers or updates a partner's trust. Runs `inTx` inside the same transaction (agreements and
    * streams hook in here). Returns whether the partner is new.
    */
-  register(bundle: unknown, fingerprint: string, actor: string, inTx?: (b: Bundle, isNew: boolean) => void): { bundle: Bundle; created: boolean } {
+  register(
+    bundle: unknown,
+    fingerprint: string,
+    actor: string,
+    inTx?: (b: Bundle, isNew: boolean) => void,
+  ): { bundle: Bundle; created: boolean } {
     const b = checkBundle(bundle, fingerprint, this.selfNodeId, this.clock.now());
     const at = new Date(this.clock.now()).toISOString();
     let created = false;
@@ -91,10 +115,29 @@ export class PartnerService {
       const existing = this.store.partners.get(b.nodeId);
       created = !existing;
       const fp = bundleFingerprint(b);
-      this.store.partners.upsert({ node_id: b.nodeId, bundle: JSON.stringify(b), fingerprint: fp, name: b.name, country: b.country, url: b.url, added_at: existing?.added_at ?? at, updated_at: at });
-      this.store.partners.replaceBundleTrust(b.nodeId, b.keys.keys.map((k) => ({ kid: k.kid, jwk: JSON.stringify(k) })), b.tlsSpkiSha256, at);
+      this.store.partners.upsert({
+        node_id: b.nodeId,
+        bundle: JSON.stringify(b),
+        fingerprint: fp,
+        name: b.name,
+        country: b.country,
+        url: b.url,
+        added_at: existing?.added_at ?? at,
+        updated_at: at,
+      });
+      this.store.partners.replaceBundleTrust(
+        b.nodeId,
+        b.keys.keys.map((k) => ({ kid: k.kid, jwk: JSON.stringify(k) })),
+        b.tlsSpkiSha256,
+        at,
+      );
       const action = created ? 'partner.add' : existing?.removed_at ? 'partner.readd' : 'partner.update';
-      this.audit.append({ action, actor, subject: b.nodeId, details: { fingerprint: fp, url: b.url, pins: b.tlsSpkiSha256, kids: b.keys.keys.map((k) => k.kid) } });
+      this.audit.append({
+        action,
+        actor,
+        subject: b.nodeId,
+        details: { fingerprint: fp, url: b.url, pins: b.tlsSpkiSha256, kids: b.keys.keys.map((k) => k.kid) },
+      });
       inTx?.(b, created);
     });
     this.changed(b.nodeId);
@@ -103,14 +146,15 @@ export class PartnerService {
 
   remove(nodeId: string, actor: string, inTx?: () => void): void {
     this.store.tx(() => {
-      if (!this.store.partners.markRemoved(nodeId, new Date(this.clock.now()).toISOString())) throw new AppError('not-found', `no partner ${nodeId}`);
+      if (!this.store.partners.markRemoved(nodeId, new Date(this.clock.now()).toISOString()))
+        throw new AppError('not-found', `no partner ${nodeId}`);
       this.audit.append({ action: 'partner.remove', actor, subject: nodeId });
       inTx?.();
     });
     this.changed(nodeId);
   }
 
-  /** Adds signing keys or pins announced in a statement (docs/protocol.md §3.5); audited by the caller's transaction. */
+  /** Adds keys or pins a statement announced (docs/protocol.md §3.5); audited in the caller's transaction. */
   addAnnounced(nodeId: string, keys: PublicJwk[], pins: string[]): { keys: string[]; pins: string[] } {
     const at = new Date(this.clock.now()).toISOString();
     const added = { keys: [] as string[], pins: [] as string[] };

@@ -41,7 +41,9 @@ export async function pullFeed(c: PullContext, done: { pages: number; items: num
     const page = res.json<FeedPage>();
     if (page.stream !== st.stream && st.stream !== '' && after > 0) {
       // the partner reset its stream: read the new one from its start
-      const first = page.items.length ? page.items : (await client.call('GET', '/v1/feed?after=0&limit=1000')).json<{ items: string[] }>().items;
+      const first = page.items.length
+        ? page.items
+        : (await client.call('GET', '/v1/feed?after=0&limit=1000')).json<{ items: string[] }>().items;
       if (first.length === 0) return;
       const r = await c.inbound.ingestBatch(c.partner, first, 'pull');
       done.pages++;
@@ -51,7 +53,11 @@ export async function pullFeed(c: PullContext, done: { pages: number; items: num
     }
     if (page.items.length === 0) {
       if (page.head.seq < after && page.stream === st.stream) {
-        c.alarms.alarm(c.partner, 'sender-rollback', `the partner's feed head ${page.head.seq} is below what was received (${after}): it may have been restored from a backup`);
+        c.alarms.alarm(
+          c.partner,
+          'sender-rollback',
+          `the partner's feed head ${page.head.seq} is below what was received (${after}): it may have been restored from a backup`,
+        );
       }
       return c.succeeded();
     }

@@ -32,10 +32,16 @@ export function partnerLimiter(o: LimitOptions): RequestHandler {
     b.at = now;
     if (b.tokens < 1) {
       const wait = Math.max(1, Math.ceil((1 - b.tokens) / o.ratePerSecond));
-      return sendProblem(res, new AppError('rate-limited', `more than ${o.ratePerSecond} requests per second`, [], { retryAfter: wait }));
+      return sendProblem(
+        res,
+        new AppError('rate-limited', `more than ${o.ratePerSecond} requests per second`, [], { retryAfter: wait }),
+      );
     }
     if (b.inFlight >= o.concurrent) {
-      return sendProblem(res, new AppError('rate-limited', `more than ${o.concurrent} requests in flight`, [], { retryAfter: 1 }));
+      return sendProblem(
+        res,
+        new AppError('rate-limited', `more than ${o.concurrent} requests in flight`, [], { retryAfter: 1 }),
+      );
     }
     b.tokens -= 1;
     b.inFlight++;
@@ -62,7 +68,8 @@ export function jsonDepth(value: unknown, limit: number): number {
     if (v === null || typeof v !== 'object') continue;
     if (d > max) max = d;
     if (max > limit) return max;
-    for (const x of Array.isArray(v) ? v : Object.values(v)) if (x !== null && typeof x === 'object') stack.push([x, d + 1]);
+    for (const x of Array.isArray(v) ? v : Object.values(v))
+      if (x !== null && typeof x === 'object') stack.push([x, d + 1]);
   }
   return max;
 }

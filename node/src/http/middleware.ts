@@ -15,14 +15,25 @@ export function requestId(): RequestHandler {
   };
 }
 
-/** One JSON log line per request: id, method, path (no query), status, ms, and who (partner or token name); never bodies. */
+/** One JSON log line per request: id, method, path (no query), status, ms, and who (partner or token); never bodies. */
 export function requestLog(log: Logger, listener: string, count?: (status: number) => void): RequestHandler {
   return (req, res, next) => {
     const start = performance.now();
     res.on('finish', () => {
       const who = (res.locals.peer as string | undefined) ?? (res.locals.principal as Principal | undefined)?.name;
       count?.(res.statusCode);
-      log.info({ reqId: res.locals.reqId, listener, method: req.method, path: req.path.slice(0, 200), status: res.statusCode, ms: Math.round(performance.now() - start), ...(who ? { who } : {}) }, 'request');
+      log.info(
+        {
+          reqId: res.locals.reqId,
+          listener,
+          method: req.method,
+          path: req.path.slice(0, 200),
+          status: res.statusCode,
+          ms: Math.round(performance.now() - start),
+          ...(who ? { who } : {}),
+        },
+        'request',
+      );
     });
     next();
   };
@@ -35,7 +46,9 @@ export function jsonOnly(): RequestHandler {
     if (enc !== undefined && enc.trim().toLowerCase() !== 'identity') {
       return sendProblem(res, new AppError('unsupported-media-type', 'only Content-Encoding: identity is accepted'));
     }
-    const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') ||
+      req.headers['transfer-encoding'] !== undefined;
     if (hasBody && !req.is('application/json')) {
       return sendProblem(res, new AppError('unsupported-media-type', 'the body must be application/json'));
     }
@@ -63,7 +76,13 @@ export function writeGuard(state: { writable(): string | null }): RequestHandler
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const why = state.writable();
-    if (why) return sendProblem(res, new AppError('unavailable', `this node refuses writes until an operator repairs it: ${why}`, [], { retryAfter: 300 }));
+    if (why)
+      return sendProblem(
+        res,
+        new AppError('unavailable', `this node refuses writes until an operator repairs it: ${why}`, [], {
+          retryAfter: 300,
+        }),
+      );
     next();
   };
 }
@@ -75,7 +94,8 @@ export function principalOf(res: Response): Principal {
 export function requireRole(role: Role): RequestHandler {
   return (_req: Request, res: Response, next: NextFunction) => {
     const p = res.locals.principal as Principal | undefined;
-    if (!p || !roleAllows(p.role, role)) return sendProblem(res, new AppError('forbidden', `this needs the ${role} role`));
+    if (!p || !roleAllows(p.role, role))
+      return sendProblem(res, new AppError('forbidden', `this needs the ${role} role`));
     next();
   };
 }
@@ -92,7 +112,10 @@ export interface ObservedResponse {
 }
 
 /** Hands every response to `observe` once it is sent (the contract tests validate them). */
-export function observeResponses(listener: ObservedResponse['listener'], observe: (r: ObservedResponse) => void): RequestHandler {
+export function observeResponses(
+  listener: ObservedResponse['listener'],
+  observe: (r: ObservedResponse) => void,
+): RequestHandler {
   return (req, res, next) => {
     let body: unknown;
     const send = res.send.bind(res);
@@ -102,7 +125,14 @@ export function observeResponses(listener: ObservedResponse['listener'], observe
     };
     res.on('finish', () => {
       const contentType = res.get('content-type');
-      observe({ listener, method: req.method, path: req.originalUrl.split('?')[0]!, status: res.statusCode, contentType, body });
+      observe({
+        listener,
+        method: req.method,
+        path: req.originalUrl.split('?')[0]!,
+        status: res.statusCode,
+        contentType,
+        body,
+      });
     });
     next();
   };

@@ -8,7 +8,10 @@ export function sendProblem(res: Response, err: AppError, instance?: string): vo
     const retry = err.extra.retryAfter;
     if (typeof retry === 'number') res.setHeader('Retry-After', String(retry));
   }
-  res.status(err.status).type('application/problem+json').send(JSON.stringify(problemBody(err, instance)));
+  res
+    .status(err.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problemBody(err, instance)));
 }
 
 /** Maps body-parser and other framework errors to stable problems. */
@@ -30,7 +33,8 @@ export function toAppError(err: unknown): AppError {
     default:
       break;
   }
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return new AppError('bad-request', 'bad request');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose)
+    return new AppError('bad-request', 'bad request');
   return new AppError('internal', '');
 }
 

@@ -42,7 +42,16 @@ function tlsOptions(o: FederationServerOptions) {
 }
 
 export function createFederationServer(app: Express, o: FederationServerOptions): FederationServer {
-  const server = createHttpsServer({ ...tlsOptions(o), handshakeTimeout: 10_000, headersTimeout: 20_000, requestTimeout: 60_000, keepAliveTimeout: 30_000 }, app);
+  const server = createHttpsServer(
+    {
+      ...tlsOptions(o),
+      handshakeTimeout: 10_000,
+      headersTimeout: 20_000,
+      requestTimeout: 60_000,
+      keepAliveTimeout: 30_000,
+    },
+    app,
+  );
   server.setTimeout(120_000);
   // sockets by the node id their certificate claims (checked per request; used to cut them on change)
   const claimed = new Map<TLSSocket, string>();

@@ -34,7 +34,8 @@ export function body(def: string, o: BodyOptions = {}): RequestHandler {
   return (req, _res, next) => {
     if (req.body === undefined && o.optional) return next();
     if (req.body === null && o.nullable) return next();
-    if (req.body === undefined && !o.invalid) return next(new AppError('bad-request', o.missing ?? 'a JSON body is required'));
+    if (req.body === undefined && !o.invalid)
+      return next(new AppError('bad-request', o.missing ?? 'a JSON body is required'));
     const errors = schemas().validate('api', req.body, def);
     if (errors.length > 0) return next((o.invalid ?? refuse)(errors));
     if (o.encoding !== false) {

@@ -4,7 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { schemasDir } from './registry.js';
 
-const defs = (JSON.parse(readFileSync(join(schemasDir(), 'common.schema.json'), 'utf8')) as { $defs: Record<string, { pattern?: string }> }).$defs;
+const defs = (
+  JSON.parse(readFileSync(join(schemasDir(), 'common.schema.json'), 'utf8')) as {
+    $defs: Record<string, { pattern?: string }>;
+  }
+).$defs;
 
 function pattern(name: string): string {
   const p = defs[name]?.pattern;

@@ -16,14 +16,27 @@ export interface BackupResult {
   integrity: string;
 }
 
-export async function backupNode(config: NodeConfig, finalOut: string, progress: (line: string) => void = () => {}): Promise<BackupResult> {
-  if (existsSync(finalOut) && readdirSync(finalOut).length > 0) throw new Error(`${finalOut} is not empty; choose a new directory`);
+export async function backupNode(
+  config: NodeConfig,
+  finalOut: string,
+  progress: (line: string) => void = () => {},
+): Promise<BackupResult> {
+  if (existsSync(finalOut) && readdirSync(finalOut).length > 0)
+    throw new Error(`${finalOut} is not empty; choose a new directory`);
   // written under OUT.partial and renamed when complete: a backup interrupted midway never looks usable
   const out = `${finalOut}.partial`;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true, mode: 0o700 });
   const files: string[] = [];
-  for (const f of ['config.json', config.files.caCert, config.files.caKey, config.files.tlsCert, config.files.tlsKey, config.files.signingKeys, join(config.dir, 'admin.token')]) {
+  for (const f of [
+    'config.json',
+    config.files.caCert,
+    config.files.caKey,
+    config.files.tlsCert,
+    config.files.tlsKey,
+    config.files.signingKeys,
+    join(config.dir, 'admin.token'),
+  ]) {
     const src = f.startsWith('/') ? f : join(config.dir, f);
     if (!existsSync(src)) continue;
     const dst = join(out, basename(src));
@@ -46,7 +59,8 @@ export async function backupNode(config: NodeConfig, finalOut: string, progress:
   try {
     const integrity = copy.integrity(true);
     const audit = new AuditService(copy, systemClock).verify();
-    if (!audit.ok) throw new Error(`the copy's audit chain does not verify at entry ${audit.firstBroken}: ${audit.reason}`);
+    if (!audit.ok)
+      throw new Error(`the copy's audit chain does not verify at entry ${audit.firstBroken}: ${audit.reason}`);
     copy.close();
     rmSync(finalOut, { recursive: true, force: true });
     renameSync(out, finalOut);

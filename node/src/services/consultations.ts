@@ -17,6 +17,7 @@ import type { AuditService } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
 import type { ConsultationSink } from '../exchange/inbound/inbound.js';
 import type { ConsultationRelease } from '../exchange/wire.js';
+import { consultationView, type ConsultationView } from './consultation-view.js';
 
 /** How consultation messages travel: as releases in the stream to the partner. */
 export interface ConsultationStream {
@@ -31,7 +32,10 @@ export interface OurAgreements {
   current(partner: string): AgreementStatement | null;
 }
 
-export const PRIVATE_HANDLING = { tlp: 'AMBER+STRICT', originatorControl: { noOnwardSharing: true, noEvidentialUseWithoutConsent: true, noDowngradeWithoutConsent: true } };
+export const PRIVATE_HANDLING = {
+  tlp: 'AMBER+STRICT',
+  originatorControl: { noOnwardSharing: true, noEvidentialUseWithoutConsent: true, noDowngradeWithoutConsent: true },
+};
 
 export interface ConsultationOptions {
   nodeId: string;
@@ -39,19 +43,6 @@ export interface ConsultationOptions {
   country: string;
   /** Holidays per country (ISO 3166 code → dates), for working-day due times. */
   holidays: Record<string, string[]>;
-}
-
-export interface ConsultationView {
-  id: string;
-  role: string;
-  partner: string;
-  state: string;
-  dueAt: string;
-  openedAt: string;
-  position: string | null;
-  onTime: boolean | null;
-  outcome: string | null;
-  messages: { id: string; type: string; author: string; direction: string; iat: number; message: unknown }[];
 }
 
 export class ConsultationService implements ConsultationSink {
@@ -87,7 +78,8 @@ export class ConsultationService implements ConsultationSink {
     const today = new Date(this.clock.now()).toISOString().slice(0, 10);
     const valid = (a: AgreementStatement | null) => !!a && a.validFrom <= today && today <= a.validUntil;
     if (!valid(ours)) throw new AppError('conflict', `no agreement of ours with ${partner} is in force`);
-    if (!valid(theirs)) throw new AppError('conflict', `${partner} has no agreement with us in force (from its latest statement)`);
+    if (!valid(theirs))
+      throw new AppError('conflict', `${partner} has no agreement with us in force (from its latest statement)`);
     return { ours: ours!, theirs: theirs! };
   }
 
@@ -105,19 +97,46 @@ export class ConsultationService implements ConsultationSink {
   }
 
   /** Validates, stores and sends one message of ours. Inside a transaction. */
-  private send(partner: string, message: Record<string, Json>, row: ConsultationRow | undefined, actor: string): number {
+  private send(
+    partner: string,
+    message: Record<string, Json>,
+    row: ConsultationRow | undefined,
+    actor: string,
+  ): number {
     const iat = Math.max(Math.floor(this.clock.now() / 1000), this.store.exchange.outStream(partner)?.head_iat ?? 0);
-    const errors = validateConsultationMessage(message, { iss: this.o.nodeId, aud: partner, iat, ...(row ? { consultation: this.state(row)! } : {}) });
+    const errors = validateConsultationMessage(message, {
+      iss: this.o.nodeId,
+      aud: partner,
+      iat,
+      ...(row ? { consultation: this.state(row)! } : {}),
+    });
     if (errors.length) throw validationError(errors, '/message', 'the consultation message is not valid');
     const rel = this.streams.appendConsultation(partner, message);
-    this.store.consultations.insertMessage({ id: message.id, consultation_id: message.consultationId, type: message.type, author: this.o.nodeId, direction: 'out', iat: rel.iat, body: canonicalString(message), at: new Date(this.clock.now()).toISOString() });
-    this.audit.append({ action: `consultation.${String(message.type).toLowerCase()}`, actor, subject: message.consultationId, details: { partner, message: message.id } });
+    this.store.consultations.insertMessage({
+      id: message.id,
+      consultation_id: message.consultationId,
+      type: message.type,
+      author: this.o.nodeId,
+      direction: 'out',
+      iat: rel.iat,
+      body: canonicalString(message),
+      at: new Date(this.clock.now()).toISOString(),
+    });
+    this.audit.append({
+      action: `consultation.${String(message.type).toLowerCase()}`,
+      actor,
+      subject: message.consultationId,
+      details: { partner, message: message.id },
+    });
     return rel.iat;
   }
 
   /** POST /admin/v1/consultations: a REQUEST to the denying partner. */
   open(input: unknown, actor: string): ConsultationView {
-    if (!isObject(input) || typeof input.partner !== 'string') throw new AppError('validation', 'partner is required', [{ pointer: '/partner', rule: 'M4', message: 'required' }]);
+    if (!isObject(input) || typeof input.partner !== 'string')
+      throw new AppError('validation', 'partner is required', [
+        { pointer: '/partner', rule: 'M4', message: 'required' },
+      ]);
     const partner = input.partner;
     const { theirs } = this.requireAgreements(partner);
     const consultationId = `urn:entente:${this.o.nodeId}:consultation:${randomUUID()}`;
@@ -134,7 +153,21 @@ export class ConsultationService implements ConsultationSink {
     };
     this.store.tx(() => {
       const at = new Date(now).toISOString();
-      const row: ConsultationRow = { id: consultationId, role: 'requester', partner, state: 'OPEN', due_at: message.dueAt, opened_at: at, request_iat: Math.floor(now / 1000), extension_days: 0, position: null, response_iat: null, on_time: null, outcome: null, updated_at: at };
+      const row: ConsultationRow = {
+        id: consultationId,
+        role: 'requester',
+        partner,
+        state: 'OPEN',
+        due_at: message.dueAt,
+        opened_at: at,
+        request_iat: Math.floor(now / 1000),
+        extension_days: 0,
+        position: null,
+        response_iat: null,
+        on_time: null,
+        outcome: null,
+        updated_at: at,
+      };
       this.store.consultations.insert(row);
       const iat = this.send(partner, message, undefined, actor);
       this.store.consultations.update(consultationId, { request_iat: iat });
@@ -147,20 +180,34 @@ export class ConsultationService implements ConsultationSink {
   reply(consultationId: string, input: unknown, actor: string): ConsultationView {
     const row = this.store.consultations.get(consultationId);
     if (!row) throw new AppError('not-found', 'no such consultation');
-    if (!isObject(input) || typeof input.type !== 'string') throw new AppError('validation', 'type is required', [{ pointer: '/type', rule: 'M4', message: 'required' }]);
+    if (!isObject(input) || typeof input.type !== 'string')
+      throw new AppError('validation', 'type is required', [{ pointer: '/type', rule: 'M4', message: 'required' }]);
     const type = input.type;
     const mine = row.role === 'responder' ? ['RESPONSE', 'EXTENSION'] : ['OUTCOME', 'WITHDRAWAL'];
-    if (!mine.includes(type)) throw new AppError('conflict', `as the ${row.role} of this consultation this node sends ${mine.join(' or ')}`);
+    if (!mine.includes(type))
+      throw new AppError('conflict', `as the ${row.role} of this consultation this node sends ${mine.join(' or ')}`);
     const { ours } = this.requireAgreements(row.partner);
-    const { type: _t, days, ...rest } = input as Record<string, Json>;
-    const message: Record<string, Json> = { id: `urn:entente:${this.o.nodeId}:consultation-msg:${randomUUID()}`, consultationId, type, handling: rest.handling ?? PRIVATE_HANDLING, ...rest };
+    const { type: _t, days, ...rest } = input;
+    const message: Record<string, Json> = {
+      id: `urn:entente:${this.o.nodeId}:consultation-msg:${randomUUID()}`,
+      consultationId,
+      type,
+      handling: rest.handling ?? PRIVATE_HANDLING,
+      ...rest,
+    };
     if (type === 'EXTENSION') {
       // the responder keeps the total extension within its agreement's maxExtensionWorkingDays
       const holidays = new Set(this.o.holidays[this.o.country] ?? []);
-      if (message.newDueAt === undefined && typeof days === 'number') message.newDueAt = `${addWorkingDays(row.due_at.slice(0, 10), days, holidays)}T23:59:59Z`;
-      const added = typeof message.newDueAt === 'string' ? workingDaysBetween(row.due_at, message.newDueAt, holidays) : 0;
+      if (message.newDueAt === undefined && typeof days === 'number')
+        message.newDueAt = `${addWorkingDays(row.due_at.slice(0, 10), days, holidays)}T23:59:59Z`;
+      const added =
+        typeof message.newDueAt === 'string' ? workingDaysBetween(row.due_at, message.newDueAt, holidays) : 0;
       if (row.extension_days + added > ours.consultation.maxExtensionWorkingDays) {
-        throw new AppError('validation', `the total extension would be ${row.extension_days + added} working days; our agreement allows ${ours.consultation.maxExtensionWorkingDays}`, [{ pointer: '/newDueAt', rule: 'C7', message: 'beyond maxExtensionWorkingDays' }]);
+        throw new AppError(
+          'validation',
+          `the total extension would be ${row.extension_days + added} working days; our agreement allows ${ours.consultation.maxExtensionWorkingDays}`,
+          [{ pointer: '/newDueAt', rule: 'C7', message: 'beyond maxExtensionWorkingDays' }],
+        );
       }
     }
     this.store.tx(() => {
@@ -179,11 +226,23 @@ export class ConsultationService implements ConsultationSink {
       case 'RESPONSE': {
         const onTime = iat <= due;
         const state = m.position === 'NEEDS_MORE_INFORMATION' ? 'CLOSED' : 'ANSWERED';
-        this.store.consultations.update(row.id, { state, position: m.position, response_iat: iat, on_time: onTime ? 1 : 0, updated_at: at });
+        this.store.consultations.update(row.id, {
+          state,
+          position: m.position,
+          response_iat: iat,
+          on_time: onTime ? 1 : 0,
+          updated_at: at,
+        });
         break;
       }
       case 'EXTENSION':
-        this.store.consultations.update(row.id, { due_at: m.newDueAt, extension_days: row.extension_days + workingDaysBetween(row.due_at, m.newDueAt, this.calendarOfResponder(row)), state: row.state === 'LAPSED_NO_RESPONSE' ? 'OPEN' : row.state, updated_at: at });
+        this.store.consultations.update(row.id, {
+          due_at: m.newDueAt,
+          extension_days:
+            row.extension_days + workingDaysBetween(row.due_at, m.newDueAt, this.calendarOfResponder(row)),
+          state: row.state === 'LAPSED_NO_RESPONSE' ? 'OPEN' : row.state,
+          updated_at: at,
+        });
         break;
       case 'OUTCOME':
         this.store.consultations.update(row.id, { state: 'DECIDED', outcome: m.decision, updated_at: at });
@@ -200,11 +259,18 @@ export class ConsultationService implements ConsultationSink {
 
   check(peer: string, payload: ConsultationRelease): string | null {
     const m = payload.consultation as Record<string, Json>;
-    const row = isObject(m) && typeof m.consultationId === 'string' ? this.store.consultations.get(m.consultationId) : undefined;
+    const row =
+      isObject(m) && typeof m.consultationId === 'string' ? this.store.consultations.get(m.consultationId) : undefined;
     if (row && row.partner !== peer) return 'schema:/consultationId';
-    const errors = validateConsultationMessage(m, { iss: peer, aud: this.o.nodeId, iat: payload.iat, ...(row ? { consultation: this.state(row)! } : {}) });
+    const errors = validateConsultationMessage(m, {
+      iss: peer,
+      aud: this.o.nodeId,
+      iat: payload.iat,
+      ...(row ? { consultation: this.state(row)! } : {}),
+    });
     if (errors.length) return `schema:${errors[0]!.pointer}`;
-    // a responder's message that crosses our WITHDRAWAL is recorded (C10 note); anything else to a closed consultation is out of order
+    // a responder's message that crosses our WITHDRAWAL is recorded (C10 note); anything else to a
+    // closed consultation is out of order
     return null;
   }
 
@@ -212,14 +278,48 @@ export class ConsultationService implements ConsultationSink {
     const m = payload.consultation as Record<string, Json>;
     const at = new Date(this.clock.now()).toISOString();
     if (m.type === 'REQUEST') {
-      const row: ConsultationRow = { id: m.consultationId, role: 'responder', partner: peer, state: 'OPEN', due_at: m.dueAt, opened_at: at, request_iat: payload.iat, extension_days: 0, position: null, response_iat: null, on_time: null, outcome: null, updated_at: at };
+      const row: ConsultationRow = {
+        id: m.consultationId,
+        role: 'responder',
+        partner: peer,
+        state: 'OPEN',
+        due_at: m.dueAt,
+        opened_at: at,
+        request_iat: payload.iat,
+        extension_days: 0,
+        position: null,
+        response_iat: null,
+        on_time: null,
+        outcome: null,
+        updated_at: at,
+      };
       this.store.consultations.insert(row);
-      this.store.consultations.insertMessage({ id: m.id, consultation_id: m.consultationId, type: m.type, author: peer, direction: 'in', iat: payload.iat, body: canonicalString(m), at });
-      this.audit.append({ action: 'consultation.request-received', actor: `partner:${peer}`, subject: m.consultationId, details: { message: m.id } });
+      this.store.consultations.insertMessage({
+        id: m.id,
+        consultation_id: m.consultationId,
+        type: m.type,
+        author: peer,
+        direction: 'in',
+        iat: payload.iat,
+        body: canonicalString(m),
+        at,
+      });
+      this.audit.append({
+        action: 'consultation.request-received',
+        actor: `partner:${peer}`,
+        subject: m.consultationId,
+        details: { message: m.id },
+      });
       // UNKNOWN_REFERENCE: any referenced (id, version) never released to the requester, whether or not it exists
       const refs = (m.referencedDenials as { id: string; version: number }[]) ?? [];
       if (refs.some((r) => !this.store.consultations.everReleased(peer, r.id, r.version))) {
-        const answer = { id: `urn:entente:${this.o.nodeId}:consultation-msg:${randomUUID()}`, consultationId: m.consultationId, type: 'RESPONSE', position: 'UNKNOWN_REFERENCE', handling: PRIVATE_HANDLING };
+        const answer = {
+          id: `urn:entente:${this.o.nodeId}:consultation-msg:${randomUUID()}`,
+          consultationId: m.consultationId,
+          type: 'RESPONSE',
+          position: 'UNKNOWN_REFERENCE',
+          handling: PRIVATE_HANDLING,
+        };
         const iat = this.send(peer, answer, row, 'system');
         this.applyEffects(row, answer, iat);
         setImmediate(() => this.streams.wake([peer])); // wake the pusher once the batch has committed
@@ -227,8 +327,22 @@ export class ConsultationService implements ConsultationSink {
       return;
     }
     const row = this.store.consultations.get(m.consultationId)!;
-    this.store.consultations.insertMessage({ id: m.id, consultation_id: m.consultationId, type: m.type, author: peer, direction: 'in', iat: payload.iat, body: canonicalString(m), at });
-    this.audit.append({ action: `consultation.${String(m.type).toLowerCase()}-received`, actor: `partner:${peer}`, subject: m.consultationId, details: { message: m.id } });
+    this.store.consultations.insertMessage({
+      id: m.id,
+      consultation_id: m.consultationId,
+      type: m.type,
+      author: peer,
+      direction: 'in',
+      iat: payload.iat,
+      body: canonicalString(m),
+      at,
+    });
+    this.audit.append({
+      action: `consultation.${String(m.type).toLowerCase()}-received`,
+      actor: `partner:${peer}`,
+      subject: m.consultationId,
+      details: { message: m.id },
+    });
     this.applyEffects(row, m, payload.iat);
   }
 
@@ -239,8 +353,16 @@ export class ConsultationService implements ConsultationSink {
     if (due.length === 0) return 0;
     this.store.tx(() => {
       for (const r of due) {
-        this.store.consultations.update(r.id, { state: 'LAPSED_NO_RESPONSE', updated_at: new Date(this.clock.now()).toISOString() });
-        this.audit.append({ action: 'consultation.lapsed', actor: 'system', subject: r.id, details: { partner: r.partner, dueAt: r.due_at } });
+        this.store.consultations.update(r.id, {
+          state: 'LAPSED_NO_RESPONSE',
+          updated_at: new Date(this.clock.now()).toISOString(),
+        });
+        this.audit.append({
+          action: 'consultation.lapsed',
+          actor: 'system',
+          subject: r.id,
+          details: { partner: r.partner, dueAt: r.due_at },
+        });
       }
     });
     return due.length;
@@ -249,18 +371,7 @@ export class ConsultationService implements ConsultationSink {
   view(id: string): ConsultationView {
     const r = this.store.consultations.get(id);
     if (!r) throw new AppError('not-found', 'no such consultation');
-    return {
-      id: r.id,
-      role: r.role,
-      partner: r.partner,
-      state: r.state,
-      dueAt: r.due_at,
-      openedAt: r.opened_at,
-      position: r.position,
-      onTime: r.on_time === null ? null : r.on_time === 1,
-      outcome: r.outcome,
-      messages: this.store.consultations.messages(id).map((m) => ({ id: m.id, type: m.type, author: m.author, direction: m.direction, iat: m.iat, message: JSON.parse(m.body) as unknown })),
-    };
+    return consultationView(r, this.store.consultations.messages(id));
   }
 
   list(partner?: string): ConsultationView[] {

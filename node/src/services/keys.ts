@@ -66,7 +66,8 @@ export class KeyService {
       identity.useKeyFile(file);
       id = key.kid;
     } else {
-      if (identity.pendingTls) throw new AppError('conflict', "a TLS key rotation is already waiting for partners' receipts");
+      if (identity.pendingTls)
+        throw new AppError('conflict', "a TLS key rotation is already waiting for partners' receipts");
       const ca = { certPem: this.d.secrets.caCertPem, keyPem: this.d.secrets.caKeyPem };
       const hosts = ['localhost', '127.0.0.1', new URL(config.url).hostname];
       const next = createNodeCert(ca, { nodeId: config.nodeId, hosts });

@@ -16,11 +16,36 @@ export class Metrics {
 
   constructor(store: Store, audit: AuditService, clock: Clock) {
     const r = this.registry;
-    this.ingest = new Counter({ name: 'entente_ingest_items_total', help: 'Releases received, by outcome (accepted, duplicate, quarantined, refused)', labelNames: ['partner', 'outcome'], registers: [r] });
-    this.pushErrors = new Counter({ name: 'entente_push_errors_total', help: 'Failed pushes, by kind (network, http status, refused)', labelNames: ['partner', 'kind'], registers: [r] });
-    this.pullErrors = new Counter({ name: 'entente_pull_errors_total', help: 'Failed pulls of a partner feed', labelNames: ['partner'], registers: [r] });
-    this.screening = new Histogram({ name: 'entente_screening_seconds', help: 'Screening latency per request', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [r] });
-    this.requests = new Counter({ name: 'entente_http_requests_total', help: 'HTTP requests answered, by listener and status', labelNames: ['listener', 'status'], registers: [r] });
+    this.ingest = new Counter({
+      name: 'entente_ingest_items_total',
+      help: 'Releases received, by outcome (accepted, duplicate, quarantined, refused)',
+      labelNames: ['partner', 'outcome'],
+      registers: [r],
+    });
+    this.pushErrors = new Counter({
+      name: 'entente_push_errors_total',
+      help: 'Failed pushes, by kind (network, http status, refused)',
+      labelNames: ['partner', 'kind'],
+      registers: [r],
+    });
+    this.pullErrors = new Counter({
+      name: 'entente_pull_errors_total',
+      help: 'Failed pulls of a partner feed',
+      labelNames: ['partner'],
+      registers: [r],
+    });
+    this.screening = new Histogram({
+      name: 'entente_screening_seconds',
+      help: 'Screening latency per request',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [r],
+    });
+    this.requests = new Counter({
+      name: 'entente_http_requests_total',
+      help: 'HTTP requests answered, by listener and status',
+      labelNames: ['listener', 'status'],
+      registers: [r],
+    });
     const perPartner = (name: string, help: string, value: (partner: string) => number | null) =>
       new Gauge({
         name,
@@ -35,10 +60,14 @@ export class Metrics {
           }
         },
       });
-    perPartner('entente_partner_queue_depth', 'Releases not yet acknowledged plus own versions not yet materialised for the partner', (p) => {
-      const s = store.exchange.outStream(p)!;
-      return s.head_seq - s.receipt_upto + Math.max(0, store.exchange.lastPubSeq() - s.mat_cursor);
-    });
+    perPartner(
+      'entente_partner_queue_depth',
+      'Releases not yet acknowledged plus own versions not yet materialised for the partner',
+      (p) => {
+        const s = store.exchange.outStream(p)!;
+        return s.head_seq - s.receipt_upto + Math.max(0, store.exchange.lastPubSeq() - s.mat_cursor);
+      },
+    );
     perPartner('entente_partner_unacknowledged', 'Materialised releases the partner has not acknowledged', (p) => {
       const s = store.exchange.outStream(p)!;
       return s.head_seq - s.receipt_upto;
@@ -50,7 +79,7 @@ export class Metrics {
     const skew = this.skew;
     new Gauge({
       name: 'entente_partner_clock_skew_seconds',
-      help: 'Our clock minus the iat of the partner\'s latest release, at ingest',
+      help: "Our clock minus the iat of the partner's latest release, at ingest",
       labelNames: ['partner'],
       registers: [r],
       collect() {

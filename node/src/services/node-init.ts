@@ -48,7 +48,12 @@ export interface ExampleProvision {
  * writes config.json with the given listeners (still marked `example`), creates the database and a
  * fresh admin token. The result starts only with --demo.
  */
-export function provisionFromExample(exampleDir: string, dir: string, p: ExampleProvision, clock: Clock = systemClock): { config: NodeConfig; adminToken: string } {
+export function provisionFromExample(
+  exampleDir: string,
+  dir: string,
+  p: ExampleProvision,
+  clock: Clock = systemClock,
+): { config: NodeConfig; adminToken: string } {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (existsSync(join(dir, CONFIG_FILE))) throw new Error(`${dir} already holds a node`);
   const raw = JSON.parse(readFileSync(join(exampleDir, CONFIG_FILE), 'utf8')) as Record<string, unknown>;
@@ -58,7 +63,8 @@ export function provisionFromExample(exampleDir: string, dir: string, p: Example
   raw.example = true;
   const config = parseConfig(raw, dir);
   for (const f of ['ca.crt', 'tls.crt']) writeFileSync(join(dir, f), readFileSync(join(exampleDir, f)));
-  for (const f of ['ca.key', 'tls.key', 'signing-keys.json']) writePrivate(join(dir, f), readFileSync(join(exampleDir, f), 'utf8'));
+  for (const f of ['ca.key', 'tls.key', 'signing-keys.json'])
+    writePrivate(join(dir, f), readFileSync(join(exampleDir, f), 'utf8'));
   writeFileSync(join(dir, CONFIG_FILE), JSON.stringify(raw, null, 2) + '\n');
   const adminToken = newTokenSecret();
   const store = Store.open(config.files.database);
@@ -86,9 +92,18 @@ export function initNode(o: InitOptions): { config: NodeConfig; adminToken: stri
   const federationListen = o.federationListen ?? '0.0.0.0:8443';
   const operatorListen = o.operatorListen ?? '127.0.0.1:8080';
   const fedHost = federationListen.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
-  const url = o.url ?? `https://${fedHost === '0.0.0.0' ? 'localhost' : fedHost}:${federationListen.replace(/^.*:/, '')}`;
+  const url =
+    o.url ?? `https://${fedHost === '0.0.0.0' ? 'localhost' : fedHost}:${federationListen.replace(/^.*:/, '')}`;
   const urlHost = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const hosts = [...new Set(['localhost', '127.0.0.1', ...(fedHost !== '0.0.0.0' && fedHost !== '::' ? [fedHost] : []), urlHost, ...(o.hosts ?? [])])];
+  const hosts = [
+    ...new Set([
+      'localhost',
+      '127.0.0.1',
+      ...(fedHost !== '0.0.0.0' && fedHost !== '::' ? [fedHost] : []),
+      urlHost,
+      ...(o.hosts ?? []),
+    ]),
+  ];
   const raw = {
     nodeId: o.nodeId,
     name: o.name,
@@ -96,7 +111,14 @@ export function initNode(o: InitOptions): { config: NodeConfig; adminToken: stri
     url,
     federation: { listen: federationListen },
     operator: { listen: operatorListen },
-    files: { caCert: 'ca.crt', caKey: 'ca.key', tlsCert: 'tls.crt', tlsKey: 'tls.key', signingKeys: 'signing-keys.json', database: 'entente.db' },
+    files: {
+      caCert: 'ca.crt',
+      caKey: 'ca.key',
+      tlsCert: 'tls.crt',
+      tlsKey: 'tls.key',
+      signingKeys: 'signing-keys.json',
+      database: 'entente.db',
+    },
     ...(o.example ? { example: true } : {}),
   };
   const config = parseConfig(raw, o.dir); // validates before anything is written
@@ -117,7 +139,12 @@ export function initNode(o: InitOptions): { config: NodeConfig; adminToken: stri
     store.tx(() => {
       store.meta.set('nodeId', o.nodeId);
       store.tokens.insert('admin', 'admin', tokenHash(adminToken), new Date(clock.now()).toISOString());
-      audit.append({ action: 'node.init', actor: 'cli', subject: o.nodeId, details: { kid: key.kid, tlsSpkiSha256: spkiSha256(tls.certPem) } });
+      audit.append({
+        action: 'node.init',
+        actor: 'cli',
+        subject: o.nodeId,
+        details: { kid: key.kid, tlsSpkiSha256: spkiSha256(tls.certPem) },
+      });
     });
   } finally {
     store.close();
@@ -133,7 +160,11 @@ export function initNode(o: InitOptions): { config: NodeConfig; adminToken: stri
  */
 export function keepBoundAddresses(dir: string, bound: { federationPort: number; operatorPort: number }): NodeConfig {
   const file = join(dir, CONFIG_FILE);
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as { url: string; federation: { listen: string }; operator: { listen: string } };
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as {
+    url: string;
+    federation: { listen: string };
+    operator: { listen: string };
+  };
   const withPort = (listen: string, port: number) => listen.replace(/:[0-9]+$/, `:${port}`);
   raw.federation.listen = withPort(raw.federation.listen, bound.federationPort);
   raw.operator.listen = withPort(raw.operator.listen, bound.operatorPort);

@@ -1,5 +1,6 @@
 // Reciprocity (docs/protocol.md §9): per partner, both directions side by side — what each agreement promises
 // (the two latest) and what actually flowed.
+import type { Json } from '../domain/validation.js';
 import { AppError } from '../domain/errors.js';
 import { isTerminal } from '../domain/record-rules.js';
 import type { RecordType } from '../domain/redaction.js';
@@ -12,7 +13,10 @@ export interface Flow {
   byTlp: Record<string, number>;
   revocations: number;
   recalls: number;
-  /** Hours from decision (denial `decisionDate`, finding `reportedAt`) to release (out) or arrival (in), first version seen per record. */
+  /**
+   * Hours from decision (denial `decisionDate`, finding `reportedAt`) to release (out) or arrival
+   * (in), first version seen per record.
+   */
   delayHours: { median: number | null; p90: number | null; samples: number };
   quarantined: number;
 }
@@ -20,11 +24,20 @@ export interface Flow {
 export interface ReciprocityRow {
   partner: string;
   period: { from: string; to: string };
-  promises: { ours: { reference: string; version: number; since: string }[]; theirs: { reference: string; version: number; since: string }[] };
+  promises: {
+    ours: { reference: string; version: number; since: string }[];
+    theirs: { reference: string; version: number; since: string }[];
+  };
   outbound: Flow & { receiptsOutstanding: number };
   inbound: Flow;
-  /** As responder: requests we received and answered (on time); as requester: requests we sent and they answered (on time). */
-  consultations: { weAnswered: { requests: number; answered: number; onTime: number; lapsed: number }; theyAnswered: { requests: number; answered: number; onTime: number; lapsed: number } };
+  /**
+   * As responder: requests we received and answered (on time); as requester: requests we sent and
+   * they answered (on time).
+   */
+  consultations: {
+    weAnswered: { requests: number; answered: number; onTime: number; lapsed: number };
+    theyAnswered: { requests: number; answered: number; onTime: number; lapsed: number };
+  };
 }
 
 function quantile(sorted: number[], q: number): number | null {
@@ -37,11 +50,27 @@ function inc(m: Record<string, number>, k: string): void {
 }
 
 function emptyFlow(): Flow {
-  return { records: 0, byType: {}, byRegime: {}, byTlp: {}, revocations: 0, recalls: 0, delayHours: { median: null, p90: null, samples: 0 }, quarantined: 0 };
+  return {
+    records: 0,
+    byType: {},
+    byRegime: {},
+    byTlp: {},
+    revocations: 0,
+    recalls: 0,
+    delayHours: { median: null, p90: null, samples: 0 },
+    quarantined: 0,
+  };
 }
 
-function decisionMs(type: string, r: Record<string, any>): number | null {
-  const t = type === 'denial' ? (typeof r.decisionDate === 'string' ? `${r.decisionDate}T00:00:00Z` : null) : typeof r.reportedAt === 'string' ? r.reportedAt : null;
+function decisionMs(type: string, r: Record<string, Json>): number | null {
+  const t =
+    type === 'denial'
+      ? typeof r.decisionDate === 'string'
+        ? `${r.decisionDate}T00:00:00Z`
+        : null
+      : typeof r.reportedAt === 'string'
+        ? r.reportedAt
+        : null;
   return t ? Date.parse(t) : null;
 }
 
@@ -77,7 +106,7 @@ export class ReciprocityService {
     for (const r of this.store.reciprocity.outbound(partner, from, to)) {
       if (r.kind === 'tombstone') out.recalls++;
       if (r.kind !== 'record' || !r.body || !r.type) continue;
-      const rec = JSON.parse(r.body) as Record<string, any>;
+      const rec = JSON.parse(r.body) as Record<string, Json>;
       out.records++;
       this.count(out, r.type, rec);
       if (!firstOut.has(r.record_id!)) {
@@ -96,7 +125,7 @@ export class ReciprocityService {
       if (r.outcome === 'rejected') inn.quarantined++;
       if (r.kind === 'tombstone') inn.recalls++;
       if (r.kind !== 'record' || r.outcome !== 'accepted' || !r.body || !r.type) continue;
-      const rec = JSON.parse(r.body) as Record<string, any>;
+      const rec = JSON.parse(r.body) as Record<string, Json>;
       inn.records++;
       this.count(inn, r.type, rec);
       if (!firstIn.has(rec.id)) {
@@ -130,7 +159,7 @@ export class ReciprocityService {
     return out;
   }
 
-  private count(f: Flow, type: string, rec: Record<string, any>): void {
+  private count(f: Flow, type: string, rec: Record<string, Json>): void {
     inc(f.byType, type);
     for (const g of Array.isArray(rec.regimes) ? rec.regimes : []) inc(f.byRegime, String(g));
     inc(f.byTlp, String(rec.handling?.tlp ?? '?'));

@@ -10,8 +10,17 @@ import { keyValidAt, type PublicJwk } from '../crypto/keys.js';
 import { toTimestamp } from '../domain/dates.js';
 import { AppError, validationError } from '../domain/errors.js';
 import {
-  amendmentViolations, applyNewDefaults, labels, nextUpdatedAt, searchTerms, statusTransition, TransitionError, withEnvelope, withoutAssigned,
-  type Envelope, type StatusRequest,
+  amendmentViolations,
+  applyNewDefaults,
+  labels,
+  nextUpdatedAt,
+  searchTerms,
+  statusTransition,
+  TransitionError,
+  withEnvelope,
+  withoutAssigned,
+  type Envelope,
+  type StatusRequest,
 } from '../domain/lifecycle.js';
 import { recordTypeOfId, validateRecord, isTerminal } from '../domain/record-rules.js';
 import type { RecordType } from '../domain/redaction.js';
@@ -98,7 +107,12 @@ export interface RecordServiceOptions {
 }
 
 export class RecordService implements ReceivedRecords {
-  constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock, private readonly o: RecordServiceOptions) {}
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly o: RecordServiceOptions,
+  ) {}
 
   private now(): string {
     return toTimestamp(this.clock.now());
@@ -109,10 +123,22 @@ export class RecordService implements ReceivedRecords {
     const createdAt = this.now();
     const id = `urn:entente:${this.o.nodeId}:${type}:${randomUUID()}`;
     const body = applyNewDefaults(type, withoutAssigned(input), createdAt);
-    const record = withEnvelope(body, { id, version: 1, changeType: 'NEW', originatorNodeId: this.o.nodeId, originatorCountry: this.o.country, createdAt, updatedAt: createdAt });
+    const record = withEnvelope(body, {
+      id,
+      version: 1,
+      changeType: 'NEW',
+      originatorNodeId: this.o.nodeId,
+      originatorCountry: this.o.country,
+      createdAt,
+      updatedAt: createdAt,
+    });
     return this.commit(type, record, actor, 'record.publish', () => {
       if (this.store.records.ownReferenceTaken(type, String(record.originatorReference))) {
-        throw new AppError('conflict', `originatorReference ${String(record.originatorReference)} is already used by another ${type} of this node`, [{ pointer: '/record/originatorReference', rule: 'unique', message: 'already used' }]);
+        throw new AppError(
+          'conflict',
+          `originatorReference ${String(record.originatorReference)} is already used by another ${type} of this node`,
+          [{ pointer: '/record/originatorReference', rule: 'unique', message: 'already used' }],
+        );
       }
     });
   }
@@ -120,7 +146,11 @@ export class RecordService implements ReceivedRecords {
   /** PUT /admin/v1/records/{id}: an AMENDMENT carrying the full record. */
   amend(id: string, input: unknown, ifMatch: number | undefined, actor: string): PublishedVersion {
     const { type, current } = this.ownCurrent(id, ifMatch);
-    if (isTerminal(type, current.status)) throw new AppError('transition', `the record is ${String(current.status)}: a terminal status has no later version`);
+    if (isTerminal(type, current.status))
+      throw new AppError(
+        'transition',
+        `the record is ${String(current.status)}: a terminal status has no later version`,
+      );
     const proposed = withoutAssigned(input);
     const violations = amendmentViolations(type, current, proposed);
     if (violations.length) throw validationError(violations, '/record', 'members that may not change in an amendment');
@@ -136,13 +166,19 @@ export class RecordService implements ReceivedRecords {
       t = statusTransition(type, current, req);
     } catch (e) {
       if (e instanceof TransitionError) {
-        if (e.kind === 'validation') throw new AppError('validation', e.message, [{ pointer: e.pointer, rule: 'transition', message: e.message }]);
+        if (e.kind === 'validation')
+          throw new AppError('validation', e.message, [{ pointer: e.pointer, rule: 'transition', message: e.message }]);
         throw new AppError('transition', e.message, [{ pointer: e.pointer, rule: 'transition', message: e.message }]);
       }
       throw e;
     }
     const record = withEnvelope(t.body, this.nextEnvelope(current, t.changeType));
-    const action = t.changeType === 'RENEWAL' ? 'record.renew' : t.changeType === 'FINAL_ASSESSMENT' ? 'record.final-assessment' : 'record.status';
+    const action =
+      t.changeType === 'RENEWAL'
+        ? 'record.renew'
+        : t.changeType === 'FINAL_ASSESSMENT'
+          ? 'record.final-assessment'
+          : 'record.status';
     return this.commit(type, record, actor, action, () => this.recheckCurrent(id, current.version as number));
   }
 
@@ -162,26 +198,51 @@ export class RecordService implements ReceivedRecords {
     const row = this.store.records.current(id);
     const type = recordTypeOfId(id);
     if (!row || !type) throw new AppError('not-found', 'no such record');
-    if (!row.own) throw new AppError('conflict', `received records are read-only: only ${row.origin} changes this record`);
-    if (ifMatch !== undefined && ifMatch !== row.version) throw new AppError('precondition-failed', `If-Match "${ifMatch}" is stale: the current version is ${row.version}`, [], { currentVersion: row.version });
+    if (!row.own)
+      throw new AppError('conflict', `received records are read-only: only ${row.origin} changes this record`);
+    if (ifMatch !== undefined && ifMatch !== row.version)
+      throw new AppError(
+        'precondition-failed',
+        `If-Match "${ifMatch}" is stale: the current version is ${row.version}`,
+        [],
+        { currentVersion: row.version },
+      );
     const v = this.store.records.currentVersion(id)!;
     return { type, current: JSON.parse(v.body) as Record<string, Json> };
   }
 
   private recheckCurrent(id: string, expected: number): void {
     const row = this.store.records.current(id);
-    if (!row || row.version !== expected) throw new AppError('precondition-failed', `the record changed concurrently: the current version is ${row?.version}`);
+    if (!row || row.version !== expected)
+      throw new AppError(
+        'precondition-failed',
+        `the record changed concurrently: the current version is ${row?.version}`,
+      );
   }
 
   /** Validates, signs, stores, audits and runs the publication hooks, in one transaction. */
-  private commit(type: RecordType, record: Record<string, Json>, actor: string, action: string, precheck: () => void): PublishedVersion {
-    const errors = validateRecord(record, { expectedType: type, countryOf: (n) => (n === this.o.nodeId ? this.o.country : undefined) });
+  private commit(
+    type: RecordType,
+    record: Record<string, Json>,
+    actor: string,
+    action: string,
+    precheck: () => void,
+  ): PublishedVersion {
+    const errors = validateRecord(record, {
+      expectedType: type,
+      countryOf: (n) => (n === this.o.nodeId ? this.o.country : undefined),
+    });
     if (errors.length) throw validationError(errors, '/record');
     const canonical = canonicalString(record);
-    if (Buffer.byteLength(canonical) > MAX_RECORD_BYTES) throw new AppError('too-large', `the canonical record is ${Buffer.byteLength(canonical)} bytes; the limit is ${MAX_RECORD_BYTES}`);
+    if (Buffer.byteLength(canonical) > MAX_RECORD_BYTES)
+      throw new AppError(
+        'too-large',
+        `the canonical record is ${Buffer.byteLength(canonical)} bytes; the limit is ${MAX_RECORD_BYTES}`,
+      );
     const updatedAtSec = Math.floor(Date.parse(record.updatedAt as string) / 1000);
     const { signer, signingKey: key } = this.o.identity;
-    if (!keyValidAt(key, updatedAtSec)) throw new AppError('internal', 'the signing key is not valid at this version\'s updatedAt');
+    if (!keyValidAt(key, updatedAtSec))
+      throw new AppError('internal', "the signing key is not valid at this version's updatedAt");
     const signature = signer.sign(Buffer.from(canonical, 'utf8'), 'entente-record+jws');
     const digest = sha256(canonical);
     const storedAt = new Date(this.clock.now()).toISOString();
@@ -189,14 +250,39 @@ export class RecordService implements ReceivedRecords {
     this.store.tx(() => {
       precheck();
       const row: Omit<RecordVersionRow, 'row_id'> = {
-        id: record.id, version: record.version, view: 1, type, origin: this.o.nodeId, own: 1, status: record.status, body: canonical, digest,
-        signature, jws: null, redacted: null, agreement: null, stream: null, seq: null, updated_at: record.updatedAt, stored_at: storedAt,
+        id: record.id,
+        version: record.version,
+        view: 1,
+        type,
+        origin: this.o.nodeId,
+        own: 1,
+        status: record.status,
+        body: canonical,
+        digest,
+        signature,
+        jws: null,
+        redacted: null,
+        agreement: null,
+        stream: null,
+        seq: null,
+        updated_at: record.updatedAt,
+        stored_at: storedAt,
       };
       const rowId = this.store.records.insertVersion(row);
-      this.store.records.setCurrent({ ...row, row_id: rowId }, String(record.originatorReference), record.createdAt, searchTerms(type, record));
+      this.store.records.setCurrent(
+        { ...row, row_id: rowId },
+        String(record.originatorReference),
+        record.createdAt,
+        searchTerms(type, record),
+      );
       const pubSeq = this.store.records.addPublication(record.id, record.version, rowId, storedAt);
       published = { id: record.id, version: record.version, type, record, rowId, pubSeq, digest };
-      this.audit.append({ action, actor, subject: record.id, details: { version: record.version, changeType: record.changeType, status: record.status, digest } });
+      this.audit.append({
+        action,
+        actor,
+        subject: record.id,
+        details: { version: record.version, changeType: record.changeType, status: record.status, digest },
+      });
       this.o.publications.published(published);
     });
     crashPoint('publish.after-commit');
@@ -218,7 +304,14 @@ export class RecordService implements ReceivedRecords {
     const row = { ...v, own: 0, signature: null, jws: null };
     const rowId = this.store.records.insertVersion(row);
     const terms = searchTerms(v.type, record);
-    this.store.records.setCurrent({ ...row, row_id: rowId }, String(record.originatorReference), String(record.createdAt), terms, false, previous);
+    this.store.records.setCurrent(
+      { ...row, row_id: rowId },
+      String(record.originatorReference),
+      String(record.createdAt),
+      terms,
+      false,
+      previous,
+    );
   }
 
   keep(v: ReceivedVersion): void {
@@ -236,11 +329,24 @@ export class RecordService implements ReceivedRecords {
     if (!row) throw new AppError('not-found', 'no such record');
     const history = this.store.records.history(id).map((v) => this.versionView(v));
     const current = history.filter((h) => h.version === row.version).at(-1)!;
-    return { id, type: row.type, origin: row.origin, labels: this.labelsOf(row, current.record), recalled: row.recalled === 1, current, history };
+    return {
+      id,
+      type: row.type,
+      origin: row.origin,
+      labels: this.labelsOf(row, current.record),
+      recalled: row.recalled === 1,
+      current,
+      history,
+    };
   }
 
   private versionView(v: RecordVersionRow): VersionView {
-    const view: VersionView = { version: v.version, record: JSON.parse(v.body) as Record<string, Json>, digest: v.digest, origin: v.own ? 'own' : 'received' };
+    const view: VersionView = {
+      version: v.version,
+      record: JSON.parse(v.body) as Record<string, Json>,
+      digest: v.digest,
+      origin: v.own ? 'own' : 'received',
+    };
     if (v.signature) view.signature = v.signature;
     if (v.jws) view.jws = v.jws;
     else if (!v.own && v.stream && v.seq !== null) {
@@ -266,14 +372,26 @@ export class RecordService implements ReceivedRecords {
     let afterKey: number | undefined;
     if (p.after) {
       const n = Number(Buffer.from(p.after, 'base64url').toString('utf8'));
-      if (!Number.isSafeInteger(n) || n < 0) throw new AppError('bad-request', 'after is not a cursor this node issued', [{ pointer: '/after', rule: 'cursor', message: 'invalid cursor' }]);
+      if (!Number.isSafeInteger(n) || n < 0)
+        throw new AppError('bad-request', 'after is not a cursor this node issued', [
+          { pointer: '/after', rule: 'cursor', message: 'invalid cursor' },
+        ]);
       afterKey = n;
     }
     const rows = this.store.records.search({ ...p, afterKey, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const items = page.map((r) => {
       const record = JSON.parse(r.body) as Record<string, Json>;
-      return { id: r.id, type: r.type, version: r.version, origin: r.origin, status: r.status, labels: this.labelsOf(r, record), recalled: r.recalled === 1, record };
+      return {
+        id: r.id,
+        type: r.type,
+        version: r.version,
+        origin: r.origin,
+        status: r.status,
+        labels: this.labelsOf(r, record),
+        recalled: r.recalled === 1,
+        record,
+      };
     });
     const next = rows.length > limit ? Buffer.from(String(page.at(-1)!.order_key)).toString('base64url') : null;
     return { items, next };

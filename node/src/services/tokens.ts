@@ -28,11 +28,21 @@ export function tokenHash(secret: string): string {
 }
 
 export class TokenService {
-  constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
 
   create(name: string, role: Role, actor: string): { name: string; role: Role; token: string } {
-    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new AppError('validation', 'token name must match ^[a-z0-9][a-z0-9._-]{0,63}$', [{ pointer: '/name', rule: 'M4', message: 'bad token name' }]);
-    if (!ROLES.includes(role)) throw new AppError('validation', 'role must be admin, publisher or analyst', [{ pointer: '/role', rule: 'M4', message: 'unknown role' }]);
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name))
+      throw new AppError('validation', 'token name must match ^[a-z0-9][a-z0-9._-]{0,63}$', [
+        { pointer: '/name', rule: 'M4', message: 'bad token name' },
+      ]);
+    if (!ROLES.includes(role))
+      throw new AppError('validation', 'role must be admin, publisher or analyst', [
+        { pointer: '/role', rule: 'M4', message: 'unknown role' },
+      ]);
     const token = newTokenSecret();
     this.store.tx(() => {
       if (this.store.tokens.byName(name)) throw new AppError('conflict', `a token named ${name} exists`);
@@ -48,21 +58,32 @@ export class TokenService {
 
   revoke(name: string, actor: string): void {
     this.store.tx(() => {
-      if (!this.store.tokens.revoke(name, new Date(this.clock.now()).toISOString())) throw new AppError('not-found', `no active token named ${name}`);
+      if (!this.store.tokens.revoke(name, new Date(this.clock.now()).toISOString()))
+        throw new AppError('not-found', `no active token named ${name}`);
       this.audit.append({ action: 'token.revoke', actor, subject: name });
     });
   }
 
   /** An audit entry for a token's read (writes are audited by the action they perform). */
   recordUse(p: Principal, method: string, path: string): void {
-    this.audit.record({ action: 'token.use', actor: `token:${p.name}`, subject: path.slice(0, 200), details: { method } });
+    this.audit.record({
+      action: 'token.use',
+      actor: `token:${p.name}`,
+      subject: path.slice(0, 200),
+      details: { method },
+    });
   }
 
   /** The principal of a bearer secret, or null (unknown or revoked; the failure is audited). */
   authenticate(secret: string | undefined, context: { method: string; path: string }): Principal | null {
     const row = secret ? this.store.tokens.byHash(tokenHash(secret)) : undefined;
     if (!row || row.revoked_at) {
-      this.audit.record({ action: 'auth.failed', actor: 'anonymous', subject: context.path, details: { method: context.method, reason: secret ? (row ? 'revoked' : 'unknown-token') : 'no-token' } });
+      this.audit.record({
+        action: 'auth.failed',
+        actor: 'anonymous',
+        subject: context.path,
+        details: { method: context.method, reason: secret ? (row ? 'revoked' : 'unknown-token') : 'no-token' },
+      });
       return null;
     }
     return { name: row.name, role: row.role };

@@ -52,10 +52,16 @@ export class AuditTable {
     this.q('INSERT INTO checkpoints (seq, hash, iat, jws) VALUES (@seq, @hash, @iat, @jws)').run(c);
   }
   latestCheckpoint(): { seq: number; hash: string; iat: number; jws: string } | undefined {
-    return this.q('SELECT * FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; iat: number; jws: string } | undefined;
+    return this.q('SELECT * FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string; iat: number; jws: string } | undefined;
   }
   checkpoints(from = 0, to = Number.MAX_SAFE_INTEGER): { seq: number; hash: string; iat: number; jws: string }[] {
-    return this.q('SELECT * FROM checkpoints WHERE seq >= ? AND seq <= ? ORDER BY seq').all(from, to) as { seq: number; hash: string; iat: number; jws: string }[];
+    return this.q('SELECT * FROM checkpoints WHERE seq >= ? AND seq <= ? ORDER BY seq').all(from, to) as {
+      seq: number;
+      hash: string;
+      iat: number;
+      jws: string;
+    }[];
   }
   *iterate(): Generator<AuditRow> {
     yield* this.q('SELECT * FROM audit ORDER BY seq').iterate() as Iterable<AuditRow>;

@@ -46,22 +46,35 @@ export class ConsultationTables {
   update(id: string, fields: Partial<Omit<ConsultationRow, 'id'>>): void {
     const keys = Object.keys(fields);
     if (!keys.length) return;
-    this.q(`UPDATE consultations SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
+    this.q(`UPDATE consultations SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({
+      ...fields,
+      id,
+    });
   }
   insertMessage(m: MessageRow): void {
-    this.q('INSERT INTO consultation_messages (id, consultation_id, type, author, direction, iat, body, at) VALUES (@id, @consultation_id, @type, @author, @direction, @iat, @body, @at)').run(m);
+    this.q(
+      'INSERT INTO consultation_messages (id, consultation_id, type, author, direction, iat, body, at) VALUES (@id, @consultation_id, @type, @author, @direction, @iat, @body, @at)',
+    ).run(m);
   }
   messages(id: string): MessageRow[] {
-    return this.q('SELECT * FROM consultation_messages WHERE consultation_id = ? ORDER BY iat, at').all(id) as MessageRow[];
+    return this.q('SELECT * FROM consultation_messages WHERE consultation_id = ? ORDER BY iat, at').all(
+      id,
+    ) as MessageRow[];
   }
   list(partner?: string): ConsultationRow[] {
-    return (partner ? this.q('SELECT * FROM consultations WHERE partner = ? ORDER BY opened_at').all(partner) : this.q('SELECT * FROM consultations ORDER BY opened_at').all()) as ConsultationRow[];
+    return (
+      partner
+        ? this.q('SELECT * FROM consultations WHERE partner = ? ORDER BY opened_at').all(partner)
+        : this.q('SELECT * FROM consultations ORDER BY opened_at').all()
+    ) as ConsultationRow[];
   }
   dueBefore(iso: string): ConsultationRow[] {
     return this.q("SELECT * FROM consultations WHERE state = 'OPEN' AND due_at < ?").all(iso) as ConsultationRow[];
   }
   everReleased(partner: string, id: string, version: number): boolean {
-    return !!this.q("SELECT 1 FROM releases WHERE partner = ? AND record_id = ? AND record_version = ? AND kind = 'record' LIMIT 1").get(partner, id, version);
+    return !!this.q(
+      "SELECT 1 FROM releases WHERE partner = ? AND record_id = ? AND record_version = ? AND kind = 'record' LIMIT 1",
+    ).get(partner, id, version);
   }
   stats(partner: string): { role: string; total: number; answered: number; onTime: number; lapsed: number }[] {
     return this.q(

@@ -44,7 +44,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
 }
 
 export function schemaVersion(db: Db): number {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
+  );
   const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
   return row.v ?? 0;
 }
@@ -55,7 +57,11 @@ export function migrate(db: Db): number {
   for (const m of pending) {
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
     }).immediate();
   }
   return pending.length;
@@ -63,9 +69,12 @@ export function migrate(db: Db): number {
 
 /** PRAGMA quick_check (or integrity_check when `full`): 'ok' or the first problem. */
 export function integrityCheck(db: Db, full = false): string {
-  const rows = db.pragma(full ? 'integrity_check' : 'quick_check') as { integrity_check?: string; quick_check?: string }[];
+  const rows = db.pragma(full ? 'integrity_check' : 'quick_check') as {
+    integrity_check?: string;
+    quick_check?: string;
+  }[];
   const first = rows[0];
-  return (first?.integrity_check ?? first?.quick_check ?? 'unknown') as string;
+  return first?.integrity_check ?? first?.quick_check ?? 'unknown';
 }
 
 /** Runs fn in an IMMEDIATE transaction (writers serialise at BEGIN, not at first write). */

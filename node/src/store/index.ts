@@ -58,6 +58,15 @@ export type { TokenRow } from './tokens.js';
 export type { PartnerRow, PartnerKeyRow } from './partners.js';
 export type { AuditRow } from './audit.js';
 export type { RecordVersionRow, RecordRow, RecordQuery } from './records.js';
-export type { ExchangeStore, AgreementRow, OutStreamRow, ReleaseRow, HoldingRow, InStreamRow, PublicationRow, AlarmRow } from './exchange.js';
+export type {
+  ExchangeStore,
+  AgreementRow,
+  OutStreamRow,
+  ReleaseRow,
+  HoldingRow,
+  InStreamRow,
+  PublicationRow,
+  AlarmRow,
+} from './exchange.js';
 export type { ConsultationRow, MessageRow } from './consultations.js';
 export type { ScreenEntry, ScreenEntryRow } from './screening.js';

@@ -25,14 +25,21 @@ export interface PartnerKeyRow {
 export class PartnersTable {
   private readonly q: (sql: string) => Database.Statement;
   constructor(private readonly db: Db) {
-    this.q = preparer(db);}
+    this.q = preparer(db);
+  }
   /** The partner's country (from its bundle), without reading the rest of its row. */
   country(nodeId: string): string | undefined {
-    return (this.q('SELECT country FROM partners WHERE node_id = ?').get(nodeId) as { country: string } | undefined)?.country;
+    return (this.q('SELECT country FROM partners WHERE node_id = ?').get(nodeId) as { country: string } | undefined)
+      ?.country;
   }
   /** Registered and not removed. */
   isActive(nodeId: string): boolean {
-    return (this.q('SELECT removed_at IS NULL AS a FROM partners WHERE node_id = ?').get(nodeId) as { a: number } | undefined)?.a === 1;
+    return (
+      (
+        this.q('SELECT removed_at IS NULL AS a FROM partners WHERE node_id = ?').get(nodeId) as
+          { a: number } | undefined
+      )?.a === 1
+    );
   }
   get(nodeId: string): PartnerRow | undefined {
     return this.q('SELECT * FROM partners WHERE node_id = ?').get(nodeId) as PartnerRow | undefined;
@@ -45,17 +52,21 @@ export class PartnersTable {
     return this.q('SELECT * FROM partners ORDER BY node_id').all() as PartnerRow[];
   }
   upsert(p: Omit<PartnerRow, 'removed_at'>): void {
-    this
-      .q(
-        `INSERT INTO partners (node_id, bundle, fingerprint, name, country, url, added_at, updated_at)
+    this.q(
+      `INSERT INTO partners (node_id, bundle, fingerprint, name, country, url, added_at, updated_at)
          VALUES (@node_id, @bundle, @fingerprint, @name, @country, @url, @added_at, @updated_at)
          ON CONFLICT (node_id) DO UPDATE SET bundle = excluded.bundle, fingerprint = excluded.fingerprint, name = excluded.name,
            country = excluded.country, url = excluded.url, updated_at = excluded.updated_at, removed_at = NULL`,
-      )
-      .run(p);
+    ).run(p);
   }
   markRemoved(nodeId: string, at: string): boolean {
-    return this.q('UPDATE partners SET removed_at = ?, updated_at = ? WHERE node_id = ? AND removed_at IS NULL').run(at, at, nodeId).changes === 1;
+    return (
+      this.q('UPDATE partners SET removed_at = ?, updated_at = ? WHERE node_id = ? AND removed_at IS NULL').run(
+        at,
+        at,
+        nodeId,
+      ).changes === 1
+    );
   }
   /** Replaces the bundle-sourced keys and pins (statement-added ones stay until a new bundle drops them). */
   replaceBundleTrust(nodeId: string, keys: { kid: string; jwk: string }[], pins: string[], at: string): void {
@@ -67,15 +78,27 @@ export class PartnersTable {
     for (const pin of pins) p.run(nodeId, pin, at);
   }
   addKey(nodeId: string, kid: string, jwk: string, at: string): boolean {
-    return this.q("INSERT OR IGNORE INTO partner_keys (node_id, kid, jwk, source, added_at) VALUES (?, ?, ?, 'statement', ?)").run(nodeId, kid, jwk, at).changes === 1;
+    return (
+      this.q(
+        "INSERT OR IGNORE INTO partner_keys (node_id, kid, jwk, source, added_at) VALUES (?, ?, ?, 'statement', ?)",
+      ).run(nodeId, kid, jwk, at).changes === 1
+    );
   }
   addPin(nodeId: string, pin: string, at: string): boolean {
-    return this.q("INSERT OR IGNORE INTO partner_pins (node_id, pin, source, added_at) VALUES (?, ?, 'statement', ?)").run(nodeId, pin, at).changes === 1;
+    return (
+      this.q("INSERT OR IGNORE INTO partner_pins (node_id, pin, source, added_at) VALUES (?, ?, 'statement', ?)").run(
+        nodeId,
+        pin,
+        at,
+      ).changes === 1
+    );
   }
   keys(nodeId: string): PartnerKeyRow[] {
     return this.q('SELECT * FROM partner_keys WHERE node_id = ? ORDER BY added_at, kid').all(nodeId) as PartnerKeyRow[];
   }
   pins(nodeId: string): string[] {
-    return (this.q('SELECT pin FROM partner_pins WHERE node_id = ? ORDER BY pin').all(nodeId) as { pin: string }[]).map((r) => r.pin);
+    return (this.q('SELECT pin FROM partner_pins WHERE node_id = ? ORDER BY pin').all(nodeId) as { pin: string }[]).map(
+      (r) => r.pin,
+    );
   }
 }

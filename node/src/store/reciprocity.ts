@@ -41,6 +41,8 @@ export class ReciprocityQueries {
     ).all(partner, from, to) as InboundFlowRow[];
   }
   agreementsSent(partner: string, limit: number): { version: number; body: string; created_at: string }[] {
-    return this.q('SELECT version, body, created_at FROM agreements WHERE partner = ? AND body IS NOT NULL ORDER BY rev DESC LIMIT ?').all(partner, limit) as { version: number; body: string; created_at: string }[];
+    return this.q(
+      'SELECT version, body, created_at FROM agreements WHERE partner = ? AND body IS NOT NULL ORDER BY rev DESC LIMIT ?',
+    ).all(partner, limit) as { version: number; body: string; created_at: string }[];
   }
 }

@@ -77,19 +77,38 @@ export class RecordsTable {
   }
 
   /** Points the record's current state at a version row and refreshes its search terms. */
-  setCurrent(row: RecordVersionRow & { row_id: number }, originatorReference: string, createdAt: string, terms: Term[], recalled = false, known?: RecordRow | null): void {
-    const existing = known === undefined ? (this.currentStmt.get(row.id) as RecordRow | undefined) : (known ?? undefined);
+  setCurrent(
+    row: RecordVersionRow & { row_id: number },
+    originatorReference: string,
+    createdAt: string,
+    terms: Term[],
+    recalled = false,
+    known?: RecordRow | null,
+  ): void {
+    const existing =
+      known === undefined ? (this.currentStmt.get(row.id) as RecordRow | undefined) : (known ?? undefined);
     if (existing) {
-      this
-        .q('UPDATE records SET current_row = ?, version = ?, status = ?, updated_at = ?, recalled = ? WHERE id = ?')
-        .run(row.row_id, row.version, row.status, row.updated_at, recalled ? 1 : 0, row.id);
+      this.q(
+        'UPDATE records SET current_row = ?, version = ?, status = ?, updated_at = ?, recalled = ? WHERE id = ?',
+      ).run(row.row_id, row.version, row.status, row.updated_at, recalled ? 1 : 0, row.id);
     } else {
-      this
-        .q(
-          `INSERT INTO records (id, type, origin, own, current_row, version, status, originator_reference, created_at, updated_at, recalled, order_key)
+      this.q(
+        `INSERT INTO records (id, type, origin, own, current_row, version, status, originator_reference, created_at, updated_at, recalled, order_key)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(row.id, row.type, row.origin, row.own, row.row_id, row.version, row.status, originatorReference, createdAt, row.updated_at, recalled ? 1 : 0, row.row_id);
+      ).run(
+        row.id,
+        row.type,
+        row.origin,
+        row.own,
+        row.row_id,
+        row.version,
+        row.status,
+        originatorReference,
+        createdAt,
+        row.updated_at,
+        recalled ? 1 : 0,
+        row.row_id,
+      );
     }
     if (existing) this.q('DELETE FROM record_terms WHERE id = ?').run(row.id);
     this.q('INSERT OR IGNORE INTO screen_queue (record_id) VALUES (?)').run(row.id);
@@ -97,7 +116,9 @@ export class RecordsTable {
     const unique = [...new Map(terms.map((t) => [`${t.kind}\u0000${t.value}`, t])).values()];
     for (let i = 0; i < unique.length; i += 32) {
       const chunk = unique.slice(i, i + 32);
-      this.q(`INSERT OR IGNORE INTO record_terms (id, kind, value) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`).run(...chunk.flatMap((t) => [row.id, t.kind, t.value]));
+      this.q(
+        `INSERT OR IGNORE INTO record_terms (id, kind, value) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+      ).run(...chunk.flatMap((t) => [row.id, t.kind, t.value]));
     }
   }
 
@@ -107,7 +128,14 @@ export class RecordsTable {
   }
 
   addPublication(id: string, version: number, rowId: number, at: string): number {
-    return Number(this.q('INSERT INTO publications (id, version, row_id, published_at) VALUES (?, ?, ?, ?)').run(id, version, rowId, at).lastInsertRowid);
+    return Number(
+      this.q('INSERT INTO publications (id, version, row_id, published_at) VALUES (?, ?, ?, ?)').run(
+        id,
+        version,
+        rowId,
+        at,
+      ).lastInsertRowid,
+    );
   }
 
   current(id: string): RecordRow | undefined {
@@ -115,11 +143,16 @@ export class RecordsTable {
   }
 
   currentVersion(id: string): RecordVersionRow | undefined {
-    return this.q('SELECT v.* FROM records r JOIN record_versions v ON v.row_id = r.current_row WHERE r.id = ?').get(id) as RecordVersionRow | undefined;
+    return this.q('SELECT v.* FROM records r JOIN record_versions v ON v.row_id = r.current_row WHERE r.id = ?').get(
+      id,
+    ) as RecordVersionRow | undefined;
   }
 
   version(id: string, version: number): RecordVersionRow | undefined {
-    return this.q('SELECT * FROM record_versions WHERE id = ? AND version = ? ORDER BY view DESC LIMIT 1').get(id, version) as RecordVersionRow | undefined;
+    return this.q('SELECT * FROM record_versions WHERE id = ? AND version = ? ORDER BY view DESC LIMIT 1').get(
+      id,
+      version,
+    ) as RecordVersionRow | undefined;
   }
 
   history(id: string): RecordVersionRow[] {
@@ -128,26 +161,35 @@ export class RecordsTable {
 
   /** The release JWS a received version came in (kept once, as inbound evidence). */
   inboundJws(partner: string, stream: string, seq: number): string | undefined {
-    return (this.q('SELECT jws FROM inbound WHERE partner = ? AND stream = ? AND seq = ?').get(partner, stream, seq) as { jws: string } | undefined)?.jws;
+    return (
+      this.q('SELECT jws FROM inbound WHERE partner = ? AND stream = ? AND seq = ?').get(partner, stream, seq) as
+        { jws: string } | undefined
+    )?.jws;
   }
 
   ownReferenceTaken(type: string, reference: string): boolean {
-    return !!this.q('SELECT 1 FROM records WHERE own = 1 AND type = ? AND originator_reference = ?').get(type, reference);
+    return !!this.q('SELECT 1 FROM records WHERE own = 1 AND type = ? AND originator_reference = ?').get(
+      type,
+      reference,
+    );
   }
 
   search(q: RecordQuery): (RecordRow & { body: string })[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.type) (where.push('r.type = ?'), args.push(q.type));
-    if (q.origin) (where.push('r.origin = ?'), args.push(q.origin));
-    if (q.status) (where.push('r.status = ?'), args.push(q.status));
-    if (q.afterKey !== undefined) (where.push('r.order_key > ?'), args.push(q.afterKey));
-    if (q.destination) (where.push("EXISTS (SELECT 1 FROM record_terms t WHERE t.id = r.id AND t.kind = 'destination' AND t.value = ?)"), args.push(q.destination));
-    if (q.regime) (where.push("EXISTS (SELECT 1 FROM record_terms t WHERE t.id = r.id AND t.kind = 'regime' AND t.value = ?)"), args.push(q.regime));
-    if (q.control) {
-      where.push("EXISTS (SELECT 1 FROM record_terms t WHERE t.id = r.id AND t.kind = 'control' AND t.value LIKE ? ESCAPE '\\')");
-      args.push(likeEscape(q.control) + '%');
-    }
+    const term = (kind: string, op: string) =>
+      `EXISTS (SELECT 1 FROM record_terms t WHERE t.id = r.id AND t.kind = '${kind}' AND t.value ${op})`;
+    const add = (clause: string, arg: unknown) => {
+      where.push(clause);
+      args.push(arg);
+    };
+    if (q.type) add('r.type = ?', q.type);
+    if (q.origin) add('r.origin = ?', q.origin);
+    if (q.status) add('r.status = ?', q.status);
+    if (q.afterKey !== undefined) add('r.order_key > ?', q.afterKey);
+    if (q.destination) add(term('destination', '= ?'), q.destination);
+    if (q.regime) add(term('regime', '= ?'), q.regime);
+    if (q.control) add(term('control', "LIKE ? ESCAPE '\\'"), likeEscape(q.control) + '%');
     if (q.q) {
       where.push("(v.body LIKE ? ESCAPE '\\' OR r.originator_reference LIKE ? ESCAPE '\\')");
       const pattern = '%' + likeEscape(q.q) + '%';

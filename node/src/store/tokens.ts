@@ -15,7 +15,8 @@ export interface TokenRow {
 export class TokensTable {
   private readonly q: (sql: string) => Database.Statement;
   constructor(private readonly db: Db) {
-    this.q = preparer(db);}
+    this.q = preparer(db);
+  }
   insert(name: string, role: Role, hash: string, at: string): void {
     this.q('INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)').run(name, role, hash, at);
   }

@@ -37,7 +37,10 @@ export interface ReceivedVersion {
 /** The records received versions land in (the record service owns them). */
 export interface ReceivedRecords {
   held(id: string): { version: number; origin: string } | undefined;
-  heldVersion(id: string, version: number): { digest: string; stream: string | null; view: number; updated_at: string } | undefined;
+  heldVersion(
+    id: string,
+    version: number,
+  ): { digest: string; stream: string | null; view: number; updated_at: string } | undefined;
   /** A version that becomes the record's current one (`previous`: the current state read before, if known). */
   storeCurrent(v: ReceivedVersion, record: Record<string, Json>, previous?: { version: number } | null): void;
   /** A version kept as evidence without becoming current. */
@@ -157,7 +160,11 @@ export class Applier {
       this.d.audit.append({ action: 'ingest.replace-view', actor: `partner:${peer}`, subject: id, details });
       return { kind: 'accepted' };
     }
-    this.d.alarms.alarm(peer, 'equivocation', `${id} v${version} arrived with another digest; the first is kept, both JWS are evidence`);
+    this.d.alarms.alarm(
+      peer,
+      'equivocation',
+      `${id} v${version} arrived with another digest; the first is kept, both JWS are evidence`,
+    );
     return { kind: 'rejected', reason: 'equivocation' };
   }
 

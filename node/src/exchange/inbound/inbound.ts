@@ -87,7 +87,16 @@ export class Inbound {
   currentReceipt(peer: string): string {
     const st = this.d.store.exchange.inStream(peer);
     if (st?.receipt_jws) return st.receipt_jws;
-    const payload: ReceiptPayload = { iss: this.d.nodeId, aud: peer, iat: this.nowSec(), stream: '', from: 0, upTo: 0, head: '', rejected: [] };
+    const payload: ReceiptPayload = {
+      iss: this.d.nodeId,
+      aud: peer,
+      iat: this.nowSec(),
+      stream: '',
+      from: 0,
+      upTo: 0,
+      head: '',
+      rejected: [],
+    };
     return signJson(this.d.identity.signer, payload, 'entente-receipt+jws').jws;
   }
 
@@ -116,7 +125,12 @@ export class Inbound {
   }
 
   /** Runs checks 1–15 over a batch and commits it; returns the new signed receipt. */
-  ingest(peer: string, items: readonly string[], via: 'push' | 'pull', presigned?: Map<number, Presigned>): IngestResult {
+  ingest(
+    peer: string,
+    items: readonly string[],
+    via: 'push' | 'pull',
+    presigned?: Map<number, Presigned>,
+  ): IngestResult {
     const x = this.d.store.exchange;
     const st = x.ensureInStream(peer);
     if (items.length === 0) return { receipt: this.currentReceipt(peer), accepted: 0, rejected: 0, duplicate: 0 };
@@ -196,7 +210,12 @@ export class Inbound {
         old_streams: JSON.stringify(old),
         rollback_seen_at: null,
       });
-      if (cur.stream) this.d.alarms.alarm(peer, 'new-stream', `the partner started a new stream ${newStream}; ${cur.stream} is retired`);
+      if (cur.stream)
+        this.d.alarms.alarm(
+          peer,
+          'new-stream',
+          `the partner started a new stream ${newStream}; ${cur.stream} is retired`,
+        );
       const details = { stream: newStream, old: cur.stream || null };
       this.d.audit.append({ action: 'stream.accept-new', actor, subject: peer, details });
       from = 0;
@@ -225,7 +244,16 @@ export class Inbound {
     const last = verified.at(-1)!;
     const upTo = last.payload.seq;
     const rejected = x.inboundRejected(peer, stream, from, upTo);
-    const payload: ReceiptPayload = { iss: this.d.nodeId, aud: peer, iat: this.nowSec(), stream, from, upTo, head: last.hash, rejected };
+    const payload: ReceiptPayload = {
+      iss: this.d.nodeId,
+      aud: peer,
+      iat: this.nowSec(),
+      stream,
+      from,
+      upTo,
+      head: last.hash,
+      rejected,
+    };
     const checkpoint = this.d.audit.latestCheckpoint();
     if (checkpoint) payload.checkpoint = { seq: checkpoint.seq, hash: checkpoint.hash };
     const receipt = signJson(this.d.identity.signer, payload, 'entente-receipt+jws').jws;

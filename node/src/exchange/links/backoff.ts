@@ -24,7 +24,11 @@ export class CircuitBreaker {
   private failures = 0;
   private openedAt = 0;
   private st: BreakerState = 'closed';
-  constructor(private readonly now: () => number, readonly threshold = 5, readonly cooldownMs = 60_000) {}
+  constructor(
+    private readonly now: () => number,
+    readonly threshold = 5,
+    readonly cooldownMs = 60_000,
+  ) {}
   get state(): BreakerState {
     if (this.st === 'open' && this.now() - this.openedAt >= this.cooldownMs) this.st = 'half-open';
     return this.st;

@@ -1,6 +1,6 @@
 // The state a node keeps per partner link: the pinned client, the breaker, the push and pull in
 // flight, their timers, and the last outcome of each (for sync-status).
-import { CircuitBreaker, type BreakerState } from './backoff.js';
+import { type CircuitBreaker, type BreakerState } from './backoff.js';
 import type { PeerClient } from './peer-client.js';
 
 export interface Link {

@@ -89,7 +89,11 @@ export class Links {
     let l = this.links.get(partner);
     if (!l) {
       const o = this.d.options;
-      const breaker = new CircuitBreaker(() => this.d.clock.now(), o.breakerThreshold ?? 5, o.breakerCooldownMs ?? 60_000);
+      const breaker = new CircuitBreaker(
+        () => this.d.clock.now(),
+        o.breakerThreshold ?? 5,
+        o.breakerCooldownMs ?? 60_000,
+      );
       l = newLink(partner, breaker);
       this.links.set(partner, l);
     }
@@ -283,6 +287,7 @@ export class Links {
       if (l.pulling) waits.push(l.pulling.catch(() => undefined));
     }
     await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, 2000))]);
-    await Promise.all([...this.links.values()].map((l) => l.client?.destroy().catch(() => undefined)));
+    const clients = [...this.links.values()].flatMap((l) => (l.client ? [l.client] : []));
+    await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));
   }
 }

@@ -27,7 +27,8 @@ export function checkPeer(expectedNodeId: string, pins: ReadonlySet<string>) {
   return (_host: string, cert: PeerCertificate): Error | undefined => {
     if (!cert?.raw) return new PeerIdentityError('the server presented no certificate');
     const x = new X509Certificate(cert.raw);
-    if (nodeIdOfCert(x) !== expectedNodeId) return new PeerIdentityError(`the server certificate does not name ${expectedNodeId}`);
+    if (nodeIdOfCert(x) !== expectedNodeId)
+      return new PeerIdentityError(`the server certificate does not name ${expectedNodeId}`);
     if (!pins.has(spkiSha256(x))) return new PeerIdentityError(`the server key is not pinned for ${expectedNodeId}`);
     return undefined;
   };
@@ -42,7 +43,11 @@ export interface PeerResponse {
 
 export class PeerClient {
   private readonly agent: Agent;
-  constructor(readonly peer: PeerTrust, identity: ClientIdentity, options: { connectTimeoutMs?: number } = {}) {
+  constructor(
+    readonly peer: PeerTrust,
+    identity: ClientIdentity,
+    options: { connectTimeoutMs?: number } = {},
+  ) {
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       connections: 4,
@@ -73,9 +78,9 @@ export class PeerClient {
     const buf = Buffer.from(await res.body.arrayBuffer());
     return {
       status: res.statusCode,
-      headers: res.headers as Record<string, string | string[] | undefined>,
+      headers: res.headers,
       body: buf,
-      json: <T,>() => JSON.parse(buf.toString('utf8')) as T,
+      json: <T>() => JSON.parse(buf.toString('utf8')) as T,
     };
   }
 

@@ -87,7 +87,7 @@ export class StreamWriter {
   private append(
     partner: string,
     kind: string,
-    member: Record<string, Json | CanonicalText>,
+    member: Record<string, Json>, // Json or CanonicalText (a stored record's canonical text)
     meta: { recordId?: string; version?: number; pubSeq?: number } = {},
   ): ReleaseRow {
     const x = this.d.store.exchange;
@@ -135,7 +135,7 @@ export class StreamWriter {
     const checkpoint = this.d.audit.latestCheckpoint();
     if (checkpoint) statement.checkpoint = { seq: checkpoint.seq, hash: checkpoint.hash };
     const ann = this.d.identity.announcements();
-    if (ann.keys.length) statement.keys = { keys: ann.keys } as unknown as Json;
+    if (ann.keys.length) statement.keys = { keys: ann.keys };
     if (ann.pins.length) statement.tlsSpkiSha256 = [...new Set(ann.pins)].slice(0, 3);
     const row = this.append(partner, 'statement', { statement });
     // the evidence a rotation waits on: which statement announced which key
@@ -241,7 +241,11 @@ export class StreamWriter {
         this.d.store.exchange.addEmbargo(partner, pub.id, Math.ceil(d.notBefore / 1000));
         return false;
       }
-      return this.releaseRecord(partner, { ...pub, bytes: Buffer.byteLength(pub.body ?? JSON.stringify(pub.record)) }, d);
+      return this.releaseRecord(
+        partner,
+        { ...pub, bytes: Buffer.byteLength(pub.body ?? JSON.stringify(pub.record)) },
+        d,
+      );
     }
     if (d.action === 'tombstone') {
       this.releaseTombstone(partner, d.ref, pub.pubSeq);

@@ -66,10 +66,7 @@ export class Materialiser {
     if (stated !== state && this.w.registered(partner)) {
       this.w.appendStatement(partner);
       if (state === 'in') this.w.startBackfill(partner);
-    } else if (
-      this.w.registered(partner) &&
-      this.w.nowSec() - lastIat >= this.d.options.statementIdleHours * 3600
-    ) {
+    } else if (this.w.registered(partner) && this.w.nowSec() - lastIat >= this.d.options.statementIdleHours * 3600) {
       this.w.appendStatement(partner);
     }
   }
@@ -86,7 +83,14 @@ export class Materialiser {
       const record = JSON.parse(pub.body) as Record<string, Json>;
       if (isTerminal(pub.type, record.status)) continue;
       const body = pub.body;
-      this.w.materialiseVersion(partner, { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, body });
+      this.w.materialiseVersion(partner, {
+        id: pub.id,
+        version: pub.version,
+        type: pub.type,
+        record,
+        pubSeq: pub.pub_seq,
+        body,
+      });
     }
     return work;
   }
@@ -143,7 +147,13 @@ export class Materialiser {
     }
   }
 
-  private publication(pub: { id: string; version: number; type: Publication['type']; pub_seq: number; body: string }): Publication {
+  private publication(pub: {
+    id: string;
+    version: number;
+    type: Publication['type'];
+    pub_seq: number;
+    body: string;
+  }): Publication {
     const record = JSON.parse(pub.body) as Record<string, Json>;
     return { id: pub.id, version: pub.version, type: pub.type, record, pubSeq: pub.pub_seq, body: pub.body };
   }

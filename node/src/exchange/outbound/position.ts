@@ -75,6 +75,7 @@ export function expectedPosition(body: unknown): { stream: string; seq: number }
   const b = body as { expected?: { stream?: unknown; seq?: unknown } } | null;
   const seq = Number(b?.expected?.seq);
   if (!Number.isSafeInteger(seq) || seq < 1) return null;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever the partner sent, as text
   return { stream: String(b?.expected?.stream ?? ''), seq };
 }
 
@@ -85,7 +86,11 @@ export function planConflict(s: Position, expected: { stream: string; seq: numbe
     // the receiver does not know this stream (reset not yet seen, or it lost everything): from seq 1
     const lost = s.receipt_upto > 0 && stream === '';
     const detail = 'the partner knows nothing of this stream although it acknowledged it: re-sending from seq 1';
-    return { action: 'restart', update: { push_next: 1 }, ...(lost ? { alarm: { kind: 'receiver-restored', detail } } : {}) };
+    return {
+      action: 'restart',
+      update: { push_next: 1 },
+      ...(lost ? { alarm: { kind: 'receiver-restored', detail } } : {}),
+    };
   }
   if (seq - 1 > s.head_seq) {
     const blocked =

@@ -35,7 +35,10 @@ function peerIdentity(deps: FederationDeps): RequestHandler {
     const cert = socket.authorized ? socket.getPeerX509Certificate() : undefined;
     const nodeId = deps.partners.resolvePeer(cert);
     if (!nodeId) {
-      deps.log.warn({ reqId: res.locals.reqId, path: req.path }, 'federation request refused: peer is not a registered partner');
+      deps.log.warn(
+        { reqId: res.locals.reqId, path: req.path },
+        'federation request refused: peer is not a registered partner',
+      );
       return sendProblem(res, new AppError('forbidden', ''));
     }
     res.locals.peer = nodeId;

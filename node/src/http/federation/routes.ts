@@ -45,20 +45,35 @@ export function federationRoutes(deps: FederationRouteDeps): (app: Express) => v
       const after = intParam(q.after, 'after', 0, Number.MAX_SAFE_INTEGER);
       const limit = intParam(q.limit, 'limit', 1, 1000, 100);
       const page = deps.outbound.feed(peer(res), after, limit, deps.maxBatchBytes - 1024);
-      const out: FeedPage = { stream: page.stream, items: page.items.map((r) => r.jws), more: page.more, head: page.head };
+      const out: FeedPage = {
+        stream: page.stream,
+        items: page.items.map((r) => r.jws),
+        more: page.more,
+        head: page.head,
+      };
       res.json(out);
     });
     const parse = express.json({ limit: deps.maxBatchBytes, strict: true, type: 'application/json', inflate: false });
     const guards = [jsonOnly(), parse, depthGuard(deps.jsonDepth)];
-    app.post('/v1/inbox', ...guards, body('InboxBody', { encoding: false, invalid: (e) => validationError(e) }), async (req, res) => {
-      const r = await deps.inbound.ingestBatch(peer(res), (req.body as InboxBody).items, 'push');
-      const out: ReceiptBody = { receipt: r.receipt };
-      res.json(out);
-    });
+    app.post(
+      '/v1/inbox',
+      ...guards,
+      body('InboxBody', { encoding: false, invalid: (e) => validationError(e) }),
+      async (req, res) => {
+        const r = await deps.inbound.ingestBatch(peer(res), (req.body as InboxBody).items, 'push');
+        const out: ReceiptBody = { receipt: r.receipt };
+        res.json(out);
+      },
+    );
     const receiptInvalid = () => new AppError('unprocessable', 'the body must be {receipt}');
-    app.post('/v1/receipts', ...guards, body('ReceiptBody', { encoding: false, invalid: receiptInvalid }), (req, res) => {
-      deps.outbound.acceptReceipt(peer(res), (req.body as ReceiptBody).receipt, 'pull');
-      res.status(204).end();
-    });
+    app.post(
+      '/v1/receipts',
+      ...guards,
+      body('ReceiptBody', { encoding: false, invalid: receiptInvalid }),
+      (req, res) => {
+        deps.outbound.acceptReceipt(peer(res), (req.body as ReceiptBody).receipt, 'pull');
+        res.status(204).end();
+      },
+    );
   };
 }

@@ -4,7 +4,15 @@ import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../../domain/errors.js';
 import type { TokenService } from '../../services/tokens.js';
-import { bearerAuth, jsonOnly, observeResponses, requestId, requestLog, writeGuard, type ObservedResponse } from '../middleware.js';
+import {
+  bearerAuth,
+  jsonOnly,
+  observeResponses,
+  requestId,
+  requestLog,
+  writeGuard,
+  type ObservedResponse,
+} from '../middleware.js';
 import { errorHandler, sendProblem } from '../problem.js';
 import { depthGuard } from '../limits.js';
 

@@ -9,7 +9,9 @@ import { body } from '../validate.js';
 function intOr(v: unknown, dflt: number, name: string, min: number, max: number): number {
   if (v === undefined) return dflt;
   if (typeof v !== 'string' || !/^(0|[1-9][0-9]{0,15})$/.test(v) || Number(v) < min) {
-    throw new AppError('bad-request', `${name} must be an integer ≥ ${min}`, [{ pointer: `/query/${name}`, rule: 'query', message: 'bad integer' }]);
+    throw new AppError('bad-request', `${name} must be an integer ≥ ${min}`, [
+      { pointer: `/query/${name}`, rule: 'query', message: 'bad integer' },
+    ]);
   }
   return Math.min(Number(v), max);
 }
@@ -31,7 +33,9 @@ export function auditRoutes(audit: AuditService, nodeId: string, keys: () => Pub
     const from = b.from ?? 1;
     const to = b.to ?? Number.MAX_SAFE_INTEGER;
     if (to < from) {
-      throw new AppError('validation', 'from and to are audit seqs with 1 ≤ from ≤ to', [{ pointer: '/from', rule: 'range', message: 'bad range' }]);
+      throw new AppError('validation', 'from and to are audit seqs with 1 ≤ from ≤ to', [
+        { pointer: '/from', rule: 'range', message: 'bad range' },
+      ]);
     }
     res.json(audit.export(nodeId, keys(), from, to));
   });

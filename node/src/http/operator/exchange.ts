@@ -20,8 +20,11 @@ export function exchangeRoutes(x: ExchangeAdmin): Router {
     res.json(x.setAgreement(nodeIdParam(req.params.nodeId), req.body as unknown, `token:${principalOf(res).name}`));
   });
   r.get('/partners/:nodeId/explain', requireRole('admin'), (req, res) => {
-    const record = String(req.query.record ?? '');
-    if (!RECORD_ID.test(record)) throw new AppError('bad-request', 'record must be a record id', [{ pointer: '/query/record', rule: 'query', message: 'not a record id' }]);
+    const record = typeof req.query.record === 'string' ? req.query.record : '';
+    if (!RECORD_ID.test(record))
+      throw new AppError('bad-request', 'record must be a record id', [
+        { pointer: '/query/record', rule: 'query', message: 'not a record id' },
+      ]);
     res.json(x.explain(nodeIdParam(req.params.nodeId), record));
   });
   r.post('/streams/:nodeId/reset', requireRole('admin'), (req, res) => {

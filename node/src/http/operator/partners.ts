@@ -17,8 +17,17 @@ export function partnerRoutes(admin: PartnerAdmin): Router {
   r.put('/partners/:nodeId', requireRole('admin'), body('PartnerPutBody'), (req, res) => {
     const nodeId = nodeIdParam(req.params.nodeId);
     const b = req.body as { bundle: { nodeId?: unknown }; fingerprint: string; agreement?: unknown };
-    if (b.bundle.nodeId !== nodeId) throw new AppError('validation', 'bundle.nodeId must equal the nodeId in the path', [{ pointer: '/bundle/nodeId', rule: 'A4', message: 'does not match the path' }]);
-    const result = admin.put(nodeId, b.bundle, b.fingerprint, Object.hasOwn(b, 'agreement') ? { agreement: b.agreement } : {}, `token:${principalOf(res).name}`);
+    if (b.bundle.nodeId !== nodeId)
+      throw new AppError('validation', 'bundle.nodeId must equal the nodeId in the path', [
+        { pointer: '/bundle/nodeId', rule: 'A4', message: 'does not match the path' },
+      ]);
+    const result = admin.put(
+      nodeId,
+      b.bundle,
+      b.fingerprint,
+      Object.hasOwn(b, 'agreement') ? { agreement: b.agreement } : {},
+      `token:${principalOf(res).name}`,
+    );
     res.status(result.created ? 201 : 200).json(result.view);
   });
   r.delete('/partners/:nodeId', requireRole('admin'), (req, res) => {

@@ -13,11 +13,17 @@ export function reciprocityRoutes(r: ReciprocityService): Router {
     const out: { partner?: string; from?: string; to?: string } = {};
     for (const k of ['from', 'to'] as const) {
       if (q[k] === undefined) continue;
-      if (typeof q[k] !== 'string' || !isRealDate(q[k] as string)) throw new AppError('bad-request', `${k} must be a date YYYY-MM-DD`, [{ pointer: `/query/${k}`, rule: 'query', message: 'not a date' }]);
-      out[k] = q[k] as string;
+      if (typeof q[k] !== 'string' || !isRealDate(q[k]))
+        throw new AppError('bad-request', `${k} must be a date YYYY-MM-DD`, [
+          { pointer: `/query/${k}`, rule: 'query', message: 'not a date' },
+        ]);
+      out[k] = q[k];
     }
     if (q.partner !== undefined) {
-      if (typeof q.partner !== 'string' || !NODE_ID.test(q.partner)) throw new AppError('bad-request', 'partner must be a NodeId', [{ pointer: '/query/partner', rule: 'query', message: 'not a NodeId' }]);
+      if (typeof q.partner !== 'string' || !NODE_ID.test(q.partner))
+        throw new AppError('bad-request', 'partner must be a NodeId', [
+          { pointer: '/query/partner', rule: 'query', message: 'not a NodeId' },
+        ]);
       out.partner = q.partner;
     }
     res.json({ items: r.report(out) });

@@ -12,7 +12,15 @@ export function tokenRoutes(tokens: TokenService): Router {
     res.status(201).json(tokens.create(name, role, `token:${principalOf(res).name}`));
   });
   r.get('/tokens', requireRole('admin'), (_req, res) => {
-    res.json({ items: tokens.list().map((t) => ({ name: t.name, role: t.role, createdAt: t.created_at, revokedAt: t.revoked_at, lastUsedAt: t.last_used_at })) });
+    res.json({
+      items: tokens.list().map((t) => ({
+        name: t.name,
+        role: t.role,
+        createdAt: t.created_at,
+        revokedAt: t.revoked_at,
+        lastUsedAt: t.last_used_at,
+      })),
+    });
   });
   r.delete('/tokens/:name', requireRole('admin'), (req, res) => {
     tokens.revoke(String(req.params.name), `token:${principalOf(res).name}`);
