@@ -29,7 +29,10 @@ if (process.argv[1]?.endsWith('make-example-certs.ts')) {
       example: true,
       // public keys of a fictitious alliance: valid over any date the demo may run on, so that neither
       // the demo nor a test run with the clock moved depends on the day the keys were made
-      certValidity: { notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2049-12-31T23:59:59Z') },
+      certValidity: {
+        notBefore: new Date(Date.UTC(2020, 0, 1)),
+        notAfter: new Date(Date.UTC(2049, 11, 31, 23, 59, 59)),
+      },
     });
     // the example keeps keys and config only: each run makes its own database and admin token
     for (const f of ['entente.db', 'entente.db-wal', 'entente.db-shm', 'admin.token'])

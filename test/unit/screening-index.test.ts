@@ -13,7 +13,7 @@ import { tempDir } from '../helpers/nodes.js';
 
 let store: Store | undefined;
 afterEach(() => store?.close());
-const clock = fixedClock(Date.UTC(2026, 0, 1));
+const clock = fixedClock(Date.now());
 
 function entry(name: string, ref: string) {
   const n = normaliseName(name);

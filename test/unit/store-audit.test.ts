@@ -11,7 +11,7 @@ afterEach(() => store?.close());
 
 function fresh(): { store: Store; audit: AuditService } {
   store = Store.open(join(tempDir(), 'test.db'));
-  return { store, audit: new AuditService(store, fixedClock(Date.UTC(2026, 0, 1))) };
+  return { store, audit: new AuditService(store, fixedClock(Date.now())) };
 }
 
 describe('audit log', () => {
