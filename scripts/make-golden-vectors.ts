@@ -37,6 +37,8 @@ vectors.push({ name: 'same release, signature segment mutated in its unused bits
 vectors.push({ name: 'extra header member', jws: jws({ ...H, cty: 'json' }, canonical), expect: 'header' });
 vectors.push({ name: 'alg none', jws: jws({ alg: 'none', kid: jwk.kid, typ: 'entente-release+jws' }, canonical), expect: 'header' });
 vectors.push({ name: 'alg ES256', jws: jws({ alg: 'ES256', kid: jwk.kid, typ: 'entente-release+jws' }, canonical), expect: 'header' });
+vectors.push({ name: 'duplicate header member (alg none, then EdDSA)', jws: jws(`{"alg":"none","alg":"EdDSA","kid":"${jwk.kid}","typ":"entente-release+jws"}`, canonical), expect: 'header', note: 'a parser that keeps the last member reads alg EdDSA; the header is refused (issue 13)' });
+vectors.push({ name: 'duplicate header member written with an escape', jws: jws(`{"alg":"EdDSA","kid":"${jwk.kid}","typ":"entente-release+jws","\\u0074yp":"entente-release+jws"}`, canonical), expect: 'header' });
 vectors.push({ name: 'receipt typ on a release', jws: jws({ ...H, typ: 'entente-receipt+jws' }, canonical), expect: 'header' });
 vectors.push({ name: 'unknown kid', jws: jws({ ...H, kid: sha256('other') }, canonical), expect: 'unknown-kid' });
 const parts = valid.split('.');

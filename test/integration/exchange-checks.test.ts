@@ -1,6 +1,6 @@
 // Brief §6.7: each receiver check refuses a bad batch with its status, and nothing of it is stored;
 // quarantined items advance the stream and are listed in the receipt.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalString } from '../../node/src/crypto/canonical.js';
 import { agreement, push } from '../helpers/exchange.js';
@@ -77,6 +77,13 @@ describe('receiver checks, in order, refusing the whole batch', () => {
     await refused([jwsOver(keyA, text, { alg: 'ES256', kid: keyA.kid, typ: 'entente-release+jws' })], 422);
     await refused([jwsOver(keyA, text, { alg: 'EdDSA', kid: keyA.kid, typ: 'entente-receipt+jws' })], 422);
     await refused(['not.a.jws!'], 422);
+  });
+  it('2: a duplicate header member ({"alg":"none","alg":"EdDSA",…}, which reads as EdDSA) → 422', async () => {
+    const text = canonicalString(recordRelease());
+    const h = Buffer.from(`{"alg":"none","alg":"EdDSA","kid":"${keyA.kid}","typ":"entente-release+jws"}`).toString('base64url');
+    const p = Buffer.from(text).toString('base64url');
+    const r = await refused([`${h}.${p}.${sign(null, Buffer.from(`${h}.${p}`), keyA.key).toString('base64url')}`], 422);
+    expect(r.body.detail).toMatch(/duplicate member/);
   });
   it('3: an unregistered kid → 422', async () => {
     await refused([jwsOver(keyA, canonicalString(recordRelease()), { alg: 'EdDSA', kid: 'A'.repeat(43), typ: 'entente-release+jws' })], 422);
