@@ -3,6 +3,7 @@
 import { randomUUID, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalString } from '../../node/src/crypto/canonical.js';
+import { generateSigningKey, privateKeyObject, publicJwk, thumbprint } from '../../node/src/crypto/keys.js';
 import { agreement, push } from '../helpers/exchange.js';
 import { example, publishBody } from '../helpers/examples.js';
 import { expectedAt, jwsOver, payloadHash, releasePayload, signingKeyOf, type SigningMaterial } from '../helpers/forge.js';
@@ -207,6 +208,27 @@ describe('quarantine: the stream moves on, the receipt lists it, nothing becomes
     const evidenceRows = b.node.store.db.prepare("SELECT outcome, reason FROM inbound WHERE partner = 'nl-lic-01' AND kind = 'record' ORDER BY seq DESC LIMIT 2").all();
     expect(evidenceRows).toEqual([{ outcome: 'rejected', reason: 'equivocation' }, { outcome: 'accepted', reason: null }]);
     expect(b.node.services.alarms.list('nl-lic-01').map((x) => x.kind)).toContain('equivocation');
+  });
+
+  it('a statement announcing a signing key whose kid is not its RFC 7638 thumbprint is quarantined; the key never verifies anything', async () => {
+    const { payloadHash } = await import('../helpers/forge.js');
+    const rogue = generateSigningKey();
+    const announced = { ...publicJwk(rogue), kid: thumbprint({ crv: 'Ed25519', kty: 'OKP', x: publicJwk(generateSigningKey()).x }) };
+    const theirAgreement = JSON.parse(b.node.store.exchange.latestStatementIn('nl-lic-01')!.agreement!);
+    let pos = expectedAt(b, 'nl-lic-01');
+    const statement = releasePayload(a, b, pos, 'statement', { statement: { agreement: theirAgreement, keys: { keys: [announced] } } });
+    const r = await send(a, [jwsOver(keyA, canonicalString(statement))]);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const receipt = JSON.parse(Buffer.from(r.body.receipt.split('.')[1], 'base64url').toString());
+    expect(receipt.rejected).toEqual([{ seq: statement.seq, reason: 'schema:/statement/keys/keys/0/kid' }]);
+    expect(b.node.store.partners.keys('nl-lic-01').map((k) => k.kid)).not.toContain(announced.kid);
+    expect(b.node.services.alarms.list('nl-lic-01').map((x) => x.kind)).toContain('announced-refused');
+    // a release signed with the rogue key under the announced kid is refused at check 3
+    pos = { ...expectedAt(b, 'nl-lic-01') };
+    expect(pos.prev).toBe(payloadHash(statement));
+    const forged = jwsOver({ kid: announced.kid, key: privateKeyObject(rogue) }, canonicalString(recordRelease({}, { id: 'urn:entente:nl-lic-01:denial:33333333-3333-4333-8333-333333333333' })));
+    const refusedItem = await refused([forged], 422);
+    expect(refusedItem.body.detail).toMatch(/unknown-kid/);
   });
 
   it('the real sender, now behind what B expects, stops pushing and alarms (sender-behind)', async () => {

@@ -39,6 +39,9 @@ describe('partner bundles (brief §3.2)', () => {
     await withFp({ ...b.bundle, cert: other.certPem, tlsSpkiSha256: [spkiSha256(other.certPem)] }, 'bad-bundle');
     // SPKI not pinned
     await withFp({ ...b.bundle, tlsSpkiSha256: ['A'.repeat(43)] }, 'bad-bundle');
+    // a signing key whose kid is not its thumbprint (issue 13 §5: the same check as for a key a statement announces)
+    const [key] = b.bundle.keys.keys;
+    await withFp({ ...b.bundle, keys: { keys: [{ ...key!, kid: 'A'.repeat(43) }] } }, 'bad-bundle');
     // schema: an unknown member
     await withFp({ ...b.bundle, extra: 1 } as typeof b.bundle, 'validation');
     // the path must name the bundle's node

@@ -6,7 +6,7 @@ import { compactVerify, importJWK, calculateJwkThumbprint } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { CanonicalText, canonicalBytes, canonicalString, hasDuplicateMember, parseCanonical } from '../../node/src/crypto/canonical.js';
 import { FileSigner, signJson, verifyJws } from '../../node/src/crypto/jws.js';
-import { generateSigningKey, privateKeyObject, publicJwk, type PrivateJwk, type PublicJwk } from '../../node/src/crypto/keys.js';
+import { generateSigningKey, privateKeyObject, publicJwk, signingKeyProblem, type PrivateJwk, type PublicJwk } from '../../node/src/crypto/keys.js';
 import { sha256 } from '../../node/src/crypto/digest.js';
 import { SignaturePool } from '../../node/src/crypto/signature-pool.js';
 
@@ -74,6 +74,31 @@ describe('protected header members are never duplicated (issue 13 §4)', () => {
     expect(hasDuplicateMember('[{"x":1},{"y":[1,{"z":1,"\\u007a":2}]}]')).toBe(true);
     expect(hasDuplicateMember('{"a\\"b":1,"a\\u0022b":2}')).toBe(true);
     expect(hasDuplicateMember('"just a string"')).toBe(false);
+  });
+});
+
+describe('partner signing keys: one check for bundles and announcements (issue 13 §5)', () => {
+  const good = publicJwk(generateSigningKey());
+  const other = publicJwk(generateSigningKey());
+  const lastBitsSet = (x: string) => x.slice(0, -1) + 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(x.at(-1)!) ^ 1];
+  it.each([
+    ['kid of another key', { ...good, kid: other.kid }, '/kid'],
+    ['kid not a thumbprint at all', { ...good, kid: 'A'.repeat(43) }, '/kid'],
+    ['X25519', { ...good, crv: 'X25519' }, '/crv'],
+    ['EC', { ...good, kty: 'EC' }, '/kty'],
+    ['ES256', { ...good, alg: 'ES256' }, '/alg'],
+    ['use enc', { ...good, use: 'enc' }, '/use'],
+    ['x with unused bits set (another text for the same key)', { ...good, x: lastBitsSet(good.x) }, '/x'],
+    ['x of 31 bytes', { ...good, x: good.x.slice(0, 42) }, '/x'],
+    ['a private member', { ...good, d: good.x }, '/d'],
+    ['nbf after exp', { ...good, nbf: 20, exp: 10 }, '/exp'],
+    ['nbf a fraction', { ...good, nbf: 1.5 }, '/nbf'],
+  ])('%s is refused at %s', (_n, key, pointer) => {
+    expect(signingKeyProblem(key)?.pointer).toBe(pointer);
+  });
+  it('a key as `entente init` makes it passes, with or without a validity window', () => {
+    expect(signingKeyProblem(good)).toBeNull();
+    expect(signingKeyProblem({ ...good, nbf: 10, exp: 20 })).toBeNull();
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { canonicalBytes } from '../crypto/canonical.js';
 import { createCa, createNodeCert, spkiSha256, type KeyAndCert, type Validity } from '../crypto/certs.js';
 import { sha256 } from '../crypto/digest.js';
-import { generateSigningKey, publicJwk, type PrivateJwk, type PublicJwk } from '../crypto/keys.js';
+import { generateSigningKey, publicJwk, signingKeyProblem, type PrivateJwk, type PublicJwk } from '../crypto/keys.js';
 import { CONFIG_FILE, parseConfig, type NodeConfig, type Secrets } from '../config/index.js';
 import { Store } from '../store/index.js';
 import { AuditService } from './audit.js';
@@ -171,6 +171,11 @@ export function parseSigningKeys(json: string): SigningKeyFile {
   if (!Array.isArray(parsed.keys) || !parsed.keys.some((k) => k.kid === parsed.current)) {
     throw new Error('signing-keys.json: `current` must name one of `keys`');
   }
+  // the same checks a partner applies to these keys when they arrive in our bundle or a statement
+  parsed.keys.forEach((k, i) => {
+    const problem = signingKeyProblem(publicJwk(k));
+    if (problem) throw new Error(`signing-keys.json: keys[${i}]${problem.pointer}: ${problem.message}`);
+  });
   return parsed;
 }
 

@@ -18,7 +18,7 @@ import { schemas } from '../schema/registry.js';
 import type { InStreamRow, Store } from '../store/index.js';
 import type { AuditService } from './audit.js';
 import type { Clock } from './clock.js';
-import type { PartnerService } from './partners.js';
+import { announcedKeyProblem, type PartnerService } from './partners.js';
 import type { AlarmSink } from './streams.js';
 
 const KNOWN_KINDS = new Set(['record', 'tombstone', 'statement', 'consultation']);
@@ -358,6 +358,11 @@ export class IngestService {
     if (s.agreement !== null) {
       const errors = validateAgreement(s.agreement, { form: 'statement', receiver: this.o.nodeId });
       if (errors.length) return { kind: 'rejected', reason: `schema:/statement/agreement${errors[0]!.pointer}` };
+    }
+    const badKey = announcedKeyProblem(s.keys?.keys ?? []);
+    if (badKey) {
+      this.alarms.alarm(peer, 'announced-refused', `a statement (seq ${v.payload.seq}) announced a signing key that fails the checks of a bundle key (${badKey.message}); the statement is quarantined and nothing it carries is registered`);
+      return { kind: 'rejected', reason: `schema:/statement/keys${badKey.pointer}` };
     }
     this.store.exchange.insertStatementIn({
       partner: peer, stream, seq: v.payload.seq, iat: v.payload.iat, agreement: s.agreement === null ? null : JSON.stringify(s.agreement), checkpoint: s.checkpoint ? JSON.stringify(s.checkpoint) : null,

@@ -2,7 +2,7 @@
 // resolution of a TLS peer to a partner on every request.
 import type { X509Certificate } from 'node:crypto';
 import { chainsTo, hasServerAndClientEku, isNonIdentifyingCaSubject, nodeIdOfCert, parseCert, spkiSha256 } from '../crypto/certs.js';
-import { thumbprint, type PublicJwk } from '../crypto/keys.js';
+import { signingKeyProblem, type PublicJwk } from '../crypto/keys.js';
 import { AppError, validationError } from '../domain/errors.js';
 import { schemas } from '../schema/registry.js';
 import type { PartnerRow, Store } from '../store/index.js';
@@ -47,9 +47,22 @@ export function checkBundle(bundle: unknown, fingerprint: string, selfNodeId: st
   if (!hasServerAndClientEku(leaf)) throw new AppError('bad-bundle', 'cert must carry EKU serverAuth and clientAuth');
   if (!b.tlsSpkiSha256.includes(spkiSha256(leaf))) throw new AppError('bad-bundle', "cert's SPKI is not among tlsSpkiSha256");
   b.keys.keys.forEach((k, i) => {
-    if (k.kid !== thumbprint(k)) throw new AppError('bad-bundle', `keys[${i}]: kid is not the RFC 7638 thumbprint`);
+    const problem = signingKeyProblem(k);
+    if (problem) throw new AppError('bad-bundle', `keys[${i}]: ${problem.message}`);
   });
   return b;
+}
+
+/**
+ * The first announced key that fails the checks a bundle's keys pass (signingKeyProblem, one function
+ * for both), as a pointer into the statement's `keys`, or null.
+ */
+export function announcedKeyProblem(keys: readonly unknown[]): { pointer: string; message: string } | null {
+  for (const [i, k] of keys.entries()) {
+    const problem = signingKeyProblem(k);
+    if (problem) return { pointer: `/keys/${i}${problem.pointer}`, message: problem.message };
+  }
+  return null;
 }
 
 export class PartnerService {
@@ -109,7 +122,10 @@ export class PartnerService {
     this.changed(nodeId);
   }
 
-  /** Adds signing keys or pins announced in a statement (brief §3.5); audited by the caller's transaction. */
+  /**
+   * Adds signing keys or pins announced in a statement (brief §3.5); audited by the caller's
+   * transaction. The caller has checked the keys with announcedKeyProblem().
+   */
   addAnnounced(nodeId: string, keys: PublicJwk[], pins: string[]): { keys: string[]; pins: string[] } {
     const at = new Date(this.clock.now()).toISOString();
     const added = { keys: [] as string[], pins: [] as string[] };
