@@ -1,7 +1,7 @@
 // The partner registry (brief §3.2–§3.4): bundle checks, registration, removal, and the live
 // resolution of a TLS peer to a partner on every request.
 import type { X509Certificate } from 'node:crypto';
-import { chainsTo, hasServerAndClientEku, isNonIdentifyingCaSubject, nodeIdOfCert, parseCert, spkiSha256 } from '../crypto/certs.js';
+import { chainsTo, isNonIdentifyingCaSubject, leafProblem, nodeIdOfCert, parseCert, spkiSha256 } from '../crypto/certs.js';
 import { signingKeyProblem, type PublicJwk } from '../crypto/keys.js';
 import { AppError, validationError } from '../domain/errors.js';
 import { schemas } from '../schema/registry.js';
@@ -44,7 +44,9 @@ export function checkBundle(bundle: unknown, fingerprint: string, selfNodeId: st
   });
   if (!cas.some((ca) => chainsTo(leaf, ca, now))) throw new AppError('bad-bundle', 'cert does not chain to any of cas (or is outside its validity)');
   if (nodeIdOfCert(leaf) !== b.nodeId) throw new AppError('bad-bundle', `cert must carry exactly one SAN URI urn:entente:node:${b.nodeId}`);
-  if (!hasServerAndClientEku(leaf)) throw new AppError('bad-bundle', 'cert must carry EKU serverAuth and clientAuth');
+  // the leaf serves both directions: it must be fit for each (no CA, EKU serverAuth and clientAuth)
+  const unfit = leafProblem(leaf, 'serverAuth') ?? leafProblem(leaf, 'clientAuth');
+  if (unfit) throw new AppError('bad-bundle', `cert: ${unfit}; a partner's TLS certificate is a leaf with EKU serverAuth and clientAuth`);
   if (!b.tlsSpkiSha256.includes(spkiSha256(leaf))) throw new AppError('bad-bundle', "cert's SPKI is not among tlsSpkiSha256");
   b.keys.keys.forEach((k, i) => {
     const problem = signingKeyProblem(k);
@@ -177,7 +179,8 @@ export class PartnerService {
 
   /**
    * Resolves an authenticated TLS peer to a partner (brief §3.3): the certificate chains to *that*
-   * partner's cas, carries exactly one urn:entente:node: SAN URI naming it, and its SPKI is pinned.
+   * partner's cas, carries exactly one urn:entente:node: SAN URI naming it, is a leaf fit for a client
+   * (no CA, EKU clientAuth), and its SPKI is pinned.
    */
   resolvePeer(cert: X509Certificate | undefined): string | null {
     if (!cert) return null;
@@ -185,6 +188,7 @@ export class PartnerService {
     if (!nodeId) return null;
     const t = this.trust().get(nodeId);
     if (!t) return null;
+    if (leafProblem(cert, 'clientAuth')) return null;
     const now = this.clock.now();
     if (!t.cas.some((ca) => chainsTo(cert, ca, now))) return null;
     if (!t.pins.has(spkiSha256(cert))) return null;
