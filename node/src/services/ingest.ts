@@ -79,6 +79,17 @@ export interface IngestObserver {
   skew(peer: string, seconds: number): void;
 }
 
+/**
+ * A quarantine reason as the receipt carries it (receipt-payload.schema.json: at most 300 code
+ * points, no control characters). A reason can quote the partner's own text (`schema:<pointer>`
+ * names a member it sent), and a receipt outside its schema would be refused by the sender.
+ */
+export function receiptReason(reason: string): string {
+  const clean = reason.replace(/[\u0000-\u001F\u007F]/g, '?');
+  const points = Array.from(clean);
+  return points.length <= 300 ? clean : points.slice(0, 299).join('') + '…';
+}
+
 export class IngestService {
   consultations: ConsultationSink | null = null;
   observer: IngestObserver | null = null;
@@ -252,7 +263,8 @@ export class IngestService {
       const stream = newStream ?? cur.stream;
       for (const [k, v] of verified.entries()) {
         if (k === Math.floor(verified.length / 2)) crashPoint('ingest.mid-batch');
-        const outcome = this.apply(peer, v, stream, newStream !== null);
+        const applied = this.apply(peer, v, stream, newStream !== null);
+        const outcome = applied.reason === undefined ? applied : { ...applied, reason: receiptReason(applied.reason) };
         counts[outcome.kind]++;
         this.store.exchange.insertInbound({
           partner: peer, stream, seq: v.payload.seq, kind: v.payload.kind, hash: v.hash, jws: v.jws,

@@ -1238,7 +1238,7 @@ export interface components {
             upTo: number;
         };
         ReceiptBody: {
-            /** @description compact JWS, typ entente-receipt+jws */
+            /** @description compact JWS, typ entente-receipt+jws; checked by the receipt service (a receipt within receipt-payload.schema.json can exceed 1 MB), bounded here only by maxBatchBytes */
             receipt: string;
         };
         ReceiptPayload: components["schemas"]["receipt-payload.schema"];
