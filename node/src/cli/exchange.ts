@@ -239,7 +239,7 @@ export function registerScreeningCommands(program: Command, kit: CliKit): void {
                 h.score.toFixed(3),
                 h.matchedName,
                 h.source.kind === 'record' ? `${h.source.origin} ${h.source.type} (${h.source.role ?? ''})` : `list ${h.source.list} ${h.source.ref}`,
-                h.source.kind === 'record' ? `${h.source.status}${h.source.recalled ? ', recalled' : ''}` : '-',
+                [h.source.kind === 'record' ? `${h.source.status}${h.source.recalled ? ', recalled' : ''}` : '-', ...(h.dismissedBy ?? []).map((d: { by: string }) => `dismissed by ${d.by}`)].join('; '),
                 [`name ${h.explanation.name}`, h.explanation.country, h.explanation.identifier].filter(Boolean).join('; '),
               ]),
             ),

@@ -57,4 +57,4 @@ export type { AuditRow } from './audit.js';
 export type { RecordVersionRow, RecordRow, RecordQuery } from './records.js';
 export type { AgreementRow, OutStreamRow, ReleaseRow, HoldingRow, InStreamRow, PublicationRow, AlarmRow } from './exchange.js';
 export type { ConsultationRow, MessageRow } from './consultations.js';
-export type { ScreenEntry, ScreenEntryRow } from './screening.js';
+export type { Dismissal, ScreenEntry, ScreenEntryRow } from './screening.js';

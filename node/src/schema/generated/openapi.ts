@@ -312,7 +312,30 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * @description A dismissal is personal to the token that makes it: the hit stops alerting for that token and
+         *     this input (shown with includeDismissed); every other token still gets the hit, labelled
+         *     `dismissedBy: [{by, at, note}]`. Audited with the token's name; undone with
+         *     `POST /admin/v1/screen/false-positives/undo`.
+         */
         post: operations["dismissHit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/screen/false-positives/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw the caller's own dismissal of a hit for an input */
+        post: operations["undoDismissal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2177,13 +2200,41 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the hit no longer alerts for this input (shown with includeDismissed) */
+            /** @description the hit no longer alerts for this token and input (shown with includeDismissed); others still see it */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["Problem"];
+        };
+    };
+    undoDismissal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    input: Record<string, never>;
+                    target: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the hit alerts again for this token and input */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
         };
     };
     linkParties: {
