@@ -78,6 +78,8 @@ export class ExchangeAdmin implements PartnerHooks {
             stream: i.stream,
             cursor: i.next_seq - 1,
             counts: this.store.exchange.inboundCounts(nodeId),
+            // records of this partner labelled after a cross-version violation, until reviewed
+            toReview: this.store.records.reviewCount(nodeId),
             lastContactAt: i.last_contact_at,
             lastError: i.last_error,
             theirAgreement: theirs?.agreement ? (JSON.parse(theirs.agreement) as Json) : null,

@@ -9,13 +9,15 @@ import { signJson, verifyJws, peekJws, type Signer } from '../crypto/jws.js';
 import type { PublicJwk } from '../crypto/keys.js';
 import type { Presigned, SignaturePool } from '../crypto/signature-pool.js';
 import { validateAgreement } from '../domain/agreement-rules.js';
+import { crossVersionViolations, type VersionView as CrossVersionView } from '../domain/cross-version.js';
 import { AppError } from '../domain/errors.js';
 import { searchTerms } from '../domain/lifecycle.js';
 import { checkReleasedRecord } from '../domain/released-record.js';
 import { nodeIdOfUrn, recordTypeOfId } from '../domain/record-rules.js';
+import type { RecordType } from '../domain/redaction.js';
 import { isObject, type Json } from '../domain/validation.js';
 import { schemas } from '../schema/registry.js';
-import type { InStreamRow, Store } from '../store/index.js';
+import type { InStreamRow, RecordVersionRow, Store } from '../store/index.js';
 import type { AuditService } from './audit.js';
 import type { Clock } from './clock.js';
 import { announcedKeyProblem, type PartnerService } from './partners.js';
@@ -342,8 +344,10 @@ export class IngestService {
     };
     if (held && held.origin !== peer) return { kind: 'rejected', reason: 'not-originator' };
     if (!held || version > held.version) {
+      const heldVersion = held ? this.store.records.currentVersion(id) : undefined;
       const rowId = this.store.records.insertVersion(row);
       this.store.records.setCurrent({ ...row, row_id: rowId }, String(record.originatorReference), String(record.createdAt), searchTerms(type, record), false, held ?? null);
+      if (heldVersion) this.checkCrossVersion(peer, type, heldVersion, { version, record, redacted });
       return { kind: 'accepted' };
     }
     const existing = this.store.records.version(id, version);
@@ -363,6 +367,20 @@ export class IngestService {
     }
     this.alarms.alarm(peer, 'equivocation', `${id} v${version} arrived with another digest; the first is kept, both JWS are evidence`);
     return { kind: 'rejected', reason: 'equivocation' };
+  }
+
+  /**
+   * Cross-version rules against the version held (records-v1 binds the originator; a receiver that
+   * holds the predecessor applies the version and alarms): an alarm naming the record and the rules,
+   * and a review entry that labels the record until an analyst marks it reviewed.
+   */
+  private checkCrossVersion(peer: string, type: RecordType, held: RecordVersionRow, next: CrossVersionView): void {
+    const violations = crossVersionViolations(type, { version: held.version, record: JSON.parse(held.body) as Record<string, Json>, redacted: JSON.parse(held.redacted ?? '[]') as string[] }, next);
+    if (violations.length === 0) return;
+    const at = new Date(this.clock.now()).toISOString();
+    this.store.records.addReview(next.record.id as string, { version: next.version, heldVersion: held.version, violations, at });
+    const rules = violations.map((v) => `${v.rule} ${v.pointer}`).join(', ');
+    this.alarms.alarm(peer, 'cross-version', `${String(next.record.id)} v${next.version} breaks cross-version rules against v${held.version} held (${rules}): applied, labelled for review; ${violations[0]!.message}`);
   }
 
   private applyStatement(peer: string, v: Verified, stream: string): { kind: 'accepted' | 'rejected'; reason?: string } {

@@ -53,12 +53,22 @@ export interface VersionView {
   receivedAt?: string;
 }
 
+/** A received version that broke cross-version rules against the version held (applied, alarmed). */
+export interface ReviewEntry {
+  version: number;
+  heldVersion: number;
+  violations: { rule: string; pointer: string; message: string }[];
+  at: string;
+}
+
 export interface RecordDetail {
   id: string;
   type: RecordType;
   origin: string;
   labels: string[];
   recalled: boolean;
+  /** Cross-version findings awaiting an analyst's review (label `cross-version-violation`), or null. */
+  review: ReviewEntry[] | null;
   current: VersionView;
   history: VersionView[];
 }
@@ -214,7 +224,25 @@ export class RecordService {
     if (!row) throw new AppError('not-found', 'no such record');
     const history = this.store.records.history(id).map((v) => this.versionView(v));
     const current = history.filter((h) => h.version === row.version).at(-1)!;
-    return { id, type: row.type, origin: row.origin, labels: this.labelsOf(row, current.record), recalled: row.recalled === 1, current, history };
+    const review = row.review ? (JSON.parse(row.review) as ReviewEntry[]) : null;
+    return { id, type: row.type, origin: row.origin, labels: this.labelsOf(row, current.record), recalled: row.recalled === 1, review, current, history };
+  }
+
+  /**
+   * Marks a received record's cross-version findings reviewed: the `cross-version-violation` label
+   * goes; the findings stay in the audit entry, with the analyst's token and note.
+   */
+  markReviewed(id: string, actor: string, note: string | null): { id: string; reviewed: ReviewEntry[]; by: string; at: string } {
+    const at = new Date(this.clock.now()).toISOString();
+    let reviewed: ReviewEntry[] = [];
+    this.store.tx(() => {
+      if (!this.store.records.current(id)) throw new AppError('not-found', 'no such record');
+      const held = this.store.records.clearReview(id);
+      if (held === null) throw new AppError('conflict', 'nothing on this record awaits review');
+      reviewed = JSON.parse(held) as ReviewEntry[];
+      this.audit.append({ action: 'record.review', actor, subject: id, details: { reviewed: reviewed.map((r) => ({ version: r.version, heldVersion: r.heldVersion, rules: r.violations.map((v) => `${v.rule} ${v.pointer}`) })), note } });
+    });
+    return { id, reviewed, by: actor, at };
   }
 
   private versionView(v: RecordVersionRow): VersionView {
@@ -236,6 +264,7 @@ export class RecordService {
   private labelsOf(row: RecordRow, record: Json): string[] {
     const out = labels(row.type, record, this.clock.now(), this.o.reviewReminderDays);
     if (row.recalled) out.push('recalled');
+    if (row.review) out.push('cross-version-violation');
     return out;
   }
 

@@ -36,12 +36,12 @@ export interface Hit {
   matchedNameType: string;
   explanation: { name: number; country?: string; identifier?: string; adjusted: number };
   source:
-    | { kind: 'record'; id: string; origin: string; type: string; role: string | null; status: string; recalled: boolean; active: boolean }
+    | { kind: 'record'; id: string; origin: string; type: string; role: string | null; status: string; recalled: boolean; active: boolean; labels: string[] }
     | { kind: 'reference-list'; list: string; ref: string };
 }
 
 export interface Candidate {
-  denial: { id: string; origin: string; originatorReference: string; status: string; listBasis: string };
+  denial: { id: string; origin: string; originatorReference: string; status: string; listBasis: string; labels: string[] };
   catchAll: boolean;
   party: { applicationRole: string; applicationName: string; denialRole: string | null; matchedName: string; score: number } | null;
   control: string | null;
@@ -377,7 +377,9 @@ export class ScreeningService {
       const st = this.store.screening.recordState(row.record_id!);
       if (!st) return null;
       const active = !st.recalled && !isTerminal(st.type as RecordType, st.status);
-      return { target: `record|${row.record_id}|${row.party_index}`, score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'record', id: row.record_id!, origin: st.origin, type: st.type, role: row.party_role, status: st.status, recalled: st.recalled === 1, active } };
+      // a received version that broke a cross-version rule is labelled until an analyst reviews it
+      const labels = st.review ? ['cross-version-violation'] : [];
+      return { target: `record|${row.record_id}|${row.party_index}`, score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'record', id: row.record_id!, origin: st.origin, type: st.type, role: row.party_role, status: st.status, recalled: st.recalled === 1, active, labels } };
     }
     return { target: `list|${row.source.slice('list:'.length)}|${row.list_ref ?? ''}`, score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'reference-list', list: row.source.slice('list:'.length), ref: row.list_ref ?? '' } };
   }
@@ -415,7 +417,7 @@ export class ScreeningService {
           d = JSON.parse(v.body) as Record<string, Json>;
           bodies.set(h.source.id, d);
         }
-        const c = byDenial.get(h.source.id) ?? { denial: { id: h.source.id, origin: h.source.origin, originatorReference: String(d.originatorReference), status: h.source.status, listBasis: String(d.listBasis) }, catchAll: d.listBasis !== 'LISTED', party: null, control: null, destination: null, essentiallyIdentical: false, score: 0 };
+        const c = byDenial.get(h.source.id) ?? { denial: { id: h.source.id, origin: h.source.origin, originatorReference: String(d.originatorReference), status: h.source.status, listBasis: String(d.listBasis), labels: h.source.labels }, catchAll: d.listBasis !== 'LISTED', party: null, control: null, destination: null, essentiallyIdentical: false, score: 0 };
         if (!c.party || h.score > c.party.score) c.party = { applicationRole: p.role, applicationName: p.name, denialRole: h.source.role, matchedName: h.matchedName, score: h.score };
         byDenial.set(h.source.id, c);
       }

@@ -453,4 +453,13 @@ DROP TABLE screen_dismissals;
 ALTER TABLE screen_dismissals_by RENAME TO screen_dismissals;
 `,
   },
+  {
+    version: 10,
+    name: 'cross-version-review',
+    sql: `
+-- A received version that breaks a cross-version rule against the version held is applied, alarmed,
+-- and the record labelled until an analyst reviews it (issue 13): the findings, a JSON array, or NULL.
+ALTER TABLE records ADD COLUMN review TEXT;
+`,
+  },
 ];

@@ -114,8 +114,8 @@ export class ScreeningTables {
     }
     return out;
   }
-  recordState(id: string): { status: string; recalled: number; origin: string; type: string; own: number } | undefined {
-    return this.q('SELECT status, recalled, origin, type, own FROM records WHERE id = ?').get(id) as { status: string; recalled: number; origin: string; type: string; own: number } | undefined;
+  recordState(id: string): { status: string; recalled: number; origin: string; type: string; own: number; review: string | null } | undefined {
+    return this.q('SELECT status, recalled, origin, type, own, review FROM records WHERE id = ?').get(id) as { status: string; recalled: number; origin: string; type: string; own: number; review: string | null } | undefined;
   }
   setList(name: string, source: string, entries: number, at: string, digest: string): void {
     this.q('INSERT INTO reference_lists (name, source, entries, imported_at, digest) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET source = excluded.source, entries = excluded.entries, imported_at = excluded.imported_at, digest = excluded.digest').run(name, source, entries, at, digest);

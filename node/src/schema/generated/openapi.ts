@@ -253,6 +253,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/records/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["RecordId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a received record's cross-version findings reviewed
+         * @description A partner's version that breaks a cross-version rule against the version this node held is
+         *     applied, raises a `cross-version` alarm, and labels the record `cross-version-violation` in
+         *     search and screening until an analyst marks it reviewed here (audited with the token's name).
+         */
+        post: operations["reviewRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/records/{id}/status": {
         parameters: {
             query?: never;
@@ -1481,6 +1505,10 @@ export interface components {
              */
             type: "RESPONSE";
         };
+        /** @description marks a received record's cross-version findings reviewed (issue 13) */
+        ReviewBody: {
+            note?: components["schemas"]["TextP"];
+        };
         ScreenBody: {
             application?: Record<string, never>;
             limit?: number;
@@ -2107,6 +2135,35 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
+        };
+    };
+    reviewRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["RecordId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewBody"];
+            };
+        };
+        responses: {
+            /** @description what was reviewed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
         };
     };
     changeRecordStatus: {
