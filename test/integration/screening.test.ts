@@ -101,6 +101,16 @@ describe('application screening: essentially identical transactions', () => {
   });
 });
 
+describe('bounded input', () => {
+  it('a licence application whose party name is 100 KB is refused at once (the plain form already capped names at 500 characters)', async () => {
+    const started = performance.now();
+    const r = await b.op('POST', '/admin/v1/screen', { application: { destinationCountry: 'AE', items: [], parties: [{ role: 'CONSIGNEE', party: { kind: 'COMPANY', names: [{ value: 's '.repeat(50_000), type: 'PRIMARY' }] } }] } });
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0].pointer).toBe('/application/parties/0/party/names/0/value');
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
 describe('analyst memory', () => {
   it('a dismissed hit stops alerting for that input, and is shown flagged on request', async () => {
     const [res] = await screen(b, [{ name: 'Tien Shan Optics', country: 'KG' }]);

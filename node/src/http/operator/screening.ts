@@ -43,9 +43,19 @@ export function screeningRoutes(s: ScreeningService, lists: ReferenceLists, audi
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new AppError('validation', 'limit is 1..100', [{ pointer: '/limit', rule: 'M4', message: 'out of range' }]);
     if (b.application !== undefined) {
       const app = b.application;
-      if (!isObject(app) || !Array.isArray(app.parties) || app.parties.length === 0 || app.parties.length > 200 || !Array.isArray(app.items) || typeof app.destinationCountry !== 'string') {
-        throw new AppError('validation', 'application is {parties: [{role, party}], items, destinationCountry}', [{ pointer: '/application', rule: 'M4', message: 'bad application' }]);
+      if (!isObject(app) || !Array.isArray(app.parties) || app.parties.length === 0 || app.parties.length > 200 || !Array.isArray(app.items) || app.items.length > 500 || typeof app.destinationCountry !== 'string') {
+        throw new AppError('validation', 'application is {parties: [{role, party}] (1..200), items (0..500), destinationCountry}', [{ pointer: '/application', rule: 'M4', message: 'bad application' }]);
       }
+      // names as the plain form takes them (1..500 characters): name matching costs grow with a name's words
+      app.parties.forEach((e, i) => {
+        const names = isObject(e) && isObject(e.party) && Array.isArray(e.party.names) ? e.party.names : [];
+        names.forEach((n, j) => {
+          const v = isObject(n) ? n.value : undefined;
+          if (v !== undefined && (typeof v !== 'string' || v.length > 500 || !v.isWellFormed())) {
+            throw new AppError('validation', `application.parties[${i}].party.names[${j}].value is 1..500 characters`, [{ pointer: `/application/parties/${i}/party/names/${j}/value`, rule: 'M4', message: 'bad name' }]);
+          }
+        });
+      });
       const result = s.screenApplication(app, { threshold, limit, includeInactive: b.includeInactive === true, includeDismissed: b.includeDismissed === true, viewer: `token:${principalOf(res).name}` });
       audit.record({ action: 'screening.query', actor: `token:${principalOf(res).name}`, subject: 'application', details: { parties: result.parties.length, candidates: result.candidates.length } });
       return res.json(result);
