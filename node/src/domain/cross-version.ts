@@ -1,8 +1,8 @@
-// Cross-version rules of records-v1 (the table of what each change type may change, the status
-// tables of DenialNotice and EnforcementFinding, "the same in every version") as a receiver can
-// check them against the version it holds. They bind the originator; a receiver that sees one
-// broken applies the version anyway and raises an alarm (docs/protocol.md, Ingest). Both views may
-// be redacted, each by its own agreement, so a member redacted in either is not compared. Pure.
+// Cross-version rules (what each change type may change, the status order of denials and findings,
+// the members that are the same in every version) as a receiver can check them against the version
+// it holds (docs/protocol.md, Ingest: "Cross-version rules"). They bind the originator; a receiver
+// that sees one broken applies the version anyway and raises an alarm. Both views may be redacted,
+// each by its own agreement, so a member redacted in either is not compared. Pure.
 import { FINDING_ORDER, fixedInAmendment } from './lifecycle.js';
 import { isTerminal } from './record-rules.js';
 import type { RecordType } from './redaction.js';
@@ -32,8 +32,8 @@ function sameInEveryVersion(type: RecordType): string[] {
 const PER_VERSION = new Set(['version', 'supersedes', 'changeType', 'updatedAt']);
 
 /**
- * What each change type may change besides the per-version members (records-v1, what the
- * originating node assigns); null for AMENDMENT, which may change anything but fixedInAmendment().
+ * What each change type may change besides the per-version members (docs/operator-api.md,
+ * Publishing); null for AMENDMENT, which may change anything but fixedInAmendment().
  */
 function mayChange(changeType: string): Set<string> | null {
   switch (changeType) {

@@ -370,9 +370,9 @@ export class IngestService {
   }
 
   /**
-   * Cross-version rules against the version held (records-v1 binds the originator; a receiver that
-   * holds the predecessor applies the version and alarms): an alarm naming the record and the rules,
-   * and a review entry that labels the record until an analyst marks it reviewed.
+   * Cross-version rules against the version held (docs/protocol.md, Ingest: they bind the originator;
+   * a receiver that holds the predecessor applies the version and alarms): an alarm naming the record
+   * and the rules, and a review entry that labels the record until an analyst marks it reviewed.
    */
   private checkCrossVersion(peer: string, type: RecordType, held: RecordVersionRow, next: CrossVersionView): void {
     const violations = crossVersionViolations(type, { version: held.version, record: JSON.parse(held.body) as Record<string, Json>, redacted: JSON.parse(held.redacted ?? '[]') as string[] }, next);

@@ -125,8 +125,8 @@ export class PartnerService {
   }
 
   /**
-   * Adds signing keys or pins announced in a statement (brief §3.5); audited by the caller's
-   * transaction. The caller has checked the keys with announcedKeyProblem().
+   * Adds signing keys or pins announced in a statement (docs/protocol.md, Trust); audited by the
+   * caller's transaction. The caller has checked the keys with announcedKeyProblem().
    */
   addAnnounced(nodeId: string, keys: PublicJwk[], pins: string[]): { keys: string[]; pins: string[] } {
     const at = new Date(this.clock.now()).toISOString();
