@@ -1,6 +1,6 @@
 // Issue 13 §2: a partner's version that breaks a cross-version rule against the version this node
 // holds (a later version after a terminal one, a changed originatorReference or createdAt, a change
-// type not allowed from the held status) is applied, as records-v1 says, and raises an alarm naming
+// type not allowed from the held status) is applied, as docs/records.md §2.1 says, and raises an alarm naming
 // the record and the rule; the record is labelled in search and screening until an analyst reviews it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalString } from '../../node/src/crypto/canonical.js';
