@@ -63,6 +63,20 @@ vectors.push({
   expect: 'header',
 });
 vectors.push({
+  name: 'duplicate header member (alg none, then EdDSA)',
+  jws: jws(`{"alg":"none","alg":"EdDSA","kid":"${jwk.kid}","typ":"entente-release+jws"}`, canonical),
+  expect: 'header',
+  note: 'a parser that keeps the last member reads alg EdDSA; the header is refused (issue 13)',
+});
+vectors.push({
+  name: 'duplicate header member written with an escape',
+  jws: jws(
+    `{"alg":"EdDSA","kid":"${jwk.kid}","typ":"entente-release+jws","\\u0074yp":"entente-release+jws"}`,
+    canonical,
+  ),
+  expect: 'header',
+});
+vectors.push({
   name: 'receipt typ on a release',
   jws: jws({ ...H, typ: 'entente-receipt+jws' }, canonical),
   expect: 'header',

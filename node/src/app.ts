@@ -36,6 +36,7 @@ import { ConsultationService } from './services/consultations.js';
 import { KeyService } from './services/keys.js';
 import { Metrics } from './services/metrics.js';
 import { ReciprocityService } from './services/reciprocity.js';
+import { ReceivedRecordStore } from './services/received-records.js';
 import { RecordService } from './services/records.js';
 import { ReferenceLists } from './services/reference-lists.js';
 import { ScreeningService } from './services/screening.js';
@@ -158,6 +159,7 @@ export async function createNode(
       identity,
       publications: outbound,
     });
+    const received = new ReceivedRecordStore(store);
     const signatures = new SignaturePool();
     const inbound = new Inbound({
       store,
@@ -166,7 +168,7 @@ export async function createNode(
       alarms,
       identity,
       partners,
-      records,
+      records: received,
       consultations,
       signatures,
       nodeId,
@@ -198,7 +200,7 @@ export async function createNode(
         ...options.sync,
       },
     });
-    const exchange = new ExchangeAdmin({ store, audit, clock, agreements, outbound, alarms, links });
+    const exchange = new ExchangeAdmin({ store, audit, clock, agreements, outbound, alarms, links, reviews: received });
     const partnerAdmin = new PartnerAdmin(partners, exchange);
     const keys = new KeyService({ store, audit, clock, identity, announcer: outbound, config, secrets });
 

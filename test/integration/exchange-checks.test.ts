@@ -1,8 +1,10 @@
 // Brief §6.7: each receiver check refuses a bad batch with its status, and nothing of it is stored;
 // quarantined items advance the stream and are listed in the receipt.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalString } from '../../node/src/crypto/canonical.js';
+import { generateSigningKey, privateKeyObject, publicJwk, thumbprint } from '../../node/src/crypto/keys.js';
+import { schemas } from '../../node/src/schema/registry.js';
 import { agreement, push } from '../helpers/exchange.js';
 import { example, publishBody } from '../helpers/examples.js';
 import {
@@ -100,6 +102,15 @@ describe('receiver checks, in order, refusing the whole batch', () => {
     await refused([jwsOver(keyA, text, { alg: 'EdDSA', kid: keyA.kid, typ: 'entente-receipt+jws' })], 422);
     await refused(['not.a.jws!'], 422);
   });
+  it('2: a duplicate header member ({"alg":"none","alg":"EdDSA",…}, which reads as EdDSA) → 422', async () => {
+    const text = canonicalString(recordRelease());
+    const h = Buffer.from(`{"alg":"none","alg":"EdDSA","kid":"${keyA.kid}","typ":"entente-release+jws"}`).toString(
+      'base64url',
+    );
+    const p = Buffer.from(text).toString('base64url');
+    const r = await refused([`${h}.${p}.${sign(null, Buffer.from(`${h}.${p}`), keyA.key).toString('base64url')}`], 422);
+    expect(r.body.detail).toMatch(/duplicate member/);
+  });
   it('3: an unregistered kid → 422', async () => {
     await refused(
       [
@@ -149,6 +160,28 @@ describe('receiver checks, in order, refusing the whole batch', () => {
     await refused([jwsOver(keyA, text.replace('{"agreement"', '{"aud":"jp-lic-01","agreement"'))], 422);
     await refused([jwsOver(keyA, JSON.stringify(JSON.parse(text), null, 2))], 422);
     await refused([jwsOver(keyA, canonicalString({ ...recordRelease(), note: 'hi' }))], 422);
+  });
+  it('5: a release over maxReleaseBytes (320 KiB) in an otherwise valid batch → 422 with the reason, not 400 from the body schema', async () => {
+    const { payloadHash } = await import('../helpers/forge.js');
+    const first = recordRelease();
+    const pos = { ...expectedAt(b, 'nl-lic-01'), seq: first.seq + 1, prev: payloadHash(first) };
+    const big = releasePayload(
+      a,
+      b,
+      pos,
+      'record',
+      {
+        record: {
+          ...first.record,
+          id: 'urn:entente:nl-lic-01:denial:44444444-4444-4444-8444-444444444444',
+          statedEndUse: 'x'.repeat(320 * 1024),
+        },
+        redacted: [],
+      },
+      { agreement: first.agreement },
+    );
+    const r = await refused([jwsOver(keyA, canonicalString(first)), jwsOver(keyA, canonicalString(big))], 422);
+    expect(r.body.detail).toBe('item 1: too-large: payload exceeds 262144 bytes');
   });
   it('6: aud is not this node → 422', async () => {
     await refused([jwsOver(keyA, canonicalString({ ...recordRelease(), aud: 'de-enf-01' }))], 422);
@@ -287,11 +320,112 @@ describe('quarantine: the stream moves on, the receipt lists it, nothing becomes
     expect(b.node.services.alarms.list('nl-lic-01').map((x) => x.kind)).toContain('equivocation');
   });
 
+  it("a quarantine reason quoting the partner's text is cut to what a receipt may carry (300 code points, no control characters)", async () => {
+    const name = '\u0007' + 'n'.repeat(1000);
+    const bad = recordRelease(
+      {},
+      { id: 'urn:entente:nl-lic-01:denial:55555555-5555-4555-8555-555555555555', [name]: 1 },
+    );
+    const r = await send(a, [jwsOver(keyA, canonicalString(bad))]);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const receipt = JSON.parse(Buffer.from(r.body.receipt.split('.')[1], 'base64url').toString());
+    expect(receipt.rejected).toHaveLength(1);
+    expect(Array.from(receipt.rejected[0].reason as string)).toHaveLength(300);
+    expect(receipt.rejected[0].reason).toMatch(/^schema:\/\?n+…$/);
+    expect(schemas().validate('receipt-payload', receipt)).toEqual([]);
+  });
+
+  it('a statement announcing a signing key whose kid is not its RFC 7638 thumbprint is quarantined; the key never verifies anything', async () => {
+    const { payloadHash } = await import('../helpers/forge.js');
+    const rogue = generateSigningKey();
+    const announced = {
+      ...publicJwk(rogue),
+      kid: thumbprint({ crv: 'Ed25519', kty: 'OKP', x: publicJwk(generateSigningKey()).x }),
+    };
+    const theirAgreement = JSON.parse(b.node.store.exchange.latestStatementIn('nl-lic-01')!.agreement!);
+    let pos = expectedAt(b, 'nl-lic-01');
+    const statement = releasePayload(a, b, pos, 'statement', {
+      statement: { agreement: theirAgreement, keys: { keys: [announced] } },
+    });
+    const r = await send(a, [jwsOver(keyA, canonicalString(statement))]);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const receipt = JSON.parse(Buffer.from(r.body.receipt.split('.')[1], 'base64url').toString());
+    expect(receipt.rejected).toEqual([{ seq: statement.seq, reason: 'schema:/statement/keys/keys/0/kid' }]);
+    expect(b.node.store.partners.keys('nl-lic-01').map((k) => k.kid)).not.toContain(announced.kid);
+    expect(b.node.services.alarms.list('nl-lic-01').map((x) => x.kind)).toContain('announced-refused');
+    // a release signed with the rogue key under the announced kid is refused at check 3
+    pos = { ...expectedAt(b, 'nl-lic-01') };
+    expect(pos.prev).toBe(payloadHash(statement));
+    const forged = jwsOver(
+      { kid: announced.kid, key: privateKeyObject(rogue) },
+      canonicalString(recordRelease({}, { id: 'urn:entente:nl-lic-01:denial:33333333-3333-4333-8333-333333333333' })),
+    );
+    const refusedItem = await refused([forged], 422);
+    expect(refusedItem.body.detail).toMatch(/unknown-kid/);
+  });
+
   it('the real sender, now behind what B expects, stops pushing and alarms (sender-behind)', async () => {
     await a.op('POST', '/admin/v1/records', publishBody('denial-catch-all'));
     await push(a, b);
     const out = (await a.op('GET', '/admin/v1/partners/jp-lic-01')).body.sync.outbound;
     expect(out.blocked).toMatch(/sender-behind/);
     expect(a.node.services.alarms.list('jp-lic-01').map((x) => x.kind)).toContain('sender-behind');
+  });
+});
+
+describe("a conforming pusher (this node's SyncManager) stops on a 422, and does not retry", () => {
+  it("C's stream holds a release over maxReleaseBytes: B answers 422, C blocks the link with a push-stopped alarm, and sends nothing more", async () => {
+    const keyC = signingKeyOf(c);
+    const s = c.node.store.exchange.outStream('jp-lic-01')!;
+    const payload = {
+      iss: 'de-enf-01',
+      aud: 'jp-lic-01',
+      stream: s.stream,
+      seq: s.head_seq + 1,
+      prev: s.head_hash,
+      iat: Math.max(s.head_iat, Math.floor(Date.now() / 1000)),
+      kind: 'record',
+      agreement: null,
+      record: { pad: 'x'.repeat(300 * 1024) },
+      redacted: [],
+    };
+    const text = canonicalString(payload);
+    c.node.store.tx(() => {
+      c.node.store.exchange.insertRelease({
+        stream: s.stream,
+        seq: payload.seq,
+        partner: 'jp-lic-01',
+        kind: 'record',
+        iat: payload.iat,
+        hash: payloadHash(payload),
+        jws: jwsOver(keyC, text),
+        record_id: null,
+        record_version: null,
+        pub_seq: null,
+        created_at: new Date().toISOString(),
+      });
+      c.node.store.exchange.updateOutStream('jp-lic-01', {
+        head_seq: payload.seq,
+        head_hash: payloadHash(payload),
+        head_iat: payload.iat,
+      });
+    });
+    const refusals = () =>
+      (
+        b.node.store.db
+          .prepare("SELECT count(*) AS n FROM audit WHERE action = 'ingest.refused' AND subject = 'de-enf-01'")
+          .get() as { n: number }
+      ).n;
+    const before = refusals();
+    await c.node.services.links.flush('jp-lic-01');
+    const out = (await c.op('GET', '/admin/v1/partners/jp-lic-01')).body.sync.outbound;
+    expect(out.blocked).toMatch(/^push refused with 422: item \d+: too-large: payload exceeds 262144 bytes/);
+    expect(c.node.services.alarms.list('jp-lic-01').map((x) => x.kind)).toContain('push-stopped');
+    expect(refusals()).toBe(before + 1);
+    // no retry: waking the link or flushing again sends nothing while the operator has not acted
+    c.node.services.links.wake('jp-lic-01');
+    await c.node.services.links.flush('jp-lic-01');
+    expect(c.node.services.links.health('jp-lic-01')).toMatchObject({ nextAttemptInMs: 0, breaker: 'closed' });
+    expect(refusals()).toBe(before + 1);
   });
 });

@@ -1,6 +1,8 @@
 // Brief §3.3–§3.4: two nodes answer each other's GET /v1/node over pinned mTLS; every other peer is
 // refused at the handshake or with 403 naming nobody.
-import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { X509Certificate } from 'node:crypto';
+import { createServer as createHttpsServer, request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCa, createNodeCert, type KeyAndCert } from '../../node/src/crypto/certs.js';
@@ -121,6 +123,65 @@ describe('federation listener: pinned mutual TLS', () => {
   it('accepts the real partner certificate over a raw client (control case)', async () => {
     const r = await raw(a, '/v1/node', { cert: { certPem: b.secrets.tlsCertPem, keyPem: b.secrets.tlsKeyPem } });
     expect(r.status).toBe(200);
+  });
+
+  describe('a partner certificate is a leaf of its direction (issue 13 §6)', () => {
+    // each carries B's pinned key, B's SAN URI and digitalSignature, and chains to B's CA
+    const pinned = (opts: Partial<Parameters<typeof createNodeCert>[1]>) =>
+      createNodeCert(b.ca, { nodeId: 'bb-lic-01', hosts: ['localhost'], keyPem: b.secrets.tlsKeyPem, ...opts });
+
+    it('inbound: a CA:TRUE certificate, one whose keyUsage signs certificates, and one without EKU clientAuth are refused; the real one is not', async () => {
+      for (const cert of [
+        pinned({ basicConstraintsCa: true }),
+        pinned({ keyCertSign: true }),
+        pinned({ ekus: [] }),
+        pinned({ ekus: ['serverAuth'] }),
+      ]) {
+        // the listener cuts the connection before any request is read
+        const r = await raw(a, '/v1/node', { cert });
+        expect(r.status, `answered ${r.status}`).toBeUndefined();
+      }
+      expect((await raw(a, '/v1/node', { cert: pinned({}) })).status).toBe(200);
+    });
+
+    it("the per-request peer check refuses them too (behind the listener's own check)", () => {
+      const partners = a.node.services.partners;
+      expect(partners.resolvePeer(new X509Certificate(pinned({}).certPem))).toBe('bb-lic-01');
+      expect(partners.resolvePeer(new X509Certificate(pinned({ basicConstraintsCa: true }).certPem))).toBeNull();
+      expect(partners.resolvePeer(new X509Certificate(pinned({ keyCertSign: true }).certPem))).toBeNull();
+      expect(partners.resolvePeer(new X509Certificate(pinned({ ekus: ['serverAuth'] }).certPem))).toBeNull();
+    });
+
+    it('outbound: our client refuses a server presenting a CA:TRUE certificate or one without EKU serverAuth', async () => {
+      const serveWith = async (cert: KeyAndCert) => {
+        const server = createHttpsServer({ key: cert.keyPem, cert: cert.certPem, minVersion: 'TLSv1.3' }, (_req, res) =>
+          res.end('{}'),
+        );
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const client = a.clientTo({
+          ...b,
+          bundle: { ...b.bundle, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` },
+        });
+        try {
+          return await client.call('GET', '/v1/node').then(
+            (r) => r.status,
+            (e: Error & { cause?: Error }) => String(e.cause?.message ?? e.message),
+          );
+        } finally {
+          await client.destroy();
+          server.closeAllConnections();
+          await new Promise((resolve) => server.close(resolve));
+        }
+      };
+      expect(await serveWith(pinned({}))).toBe(200);
+      expect(await serveWith(pinned({ basicConstraintsCa: true }))).toMatch(
+        /not a server leaf: the certificate is a CA/,
+      );
+      expect(await serveWith(pinned({ keyCertSign: true }))).toMatch(/not a server leaf/);
+      expect(await serveWith(pinned({ ekus: [] }))).toMatch(
+        /not a server leaf: the certificate lacks the extended key usage serverAuth/,
+      );
+    });
   });
 
   it('our client refuses a server whose SPKI is not pinned', async () => {

@@ -148,6 +148,24 @@ describe('application screening: essentially identical transactions', () => {
   });
 });
 
+describe('bounded input', () => {
+  it('a licence application whose party name is 100 KB is refused at once (the plain form already capped names at 500 characters)', async () => {
+    const started = performance.now();
+    const r = await b.op('POST', '/admin/v1/screen', {
+      application: {
+        destinationCountry: 'AE',
+        items: [],
+        parties: [
+          { role: 'CONSIGNEE', party: { kind: 'COMPANY', names: [{ value: 's '.repeat(50_000), type: 'PRIMARY' }] } },
+        ],
+      },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0].pointer).toBe('/application/parties/0/party/names/0/value');
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
 describe('analyst memory', () => {
   it('a dismissed hit stops alerting for that input, and is shown flagged on request', async () => {
     const [res] = await screen(b, [{ name: 'Tien Shan Optics', country: 'KG' }]);
@@ -171,6 +189,65 @@ describe('analyst memory', () => {
     const [other] = await screen(b, [{ name: 'Tien Shan Optics LLC' }]);
     expect(other!.hits.map((h: { target: string }) => h.target)).toContain(hit.target);
   });
+  it('a dismissal is personal to its token: a colleague still gets the alert, labelled; it is audited and undone (issue 13 §7)', async () => {
+    const token = async (name: string) =>
+      (await b.op('POST', '/admin/v1/tokens', { name, role: 'analyst' })).body.token as string;
+    const [alice, bob] = [await token('alice'), await token('bob')];
+    const input = { name: 'Ostrovok Tochnyye Pribory', country: 'RU' };
+    const screenAs = async (t: string, extra: Record<string, unknown> = {}) => {
+      const r = await b.op('POST', '/admin/v1/screen', { parties: [input], ...extra }, t);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.results[0].hits as { target: string; dismissed?: unknown; dismissedBy?: unknown }[];
+    };
+    const [hit] = await screenAs(alice);
+    expect(
+      (
+        await b.op(
+          'POST',
+          '/admin/v1/screen/false-positives',
+          { input, target: hit!.target, note: 'another Ostrovok' },
+          alice,
+        )
+      ).status,
+    ).toBe(204);
+    // alice no longer gets it (unless she asks)
+    expect((await screenAs(alice)).map((h) => h.target)).not.toContain(hit!.target);
+    expect((await screenAs(alice, { includeDismissed: true })).find((h) => h.target === hit!.target)).toMatchObject({
+      dismissed: { by: 'token:alice', note: 'another Ostrovok' },
+    });
+    // bob, and the admin, still get the alert, labelled with alice's dismissal
+    for (const t of [bob, b.adminToken]) {
+      const seen = (await screenAs(t)).find((h) => h.target === hit!.target);
+      expect(seen).toMatchObject({ dismissedBy: [{ by: 'token:alice', note: 'another Ostrovok' }] });
+      expect(seen!.dismissed).toBeUndefined();
+    }
+    // audited with the token's name; bob cannot undo alice's dismissal, alice can
+    const audit = async () =>
+      (await b.op('GET', '/admin/v1/audit?limit=1000')).body.items as {
+        action: string;
+        actor: string;
+        subject: string;
+      }[];
+    expect(
+      (await audit())
+        .filter((e) => e.action === 'screening.false-positive' && e.subject === hit!.target)
+        .map((e) => e.actor),
+    ).toEqual(['token:alice']);
+    expect(
+      (await b.op('POST', '/admin/v1/screen/false-positives/undo', { input, target: hit!.target }, bob)).status,
+    ).toBe(404);
+    expect(
+      (await b.op('POST', '/admin/v1/screen/false-positives/undo', { input, target: hit!.target }, alice)).status,
+    ).toBe(204);
+    const again = (await screenAs(alice)).find((h) => h.target === hit!.target);
+    expect(again).toBeDefined();
+    expect(again!.dismissed).toBeUndefined();
+    expect(again!.dismissedBy).toBeUndefined();
+    expect((await audit()).filter((e) => e.action === 'screening.false-positive-undone').map((e) => e.actor)).toEqual([
+      'token:alice',
+    ]);
+  });
+
   it('two parties linked as the same: a hit on one shows the other', async () => {
     const [x] = await screen(b, [{ name: 'Tianqiao Trading (HK) Limited' }]);
     const [y] = await screen(b, [{ name: 'Sandline General Trading FZE' }]);

@@ -37,8 +37,21 @@ describe('partner bundles (docs/protocol.md §3.2)', () => {
     // a cert naming another node
     const other = createNodeCert(b.ca, { nodeId: 'cc-lic-01' });
     await withFp({ ...b.bundle, cert: other.certPem, tlsSpkiSha256: [spkiSha256(other.certPem)] }, 'bad-bundle');
+    // a leaf that is a CA (basicConstraints CA:TRUE, keyUsage without keyCertSign), or lacks an EKU (issue 13 §6)
+    for (const opts of [
+      { basicConstraintsCa: true },
+      { keyCertSign: true },
+      { ekus: ['clientAuth' as const] },
+      { ekus: [] },
+    ]) {
+      const unfit = createNodeCert(b.ca, { nodeId: 'bb-lic-01', keyPem: b.secrets.tlsKeyPem, ...opts });
+      await withFp({ ...b.bundle, cert: unfit.certPem }, 'bad-bundle');
+    }
     // SPKI not pinned
     await withFp({ ...b.bundle, tlsSpkiSha256: ['A'.repeat(43)] }, 'bad-bundle');
+    // a signing key whose kid is not its thumbprint (issue 13 §5: the same check as for a key a statement announces)
+    const [key] = b.bundle.keys.keys;
+    await withFp({ ...b.bundle, keys: { keys: [{ ...key!, kid: 'A'.repeat(43) }] } }, 'bad-bundle');
     // schema: an unknown member
     await withFp({ ...b.bundle, extra: 1 } as typeof b.bundle, 'validation');
     // the path must name the bundle's node

@@ -1,11 +1,25 @@
+import { sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { compactVerify, importJWK, calculateJwkThumbprint } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { CanonicalText, canonicalBytes, canonicalString, parseCanonical } from '../../node/src/crypto/canonical.js';
+import {
+  CanonicalText,
+  canonicalBytes,
+  canonicalString,
+  hasDuplicateMember,
+  parseCanonical,
+} from '../../node/src/crypto/canonical.js';
 import { FileSigner, signJson, verifyJws } from '../../node/src/crypto/jws.js';
-import { generateSigningKey, publicJwk, type PublicJwk } from '../../node/src/crypto/keys.js';
+import {
+  generateSigningKey,
+  privateKeyObject,
+  publicJwk,
+  signingKeyProblem,
+  type PrivateJwk,
+  type PublicJwk,
+} from '../../node/src/crypto/keys.js';
 import { sha256 } from '../../node/src/crypto/digest.js';
 import { SignaturePool } from '../../node/src/crypto/signature-pool.js';
 
@@ -53,6 +67,75 @@ describe('signing', () => {
       iatOf: (p) => (p as { iat: number }).iat,
     });
     expect(r).toMatchObject({ ok: false, reason: 'key-not-valid-at-iat' });
+  });
+});
+
+const createSign = (input: string, key: PrivateJwk) =>
+  sign(null, Buffer.from(input), privateKeyObject(key)).toString('base64url');
+
+describe('protected header members are never duplicated (issue 13 §4)', () => {
+  const key = generateSigningKey();
+  const b64 = (s: string) => Buffer.from(s).toString('base64url');
+  const signedWith = (headerText: string, payloadText: string) => {
+    const input = `${b64(headerText)}.${b64(payloadText)}`;
+    return `${input}.${createSign(input, key)}`;
+  };
+  it.each(['entente-release+jws', 'entente-receipt+jws', 'entente-checkpoint+jws', 'entente-record+jws'] as const)(
+    '%s: {"alg":"none","alg":"EdDSA",…} and a member repeated through an escape are refused at the header',
+    (typ) => {
+      const payload = canonicalString({ iat: 1, iss: 'nl-lic-01' });
+      const ok = verifyJws(signedWith(`{"alg":"EdDSA","kid":"${key.kid}","typ":"${typ}"}`, payload), {
+        typ,
+        keys: [publicJwk(key)],
+      });
+      expect(ok.ok).toBe(true);
+      for (const header of [
+        `{"alg":"none","alg":"EdDSA","kid":"${key.kid}","typ":"${typ}"}`,
+        `{"alg":"EdDSA","kid":"${key.kid}","typ":"${typ}","\\u006bid":"${key.kid}"}`,
+      ]) {
+        expect(verifyJws(signedWith(header, payload), { typ, keys: [publicJwk(key)] })).toMatchObject({
+          ok: false,
+          reason: 'header',
+          detail: 'protected header has a duplicate member',
+        });
+      }
+    },
+  );
+  it('hasDuplicateMember looks at every object, unescapes names, and ignores strings and arrays', () => {
+    expect(hasDuplicateMember('{"a":1,"b":{"c":[{"d":1},{"d":2}],"e":"{\\"a\\":1,\\"a\\":2}"}}')).toBe(false);
+    expect(hasDuplicateMember('{"a":1,"b":{"c":1,"c":2}}')).toBe(true);
+    expect(hasDuplicateMember('[{"x":1},{"y":[1,{"z":1,"\\u007a":2}]}]')).toBe(true);
+    expect(hasDuplicateMember('{"a\\"b":1,"a\\u0022b":2}')).toBe(true);
+    expect(hasDuplicateMember('"just a string"')).toBe(false);
+  });
+});
+
+describe('partner signing keys: one check for bundles and announcements (issue 13 §5)', () => {
+  const good = publicJwk(generateSigningKey());
+  const other = publicJwk(generateSigningKey());
+  const lastBitsSet = (x: string) =>
+    x.slice(0, -1) +
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(x.at(-1)!) ^ 1
+    ];
+  it.each([
+    ['kid of another key', { ...good, kid: other.kid }, '/kid'],
+    ['kid not a thumbprint at all', { ...good, kid: 'A'.repeat(43) }, '/kid'],
+    ['X25519', { ...good, crv: 'X25519' }, '/crv'],
+    ['EC', { ...good, kty: 'EC' }, '/kty'],
+    ['ES256', { ...good, alg: 'ES256' }, '/alg'],
+    ['use enc', { ...good, use: 'enc' }, '/use'],
+    ['x with unused bits set (another text for the same key)', { ...good, x: lastBitsSet(good.x) }, '/x'],
+    ['x of 31 bytes', { ...good, x: good.x.slice(0, 42) }, '/x'],
+    ['a private member', { ...good, d: good.x }, '/d'],
+    ['nbf after exp', { ...good, nbf: 20, exp: 10 }, '/exp'],
+    ['nbf a fraction', { ...good, nbf: 1.5 }, '/nbf'],
+  ])('%s is refused at %s', (_n, key, pointer) => {
+    expect(signingKeyProblem(key)?.pointer).toBe(pointer);
+  });
+  it('a key as `entente init` makes it passes, with or without a validity window', () => {
+    expect(signingKeyProblem(good)).toBeNull();
+    expect(signingKeyProblem({ ...good, nbf: 10, exp: 20 })).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@ import { isValidImo, isValidLei } from '../../node/src/domain/identifiers.js';
 import { addYears, isRealDate, isRealTimestamp } from '../../node/src/domain/dates.js';
 import { applyRedaction, checkRedactPath, parseRedactPath } from '../../node/src/domain/redaction.js';
 import { statusTransition, nextUpdatedAt } from '../../node/src/domain/lifecycle.js';
+import { crossVersionViolations } from '../../node/src/domain/cross-version.js';
 import { example } from '../helpers/examples.js';
 
 describe('control codes (docs/records.md §5)', () => {
@@ -112,5 +113,119 @@ describe('status transitions', () => {
     expect(() => statusTransition('denial', { ...d, status: 'REVOKED' }, { status: 'WITHDRAWN', reason: 'x' })).toThrow(
       /terminal/,
     );
+  });
+});
+
+describe('cross-version rules a receiver checks against the version it holds (issue 13 §2)', () => {
+  const denial = example('denial-catch-all');
+  const finding = example('finding-network');
+  const v = (version: number, record: Record<string, any>, redacted: string[] = []) => ({
+    version,
+    record: { ...record, version },
+    redacted,
+  });
+  const rules = (type: 'denial' | 'finding', held: ReturnType<typeof v>, next: ReturnType<typeof v>) =>
+    crossVersionViolations(type, held, next).map((x) => `${x.rule} ${x.pointer}`);
+  it.each([
+    [
+      'a lawful amendment',
+      'denial',
+      v(1, denial),
+      v(2, { ...denial, changeType: 'AMENDMENT', statedEndUse: 'Other.' }),
+      [],
+    ],
+    [
+      'after a terminal status',
+      'denial',
+      v(2, { ...denial, status: 'EXPIRED' }),
+      v(3, { ...denial, changeType: 'AMENDMENT' }),
+      ['terminal /version'],
+    ],
+    [
+      'after a WITHDRAWN finding',
+      'finding',
+      v(2, { ...finding, status: 'WITHDRAWN' }),
+      v(5, { ...finding, changeType: 'AMENDMENT' }),
+      ['terminal /version'],
+    ],
+    [
+      'createdAt changed, across a gap',
+      'denial',
+      v(1, denial),
+      v(4, { ...denial, changeType: 'AMENDMENT', createdAt: '2020-01-01T00:00:00Z' }),
+      ['same-in-every-version /createdAt'],
+    ],
+    [
+      'notifiedAt changed',
+      'denial',
+      v(1, denial),
+      v(2, { ...denial, changeType: 'AMENDMENT', notifiedAt: '2025-06-03T00:00:00Z' }),
+      ['same-in-every-version /notifiedAt'],
+    ],
+    [
+      'originatorReference redacted in the held view: not compared',
+      'denial',
+      v(1, denial, ['/originatorReference']),
+      v(2, { ...denial, changeType: 'AMENDMENT', originatorReference: 'X-1' }),
+      [],
+    ],
+    [
+      'a finding going back, across a gap',
+      'finding',
+      v(2, { ...finding, status: 'ADJUDICATED' }),
+      v(4, { ...finding, status: 'UNDER_INVESTIGATION', changeType: 'STATUS_CHANGE' }),
+      ['change-type /status'],
+    ],
+    [
+      'a finding STATUS_CHANGE that stays put',
+      'finding',
+      v(2, { ...finding, status: 'ADJUDICATED' }),
+      v(3, { ...finding, status: 'ADJUDICATED', changeType: 'STATUS_CHANGE' }),
+      ['change-type /status'],
+    ],
+    [
+      'an amendment that moves a finding on',
+      'finding',
+      v(1, finding),
+      v(2, { ...finding, status: 'UNDER_INVESTIGATION', changeType: 'AMENDMENT' }),
+      ['may-not-change /status'],
+    ],
+    [
+      'a FINAL_ASSESSMENT of a denial that is no SUSPENSION',
+      'denial',
+      v(1, denial),
+      v(2, { ...denial, decisionType: 'ANNULMENT', changeType: 'FINAL_ASSESSMENT' }),
+      ['change-type /changeType'],
+    ],
+    [
+      'a RENEWAL that does not move reviewDueOn later',
+      'denial',
+      v(1, denial),
+      v(2, { ...denial, changeType: 'RENEWAL', reviewDueOn: denial.reviewDueOn }),
+      ['may-not-change /reviewDueOn'],
+    ],
+    [
+      'a STATUS_CHANGE that also changes the items',
+      'denial',
+      v(1, denial),
+      v(2, { ...denial, status: 'REVOKED', statusReason: 'x', changeType: 'STATUS_CHANGE', items: [] }),
+      ['may-not-change /items'],
+    ],
+    [
+      'the same, with the items redacted in one view',
+      'denial',
+      v(1, denial, ['/items/0/value']),
+      v(2, { ...denial, status: 'REVOKED', statusReason: 'x', changeType: 'STATUS_CHANGE', items: [] }),
+      [],
+    ],
+    [
+      'the same across a gap: the intermediate version may have changed them',
+      'denial',
+      v(1, denial),
+      v(3, { ...denial, status: 'REVOKED', statusReason: 'x', changeType: 'STATUS_CHANGE', items: [] }),
+      [],
+    ],
+  ] as const)('%s', (_n, type, held, next, expected) => {
+    expect(rules(type, held, next)).toEqual(expected);
   });
 });

@@ -116,3 +116,29 @@ describe('ranking on hand-made cases', () => {
     );
   });
 });
+
+describe('name matching cost is bounded by the words of a name (issue 13: one string must not freeze the node)', () => {
+  it("a partner's 500-character name of 250 one-letter words against a query of ten long words: the split-word search is skipped", () => {
+    const crafted = normaliseName('a b c d e f g h i j k l m n o p q r s t u v w x y z '.repeat(10).slice(0, 500));
+    const query = normaliseName(
+      'Harbourline Tradingco Westfield Northgate Eastbrook Southmoor Kingsway Queensbury Oakridge Pinecrest',
+    );
+    const least = (f: () => void) => {
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const t = performance.now();
+        f();
+        best = Math.min(best, performance.now() - t);
+      }
+      return best;
+    };
+    // 150 ms each way before the bound (|one|·|two|² Levenshtein runs), about 5 ms after
+    expect(least(() => nameSimilarity(query, crafted))).toBeLessThan(40);
+    expect(least(() => nameSimilarity(crafted, query))).toBeLessThan(40);
+  });
+  it('split and joined words still match in ordinary names', () => {
+    expect(nameSimilarity(normaliseName('Harbourline Trading'), normaliseName('Harbour Line Trading'))).toBeGreaterThan(
+      0.85,
+    );
+  });
+});

@@ -148,6 +148,7 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
           ago(out.lastReceiptAt),
           String(inn.cursor ?? 0),
           String(inn.counts?.rejected ?? 0),
+          String(inn.toReview ?? 0),
           ago(inn.lastContactAt),
           String(out.blocked ?? out.lastError ?? link.lastPushError ?? inn.lastError ?? ''),
         ];
@@ -164,6 +165,7 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
             'LAST RECEIPT',
             'IN CURSOR',
             'WE QUARANTINED',
+            'TO REVIEW',
             'LAST IN',
             'LAST ERROR',
           ],
@@ -210,7 +212,10 @@ export function registerScreeningCommands(program: Command, kit: CliKit): void {
                 h.score.toFixed(3),
                 h.matchedName,
                 h.source.kind === 'record' ? `${h.source.origin} ${h.source.type} (${h.source.role ?? ''})` : `list ${h.source.list} ${h.source.ref}`,
-                h.source.kind === 'record' ? `${h.source.status}${h.source.recalled ? ', recalled' : ''}` : '-',
+                [
+                  h.source.kind === 'record' ? [h.source.status, h.source.recalled ? 'recalled' : '', ...(h.source.labels ?? [])].filter(Boolean).join(', ') : '-',
+                  ...(h.dismissedBy ?? []).map((d: { by: string }) => `dismissed by ${d.by}`),
+                ].join('; '),
                 [`name ${h.explanation.name}`, h.explanation.country, h.explanation.identifier].filter(Boolean).join('; '),
               ]),
             ),

@@ -111,6 +111,20 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
       );
     });
   program
+    .command('review <id>')
+    .description("mark a received record's cross-version findings reviewed (removes its cross-version-violation label)")
+    .addOption(kit.dirOption())
+    .option('--note <text>')
+    .action(async (id: string, o: { dir: string; note?: string }) => {
+      const r = await operatorClient(o.dir).call<{
+        reviewed: { version: number; violations: { rule: string; pointer: string }[] }[];
+      }>('POST', `/admin/v1/records/${encodeURIComponent(id)}/review`, o.note ? { note: o.note } : {});
+      for (const e of r.reviewed)
+        process.stderr.write(
+          `reviewed v${e.version}: ${e.violations.map((v) => `${v.rule} ${v.pointer}`).join(', ')}\n`,
+        );
+    });
+  program
     .command('record <id>')
     .description('one record: current version, history, signatures (JSON)')
     .addOption(kit.dirOption())

@@ -2,7 +2,7 @@
 // serves and connects with, and the keys being rotated in (docs/protocol.md §3.5). One instance per
 // node; everyone who signs or connects reads it, and only the key service (services/keys.ts) changes it.
 import { FileSigner, type Signer } from '../crypto/jws.js';
-import { publicJwk, type PrivateJwk, type PublicJwk } from '../crypto/keys.js';
+import { publicJwk, signingKeyProblem, type PrivateJwk, type PublicJwk } from '../crypto/keys.js';
 import type { MetaTable } from '../store/meta.js';
 
 export interface TlsIdentity {
@@ -35,6 +35,11 @@ export function parseSigningKeys(json: string): SigningKeyFile {
   if (!Array.isArray(parsed.keys) || !parsed.keys.some((k) => k.kid === parsed.current)) {
     throw new Error('signing-keys.json: `current` must name one of `keys`');
   }
+  // the same checks a partner applies to these keys when they arrive in our bundle or a statement
+  parsed.keys.forEach((k, i) => {
+    const problem = signingKeyProblem(publicJwk(k));
+    if (problem) throw new Error(`signing-keys.json: keys[${i}]${problem.pointer}: ${problem.message}`);
+  });
   return parsed;
 }
 

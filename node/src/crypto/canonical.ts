@@ -140,6 +140,43 @@ export function parseCanonicalText(bytes: Uint8Array): { value: unknown; text: s
 }
 
 /**
+ * Whether JSON text (already known to parse) names a member twice in one object, at any depth.
+ * JSON.parse keeps the last of two equal names, so `{"alg":"none","alg":"EdDSA"}` would read as
+ * EdDSA; text that is not canonical (a JWS header) needs this check of its own. Names are compared
+ * after unescaping (`"alg"` and `"\u0061lg"` are the same name).
+ */
+export function hasDuplicateMember(text: string): boolean {
+  // per open container: an object's member names, or null for an array
+  const stack: (Set<string> | null)[] = [];
+  let expectName = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      const end = skipString(text, i);
+      if (expectName) {
+        const names = stack[stack.length - 1]!;
+        const name = JSON.parse(text.slice(i, end)) as string;
+        if (names.has(name)) return true;
+        names.add(name);
+        expectName = false;
+      }
+      i = end - 1;
+    } else if (c === 123) {
+      stack.push(new Set<string>());
+      expectName = true;
+    } else if (c === 91) {
+      stack.push(null);
+    } else if (c === 125 || c === 93) {
+      stack.pop();
+      expectName = false;
+    } else if (c === 44) {
+      expectName = stack.at(-1) instanceof Set;
+    }
+  }
+  return false;
+}
+
+/**
  * The exact text of a top-level member's value in canonical JSON text (so the digest of a nested
  * record needs no second serialisation: JCS of a member is its substring in the JCS of the whole).
  */

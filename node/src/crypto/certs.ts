@@ -1,7 +1,14 @@
 // X.509 for docs/protocol.md §3: node-forge builds certificates (keys come from node:crypto); Node's
 // X509Certificate parses and checks them. node-forge never verifies anything at run time.
 import { NODE_ID } from '../schema/patterns.js';
-import { X509Certificate, generateKeyPairSync, randomBytes, createPrivateKey, sign as rsaSign } from 'node:crypto';
+import {
+  X509Certificate,
+  generateKeyPairSync,
+  randomBytes,
+  createPrivateKey,
+  createPublicKey,
+  sign as rsaSign,
+} from 'node:crypto';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
 import { sha256 } from './digest.js';
@@ -82,6 +89,12 @@ export interface LeafOptions {
   validity?: Validity;
   /** Reuse an existing key (PEM), e.g. to test an unpinned-key certificate or a renewal. */
   keyPem?: string;
+  /** Tests of refusals: basicConstraints CA:TRUE (keyUsage stays digitalSignature + keyEncipherment). */
+  basicConstraintsCa?: boolean;
+  /** Tests of refusals: also keyUsage keyCertSign. */
+  keyCertSign?: boolean;
+  /** Tests of refusals: the EKUs to carry (default both; `[]` leaves the extension out). */
+  ekus?: TlsPurpose[];
 }
 
 /** A node's TLS certificate: EKU serverAuth + clientAuth, SAN URI of the node, DNS/IP SANs for the listen address. */
@@ -89,7 +102,7 @@ export function createNodeCert(ca: KeyAndCert, options: LeafOptions): KeyAndCert
   let privatePem = options.keyPem;
   let publicPem: string;
   if (privatePem) {
-    publicPem = createPrivateKey(privatePem).export({ type: 'spki', format: 'pem' }) as string;
+    publicPem = createPublicKey(createPrivateKey(privatePem)).export({ type: 'spki', format: 'pem' }) as string;
   } else {
     ({ privatePem, publicPem } = rsaKeyPair(2048));
   }
@@ -108,10 +121,19 @@ export function createNodeCert(ca: KeyAndCert, options: LeafOptions): KeyAndCert
     if (isIP(h)) altNames.push({ type: 7, ip: h });
     else altNames.push({ type: 2, value: h });
   }
+  const ekus = options.ekus ?? ['serverAuth', 'clientAuth'];
   cert.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+    { name: 'basicConstraints', cA: options.basicConstraintsCa ?? false, critical: true },
+    {
+      name: 'keyUsage',
+      digitalSignature: true,
+      keyEncipherment: true,
+      keyCertSign: options.keyCertSign ?? false,
+      critical: true,
+    },
+    ...(ekus.length
+      ? [{ name: 'extKeyUsage', serverAuth: ekus.includes('serverAuth'), clientAuth: ekus.includes('clientAuth') }]
+      : []),
     { name: 'subjectAltName', altNames },
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
@@ -126,11 +148,11 @@ export function spkiSha256(cert: X509Certificate | string): string {
   return sha256(x.publicKey.export({ type: 'spki', format: 'der' }));
 }
 
-/** Every SAN URI of a certificate, read from its DER extension (never by splitting strings). */
-export function sanUris(cert: X509Certificate): string[] {
+/** The certificate's extensions by OID: the DER of each extnValue (the content of its OCTET STRING). */
+function extensions(cert: X509Certificate): Map<string, string> {
   const asn1 = forge.asn1.fromDer(forge.util.createBuffer(cert.raw.toString('binary')));
   const tbs = (asn1.value as forge.asn1.Asn1[])[0]!;
-  const uris: string[] = [];
+  const out = new Map<string, string>();
   for (const field of tbs.value as forge.asn1.Asn1[]) {
     // extensions: [3] EXPLICIT
     // node-forge types tagClass and Class apart; both are the ASN.1 class number
@@ -139,19 +161,63 @@ export function sanUris(cert: X509Certificate): string[] {
     const exts = (field.value as forge.asn1.Asn1[])[0]!;
     for (const ext of exts.value as forge.asn1.Asn1[]) {
       const parts = ext.value as forge.asn1.Asn1[];
-      const oid = forge.asn1.derToOid(parts[0]!.value as string);
-      if (oid !== '2.5.29.17') continue;
-      const octets = parts[parts.length - 1]!.value as string;
-      const names = forge.asn1.fromDer(forge.util.createBuffer(octets));
-      for (const gn of names.value as forge.asn1.Asn1[]) {
-        // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison
-        if (gn.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && gn.type === 6) {
-          uris.push(forge.util.decodeUtf8(gn.value as string));
-        }
-      }
+      out.set(forge.asn1.derToOid(parts[0]!.value as string), parts[parts.length - 1]!.value as string);
     }
   }
+  return out;
+}
+
+/** Every SAN URI of a certificate, read from its DER extension (never by splitting strings). */
+export function sanUris(cert: X509Certificate): string[] {
+  const octets = extensions(cert).get('2.5.29.17');
+  if (octets === undefined) return [];
+  const uris: string[] = [];
+  const names = forge.asn1.fromDer(forge.util.createBuffer(octets));
+  for (const gn of names.value as forge.asn1.Asn1[]) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison
+    if (gn.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && gn.type === 6)
+      uris.push(forge.util.decodeUtf8(gn.value as string));
+  }
   return uris;
+}
+
+/**
+ * basicConstraints cA, read from the DER. Node's `X509Certificate.ca` is OpenSSL's X509_check_ca,
+ * which answers false for a CA:TRUE certificate whose keyUsage lacks keyCertSign: exactly the
+ * certificate issue 13 used as a leaf.
+ */
+function basicConstraintsCa(ext: Map<string, string>): boolean {
+  const octets = ext.get('2.5.29.19');
+  if (octets === undefined) return false;
+  const seq = forge.asn1.fromDer(forge.util.createBuffer(octets)).value as forge.asn1.Asn1[];
+  const first = seq[0];
+  return !!first && first.type === forge.asn1.Type.BOOLEAN && (first.value as string) !== '\x00';
+}
+
+/** keyUsage keyCertSign or cRLSign (bits 5 and 6 of the BIT STRING). */
+function keyUsageSignsCertificates(ext: Map<string, string>): boolean {
+  const octets = ext.get('2.5.29.15');
+  if (octets === undefined) return false;
+  const bits = forge.asn1.fromDer(forge.util.createBuffer(octets)).value as string;
+  // the first octet counts the unused bits; bit 0 is the high bit of the second
+  return bits.length > 1 && (bits.charCodeAt(1) & 0x06) !== 0;
+}
+
+export type TlsPurpose = 'clientAuth' | 'serverAuth';
+const EKU: Record<TlsPurpose, string> = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' };
+
+/**
+ * Why a certificate may not be a partner's TLS leaf for this direction (clientAuth when it connects
+ * to us, serverAuth when we connect to it), or null: a leaf is never a CA (basicConstraints CA:TRUE,
+ * or a keyUsage that signs certificates) and carries the extended key usage of its direction.
+ * OpenSSL accepts a CA certificate as a peer's leaf, and a leaf with no EKU extension at all.
+ */
+export function leafProblem(cert: X509Certificate, purpose: TlsPurpose): string | null {
+  const ext = extensions(cert);
+  if (basicConstraintsCa(ext)) return 'the certificate is a CA (basicConstraints CA:TRUE)';
+  if (keyUsageSignsCertificates(ext)) return 'the certificate may sign certificates (keyUsage keyCertSign or cRLSign)';
+  if (!(cert.keyUsage ?? []).includes(EKU[purpose])) return `the certificate lacks the extended key usage ${purpose}`;
+  return null;
 }
 
 /** The node id named by a certificate's only `urn:entente:node:` SAN URI, or null (none, or several). */
@@ -176,9 +242,4 @@ export function isNonIdentifyingCaSubject(ca: X509Certificate): boolean {
 
 export function parseCert(pem: string): X509Certificate {
   return new X509Certificate(pem);
-}
-
-export function hasServerAndClientEku(cert: X509Certificate): boolean {
-  const eku = cert.keyUsage ?? [];
-  return eku.includes('1.3.6.1.5.5.7.3.1') && eku.includes('1.3.6.1.5.5.7.3.2');
 }

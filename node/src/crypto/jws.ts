@@ -2,7 +2,13 @@
 // so a payload can be fixed and signed next to a database transaction; verification is strict and
 // returns a reason, never a bare boolean.
 import { sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
-import { canonicalBytes, canonicalString, parseCanonicalText, CanonicalError } from './canonical.js';
+import {
+  canonicalBytes,
+  canonicalString,
+  hasDuplicateMember,
+  parseCanonicalText,
+  CanonicalError,
+} from './canonical.js';
 import { keyValidAt, privateKeyObject, publicKeyObject, type PrivateJwk, type PublicJwk } from './keys.js';
 import { sha256 } from './digest.js';
 import type { Presigned } from './signature-pool.js';
@@ -52,6 +58,7 @@ export type VerifyResult =
   | { ok: false; reason: VerifyFailure; detail: string };
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const keyObjects = new Map<string, KeyObject>();
 /** KeyObjects cached by key material (creating one is a measurable share of a verification). */
@@ -116,13 +123,17 @@ export function verifyJws(jws: string, options: VerifyOptions): VerifyResult {
   if (parts.length !== 3 || !parts.every((p) => B64URL.test(p)) || parts[2]!.length === 0)
     return fail('malformed', 'not a compact JWS');
   let header: unknown;
+  let headerText: string;
   try {
-    header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
+    headerText = utf8.decode(Buffer.from(parts[0]!, 'base64url'));
+    header = JSON.parse(headerText);
   } catch {
     return fail('header', 'protected header is not JSON');
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header))
     return fail('header', 'protected header is not an object');
+  // JSON.parse keeps the last of two equal names: {"alg":"none","alg":"EdDSA"} must not read as EdDSA
+  if (hasDuplicateMember(headerText)) return fail('header', 'protected header has a duplicate member');
   const h = header as Record<string, unknown>;
   const members = Object.keys(h).sort().join(',');
   if (members !== 'alg,kid,typ') return fail('header', 'protected header must be exactly {alg, kid, typ}');

@@ -26,6 +26,56 @@ export function thumbprint(jwk: { crv: string; kty: string; x: string }): string
   return sha256(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x }));
 }
 
+export interface KeyProblem {
+  /** JSON pointer into the key, e.g. `/kid`. */
+  pointer: string;
+  message: string;
+}
+
+/**
+ * The checks every partner signing key passes before it is registered, whether it comes in a bundle
+ * (`partner add`) or is announced in a statement (docs/protocol.md, Trust): an Ed25519 OKP public key
+ * for EdDSA signatures, `x` the base64url of 32 bytes, `kid` its RFC 7638 thumbprint, integer
+ * `nbf` ≤ `exp`, and no private member. Returns the first problem, or null.
+ */
+export function signingKeyProblem(key: unknown): KeyProblem | null {
+  if (key === null || typeof key !== 'object' || Array.isArray(key))
+    return { pointer: '', message: 'a key is a JWK object' };
+  const k = key as Record<string, unknown>;
+  const allowed = new Set(['kty', 'crv', 'x', 'kid', 'alg', 'use', 'nbf', 'exp']);
+  const extra = Object.keys(k).find((m) => !allowed.has(m));
+  if (extra !== undefined)
+    return {
+      pointer: `/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      message: `${extra} is not a member of a public signing key`,
+    };
+  if (k.kty !== 'OKP') return { pointer: '/kty', message: 'kty must be OKP' };
+  if (k.crv !== 'Ed25519') return { pointer: '/crv', message: 'crv must be Ed25519' };
+  if (k.alg !== 'EdDSA') return { pointer: '/alg', message: 'alg must be EdDSA' };
+  if (k.use !== 'sig') return { pointer: '/use', message: 'use must be sig' };
+  if (
+    typeof k.x !== 'string' ||
+    !/^[A-Za-z0-9_-]{43}$/.test(k.x) ||
+    Buffer.from(k.x, 'base64url').toString('base64url') !== k.x
+  ) {
+    return { pointer: '/x', message: 'x must be the base64url of 32 bytes' };
+  }
+  for (const m of ['nbf', 'exp'] as const) {
+    if (k[m] !== undefined && !(Number.isSafeInteger(k[m]) && (k[m] as number) >= 0))
+      return { pointer: `/${m}`, message: `${m} must be an integer number of seconds` };
+  }
+  if (typeof k.nbf === 'number' && typeof k.exp === 'number' && k.nbf > k.exp)
+    return { pointer: '/exp', message: 'exp must not be before nbf' };
+  if (k.kid !== thumbprint({ crv: k.crv, kty: k.kty, x: k.x }))
+    return { pointer: '/kid', message: 'kid must be the RFC 7638 thumbprint of the key' };
+  try {
+    publicKeyObject(k as unknown as PublicJwk);
+  } catch {
+    return { pointer: '/x', message: 'x is not an Ed25519 public key' };
+  }
+  return null;
+}
+
 export function generateSigningKey(nbf?: number): PrivateJwk {
   const { privateKey } = generateKeyPairSync('ed25519');
   const jwk = privateKey.export({ format: 'jwk' }) as { x: string; d: string };

@@ -17,7 +17,8 @@ export type ControlScheme =
   | 'UNLISTED';
 
 const EU = /^[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*$/;
-const FORMATS: Record<Exclude<ControlScheme, 'UNLISTED'>, RegExp> = {
+/** The I1 format of each scheme (exported for the pattern fuzz property). */
+export const CONTROL_CODE_FORMATS: Readonly<Record<Exclude<ControlScheme, 'UNLISTED'>, RegExp>> = {
   EU_ANNEX_I: EU,
   EU_ANNEX_IV: EU,
   US_CCL: /^(EAR99|[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*)$/,
@@ -42,9 +43,10 @@ export interface ControlRef {
 export function isValidControlCode(ref: ControlRef): boolean {
   if (ref.scheme === 'UNLISTED') return ref.code === null;
   if (typeof ref.code !== 'string') return false;
-  const re = FORMATS[ref.scheme];
+  const re = CONTROL_CODE_FORMATS[ref.scheme];
   if (!re) return false;
-  if (ref.scheme === 'AG_LIST' && ref.code.length > 64) return false;
+  // a code is at most 64 characters (the schema's maxLength); no format runs on a longer one
+  if (ref.code.length > 64) return false;
   return re.test(ref.code);
 }
 

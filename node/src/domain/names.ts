@@ -354,6 +354,9 @@ export const lengthWeight = (t: string): number => Math.min(Math.max(t.length, 2
  * the matched weight over the weight of both names, where candidate tokens the query lacks count
  * `EXTRA`. A one-word query equal to the candidate's acronym (or the reverse) scores 0.8.
  */
+/** Names with more words than this are not searched for split or joined words. */
+const MAX_JOIN_TOKENS = 16;
+
 export function nameSimilarity(q: NormalisedName, c: NormalisedName, weight: (token: string) => number = lengthWeight): number {
   if (q.tokens.length === 0 || c.tokens.length === 0) return 0;
   if (q.key === c.key) return 1;
@@ -378,8 +381,11 @@ export function nameSimilarity(q: NormalisedName, c: NormalisedName, weight: (to
     matched += (s * (wq[i]! + wc[j]!)) / 2;
     paired += (wq[i]! + wc[j]!) / 2;
   }
-  // split and joined words: a token left over on one side against two left over on the other
+  // split and joined words: a token left over on one side against two left over on the other (a
+  // cost of |one|·|two|², so not against a name of more than MAX_JOIN_TOKENS words: a 500-character
+  // name of 250 one-letter words, which a partner can send, cost 25 ms per candidate)
   const joins = (one: string[], wOne: number[], usedOne: Set<number>, two: string[], wTwo: number[], usedTwo: Set<number>) => {
+    if (two.length > MAX_JOIN_TOKENS) return;
     one.forEach((t, i) => {
       if (usedOne.has(i) || t.length < 5) return;
       for (let a = 0; a < two.length; a++) {

@@ -19,6 +19,8 @@ export interface ExchangeAdminDeps {
   outbound: Outbound;
   alarms: AlarmService;
   links: { health(partner: string): LinkHealth };
+  /** Received records labelled after a cross-version violation, per partner, until reviewed. */
+  reviews: { reviewCount(partner: string): number };
 }
 
 export class ExchangeAdmin implements PartnerHooks {
@@ -94,6 +96,8 @@ export class ExchangeAdmin implements PartnerHooks {
             stream: i.stream,
             cursor: i.next_seq - 1,
             counts: this.store.exchange.inboundCounts(nodeId),
+            // records of this partner labelled after a cross-version violation, until reviewed
+            toReview: this.d.reviews.reviewCount(nodeId),
             lastContactAt: i.last_contact_at,
             lastError: i.last_error,
             theirAgreement: theirs?.agreement ? JSON.parse(theirs.agreement) : null,

@@ -3,13 +3,13 @@
 import type { X509Certificate } from 'node:crypto';
 import {
   chainsTo,
-  hasServerAndClientEku,
   isNonIdentifyingCaSubject,
+  leafProblem,
   nodeIdOfCert,
   parseCert,
   spkiSha256,
 } from '../crypto/certs.js';
-import { thumbprint, type PublicJwk } from '../crypto/keys.js';
+import { signingKeyProblem, type PublicJwk } from '../crypto/keys.js';
 import { AppError, validationError } from '../domain/errors.js';
 import { schemas } from '../schema/registry.js';
 import type { ExchangeStore } from '../store/exchange.js';
@@ -67,13 +67,32 @@ export function checkBundle(bundle: unknown, fingerprint: string, selfNodeId: st
     throw new AppError('bad-bundle', 'cert does not chain to any of cas (or is outside its validity)');
   if (nodeIdOfCert(leaf) !== b.nodeId)
     throw new AppError('bad-bundle', `cert must carry exactly one SAN URI urn:entente:node:${b.nodeId}`);
-  if (!hasServerAndClientEku(leaf)) throw new AppError('bad-bundle', 'cert must carry EKU serverAuth and clientAuth');
+  // the leaf serves both directions: it must be fit for each (no CA, EKU serverAuth and clientAuth)
+  const unfit = leafProblem(leaf, 'serverAuth') ?? leafProblem(leaf, 'clientAuth');
+  if (unfit)
+    throw new AppError(
+      'bad-bundle',
+      `cert: ${unfit}; a partner's TLS certificate is a leaf with EKU serverAuth and clientAuth`,
+    );
   if (!b.tlsSpkiSha256.includes(spkiSha256(leaf)))
     throw new AppError('bad-bundle', "cert's SPKI is not among tlsSpkiSha256");
   b.keys.keys.forEach((k, i) => {
-    if (k.kid !== thumbprint(k)) throw new AppError('bad-bundle', `keys[${i}]: kid is not the RFC 7638 thumbprint`);
+    const problem = signingKeyProblem(k);
+    if (problem) throw new AppError('bad-bundle', `keys[${i}]: ${problem.message}`);
   });
   return b;
+}
+
+/**
+ * The first announced key that fails the checks a bundle's keys pass (signingKeyProblem, one function
+ * for both), as a pointer into the statement's `keys`, or null.
+ */
+export function announcedKeyProblem(keys: readonly unknown[]): { pointer: string; message: string } | null {
+  for (const [i, k] of keys.entries()) {
+    const problem = signingKeyProblem(k);
+    if (problem) return { pointer: `/keys/${i}${problem.pointer}`, message: problem.message };
+  }
+  return null;
 }
 
 export class PartnerService {
@@ -154,7 +173,10 @@ export class PartnerService {
     this.changed(nodeId);
   }
 
-  /** Adds keys or pins a statement announced (docs/protocol.md §3.5); audited in the caller's transaction. */
+  /**
+   * Adds signing keys or pins announced in a statement (docs/protocol.md, Trust); audited by the
+   * caller's transaction. The caller has checked the keys with announcedKeyProblem().
+   */
   addAnnounced(nodeId: string, keys: PublicJwk[], pins: string[]): { keys: string[]; pins: string[] } {
     const at = new Date(this.clock.now()).toISOString();
     const added = { keys: [] as string[], pins: [] as string[] };
@@ -206,7 +228,8 @@ export class PartnerService {
 
   /**
    * Resolves an authenticated TLS peer to a partner (docs/protocol.md §3.3): the certificate chains to *that*
-   * partner's cas, carries exactly one urn:entente:node: SAN URI naming it, and its SPKI is pinned.
+   * partner's cas, carries exactly one urn:entente:node: SAN URI naming it, is a leaf fit for a client
+   * (no CA, EKU clientAuth), and its SPKI is pinned.
    */
   resolvePeer(cert: X509Certificate | undefined): string | null {
     if (!cert) return null;
@@ -214,6 +237,7 @@ export class PartnerService {
     if (!nodeId) return null;
     const t = this.trust().get(nodeId);
     if (!t) return null;
+    if (leafProblem(cert, 'clientAuth')) return null;
     const now = this.clock.now();
     if (!t.cas.some((ca) => chainsTo(cert, ca, now))) return null;
     if (!t.pins.has(spkiSha256(cert))) return null;

@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { nodeIdOfCert } from '../crypto/certs.js';
+import { leafProblem, nodeIdOfCert } from '../crypto/certs.js';
 
 export interface FederationServerOptions {
   /** The TLS identity in use (key rotation swaps it). */
@@ -57,6 +57,16 @@ export function createFederationServer(app: Express, o: FederationServerOptions)
   const claimed = new Map<TLSSocket, string>();
   server.on('secureConnection', (socket: TLSSocket) => {
     const cert = socket.getPeerX509Certificate();
+    // OpenSSL accepts a CA certificate, or one without EKUs, as a client's leaf; a partner's is neither
+    const unfit = cert ? leafProblem(cert, 'clientAuth') : null;
+    if (unfit) {
+      o.log.warn(
+        { reason: unfit, remote: socket.remoteAddress },
+        'federation connection refused: the client certificate is not a client leaf',
+      );
+      socket.destroy();
+      return;
+    }
     const id = cert ? nodeIdOfCert(cert) : null;
     if (id) {
       const open = [...claimed.values()].filter((x) => x === id).length;

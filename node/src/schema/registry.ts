@@ -60,6 +60,8 @@ export function toSchemaErrors(errors: ErrorObject[] | null | undefined, instanc
     let pointer = e.instancePath;
     let rule = 'M4';
     const p = e.params as Record<string, unknown>;
+    // a failed `if` only says that its `then` failed, which is reported itself (gatePatternsByLength)
+    if (e.keyword === 'if') continue;
     switch (e.keyword) {
       case 'additionalProperties':
         pointer += '/' + escapeToken(String(p.additionalProperty));
@@ -127,6 +129,43 @@ export function valueAt(root: unknown, pointer: string): unknown {
   return cur;
 }
 
+/** Keywords whose value is a subschema, a list of subschemas, or a map of them (JSON Schema 2020-12). */
+const ONE_SCHEMA = [
+  'additionalProperties',
+  'unevaluatedProperties',
+  'items',
+  'unevaluatedItems',
+  'contains',
+  'propertyNames',
+  'not',
+  'if',
+  'then',
+  'else',
+];
+const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
+const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'dependentSchemas'];
+
+/**
+ * Rewrites, in place, every subschema that has both `pattern` and `maxLength` so that the pattern runs
+ * only on a string within the length: `{maxLength: n, allOf: [{if: {maxLength: n}, then: {pattern}}]}`.
+ * With `allErrors` Ajv evaluates every keyword, so a pattern that is cheap on a string of the allowed
+ * length would otherwise also run on a 250,000-character string that has already failed `maxLength`
+ * (docs/reliability.md, "Hostile input"). A pattern without a `maxLength` of its own must be linear;
+ * test/unit/schema-patterns.test.ts checks both over every pattern of every schema.
+ */
+export function gatePatternsByLength(schema: unknown): void {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return;
+  const s = schema as Record<string, unknown>;
+  for (const k of ONE_SCHEMA) gatePatternsByLength(s[k]);
+  for (const k of SCHEMA_LISTS) if (Array.isArray(s[k])) (s[k] as unknown[]).forEach(gatePatternsByLength);
+  for (const k of SCHEMA_MAPS) if (s[k] && typeof s[k] === 'object') Object.values(s[k]).forEach(gatePatternsByLength);
+  if (typeof s.pattern === 'string' && typeof s.maxLength === 'number') {
+    const gate = { if: { maxLength: s.maxLength }, then: { pattern: s.pattern } };
+    delete s.pattern;
+    s.allOf = [...(Array.isArray(s.allOf) ? (s.allOf as unknown[]) : []), gate];
+  }
+}
+
 export class SchemaRegistry {
   private readonly ajv: Ajv2020;
   private readonly validators = new Map<string, ValidateFunction>();
@@ -146,7 +185,9 @@ export class SchemaRegistry {
     this.ajv.addFormat('entente-partial-date', isPartialDate);
     const files = readdirSync(dir).filter((f) => f.endsWith('.schema.json'));
     for (const f of files) {
-      this.ajv.addSchema(JSON.parse(readFileSync(join(dir, f), 'utf8')) as object);
+      const schema = JSON.parse(readFileSync(join(dir, f), 'utf8')) as object;
+      gatePatternsByLength(schema);
+      this.ajv.addSchema(schema);
     }
     for (const f of files) {
       const name = f.replace(/\.schema\.json$/, '');
@@ -156,21 +197,28 @@ export class SchemaRegistry {
     }
   }
 
-  /** Compiles a `$defs` member of a schema file once, e.g. ('release-payload', 'Any'). */
-  private sub(name: SchemaName, def: string): ValidateFunction {
-    const key = `${name}#${def}`;
+  /** Compiles the subschema at a JSON pointer of a schema file once, e.g. ('release-payload', '/$defs/Any'). */
+  private at(name: SchemaName, pointer: string): ValidateFunction {
+    const key = `${name}#${pointer}`;
     let fn = this.validators.get(key);
     if (!fn) {
-      fn = this.ajv.getSchema(`${SCHEMA_BASE}${name}.schema.json#/$defs/${def}`);
-      if (!fn) throw new Error(`no $defs/${def} in ${name}`);
+      fn = this.ajv.getSchema(`${SCHEMA_BASE}${name}.schema.json#${pointer}`);
+      if (!fn) throw new Error(`no ${pointer} in ${name}`);
       this.validators.set(key, fn);
     }
     return fn;
   }
 
   validate(name: SchemaName, instance: unknown, def?: string): SchemaError[] {
-    const fn = def ? this.sub(name, def) : this.validators.get(name);
+    const fn = def ? this.at(name, `/$defs/${def}`) : this.validators.get(name);
     if (!fn) throw new Error(`unknown schema ${name}`);
+    if (fn(instance)) return [];
+    return toSchemaErrors(fn.errors, instance);
+  }
+
+  /** Validates against the subschema at a JSON pointer of a schema file (the pattern fuzz property). */
+  validateAt(name: SchemaName, pointer: string, instance: unknown): SchemaError[] {
+    const fn = this.at(name, pointer);
     if (fn(instance)) return [];
     return toSchemaErrors(fn.errors, instance);
   }

@@ -27,7 +27,9 @@ import type { RecordType } from '../domain/redaction.js';
 import type { Json } from '../domain/validation.js';
 import type { RecordRow, RecordVersionRow, Store } from '../store/index.js';
 import type { AuditService } from '../core/audit.js';
-import type { ReceivedRecords, ReceivedVersion } from '../exchange/inbound/inbound.js';
+import type { RecordDetail, RecordSummary, ReviewEntry, SearchParams, VersionView } from './record-views.js';
+
+export type { RecordDetail, RecordSummary, ReviewEntry, SearchParams, VersionView } from './record-views.js';
 import type { Clock } from '../core/clock.js';
 
 /** A canonical record above this is refused with 413, so nothing unshareable is published (docs/protocol.md §10). */
@@ -49,53 +51,6 @@ export interface PublicationListener {
   committed(v: PublishedVersion): void;
 }
 
-export interface VersionView {
-  version: number;
-  record: Record<string, Json>;
-  digest: string;
-  origin: 'own' | 'received';
-  signature?: string;
-  jws?: string;
-  redacted?: string[];
-  agreement?: unknown;
-  stream?: string;
-  seq?: number;
-  receivedAt?: string;
-}
-
-export interface RecordDetail {
-  id: string;
-  type: RecordType;
-  origin: string;
-  labels: string[];
-  recalled: boolean;
-  current: VersionView;
-  history: VersionView[];
-}
-
-export interface RecordSummary {
-  id: string;
-  type: RecordType;
-  version: number;
-  origin: string;
-  status: string;
-  labels: string[];
-  recalled: boolean;
-  record: Record<string, Json>;
-}
-
-export interface SearchParams {
-  q?: string;
-  type?: RecordType;
-  origin?: string;
-  status?: string;
-  destination?: string;
-  control?: string;
-  regime?: string;
-  after?: string;
-  limit?: number;
-}
-
 export interface RecordServiceOptions {
   nodeId: string;
   country: string;
@@ -106,7 +61,7 @@ export interface RecordServiceOptions {
   publications: PublicationListener;
 }
 
-export class RecordService implements ReceivedRecords {
+export class RecordService {
   constructor(
     private readonly store: Store,
     private readonly audit: AuditService,
@@ -290,38 +245,6 @@ export class RecordService implements ReceivedRecords {
     return published;
   }
 
-  // ---------- received versions (the inbound's ReceivedRecords, inside the ingest transaction)
-
-  held(id: string): RecordRow | undefined {
-    return this.store.records.current(id);
-  }
-
-  heldVersion(id: string, version: number): RecordVersionRow | undefined {
-    return this.store.records.version(id, version);
-  }
-
-  storeCurrent(v: ReceivedVersion, record: Record<string, Json>, previous?: RecordRow | null): void {
-    const row = { ...v, own: 0, signature: null, jws: null };
-    const rowId = this.store.records.insertVersion(row);
-    const terms = searchTerms(v.type, record);
-    this.store.records.setCurrent(
-      { ...row, row_id: rowId },
-      String(record.originatorReference),
-      String(record.createdAt),
-      terms,
-      false,
-      previous,
-    );
-  }
-
-  keep(v: ReceivedVersion): void {
-    this.store.records.insertVersion({ ...v, own: 0, signature: null, jws: null });
-  }
-
-  recall(id: string): void {
-    this.store.records.markRecalled(id);
-  }
-
   // ---------- reading
 
   get(id: string): RecordDetail {
@@ -329,15 +252,50 @@ export class RecordService implements ReceivedRecords {
     if (!row) throw new AppError('not-found', 'no such record');
     const history = this.store.records.history(id).map((v) => this.versionView(v));
     const current = history.filter((h) => h.version === row.version).at(-1)!;
+    const review = row.review ? (JSON.parse(row.review) as ReviewEntry[]) : null;
     return {
       id,
       type: row.type,
       origin: row.origin,
       labels: this.labelsOf(row, current.record),
       recalled: row.recalled === 1,
+      review,
       current,
       history,
     };
+  }
+
+  /**
+   * Marks a received record's cross-version findings reviewed: the `cross-version-violation` label
+   * goes; the findings stay in the audit entry, with the analyst's token and note.
+   */
+  markReviewed(
+    id: string,
+    actor: string,
+    note: string | null,
+  ): { id: string; reviewed: ReviewEntry[]; by: string; at: string } {
+    const at = new Date(this.clock.now()).toISOString();
+    let reviewed: ReviewEntry[] = [];
+    this.store.tx(() => {
+      if (!this.store.records.current(id)) throw new AppError('not-found', 'no such record');
+      const held = this.store.records.clearReview(id);
+      if (held === null) throw new AppError('conflict', 'nothing on this record awaits review');
+      reviewed = JSON.parse(held) as ReviewEntry[];
+      this.audit.append({
+        action: 'record.review',
+        actor,
+        subject: id,
+        details: {
+          reviewed: reviewed.map((r) => ({
+            version: r.version,
+            heldVersion: r.heldVersion,
+            rules: r.violations.map((v) => `${v.rule} ${v.pointer}`),
+          })),
+          note,
+        },
+      });
+    });
+    return { id, reviewed, by: actor, at };
   }
 
   private versionView(v: RecordVersionRow): VersionView {
@@ -364,6 +322,7 @@ export class RecordService implements ReceivedRecords {
   private labelsOf(row: RecordRow, record: Json): string[] {
     const out = labels(row.type, record, this.clock.now(), this.o.reviewReminderDays);
     if (row.recalled) out.push('recalled');
+    if (row.review) out.push('cross-version-violation');
     return out;
   }
 

@@ -13,7 +13,7 @@ import { isTerminal } from '../domain/record-rules.js';
 import { normaliseControlRef, type ControlRef } from '../domain/control-codes.js';
 import type { RecordType } from '../domain/redaction.js';
 import { asArray, isObject, type Json } from '../domain/validation.js';
-import type { ScreenEntryRow, Store } from '../store/index.js';
+import type { Dismissal, ScreenEntryRow, Store } from '../store/index.js';
 import type { AuditService } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
 
@@ -26,19 +26,22 @@ export interface ScreenParty {
 export interface Hit {
   /** Stable reference to the party hit: `record|<id>|<partyIndex>` or `list|<list>|<ref>`. */
   target: string;
-  dismissed?: { by: string; at: string; note: string | null };
+  /** The viewer's own dismissal: the hit is left out for this viewer unless `includeDismissed`. */
+  dismissed?: Dismissal;
+  /** Other tokens' dismissals of this hit for this input: a label, the hit still alerts. */
+  dismissedBy?: Dismissal[];
   linkedFrom?: string;
   score: number;
   matchedName: string;
   matchedNameType: string;
   explanation: { name: number; country?: string; identifier?: string; adjusted: number };
   source:
-    | { kind: 'record'; id: string; origin: string; type: string; role: string | null; status: string; recalled: boolean; active: boolean }
+    | { kind: 'record'; id: string; origin: string; type: string; role: string | null; status: string; recalled: boolean; active: boolean; labels: string[] }
     | { kind: 'reference-list'; list: string; ref: string };
 }
 
 export interface Candidate {
-  denial: { id: string; origin: string; originatorReference: string; status: string; listBasis: string };
+  denial: { id: string; origin: string; originatorReference: string; status: string; listBasis: string; labels: string[] };
   catchAll: boolean;
   party: { applicationRole: string; applicationName: string; denialRole: string | null; matchedName: string; score: number } | null;
   control: string | null;
@@ -67,8 +70,13 @@ export interface ScreenOptions {
   threshold?: number;
   limit?: number;
   includeInactive?: boolean;
-  /** Also return hits an analyst dismissed as false positives for this input (flagged). */
+  /** Also return hits the viewer dismissed as false positives for this input (flagged). */
   includeDismissed?: boolean;
+  /**
+   * Who is screening (`token:<name>`): their own dismissals hide hits; other tokens' dismissals only
+   * label them. Without a viewer every hit is shown, labelled.
+   */
+  viewer?: string;
 }
 
 /** Rows ranked by name similarity per query: the best by term rarity plus the best by trigrams. */
@@ -285,7 +293,10 @@ export class ScreeningService {
     return `${normaliseName(p.name).key}|${p.country ?? ''}`;
   }
 
-  /** Applies analyst memory: links add the linked parties; dismissed hits are dropped unless asked for. */
+  /**
+   * Applies analyst memory: links add the linked parties; the viewer's own dismissals drop hits unless
+   * asked for; other tokens' dismissals label them ("dismissed by …") and they still alert.
+   */
   private remember(p: ScreenParty, hits: Hit[], o: ScreenOptions): Hit[] {
     const seen = new Set(hits.map((h) => h.target));
     const added: Hit[] = [];
@@ -303,17 +314,32 @@ export class ScreeningService {
         added.push({ ...linked, score: h.score, linkedFrom: h.target, explanation: { ...linked.explanation, name: h.explanation.name } });
       }
     }
-    const dismissed = this.store.screening.dismissed(this.inputKey(p));
+    const dismissals = this.store.screening.dismissed(this.inputKey(p));
+    const labelled = (h: Hit): Hit => {
+      const all = dismissals.get(h.target) ?? [];
+      const mine = o.viewer === undefined ? undefined : all.find((d) => d.by === o.viewer);
+      const others = all.filter((d) => d !== mine);
+      return { ...h, ...(mine ? { dismissed: mine } : {}), ...(others.length ? { dismissedBy: others } : {}) };
+    };
     return [...hits, ...added]
-      .map((h) => (dismissed.has(h.target) ? { ...h, dismissed: dismissed.get(h.target)! } : h))
+      .map(labelled)
       .filter((h) => o.includeDismissed || !h.dismissed)
       .sort((x, y) => y.score - x.score);
   }
 
+  /** Dismisses a hit as a false positive for this input, for the token `by` alone (audited). */
   dismiss(p: ScreenParty, target: string, by: string, note: string | null): void {
     this.store.tx(() => {
       this.store.screening.dismiss(this.inputKey(p), target, by, new Date(this.clock.now()).toISOString(), note);
-      this.audit.append({ action: 'screening.false-positive', actor: by, subject: target, details: { input: this.inputKey(p) } });
+      this.audit.append({ action: 'screening.false-positive', actor: by, subject: target, details: { input: this.inputKey(p), note } });
+    });
+  }
+
+  /** Withdraws the token's own dismissal of a hit for this input (audited); not-found when it has none. */
+  undismiss(p: ScreenParty, target: string, by: string): void {
+    this.store.tx(() => {
+      if (!this.store.screening.undismiss(this.inputKey(p), target, by)) throw new AppError('not-found', 'you have not dismissed this hit for this input');
+      this.audit.append({ action: 'screening.false-positive-undone', actor: by, subject: target, details: { input: this.inputKey(p) } });
     });
   }
 
@@ -351,7 +377,9 @@ export class ScreeningService {
       const st = this.store.screening.recordState(row.record_id!);
       if (!st) return null;
       const active = !st.recalled && !isTerminal(st.type as RecordType, st.status);
-      return { target: `record|${row.record_id}|${row.party_index}`, score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'record', id: row.record_id!, origin: st.origin, type: st.type, role: row.party_role, status: st.status, recalled: st.recalled === 1, active } };
+      // a received version that broke a cross-version rule is labelled until an analyst reviews it
+      const labels = st.review ? ['cross-version-violation'] : [];
+      return { target: `record|${row.record_id}|${row.party_index}`, score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'record', id: row.record_id!, origin: st.origin, type: st.type, role: row.party_role, status: st.status, recalled: st.recalled === 1, active, labels } };
     }
     return { target: `list|${row.source.slice('list:'.length)}|${row.list_ref ?? ''}`, score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'reference-list', list: row.source.slice('list:'.length), ref: row.list_ref ?? '' } };
   }
@@ -389,7 +417,7 @@ export class ScreeningService {
           d = JSON.parse(v.body) as Record<string, Json>;
           bodies.set(h.source.id, d);
         }
-        const c = byDenial.get(h.source.id) ?? { denial: { id: h.source.id, origin: h.source.origin, originatorReference: String(d.originatorReference), status: h.source.status, listBasis: String(d.listBasis) }, catchAll: d.listBasis !== 'LISTED', party: null, control: null, destination: null, essentiallyIdentical: false, score: 0 };
+        const c = byDenial.get(h.source.id) ?? { denial: { id: h.source.id, origin: h.source.origin, originatorReference: String(d.originatorReference), status: h.source.status, listBasis: String(d.listBasis), labels: h.source.labels }, catchAll: d.listBasis !== 'LISTED', party: null, control: null, destination: null, essentiallyIdentical: false, score: 0 };
         if (!c.party || h.score > c.party.score) c.party = { applicationRole: p.role, applicationName: p.name, denialRole: h.source.role, matchedName: h.matchedName, score: h.score };
         byDenial.set(h.source.id, c);
       }

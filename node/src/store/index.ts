@@ -69,4 +69,4 @@ export type {
   AlarmRow,
 } from './exchange.js';
 export type { ConsultationRow, MessageRow } from './consultations.js';
-export type { ScreenEntry, ScreenEntryRow } from './screening.js';
+export type { Dismissal, ScreenEntry, ScreenEntryRow } from './screening.js';

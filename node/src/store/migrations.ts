@@ -181,4 +181,32 @@ INSERT INTO meta (key, value) SELECT 'screening.terms-backfill', '1' WHERE EXIST
 DROP INDEX record_terms_value;
 `,
   },
+  {
+    version: 9,
+    name: 'personal-dismissals',
+    sql: `
+-- A screening hit dismissed as a false positive is dismissed for the token that did it, not for
+-- everyone (issue 13): the key gains the token. Earlier dismissals stay with the token that made them.
+CREATE TABLE screen_dismissals_by (
+  input_key TEXT NOT NULL,
+  target TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  note TEXT,
+  PRIMARY KEY (input_key, target, by)
+) STRICT, WITHOUT ROWID;
+INSERT INTO screen_dismissals_by (input_key, target, by, at, note) SELECT input_key, target, by, at, note FROM screen_dismissals;
+DROP TABLE screen_dismissals;
+ALTER TABLE screen_dismissals_by RENAME TO screen_dismissals;
+`,
+  },
+  {
+    version: 10,
+    name: 'cross-version-review',
+    sql: `
+-- A received version that breaks a cross-version rule against the version held is applied, alarmed,
+-- and the record labelled until an analyst reviews it (issue 13): the findings, a JSON array, or NULL.
+ALTER TABLE records ADD COLUMN review TEXT;
+`,
+  },
 ];

@@ -36,6 +36,8 @@ export interface RecordRow {
   updated_at: string;
   recalled: number;
   order_key: number;
+  /** Cross-version findings awaiting an analyst's review (a JSON array), or null. */
+  review: string | null;
 }
 
 export interface RecordQuery {
@@ -120,6 +122,28 @@ export class RecordsTable {
         `INSERT OR IGNORE INTO record_terms (id, kind, value) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
       ).run(...chunk.flatMap((t) => [row.id, t.kind, t.value]));
     }
+  }
+
+  /** Adds a cross-version finding to the record's review list (the record is labelled until it is reviewed). */
+  addReview(id: string, finding: unknown): void {
+    const row = this.q('SELECT review FROM records WHERE id = ?').get(id) as { review: string | null } | undefined;
+    const list = row?.review ? (JSON.parse(row.review) as unknown[]) : [];
+    this.q('UPDATE records SET review = ? WHERE id = ?').run(JSON.stringify([...list, finding]), id);
+  }
+
+  /** Clears the review list; returns what it held (null when nothing awaited review). */
+  clearReview(id: string): string | null {
+    const row = this.q('SELECT review FROM records WHERE id = ?').get(id) as { review: string | null } | undefined;
+    if (!row?.review) return null;
+    this.q('UPDATE records SET review = NULL WHERE id = ?').run(id);
+    return row.review;
+  }
+
+  /** How many of a partner's records await review. */
+  reviewCount(origin: string): number {
+    return (
+      this.q('SELECT count(*) AS n FROM records WHERE origin = ? AND review IS NOT NULL').get(origin) as { n: number }
+    ).n;
   }
 
   markRecalled(id: string): void {

@@ -17,6 +17,13 @@ export interface ScreenEntry {
   identifiers: string;
 }
 
+/** A hit dismissed as a false positive by one token, for one input. */
+export interface Dismissal {
+  by: string;
+  at: string;
+  note: string | null;
+}
+
 export interface ScreenEntryRow extends ScreenEntry {
   row_id: number;
 }
@@ -107,8 +114,8 @@ export class ScreeningTables {
     }
     return out;
   }
-  recordState(id: string): { status: string; recalled: number; origin: string; type: string; own: number } | undefined {
-    return this.q('SELECT status, recalled, origin, type, own FROM records WHERE id = ?').get(id) as { status: string; recalled: number; origin: string; type: string; own: number } | undefined;
+  recordState(id: string): { status: string; recalled: number; origin: string; type: string; own: number; review: string | null } | undefined {
+    return this.q('SELECT status, recalled, origin, type, own, review FROM records WHERE id = ?').get(id) as { status: string; recalled: number; origin: string; type: string; own: number; review: string | null } | undefined;
   }
   setList(name: string, source: string, entries: number, at: string, digest: string): void {
     this.q('INSERT INTO reference_lists (name, source, entries, imported_at, digest) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET source = excluded.source, entries = excluded.entries, imported_at = excluded.imported_at, digest = excluded.digest').run(name, source, entries, at, digest);
@@ -119,9 +126,16 @@ export class ScreeningTables {
   dismiss(inputKey: string, target: string, by: string, at: string, note: string | null): void {
     this.q('INSERT OR REPLACE INTO screen_dismissals (input_key, target, by, at, note) VALUES (?, ?, ?, ?, ?)').run(inputKey, target, by, at, note);
   }
-  dismissed(inputKey: string): Map<string, { by: string; at: string; note: string | null }> {
-    const rows = this.q('SELECT target, by, at, note FROM screen_dismissals WHERE input_key = ?').all(inputKey) as { target: string; by: string; at: string; note: string | null }[];
-    return new Map(rows.map((r) => [r.target, { by: r.by, at: r.at, note: r.note }]));
+  /** Removes one token's dismissal; false when it had none. */
+  undismiss(inputKey: string, target: string, by: string): boolean {
+    return this.q('DELETE FROM screen_dismissals WHERE input_key = ? AND target = ? AND by = ?').run(inputKey, target, by).changes === 1;
+  }
+  /** Every token's dismissals for an input, by target, oldest first. */
+  dismissed(inputKey: string): Map<string, Dismissal[]> {
+    const rows = this.q('SELECT target, by, at, note FROM screen_dismissals WHERE input_key = ? ORDER BY at, by').all(inputKey) as ({ target: string } & Dismissal)[];
+    const out = new Map<string, Dismissal[]>();
+    for (const { target, ...d } of rows) out.set(target, [...(out.get(target) ?? []), d]);
+    return out;
   }
   link(a: string, b: string, by: string, at: string, note: string | null): void {
     this.q('INSERT OR REPLACE INTO party_links (a, b, by, at, note) VALUES (?, ?, ?, ?, ?)').run(a, b, by, at, note);

@@ -7,12 +7,14 @@ import type { PublicJwk } from '../../crypto/keys.js';
 import type { AuditService } from '../../core/audit.js';
 import type { Clock } from '../../core/clock.js';
 import { validateAgreement } from '../../domain/agreement-rules.js';
+import { crossVersionViolations, type VersionView as CrossVersionView } from '../../domain/cross-version.js';
 import { recordTypeOfId } from '../../domain/record-rules.js';
 import type { RecordType } from '../../domain/redaction.js';
 import { checkReleasedRecord } from '../../domain/released-record.js';
 import { isObject, type Json } from '../../domain/validation.js';
 import type { ExchangeStore } from '../../store/exchange.js';
 import type { AlarmSink } from '../alarms.js';
+import { announcedKeyProblem } from '../partners.js';
 import type { ConsultationRelease, RecordRelease, StatementRelease, TombstoneRelease } from '../wire.js';
 import { KNOWN_KINDS, type Verified } from './checks.js';
 
@@ -45,6 +47,10 @@ export interface ReceivedRecords {
   storeCurrent(v: ReceivedVersion, record: Record<string, Json>, previous?: { version: number } | null): void;
   /** A version kept as evidence without becoming current. */
   keep(v: ReceivedVersion): void;
+  /** The version held now (to check the next one against it). */
+  currentVersion(id: string): { version: number; body: string; redacted: string | null } | undefined;
+  /** A cross-version finding that labels the record until an analyst reviews it. */
+  addReview(id: string, finding: unknown): void;
   recall(id: string): void;
 }
 
@@ -57,6 +63,18 @@ export interface ConsultationSink {
 /** Partner keys and pins a statement announces (docs/protocol.md §3.5). */
 export interface Announced {
   addAnnounced(nodeId: string, keys: PublicJwk[], pins: string[]): { keys: string[]; pins: string[] };
+}
+
+/**
+ * A quarantine reason as the receipt carries it (receipt-payload.schema.json: at most 300 code
+ * points, no control characters). A reason can quote the partner's own text (`schema:<pointer>`
+ * names a member it sent), and a receipt outside its schema would be refused by the sender.
+ */
+export function receiptReason(reason: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it replaces
+  const clean = reason.replace(/[\u0000-\u001F\u007F]/g, '?');
+  const points = Array.from(clean);
+  return points.length <= 300 ? clean : points.slice(0, 299).join('') + '…';
 }
 
 export interface ApplyDeps {
@@ -139,7 +157,9 @@ export class Applier {
     };
     if (held && held.origin !== peer) return { kind: 'rejected', reason: 'not-originator' };
     if (!held || version > held.version) {
+      const heldVersion = held ? this.d.records.currentVersion(id) : undefined;
       this.d.records.storeCurrent(row, record, held ?? null);
+      if (heldVersion) this.checkCrossVersion(peer, type, heldVersion, { version, record, redacted });
       return { kind: 'accepted' };
     }
     const existing = this.d.records.heldVersion(id, version);
@@ -168,11 +188,51 @@ export class Applier {
     return { kind: 'rejected', reason: 'equivocation' };
   }
 
+  /**
+   * Cross-version rules against the version held (docs/protocol.md, Ingest: they bind the originator;
+   * a receiver that holds the predecessor applies the version and alarms): an alarm naming the record
+   * and the rules, and a review entry that labels the record until an analyst marks it reviewed.
+   */
+  private checkCrossVersion(
+    peer: string,
+    type: RecordType,
+    held: { version: number; body: string; redacted: string | null },
+    next: CrossVersionView,
+  ): void {
+    const previous = {
+      version: held.version,
+      record: JSON.parse(held.body) as Record<string, Json>,
+      redacted: JSON.parse(held.redacted ?? '[]') as string[],
+    };
+    const violations = crossVersionViolations(type, previous, next);
+    if (violations.length === 0) return;
+    const at = new Date(this.d.clock.now()).toISOString();
+    const id = next.record.id as string;
+    this.d.records.addReview(id, { version: next.version, heldVersion: held.version, violations, at });
+    const rules = violations.map((v) => `${v.rule} ${v.pointer}`).join(', ');
+    this.d.alarms.alarm(
+      peer,
+      'cross-version',
+      `${id} v${next.version} breaks cross-version rules against v${held.version} held (${rules}): applied, ` +
+        `labelled for review; ${violations[0]!.message}`,
+    );
+  }
+
   private statement(peer: string, v: Verified, stream: string): Outcome {
     const s = (v.payload as StatementRelease).statement;
     if (s.agreement !== null) {
       const errors = validateAgreement(s.agreement, { form: 'statement', receiver: this.d.nodeId });
       if (errors.length) return { kind: 'rejected', reason: `schema:/statement/agreement${errors[0]!.pointer}` };
+    }
+    const badKey = announcedKeyProblem(s.keys?.keys ?? []);
+    if (badKey) {
+      this.d.alarms.alarm(
+        peer,
+        'announced-refused',
+        `a statement (seq ${v.payload.seq}) announced a signing key that fails the checks of a bundle key ` +
+          `(${badKey.message}); the statement is quarantined and nothing it carries is registered`,
+      );
+      return { kind: 'rejected', reason: `schema:/statement/keys${badKey.pointer}` };
     }
     this.d.store.exchange.insertStatementIn({
       partner: peer,

@@ -14,10 +14,11 @@ import { AppError } from '../../domain/errors.js';
 import type { ExchangeStore, InStreamRow } from '../../store/exchange.js';
 import type { AlarmSink } from '../alarms.js';
 import type { ReceiptPayload } from '../wire.js';
-import { Applier, type ApplyDeps } from './apply.js';
+import { Applier, receiptReason, type ApplyDeps } from './apply.js';
 import { checkBatch, type Verified } from './checks.js';
 
 export { MAX_SKEW_SECONDS } from './checks.js';
+export { receiptReason } from './apply.js';
 export type { ConsultationSink, ReceivedRecords, ReceivedVersion } from './apply.js';
 
 export interface IngestResult {
@@ -223,7 +224,8 @@ export class Inbound {
     const stream = newStream ?? cur.stream;
     for (const [k, v] of verified.entries()) {
       if (k === Math.floor(verified.length / 2)) crashPoint('ingest.mid-batch');
-      const outcome = this.applier.apply(peer, v, stream, newStream !== null);
+      const applied = this.applier.apply(peer, v, stream, newStream !== null);
+      const outcome = applied.reason === undefined ? applied : { ...applied, reason: receiptReason(applied.reason) };
       counts[outcome.kind]++;
       x.insertInbound({
         partner: peer,

@@ -1,10 +1,11 @@
 // Outbound connections to partners (docs/protocol.md §3.4): one keep-alive agent per partner, no session
 // cache, the partner's CAs only, and a checkServerIdentity that replaces the host check: exactly one
-// SAN URI naming the partner and an SPKI among its pins. No redirects.
+// SAN URI naming the partner, a leaf fit for a server (no CA, EKU serverAuth), and an SPKI among its
+// pins. No redirects.
 import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
 import { Agent, request } from 'undici';
-import { nodeIdOfCert, spkiSha256 } from '../../crypto/certs.js';
+import { leafProblem, nodeIdOfCert, spkiSha256 } from '../../crypto/certs.js';
 
 export interface PeerTrust {
   nodeId: string;
@@ -29,6 +30,9 @@ export function checkPeer(expectedNodeId: string, pins: ReadonlySet<string>) {
     const x = new X509Certificate(cert.raw);
     if (nodeIdOfCert(x) !== expectedNodeId)
       return new PeerIdentityError(`the server certificate does not name ${expectedNodeId}`);
+    const unfit = leafProblem(x, 'serverAuth');
+    if (unfit)
+      return new PeerIdentityError(`the server certificate of ${expectedNodeId} is not a server leaf: ${unfit}`);
     if (!pins.has(spkiSha256(x))) return new PeerIdentityError(`the server key is not pinned for ${expectedNodeId}`);
     return undefined;
   };

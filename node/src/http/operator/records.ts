@@ -1,4 +1,5 @@
-// POST/GET /admin/v1/records, GET/PUT /admin/v1/records/{id}, POST /admin/v1/records/{id}/status
+// POST/GET /admin/v1/records, GET/PUT /admin/v1/records/{id}, POST /admin/v1/records/{id}/status,
+// POST /admin/v1/records/{id}/review
 import { Router, type Request } from 'express';
 import { AppError } from '../../domain/errors.js';
 import type { StatusRequest } from '../../domain/lifecycle.js';
@@ -140,6 +141,10 @@ export function recordRoutes(records: RecordService): Router {
       `token:${principalOf(res).name}`,
     );
     res.setHeader('ETag', `"${v.version}"`).json({ id: v.id, version: v.version, record: v.record });
+  });
+  r.post('/records/:id/review', requireRole('analyst'), body('ReviewBody'), (req, res) => {
+    const note = (req.body as { note?: string }).note ?? null;
+    res.json(records.markReviewed(recordId(req.params.id), `token:${principalOf(res).name}`, note));
   });
   return r;
 }

@@ -26,6 +26,13 @@ function parties(v: unknown): ScreenParty[] {
   });
 }
 
+function dismissal(body: unknown): { input: ScreenParty; target: string; note: string | null } {
+  const b = (isObject(body) ? body : {}) as { input?: unknown; target?: unknown; note?: unknown };
+  const [input] = parties([b.input]);
+  if (typeof b.target !== 'string' || !/^(record|list)\|[^|]{1,200}\|[^|]{1,200}$/.test(b.target)) throw new AppError('validation', 'target is the `target` of a hit', [{ pointer: '/target', rule: 'M4', message: 'bad target' }]);
+  return { input: input!, target: b.target, note: typeof b.note === 'string' ? b.note.slice(0, 1000) : null };
+}
+
 export function screeningRoutes(s: ScreeningService, lists: ReferenceLists, audit: AuditService): Router {
   const r = Router();
   r.post('/screen', requireRole('analyst'), (req, res) => {
@@ -36,23 +43,38 @@ export function screeningRoutes(s: ScreeningService, lists: ReferenceLists, audi
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new AppError('validation', 'limit is 1..100', [{ pointer: '/limit', rule: 'M4', message: 'out of range' }]);
     if (b.application !== undefined) {
       const app = b.application;
-      if (!isObject(app) || !Array.isArray(app.parties) || app.parties.length === 0 || app.parties.length > 200 || !Array.isArray(app.items) || typeof app.destinationCountry !== 'string') {
-        throw new AppError('validation', 'application is {parties: [{role, party}], items, destinationCountry}', [{ pointer: '/application', rule: 'M4', message: 'bad application' }]);
+      if (!isObject(app) || !Array.isArray(app.parties) || app.parties.length === 0 || app.parties.length > 200 || !Array.isArray(app.items) || app.items.length > 500 || typeof app.destinationCountry !== 'string') {
+        throw new AppError('validation', 'application is {parties: [{role, party}] (1..200), items (0..500), destinationCountry}', [{ pointer: '/application', rule: 'M4', message: 'bad application' }]);
       }
-      const result = s.screenApplication(app, { threshold, limit, includeInactive: b.includeInactive === true });
+      // names as the plain form takes them (1..500 characters): name matching costs grow with a name's words
+      app.parties.forEach((e, i) => {
+        const names = isObject(e) && isObject(e.party) && Array.isArray(e.party.names) ? e.party.names : [];
+        names.forEach((n, j) => {
+          const v = isObject(n) ? n.value : undefined;
+          if (v !== undefined && (typeof v !== 'string' || v.length > 500 || !v.isWellFormed())) {
+            throw new AppError('validation', `application.parties[${i}].party.names[${j}].value is 1..500 characters`, [{ pointer: `/application/parties/${i}/party/names/${j}/value`, rule: 'M4', message: 'bad name' }]);
+          }
+        });
+      });
+      const result = s.screenApplication(app, { threshold, limit, includeInactive: b.includeInactive === true, includeDismissed: b.includeDismissed === true, viewer: `token:${principalOf(res).name}` });
       audit.record({ action: 'screening.query', actor: `token:${principalOf(res).name}`, subject: 'application', details: { parties: result.parties.length, candidates: result.candidates.length } });
       return res.json(result);
     }
     const input = parties(b.parties);
-    const results = s.screen(input, { threshold, limit, includeInactive: b.includeInactive === true, includeDismissed: b.includeDismissed === true });
+    const results = s.screen(input, { threshold, limit, includeInactive: b.includeInactive === true, includeDismissed: b.includeDismissed === true, viewer: `token:${principalOf(res).name}` });
     audit.record({ action: 'screening.query', actor: `token:${principalOf(res).name}`, subject: 'screen', details: { parties: input.length, hits: results.reduce((n, x) => n + x.hits.length, 0) } });
     res.json({ results });
   });
+  // A dismissal is personal to the token that makes it (docs/operator-api.md, Screening): the hit
+  // stops alerting for that token and input; everyone else still sees it, labelled.
   r.post('/screen/false-positives', requireRole('analyst'), (req, res) => {
-    const b = (req.body ?? {}) as { input?: unknown; target?: unknown; note?: unknown };
-    const [input] = parties([b.input]);
-    if (typeof b.target !== 'string' || !/^(record|list)\|[^|]{1,200}\|[^|]{1,200}$/.test(b.target)) throw new AppError('validation', 'target is the `target` of a hit', [{ pointer: '/target', rule: 'M4', message: 'bad target' }]);
-    s.dismiss(input!, b.target, `token:${principalOf(res).name}`, typeof b.note === 'string' ? b.note.slice(0, 1000) : null);
+    const { input, target, note } = dismissal(req.body);
+    s.dismiss(input, target, `token:${principalOf(res).name}`, note);
+    res.status(204).end();
+  });
+  r.post('/screen/false-positives/undo', requireRole('analyst'), (req, res) => {
+    const { input, target } = dismissal(req.body);
+    s.undismiss(input, target, `token:${principalOf(res).name}`);
     res.status(204).end();
   });
   r.post('/screen/links', requireRole('analyst'), (req, res) => {

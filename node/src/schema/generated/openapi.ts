@@ -273,6 +273,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/records/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["RecordId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a received record's cross-version findings reviewed
+         * @description analyst role. A partner's version that breaks a cross-version rule against the version this
+         *     node held is applied, raises a `cross-version` alarm, and labels the record
+         *     `cross-version-violation` in search and screening until an analyst marks it reviewed here
+         *     (audited with the token's name).
+         */
+        post: operations["reviewRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/records/{id}/status": {
         parameters: {
             query?: never;
@@ -335,8 +360,33 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description analyst role */
+        /**
+         * @description analyst role. A dismissal is personal to the token that makes it: the hit stops alerting for
+         *     that token and this input (shown with includeDismissed); every other token still gets the hit,
+         *     labelled `dismissedBy: [{by, at, note}]`. Audited with the token's name; undone with
+         *     `POST /admin/v1/screen/false-positives/undo`.
+         */
         post: operations["dismissHit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/screen/false-positives/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw the caller's own dismissal of a hit for an input
+         * @description analyst role
+         */
+        post: operations["undoDismissal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1406,6 +1456,8 @@ export interface components {
                 stream: string;
                 /** @description from the partner's latest statement */
                 theirAgreement: components["schemas"]["agreement.schema"] | null;
+                /** @description records of this partner labelled after a cross-version violation */
+                toReview: number;
             };
             link: components["schemas"]["LinkHealth"];
             outbound: null | {
@@ -1548,7 +1600,7 @@ export interface components {
             upTo: number;
         };
         ReceiptBody: {
-            /** @description compact JWS, typ entente-receipt+jws */
+            /** @description compact JWS, typ entente-receipt+jws; checked by the receipt service (a receipt within receipt-payload.schema.json can exceed 1 MB), bounded here only by maxBatchBytes */
             receipt: string;
         };
         ReceiptPayload: components["schemas"]["receipt-payload.schema"];
@@ -1602,6 +1654,8 @@ export interface components {
             labels: string[];
             origin: string;
             recalled?: boolean;
+            /** @description cross-version findings on a received record awaiting an analyst's review, or null */
+            review?: null | components["schemas"]["ReviewEntry"][];
             /** @enum {string} */
             type: "denial" | "finding";
         };
@@ -1804,6 +1858,26 @@ export interface components {
              */
             type: "RESPONSE";
         };
+        /** @description marks a received record's cross-version findings reviewed (issue 13) */
+        ReviewBody: {
+            note?: components["schemas"]["TextP"];
+        };
+        ReviewEntry: {
+            at: string;
+            heldVersion: number;
+            version: number;
+            violations: {
+                message: string;
+                pointer: string;
+                rule: string;
+            }[];
+        };
+        ReviewResult: {
+            at: string;
+            by: string;
+            id: components["schemas"]["RecordId"];
+            reviewed: components["schemas"]["ReviewEntry"][];
+        };
         /**
          * @description operator token role; analyst < publisher < admin
          * @enum {string}
@@ -1970,6 +2044,11 @@ export interface components {
                     version: number;
                 };
             };
+        };
+        UndoDismissBody: {
+            input: components["schemas"]["ScreenParty"];
+            /** @description the `target` of a hit */
+            target: string;
         };
         /** WITHDRAWAL */
         WITHDRAWAL: {
@@ -2589,6 +2668,40 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    reviewRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["RecordId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewBody"];
+            };
+        };
+        responses: {
+            /** @description what was reviewed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
     changeRecordStatus: {
         parameters: {
             query?: never;
@@ -2700,7 +2813,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the hit no longer alerts for this input (shown with includeDismissed) */
+            /** @description the hit no longer alerts for this token and input (shown with includeDismissed); others still see it */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -2710,6 +2823,35 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    undoDismissal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UndoDismissBody"];
+            };
+        };
+        responses: {
+            /** @description the hit alerts again for this token and input */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
