@@ -12,6 +12,8 @@ const allowed = {
   'app.ts': ['*'],
   cli: ['config', 'services', 'crypto', 'domain', 'schema', 'main.ts', 'app.ts', 'log.ts', 'store'],
   http: ['services', 'domain', 'schema', 'crypto', 'log.ts', 'store', 'config', 'policy'],
+  // the web console sits beside http; it reaches services only through console/deps.ts (checked below)
+  console: ['services', 'store', 'domain', 'schema'],
   sync: ['services', 'domain', 'schema', 'crypto', 'log.ts', 'store', 'policy', 'config'],
   services: ['policy', 'store', 'crypto', 'domain', 'schema', 'config', 'log.ts', 'sync-types'],
   policy: ['domain', 'schema'],
@@ -27,7 +29,7 @@ function walk(dir) {
   for (const f of readdirSync(dir)) {
     const p = join(dir, f);
     if (statSync(p).isDirectory()) walk(p);
-    else if (p.endsWith('.ts')) check(p);
+    else if (p.endsWith('.ts') || p.endsWith('.tsx')) check(p);
   }
 }
 function layerOf(file) {
@@ -52,6 +54,10 @@ function check(file) {
     if (tLayer === layer) continue;
     const ok = allowed[layer];
     if (!ok) continue;
+    if (layer === 'console' && (tLayer === 'services' || tLayer === 'store') && rel !== 'console/deps.ts') {
+      problems.push(`${rel}: the console reaches ${tLayer} only through console/deps.ts (${spec})`);
+      continue;
+    }
     if (ok.includes('*') || ok.includes(tLayer)) continue;
     problems.push(`${rel}: ${layer} must not import ${tLayer} (${spec})`);
   }

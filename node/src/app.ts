@@ -36,11 +36,14 @@ import { createFederationServer, createOperatorServer } from './http/servers.js'
 import { silentLogger, type Logger } from './log.js';
 import { AuditService } from './services/audit.js';
 import { systemClock, type Clock } from './services/clock.js';
-import { parseSigningKeys } from './services/identity.js';
+import { bundleFingerprint, parseSigningKeys } from './services/identity.js';
 import { PartnerAdmin } from './services/partner-admin.js';
 import { PartnerService } from './services/partners.js';
 import { TokenService } from './services/tokens.js';
 import { Store } from './store/index.js';
+import { consoleRouter } from './console/app.js';
+import { ConsoleSessions } from './services/console-sessions.js';
+import { ConsoleViews } from './services/console-views.js';
 
 export interface CreateNodeOptions {
   clock?: Clock;
@@ -191,6 +194,34 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     partners.onChange((nodeId) => federation.trustChanged(nodeId));
 
     const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
+    const reciprocity = new ReciprocityService(store);
+    const webConsole = consoleRouter({
+      node: { nodeId: config.nodeId, name: config.name, country: config.country },
+      now: () => clock.now(),
+      writable,
+      sessions: new ConsoleSessions(store, audit, tokens, clock),
+      tokens,
+      records,
+      views: new ConsoleViews(store, clock, agreements),
+      screening,
+      audit: {
+        record: (e) => audit.record(e),
+        verify: () => audit.verify(),
+        page: (after, limit) => audit.page(after, limit),
+        exportAll: () => audit.export(config.nodeId, publicKeys, 1, Number.MAX_SAFE_INTEGER),
+      },
+      consultations,
+      partners: {
+        list: () => partnerAdmin.list(),
+        view: (nodeId) => partnerAdmin.view(nodeId),
+        put: (nodeId, bundle, fingerprint, change, actor) => partnerAdmin.put(nodeId, bundle, fingerprint, change, actor),
+        remove: (nodeId, actor) => partnerAdmin.remove(nodeId, actor),
+        fingerprintOf: bundleFingerprint,
+      },
+      exchange,
+      reciprocity,
+      keys,
+    });
     const routers: Router[] = [
       tokenRoutes(tokens),
       partnerRoutes(partnerAdmin),
@@ -198,7 +229,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       recordRoutes(records),
       auditRoutes(audit, config.nodeId, () => publicKeys),
       keyRoutes(keys),
-      reciprocityRoutes(new ReciprocityService(store)),
+      reciprocityRoutes(reciprocity),
       consultationRoutes(consultations),
       screeningRoutes(screening, new ReferenceLists(store, audit, clock), audit),
     ];
@@ -208,6 +239,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       bodyLimitBytes: config.limits.operatorBodyBytes,
       jsonDepth: config.limits.jsonDepth,
       routers,
+      console: webConsole,
       writable,
       countRequest: (status) => metrics.requests.inc({ listener: 'operator', status: String(status) }),
       extra: (app) => {

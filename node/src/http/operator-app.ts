@@ -25,6 +25,8 @@ export interface OperatorDeps {
   extra?: (app: Express) => void;
   countRequest?: (status: number) => void;
   jsonDepth?: number;
+  /** The web console: its own sessions, answering only its own paths, before bearer authentication. */
+  console?: Router;
 }
 
 export function createOperatorApp(deps: OperatorDeps): Express {
@@ -38,6 +40,7 @@ export function createOperatorApp(deps: OperatorDeps): Express {
     const h = deps.health.health();
     res.status(h.ok ? 200 : 503).json(h);
   });
+  if (deps.console) app.use(deps.console);
   app.use(bearerAuth(deps.tokens));
   deps.extra?.(app);
   app.use(writeGuard({ writable: deps.writable ?? (() => null) }));
