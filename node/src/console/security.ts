@@ -59,17 +59,20 @@ export function setCookie(req: Request, res: Response, name: string, value: stri
   res.append('Set-Cookie', parts.join('; '));
 }
 
-/** The browser says the request comes from this console (Origin, or Sec-Fetch-Site when Origin is absent). */
+/**
+ * The browser says the request comes from this console: an Origin naming this host, or, where the
+ * Origin is withheld (`null`: our Referrer-Policy no-referrer makes browsers send that on form posts)
+ * or absent, a Sec-Fetch-Site of same-origin. A cross-site or foreign Origin is refused.
+ */
 export function sameOrigin(req: Request): boolean {
   const origin = req.headers.origin;
-  const host = req.headers.host;
-  if (typeof origin === 'string') {
-    if (!host) return false;
-    return origin === `${req.secure ? 'https' : 'http'}://${host}`;
-  }
   const site = req.headers['sec-fetch-site'];
-  if (typeof site === 'string') return site === 'same-origin' || site === 'none';
-  return true;
+  if (typeof origin === 'string' && origin !== 'null') {
+    const host = req.headers.host;
+    return !!host && origin === `${req.secure ? 'https' : 'http'}://${host}` && (site === undefined || site === 'same-origin');
+  }
+  if (typeof site === 'string') return site === 'same-origin';
+  return origin === undefined;
 }
 
 export function csrfOk(expected: string, given: unknown): boolean {

@@ -120,7 +120,7 @@ function PreviewTable(props: { p: Preview }): VNode {
                   <span class={`badge ${i.decision === 'shared' ? 'ok' : i.decision === 'withheld' ? 'off' : 'mid'}`}>{i.decision}</span>
                 </td>
                 <td>{i.redacted.length ? i.redacted.map((r) => <code class="ptr">{r}</code>) : '—'}</td>
-                <td class="reasons">{i.reasons.at(-1) ?? ''}</td>
+                <td class="reasons">{i.reasons.slice(-2).join('; ')}</td>
               </tr>
             ))}
           </tbody>

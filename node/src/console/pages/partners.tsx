@@ -184,7 +184,7 @@ function partnerView(c: Ctx, nodeId: string, explain?: VNode): View {
           Fingerprint <code class="fp-inline">{grouped(p.fingerprint)}</code>
         </p>
         <h2>Agreement</h2>
-        {p.agreement ? <pre class="json">{JSON.stringify(p.agreement, null, 2)}</pre> : <Empty>Trust only: no agreement of ours.</Empty>}
+        {p.agreement ? <pre class="json" tabindex={0} aria-label="The agreement as JSON">{JSON.stringify(p.agreement, null, 2)}</pre> : <Empty>Trust only: no agreement of ours.</Empty>}
         <p>
           <a class="button" href={`/partners/${p.nodeId}/agreement`}>
             {p.agreement ? 'Edit the agreement' : 'Write an agreement'}
