@@ -122,6 +122,67 @@ export function Value(props: { v: View; k?: string }): VNode {
   );
 }
 
+function rest(o: Record<string, View>, drop: string[]): Record<string, View> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !drop.includes(k)));
+}
+
+/** A party: its role and kind first, then its names in every script, then the rest. */
+function Party(props: { p: View }): VNode {
+  const p = props.p;
+  if (p === WITHHELD || !p || typeof p !== 'object' || Array.isArray(p)) {
+    return (
+      <div class="party withheld-party">
+        <strong>A party</strong> <Withheld />
+      </div>
+    );
+  }
+  const entry = p as Record<string, View>;
+  const party = (entry.party ?? {}) as View;
+  if (party === WITHHELD || typeof party !== 'object' || party === null || Array.isArray(party)) {
+    return (
+      <div class="party">
+        <p class="party-head">
+          <span class="badge mid">{String(entry.role)}</span> <Withheld />
+        </p>
+      </div>
+    );
+  }
+  const q = party as Record<string, View>;
+  return (
+    <div class="party">
+      <p class="party-head">
+        <span class="badge mid">{String(entry.role)}</span> {q.kind === WITHHELD ? <Withheld /> : String(q.kind ?? '')}
+      </p>
+      {Array.isArray(q.names) ? <Names names={q.names} /> : <Value v={q.names ?? null} />}
+      <Value v={rest(q, ['kind', 'names'])} />
+    </div>
+  );
+}
+
+/** An item line: its number and control-list references first, then its description and the rest. */
+function Item(props: { i: View }): VNode {
+  const i = props.i;
+  if (i === WITHHELD || !i || typeof i !== 'object' || Array.isArray(i)) return <Value v={i} />;
+  const it = i as Record<string, View>;
+  const refs = Array.isArray(it.controlRefs) ? it.controlRefs : [];
+  return (
+    <div class="item-card">
+      <p class="item-head">
+        <strong>Line {String(it.lineNo)}</strong>{' '}
+        {refs.map((r) => {
+          const ref = (r ?? {}) as Record<string, View>;
+          return (
+            <span class="ref">
+              <code>{ref.code === null ? 'unlisted' : String(ref.code ?? '')}</code> <span class="muted">{String(ref.scheme ?? '')}</span>
+            </span>
+          );
+        })}
+      </p>
+      <Value v={rest(it, ['lineNo', 'controlRefs'])} />
+    </div>
+  );
+}
+
 const HEAD = ['id', 'version', 'supersedes', 'changeType', 'originatorNodeId', 'originatorCountry', 'createdAt', 'updatedAt', 'handling'];
 
 /** The record body for reading: the envelope and handling are shown elsewhere; items and parties get sections. */
@@ -139,7 +200,7 @@ export function RecordBody(props: { record: unknown; redacted?: string[] | undef
       {items !== undefined ? (
         <section aria-labelledby="sec-items">
           <h2 id="sec-items">Items</h2>
-          {items === WITHHELD ? <Withheld /> : <Value v={items} />}
+          {items === WITHHELD || !Array.isArray(items) ? <Value v={items} /> : items.map((i) => <Item i={i} />)}
         </section>
       ) : null}
       {parties !== undefined ? (
@@ -149,17 +210,7 @@ export function RecordBody(props: { record: unknown; redacted?: string[] | undef
             <Withheld />
           ) : (
             <div class="parties">
-              {(parties as View[]).map((p) =>
-                p === WITHHELD ? (
-                  <div class="party withheld-party">
-                    <strong>A party</strong> <Withheld />
-                  </div>
-                ) : (
-                  <div class="party">
-                    <Value v={p} />
-                  </div>
-                ),
-              )}
+              {(parties as View[]).map((p) => <Party p={p} />)}
             </div>
           )}
         </section>

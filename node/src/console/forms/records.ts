@@ -65,14 +65,15 @@ export const HANDLING: FieldSpec = {
         { kind: 'bool', name: 'noOnwardSharing', label: 'No onward sharing' },
         { kind: 'bool', name: 'noEvidentialUseWithoutConsent', label: 'No evidential use without consent' },
         { kind: 'bool', name: 'noDowngradeWithoutConsent', label: 'No downgrade without consent' },
-        { kind: 'text', name: 'purposeLimitation', label: 'Purpose limitation' },
+        { kind: 'text', name: 'purposeLimitation', more: true, label: 'Purpose limitation' },
       ],
     },
   ],
 };
 
-const money = (name: string, label: string): FieldSpec => ({
+const money = (name: string, label: string, more = false): FieldSpec => ({
   kind: 'group',
+  more,
   name,
   label,
   fields: [
@@ -83,6 +84,7 @@ const money = (name: string, label: string): FieldSpec => ({
 
 const commodityCodes: FieldSpec = {
   kind: 'repeat',
+  more: true,
   name: 'commodityCodes',
   label: 'Commodity codes',
   itemLabel: 'Commodity code',
@@ -114,13 +116,14 @@ export function itemFields(withDeclaredAs: boolean): FieldSpec[] {
     },
     { kind: 'textarea', name: 'description', label: 'Description', required: true },
     { kind: 'textarea', name: 'technicalParameters', label: 'Technical parameters' },
-    { kind: 'text', name: 'manufacturer', label: 'Manufacturer', dirAuto: true },
-    { kind: 'text', name: 'model', label: 'Model' },
-    { kind: 'text', name: 'partNumber', label: 'Part number' },
-    { kind: 'text', name: 'casNumber', label: 'CAS number' },
+    { kind: 'text', name: 'manufacturer', more: true, label: 'Manufacturer', dirAuto: true },
+    { kind: 'text', name: 'model', more: true, label: 'Model' },
+    { kind: 'text', name: 'partNumber', more: true, label: 'Part number' },
+    { kind: 'text', name: 'casNumber', more: true, label: 'CAS number' },
     commodityCodes,
     {
       kind: 'group',
+      more: true,
       name: 'quantity',
       label: 'Quantity',
       fields: [
@@ -128,11 +131,12 @@ export function itemFields(withDeclaredAs: boolean): FieldSpec[] {
         { kind: 'text', name: 'unit', label: 'Unit', hint: 'UN/CEFACT code, e.g. C62 pieces, KGM kg' },
       ],
     },
-    money('value', 'Value'),
+    money('value', 'Value', true),
   ];
   if (withDeclaredAs) {
     fields.push({
       kind: 'group',
+      more: true,
       name: 'declaredAs',
       label: 'Declared as',
       fields: [
@@ -200,10 +204,10 @@ export const PARTY_ITEM: FieldSpec[] = [
           { kind: 'text', name: 'issuingCountry', label: 'Issuing country', hint: COUNTRY_HINT },
         ],
       },
-      { kind: 'list', name: 'countries', label: 'Associated countries', hint: LIST_HINT },
-      { kind: 'list', name: 'birthDates', label: 'Birth dates (persons)', hint: 'YYYY, YYYY-MM or YYYY-MM-DD, comma-separated' },
-      { kind: 'list', name: 'nationalities', label: 'Nationalities (persons)', hint: LIST_HINT },
-      { kind: 'textarea', name: 'notes', label: 'Notes' },
+      { kind: 'list', name: 'countries', more: true, label: 'Associated countries', hint: LIST_HINT },
+      { kind: 'list', name: 'birthDates', more: true, label: 'Birth dates (persons)', hint: 'YYYY, YYYY-MM or YYYY-MM-DD, comma-separated' },
+      { kind: 'list', name: 'nationalities', more: true, label: 'Nationalities (persons)', hint: LIST_HINT },
+      { kind: 'textarea', name: 'notes', more: true, label: 'Notes' },
     ],
   },
 ];
@@ -233,21 +237,22 @@ export const DENIAL_FIELDS: FieldSpec[] = [
   { kind: 'checks', name: 'regimes', label: 'Regimes', options: REGIMES, required: true },
   { kind: 'select', name: 'waTier', label: 'Wassenaar tier', options: ['BASIC', 'SENSITIVE', 'VERY_SENSITIVE'], hint: 'required when WA is a regime' },
   { kind: 'select', name: 'listBasis', label: 'List basis', options: LIST_BASES, required: true },
-  { kind: 'text', name: 'legalBasis', label: 'Legal basis' },
+  { kind: 'text', name: 'legalBasis', more: true, label: 'Legal basis' },
   { kind: 'date', name: 'decisionDate', label: 'Decision date', required: true },
-  { kind: 'text', name: 'notifiedAt', label: 'First notified at', hint: 'filled by the node when empty', fixedOnAmend: true },
-  { kind: 'date', name: 'reviewDueOn', label: 'Review due on', hint: 'decision date + 3 years when empty', fixedOnAmend: true },
-  { kind: 'group', name: 'suspension', label: 'Suspension', fields: [{ kind: 'date', name: 'finalAssessmentDue', label: 'Final assessment due' }] },
+  { kind: 'text', name: 'notifiedAt', more: true, label: 'First notified at', hint: 'filled by the node when empty', fixedOnAmend: true },
+  { kind: 'date', name: 'reviewDueOn', more: true, label: 'Review due on', hint: 'decision date + 3 years when empty', fixedOnAmend: true },
+  { kind: 'group', more: true, name: 'suspension', label: 'Suspension', fields: [{ kind: 'date', name: 'finalAssessmentDue', label: 'Final assessment due' }] },
   { kind: 'text', name: 'destinationCountry', label: 'Destination country', hint: COUNTRY_HINT, required: true },
-  { kind: 'list', name: 'transitCountries', label: 'Transit countries', hint: LIST_HINT },
+  { kind: 'list', name: 'transitCountries', more: true, label: 'Transit countries', hint: LIST_HINT },
   ITEMS(1, false),
   PARTIES(1),
-  { kind: 'textarea', name: 'statedEndUse', label: 'Stated end use' },
+  { kind: 'textarea', name: 'statedEndUse', more: true, label: 'Stated end use' },
   { kind: 'checks', name: 'reasons', label: 'Reasons', options: REASONS, required: true },
   { kind: 'textarea', name: 'reasonNarrative', label: 'Reason narrative', hint: 'required with OTHER', rows: 4 },
   { kind: 'select', name: 'exporterDisclosure', label: 'Exporter disclosure', options: ['INCLUDED', 'WITHHELD', 'ON_REQUEST'], required: true },
   {
     kind: 'group',
+    more: true,
     name: 'pointOfContact',
     label: 'Point of contact',
     fields: [
@@ -256,7 +261,7 @@ export const DENIAL_FIELDS: FieldSpec[] = [
       { kind: 'text', name: 'phone', label: 'Phone', hint: 'E.164, e.g. +31701234567' },
     ],
   },
-  { kind: 'list', name: 'relatedDenials', label: 'Related denials', hint: 'record ids, comma-separated' },
+  { kind: 'list', name: 'relatedDenials', more: true, label: 'Related denials', hint: 'record ids, comma-separated' },
 ];
 
 export const FINDING_FIELDS: FieldSpec[] = [
@@ -266,8 +271,8 @@ export const FINDING_FIELDS: FieldSpec[] = [
   { kind: 'select', name: 'status', label: 'Status', options: ['OPEN', 'UNDER_INVESTIGATION', 'ADJUDICATED', 'UNDER_APPEAL', 'CLOSED'], fixedOnAmend: true },
   { kind: 'text', name: 'title', label: 'Title', required: true, dirAuto: true },
   { kind: 'textarea', name: 'summary', label: 'Summary', required: true, rows: 6 },
-  { kind: 'text', name: 'observedOn', label: 'Observed on', hint: 'YYYY, YYYY-MM or YYYY-MM-DD' },
-  { kind: 'text', name: 'reportedAt', label: 'First reported at', hint: 'filled by the node when empty', fixedOnAmend: true },
+  { kind: 'text', name: 'observedOn', more: true, label: 'Observed on', hint: 'YYYY, YYYY-MM or YYYY-MM-DD' },
+  { kind: 'text', name: 'reportedAt', more: true, label: 'First reported at', hint: 'filled by the node when empty', fixedOnAmend: true },
   {
     kind: 'group',
     name: 'location',
@@ -316,8 +321,8 @@ export const FINDING_FIELDS: FieldSpec[] = [
   },
   { kind: 'text', name: 'legalReference', label: 'Legal reference' },
   { kind: 'text', name: 'publicSourceUrl', label: 'Public source URL', hint: 'https://…; required for TLP:CLEAR' },
-  { kind: 'list', name: 'relatedDenials', label: 'Related denials', hint: 'record ids, comma-separated' },
-  { kind: 'list', name: 'relatedFindings', label: 'Related findings', hint: 'record ids, comma-separated' },
+  { kind: 'list', name: 'relatedDenials', more: true, label: 'Related denials', hint: 'record ids, comma-separated' },
+  { kind: 'list', name: 'relatedFindings', more: true, label: 'Related findings', hint: 'record ids, comma-separated' },
 ];
 
 export function recordFields(type: 'denial' | 'finding'): FieldSpec[] {

@@ -11,6 +11,8 @@ interface Base {
   required?: boolean;
   /** Shown but not editable when amending (the node refuses a change to it). */
   fixedOnAmend?: boolean;
+  /** Rarely needed: folded under "More" (opened when it holds a value or an error). */
+  more?: boolean;
 }
 
 export type FieldSpec =
@@ -51,7 +53,7 @@ export function strs(state: FormState, path: string): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
-/** Rows shown for a repeat: the count the form carried, at least every index present, at least min (or 1). */
+/** Rows shown for a repeat: the count the form carried, at least every index present, at least min. */
 export function rowCount(state: FormState, path: string, min = 0): number {
   let n = Number(str(state, ROWS + path)) || 0;
   const prefix = path + '.';
@@ -60,7 +62,7 @@ export function rowCount(state: FormState, path: string, min = 0): number {
     const i = Number(k.slice(prefix.length).split('.')[0]);
     if (Number.isInteger(i) && i >= n) n = i + 1;
   }
-  return Math.max(n, min, 1);
+  return Math.max(n, min);
 }
 
 // ---------- JSON → state (prefill from a record, an agreement, or an example)

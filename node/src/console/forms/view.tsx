@@ -214,12 +214,30 @@ function Field(props: { f: FieldSpec; prefix: string; ctx: FormContext }): VNode
   }
 }
 
+/** Whether any of these fields holds a value or an error (a folded "More" opens then). */
+function touched(fields: FieldSpec[], prefix: string, ctx: FormContext): boolean {
+  const paths = fields.map((f) => join(prefix, f.name));
+  const hit = (k: string) => paths.some((p) => k === p || k.startsWith(p + '.') || k.startsWith(p + '='));
+  const filled = Object.entries(ctx.state).some(([k, v]) => hit(k) && (Array.isArray(v) ? v.length > 0 : v !== '' && v !== '0'));
+  return filled || [...ctx.errors.keys()].some(hit);
+}
+
 export function Fields(props: { fields: FieldSpec[]; prefix: string; ctx: FormContext }): VNode {
+  const main = props.fields.filter((f) => !f.more);
+  const more = props.fields.filter((f) => f.more);
   return (
     <>
-      {props.fields.map((f) => (
+      {main.map((f) => (
         <Field f={f} prefix={props.prefix} ctx={props.ctx} />
       ))}
+      {more.length ? (
+        <details class="more" open={touched(more, props.prefix, props.ctx)}>
+          <summary>More: {more.map((f) => f.label.toLowerCase()).join(', ')}</summary>
+          {more.map((f) => (
+            <Field f={f} prefix={props.prefix} ctx={props.ctx} />
+          ))}
+        </details>
+      ) : null}
     </>
   );
 }
