@@ -74,9 +74,17 @@ export async function signIn(page: Page, origin: string, token: string): Promise
 export async function axe(page: Page, what: string): Promise<void> {
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } };
+    const w = window as unknown as {
+      axe: {
+        run(o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+      };
+    };
     const r = await w.axe.run({ resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
   });
   const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad, `${what}: ${JSON.stringify(bad)}`).toEqual([]);

@@ -30,7 +30,10 @@ beforeAll(async () => {
     startTestNode('xx-hostile-01', { country: 'GB', name: `Hostile ${SCRIPT}`, sync: { autoStart: false } }),
     startTestNode('nl-lic-01', { country: 'NL', sync: { autoStart: false } }),
   ]);
-  await link(hostile, victim, { aToB: agreement('agreement-wide', victim.nodeId), bToA: agreement('agreement-wide', hostile.nodeId) });
+  await link(hostile, victim, {
+    aToB: agreement('agreement-wide', victim.nodeId),
+    bToA: agreement('agreement-wide', hostile.nodeId),
+  });
   const party = (role: string, names: { value: string; type: string; script?: string }[], notes: string) => ({
     role,
     party: { kind: 'COMPANY', names, notes, addresses: [{ full: IMG, city: JS_URL, country: 'AE', remarks: CLOSE }] },
@@ -40,15 +43,42 @@ beforeAll(async () => {
     title: SCRIPT,
     summary: `${IMG}\n${JS_URL}\n${CLOSE}\n${RLO}`,
     parties: [
-      party('FRONT_COMPANY', [{ value: `${IMG} Holdings`, type: 'PRIMARY' }, { value: ARABIC, type: 'ALIAS', script: 'Arab' }], SCRIPT),
-      party('FACILITATOR', [{ value: RLO, type: 'PRIMARY' }, { value: CJK, type: 'ALIAS', script: 'Hans' }], `${JS_URL} ${CLOSE}`),
+      party(
+        'FRONT_COMPANY',
+        [
+          { value: `${IMG} Holdings`, type: 'PRIMARY' },
+          { value: ARABIC, type: 'ALIAS', script: 'Arab' },
+        ],
+        SCRIPT,
+      ),
+      party(
+        'FACILITATOR',
+        [
+          { value: RLO, type: 'PRIMARY' },
+          { value: CJK, type: 'ALIAS', script: 'Hans' },
+        ],
+        `${JS_URL} ${CLOSE}`,
+      ),
     ],
   });
   const rf = await hostile.op('POST', '/admin/v1/records', f);
   expect(rf.status, JSON.stringify(rf.body)).toBe(201);
   findingId = rf.body.id;
-  const d = publishBody('denial-wa-sensitive', { originatorReference: `<b>${SCRIPT}</b>`.slice(0, 64), reasonNarrative: CLOSE, reasons: ['OTHER'] });
-  d.record.parties = [party('CONSIGNEE', [{ value: `${SCRIPT} FZE`, type: 'PRIMARY' }, { value: RLO, type: 'ALIAS' }], IMG)];
+  const d = publishBody('denial-wa-sensitive', {
+    originatorReference: `<b>${SCRIPT}</b>`.slice(0, 64),
+    reasonNarrative: CLOSE,
+    reasons: ['OTHER'],
+  });
+  d.record.parties = [
+    party(
+      'CONSIGNEE',
+      [
+        { value: `${SCRIPT} FZE`, type: 'PRIMARY' },
+        { value: RLO, type: 'ALIAS' },
+      ],
+      IMG,
+    ),
+  ];
   const rd = await hostile.op('POST', '/admin/v1/records', d);
   expect(rd.status, JSON.stringify(rd.body)).toBe(201);
   denialId = rd.body.id;
@@ -69,9 +99,12 @@ async function noMarkupLeaked(p: Page, where: string): Promise<void> {
   expect(await pwned(p), where).toBeUndefined();
   const leaked = await p.evaluate(() => ({
     imgs: document.querySelectorAll('img').length,
-    scripts: [...document.querySelectorAll('script')].filter((s) => !s.src.endsWith('/assets/console.js')).length,
+    scripts: Array.from(document.querySelectorAll('script')).filter((s) => !s.src.endsWith('/assets/console.js'))
+      .length,
     jsLinks: document.querySelectorAll('a[href^="javascript:"], [src^="javascript:"]').length,
-    handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+    handlers: Array.from(document.querySelectorAll('*')).filter((e) =>
+      Array.from(e.attributes).some((a) => a.name.startsWith('on')),
+    ).length,
   }));
   expect(leaked, where).toEqual({ imgs: 0, scripts: 0, jsLinks: 0, handlers: 0 });
 }
@@ -127,7 +160,11 @@ describe('hostile partner data', () => {
     const w = watched[0]!;
     await w.page.goto(victim.node.operatorUrl + `/records/${encodeURIComponent(findingId)}`);
     const names = await w.page.evaluate(() =>
-      [...document.querySelectorAll('bdi.name')].map((e) => ({ text: e.textContent, bidi: getComputedStyle(e).unicodeBidi, dir: getComputedStyle(e).direction })),
+      Array.from(document.querySelectorAll('bdi.name')).map((e) => ({
+        text: e.textContent,
+        bidi: getComputedStyle(e).unicodeBidi,
+        dir: getComputedStyle(e).direction,
+      })),
     );
     const by = (s: string) => names.find((n) => n.text === s);
     expect(by('\u202Egnp.exe\u202C Trading')).toMatchObject({ bidi: 'isolate' });
@@ -135,7 +172,7 @@ describe('hostile partner data', () => {
     expect(by('深圳华强贸易有限公司')).toMatchObject({ bidi: 'isolate', dir: 'ltr' });
     // the text after an overridden name is laid out after it, not pulled into it
     const order = await w.page.evaluate((rlo) => {
-      const el = [...document.querySelectorAll('bdi.name')].find((e) => e.textContent === rlo)!;
+      const el = Array.from(document.querySelectorAll('bdi.name')).find((e) => e.textContent === rlo)!;
       const badge = el.nextElementSibling ?? el.parentElement!.querySelector('.badge')!;
       return el.getBoundingClientRect().right <= badge.getBoundingClientRect().left + 1;
     }, RLO);
@@ -158,7 +195,11 @@ describe('the keyboard alone', () => {
     const focusTo = async (pred: (text: string, tag: string) => boolean, limit = 60) => {
       for (let i = 0; i < limit; i++) {
         await p.keyboard.press('Tab');
-        const f = await p.evaluate(() => ({ text: document.activeElement?.textContent?.trim() ?? '', tag: document.activeElement?.tagName ?? '', label: document.activeElement?.getAttribute('name') ?? '' }));
+        const f = await p.evaluate(() => ({
+          text: document.activeElement?.textContent?.trim() ?? '',
+          tag: document.activeElement?.tagName ?? '',
+          label: document.activeElement?.getAttribute('name') ?? '',
+        }));
         if (pred(f.text || f.label, f.tag)) return;
       }
       throw new Error('never reached the element with Tab');

@@ -144,7 +144,9 @@ describe('the console across two nodes, in chromium', () => {
     await fillApplication(p);
     await p.getByRole('button', { name: 'Screen', exact: true }).click();
     await p.getByRole('button', { name: 'Open a consultation with nl-lic-01' }).click();
-    await expect(field(p, 'proposedTransaction.parties.0.party.names.0.value').inputValue()).resolves.toBe('Harbour Line Trading FZE');
+    await expect(field(p, 'proposedTransaction.parties.0.party.names.0.value').inputValue()).resolves.toBe(
+      'Harbour Line Trading FZE',
+    );
     await field(p, 'question').fill('Same consignee as your NL-DU-2031-00417 (name variant). Essentially identical?');
     await axe(p, 'consultation request form');
     await p.getByRole('button', { name: 'Send the request to nl-lic-01' }).click();
@@ -211,7 +213,9 @@ describe('the console across two nodes, in chromium', () => {
       await visit(w, a.node.operatorUrl + path, name);
     }
     await p.goto(denialUrl);
-    await expect(p.locator('table', { hasText: 'Released to' }).textContent()).resolves.toMatch(/jp-lic-01[\s\S]*yes, receipt signed/);
+    await expect(p.locator('table', { hasText: 'Released to' }).textContent()).resolves.toMatch(
+      /jp-lic-01[\s\S]*yes, receipt signed/,
+    );
   });
 
   it('sign-out ends the session; the old cookie opens nothing', async () => {
@@ -222,7 +226,10 @@ describe('the console across two nodes, in chromium', () => {
     await expect(p.locator('main').textContent()).resolves.toMatch(/session has ended/);
     await p.goto(a.node.operatorUrl + '/records');
     expect(new URL(p.url()).pathname).toBe('/sign-in');
-    const replay = await fetch(a.node.operatorUrl + '/records', { headers: { cookie: `entente_session=${cookie.value}` }, redirect: 'manual' });
+    const replay = await fetch(a.node.operatorUrl + '/records', {
+      headers: { cookie: `entente_session=${cookie.value}` },
+      redirect: 'manual',
+    });
     expect(replay.status).toBe(303);
     expect(replay.headers.get('location')).toMatch(/^\/sign-in/);
   });

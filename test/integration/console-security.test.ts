@@ -26,15 +26,25 @@ async function signIn(token: string, pre = ''): Promise<Session> {
   const page = await fetch(url + '/sign-in', { headers: pre ? { cookie: pre } : {} });
   const html = await page.text();
   const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-  const signin = page.headers.getSetCookie().find((c) => c.startsWith('entente_signin='))!.split(';')[0]!;
+  const signin = page.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('entente_signin='))!
+    .split(';')[0]!;
   const r = await fetch(url + '/sign-in', {
     method: 'POST',
     redirect: 'manual',
-    headers: { cookie: [signin, pre].filter(Boolean).join('; '), 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    headers: {
+      cookie: [signin, pre].filter(Boolean).join('; '),
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: url,
+    },
     body: form({ _csrf: csrf, token, next: '/' }),
   });
   expect(r.status).toBe(303);
-  const cookie = r.headers.getSetCookie().find((c) => c.startsWith('entente_session='))!.split(';')[0]!;
+  const cookie = r.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('entente_session='))!
+    .split(';')[0]!;
   const home = await (await fetch(url + '/', { headers: { cookie } })).text();
   return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(home)![1]! };
 }
@@ -43,30 +53,59 @@ function get(s: Session | null, path: string): Promise<Response> {
   return fetch(url + path, { redirect: 'manual', headers: s ? { cookie: s.cookie } : {} });
 }
 
-function post(s: Session | null, path: string, fields: Record<string, string> | [string, string][], headers: Record<string, string> = {}): Promise<Response> {
+function post(
+  s: Session | null,
+  path: string,
+  fields: Record<string, string> | [string, string][],
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(url + path, {
     method: 'POST',
     redirect: 'manual',
-    headers: { ...(s ? { cookie: s.cookie } : {}), 'content-type': 'application/x-www-form-urlencoded', origin: url, ...headers },
+    headers: {
+      ...(s ? { cookie: s.cookie } : {}),
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: url,
+      ...headers,
+    },
     body: form(fields),
   });
 }
 
-const PAGES = ['/', '/new', '/records', '/records/new?type=denial', '/screen', '/consultations', '/partners', '/partners/new', '/sync', '/alarms', '/reciprocity', '/audit', '/tokens', '/keys'];
+const PAGES = [
+  '/',
+  '/new',
+  '/records',
+  '/records/new?type=denial',
+  '/screen',
+  '/consultations',
+  '/partners',
+  '/partners/new',
+  '/sync',
+  '/alarms',
+  '/reciprocity',
+  '/audit',
+  '/tokens',
+  '/keys',
+];
 const OFFICER_ONLY = ['/records/new?type=denial', '/records/new?type=finding'];
 const OPERATOR_ONLY = ['/partners', '/partners/new', '/sync', '/alarms', '/reciprocity', '/audit', '/tokens', '/keys'];
 
 beforeAll(async () => {
   n = await startTestNode('nl-lic-01', { clock, sync: { autoStart: false } });
   url = n.node.operatorUrl;
-  for (const [name, role] of [['analyst1', 'analyst'], ['officer1', 'publisher'], ['gone1', 'analyst']] as const) {
+  for (const [name, role] of [
+    ['analyst1', 'analyst'],
+    ['officer1', 'publisher'],
+    ['gone1', 'analyst'],
+  ] as const) {
     tokens[name] = (await n.op('POST', '/admin/v1/tokens', { name, role })).body.token;
   }
 });
 afterAll(stopAll);
 
 describe('console security', () => {
-  it('serves no page without a session, and the CSP, frame, referrer and nosniff headers on every response', async () => {
+  it('serves no page without a session; CSP, frame, referrer and nosniff headers on every response', async () => {
     const seen: Response[] = [];
     for (const path of PAGES) {
       const r = await get(null, path);
@@ -76,7 +115,13 @@ describe('console security', () => {
     }
     const p = await post(null, '/records/new', { type: 'denial' });
     expect(p.status).toBe(401);
-    seen.push(p, await get(null, '/sign-in'), await get(null, '/assets/console.css'), await get(null, '/assets/console.js'), await get(null, '/nope'));
+    seen.push(
+      p,
+      await get(null, '/sign-in'),
+      await get(null, '/assets/console.css'),
+      await get(null, '/assets/console.js'),
+      await get(null, '/nope'),
+    );
     const admin = await signIn(n.adminToken);
     for (const path of PAGES) seen.push(await get(admin, path));
     for (const r of seen) {
@@ -133,12 +178,20 @@ describe('console security', () => {
     const body = { type: 'denial', originatorReference: 'X-1' };
     expect((await post(s, '/records/new', body)).status).toBe(403);
     expect((await post(s, '/records/new', { ...body, _csrf: 'wrong' + s.csrf.slice(5) })).status).toBe(403);
-    expect((await post(s, '/records/new', { ...body, _csrf: s.csrf }, { origin: 'http://evil.example' })).status).toBe(403);
-    expect((await post(s, '/records/new', { ...body, _csrf: s.csrf }, { origin: 'null', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await post(s, '/records/new', { ...body, _csrf: s.csrf }, { origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
+    expect(
+      (await post(s, '/records/new', { ...body, _csrf: s.csrf }, { origin: 'null', 'sec-fetch-site': 'cross-site' }))
+        .status,
+    ).toBe(403);
     expect((await post(s, '/sign-out', {})).status).toBe(403);
     // with the token and the same origin it reaches the node, which names what is missing (400, not 403)
     expect((await post(s, '/records/new', { ...body, _csrf: s.csrf })).status).toBe(400);
-    expect((await post(s, '/records/new', { ...body, _csrf: s.csrf }, { origin: 'null', 'sec-fetch-site': 'same-origin' })).status).toBe(400);
+    expect(
+      (await post(s, '/records/new', { ...body, _csrf: s.csrf }, { origin: 'null', 'sec-fetch-site': 'same-origin' }))
+        .status,
+    ).toBe(400);
     // sign-in itself needs its pre-session token
     const r = await post(null, '/sign-in', { token: n.adminToken, _csrf: 'x' });
     expect(r.status).toBe(403);
@@ -158,7 +211,8 @@ describe('console security', () => {
     }
     for (const path of ['/', '/records', '/screen', '/consultations', '/new']) {
       const html = await (await get(s, path)).text();
-      for (const href of ['/records/new', ...OPERATOR_ONLY]) expect(html, `${path} links ${href}`).not.toContain(`href="${href}`);
+      for (const href of ['/records/new', ...OPERATOR_ONLY])
+        expect(html, `${path} links ${href}`).not.toContain(`href="${href}`);
     }
     const officer = await signIn(tokens.officer1!);
     for (const path of OPERATOR_ONLY) expect((await get(officer, path)).status, path).toBe(403);
@@ -167,16 +221,22 @@ describe('console security', () => {
 
   it('audits sign-in, sign-out and every action with the token name', async () => {
     const s = await signIn(tokens.officer1!);
-    const r = await post(s, '/records/new', [...toForm(publishBody('denial-wa-sensitive').record), ['type', 'denial'], ['_csrf', s.csrf]]);
+    const r = await post(s, '/records/new', [
+      ...toForm(publishBody('denial-wa-sensitive').record),
+      ['type', 'denial'],
+      ['_csrf', s.csrf],
+    ]);
     expect(r.status, await r.clone().text()).toBe(303);
     await post(s, '/sign-out', { _csrf: s.csrf });
     const log = (await n.op('GET', '/admin/v1/audit?limit=1000')).body.items as { action: string; actor: string }[];
     const mine = log.filter((e) => e.actor === 'token:officer1').map((e) => e.action);
-    expect(mine).toEqual(expect.arrayContaining(['console.sign-in', 'record.publish', 'token.use', 'console.sign-out']));
+    expect(mine).toEqual(
+      expect.arrayContaining(['console.sign-in', 'record.publish', 'token.use', 'console.sign-out']),
+    );
     expect((await get(s, '/')).status).toBe(303);
   });
 
-  it('ends sessions when the token is revoked, when an admin ends them, after 30 idle minutes, and after 12 hours', async () => {
+  it('ends sessions on token revocation, by an admin, after 30 idle minutes and after 12 hours', async () => {
     const gone = await signIn(tokens.gone1!);
     expect((await get(gone, '/')).status).toBe(200);
     await n.op('DELETE', '/admin/v1/tokens/gone1');

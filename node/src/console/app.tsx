@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
 import type { ConsoleDeps } from './deps.js';
 import { errorView, html, one, pageRouter, redirect } from './core.js';
-import { cookies, csrfOk, safeNext, sameOrigin, securityHeaders, SESSION_COOKIE, setCookie, SIGNIN_COOKIE } from './security.js';
+import {
+  cookies,
+  csrfOk,
+  safeNext,
+  sameOrigin,
+  securityHeaders,
+  SESSION_COOKIE,
+  setCookie,
+  SIGNIN_COOKIE,
+} from './security.js';
 import { SignInPage } from './pages/sign-in.js';
 import { overviewPages } from './pages/overview.js';
 import { recordPages } from './pages/records.js';
@@ -60,16 +69,26 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     const token = randomBytes(24).toString('base64url');
     setCookie(req, res, SIGNIN_COOKIE, token, { path: '/sign-in' });
     const next = safeNext(req.query.next ?? (req.body as Record<string, unknown> | undefined)?.next);
-    const view = { title: 'Sign in', status, body: <SignInPage csrf={token} next={next} error={error} signedOut={'signed-out' in req.query} /> };
-    res.status(status).type('text/html; charset=utf-8').send(html({ deps, req }, null, view));
+    const view = {
+      title: 'Sign in',
+      status,
+      body: <SignInPage csrf={token} next={next} error={error} signedOut={'signed-out' in req.query} />,
+    };
+    res
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .send(html({ deps, req }, null, view));
   };
   r.get('/sign-in', (req, res) => signInForm(req, res, 200));
   r.post('/sign-in', express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const expected = cookies(req)[SIGNIN_COOKIE];
-    if (!sameOrigin(req) || !expected || !csrfOk(expected, body._csrf)) return signInForm(req, res, 403, 'The sign-in form expired. Try again.');
+    if (!sameOrigin(req) || !expected || !csrfOk(expected, body._csrf))
+      return signInForm(req, res, 403, 'The sign-in form expired. Try again.');
     const token = one(body.token).trim();
-    const started = /^[A-Za-z0-9_.~+/=-]{1,200}$/.test(token) ? deps.sessions.signIn(token, { path: '/sign-in' }) : null;
+    const started = /^[A-Za-z0-9_.~+/=-]{1,200}$/.test(token)
+      ? deps.sessions.signIn(token, { path: '/sign-in' })
+      : null;
     if (!started) return signInForm(req, res, 401, 'That token is not valid here (unknown or revoked).');
     const previous = deps.sessions.lookup(cookies(req)[SESSION_COOKIE]);
     if (previous) deps.sessions.signOut(previous);
@@ -102,8 +121,10 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   r.use((req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const v = errorView(404, 'There is no such page.');
-    res.status(404).type('text/html; charset=utf-8').send(html({ deps, req }, null, v));
+    res
+      .status(404)
+      .type('text/html; charset=utf-8')
+      .send(html({ deps, req }, null, v));
   });
   return r;
 }
-

@@ -8,17 +8,24 @@ export interface Series {
   points: { x: string; y: number }[];
 }
 
-const W = 640;
-const H = 220;
-const PAD = { l: 48, r: 150, t: 14, b: 34 };
+const W = 500;
+const H = 210;
+const PAD = { l: 44, r: 118, t: 14, b: 30 };
 const DASH = ['', '6 4', '2 3', '10 3 2 3'];
 const CLS = ['s0', 's1', 's2', 's3'];
 
 function Marker(props: { i: number; x: number; y: number }): VNode {
   const { i, x, y } = props;
   if (i % 4 === 1) return <rect x={x - 3.5} y={y - 3.5} width={7} height={7} class={`mk ${CLS[i % 4]}`} />;
-  if (i % 4 === 2) return <path d={`M${x},${y - 4.5} L${x + 4.5},${y + 3.5} L${x - 4.5},${y + 3.5} Z`} class={`mk ${CLS[i % 4]}`} />;
-  if (i % 4 === 3) return <path d={`M${x - 4},${y - 4} L${x + 4},${y + 4} M${x + 4},${y - 4} L${x - 4},${y + 4}`} class={`mk line ${CLS[i % 4]}`} />;
+  if (i % 4 === 2)
+    return <path d={`M${x},${y - 4.5} L${x + 4.5},${y + 3.5} L${x - 4.5},${y + 3.5} Z`} class={`mk ${CLS[i % 4]}`} />;
+  if (i % 4 === 3)
+    return (
+      <path
+        d={`M${x - 4},${y - 4} L${x + 4},${y + 4} M${x + 4},${y - 4} L${x - 4},${y + 4}`}
+        class={`mk line ${CLS[i % 4]}`}
+      />
+    );
   return <circle cx={x} cy={y} r={3.5} class={`mk ${CLS[i % 4]}`} />;
 }
 
@@ -111,12 +118,19 @@ function DataTable(props: { series: Series[]; xs: string[] }): VNode | null {
 }
 
 /** Paired horizontal bars (e.g. promised vs flowed, ours vs theirs), each bar labelled with its value. */
-export function PairedBars(props: { title: string; summary: string; rows: { label: string; a: number; b: number }[]; a: string; b: string; id: string }): VNode {
+export function PairedBars(props: {
+  title: string;
+  summary: string;
+  rows: { label: string; a: number; b: number }[];
+  a: string;
+  b: string;
+  id: string;
+}): VNode {
   const max = niceMax(Math.max(1, ...props.rows.flatMap((r) => [r.a, r.b])));
   const rowH = 34;
   const height = PAD.t + props.rows.length * rowH + 24;
   const x0 = 150;
-  const wMax = W - x0 - 60;
+  const wMax = W - x0 - 90;
   return (
     <figure class="chart" aria-labelledby={`${props.id}-cap`}>
       <figcaption id={`${props.id}-cap`}>

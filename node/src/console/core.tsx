@@ -50,7 +50,11 @@ const FLASH: Record<string, string> = {
   rotated: 'Rotation started; see what it waits for below.',
 };
 
-export function html(c: { deps: ConsoleDeps; req: Request }, user: { name: string; role: Role; csrf: string } | null, v: View): string {
+export function html(
+  c: { deps: ConsoleDeps; req: Request },
+  user: { name: string; role: Role; csrf: string } | null,
+  v: View,
+): string {
   const flashKey = typeof c.req.query.flash === 'string' ? c.req.query.flash : '';
   const page = (
     <Layout
@@ -79,7 +83,8 @@ export function redirect(res: Response, to: string): void {
 }
 
 export function errorView(status: number, message: string): View {
-  const title = status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status >= 500 ? 'Something failed' : 'Refused';
+  const title =
+    status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status >= 500 ? 'Something failed' : 'Refused';
   return {
     title,
     status,
@@ -137,7 +142,8 @@ export function pageRouter(r: Router, deps: ConsoleDeps): PageRouter {
     return deps.sessions.lookup(cookies(req)[SESSION_COOKIE]);
   }
 
-  const ctx = (req: Request, res: Response, s: LiveSession) => contextOf(deps, req, res, s, (req.body ?? {}) as FormState);
+  const ctx = (req: Request, res: Response, s: LiveSession) =>
+    contextOf(deps, req, res, s, (req.body ?? {}) as FormState);
 
   return {
     get(path, role, h) {
@@ -145,7 +151,8 @@ export function pageRouter(r: Router, deps: ConsoleDeps): PageRouter {
         const s = live(req);
         if (!s) return redirect(res, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
         const c = ctx(req, res, s);
-        if (!c.can(role)) return sendView(c, errorView(403, `This page needs the ${role} role; you signed in as ${c.user.role}.`));
+        if (!c.can(role))
+          return sendView(c, errorView(403, `This page needs the ${role} role; you signed in as ${c.user.role}.`));
         deps.tokens.recordUse(c.user, 'GET', req.path);
         run(c, h);
       });
@@ -156,9 +163,16 @@ export function pageRouter(r: Router, deps: ConsoleDeps): PageRouter {
         if (!s) return res.status(401).type('text/plain').send('Sign in first.');
         const c = ctx(req, res, s);
         if (!sameOrigin(req) || !csrfOk(s.csrf, c.form._csrf)) {
-          return sendView(c, errorView(403, 'This form did not come from this console (or it is too old). Reload the page and try again.'));
+          return sendView(
+            c,
+            errorView(
+              403,
+              'This form did not come from this console (or it is too old). Reload the page and try again.',
+            ),
+          );
         }
-        if (!c.can(role)) return sendView(c, errorView(403, `This needs the ${role} role; you signed in as ${c.user.role}.`));
+        if (!c.can(role))
+          return sendView(c, errorView(403, `This needs the ${role} role; you signed in as ${c.user.role}.`));
         const why = deps.writable();
         if (why) return sendView(c, errorView(503, `This node refuses changes until an operator repairs it: ${why}`));
         run(c, h);

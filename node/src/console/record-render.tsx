@@ -57,14 +57,25 @@ function Scalar(props: { v: View }): VNode {
   if (typeof v === 'boolean') return <span>{v ? 'yes' : 'no'}</span>;
   if (typeof v === 'number') return <span>{v}</span>;
   const s = String(v);
-  return s.includes('\n') ? <div class="prose" dir="auto">{s}</div> : <T>{s}</T>;
+  return s.includes('\n') ? (
+    <div class="prose" dir="auto">
+      {s}
+    </div>
+  ) : (
+    <T>{s}</T>
+  );
 }
 
 function Names(props: { names: View[] }): VNode {
   return (
     <ul class="names">
       {props.names.map((n) => {
-        if (n === WITHHELD || !n || typeof n !== 'object' || Array.isArray(n)) return <li><Scalar v={n as View} /></li>;
+        if (n === WITHHELD || !n || typeof n !== 'object' || Array.isArray(n))
+          return (
+            <li>
+              <Scalar v={n as View} />
+            </li>
+          );
         const name = n as Record<string, View>;
         const lang = typeof name.lang === 'string' && LANG.test(name.lang) ? name.lang : undefined;
         return (
@@ -173,7 +184,8 @@ function Item(props: { i: View }): VNode {
           const ref = (r ?? {}) as Record<string, View>;
           return (
             <span class="ref">
-              <code>{ref.code === null ? 'unlisted' : String(ref.code ?? '')}</code> <span class="muted">{String(ref.scheme ?? '')}</span>
+              <code>{ref.code === null ? 'unlisted' : String(ref.code ?? '')}</code>{' '}
+              <span class="muted">{String(ref.scheme ?? '')}</span>
             </span>
           );
         })}
@@ -183,12 +195,24 @@ function Item(props: { i: View }): VNode {
   );
 }
 
-const HEAD = ['id', 'version', 'supersedes', 'changeType', 'originatorNodeId', 'originatorCountry', 'createdAt', 'updatedAt', 'handling'];
+const HEAD = [
+  'id',
+  'version',
+  'supersedes',
+  'changeType',
+  'originatorNodeId',
+  'originatorCountry',
+  'createdAt',
+  'updatedAt',
+  'handling',
+];
 
 /** The record body for reading: the envelope and handling are shown elsewhere; items and parties get sections. */
 export function RecordBody(props: { record: unknown; redacted?: string[] | undefined }): VNode {
   const view = withWithheld(props.record, props.redacted) as Record<string, View>;
-  const main = Object.fromEntries(Object.entries(view).filter(([k]) => !HEAD.includes(k) && k !== 'items' && k !== 'parties'));
+  const main = Object.fromEntries(
+    Object.entries(view).filter(([k]) => !HEAD.includes(k) && k !== 'items' && k !== 'parties'),
+  );
   const items = view.items;
   const parties = view.parties;
   return (
@@ -210,7 +234,9 @@ export function RecordBody(props: { record: unknown; redacted?: string[] | undef
             <Withheld />
           ) : (
             <div class="parties">
-              {(parties as View[]).map((p) => <Party p={p} />)}
+              {(parties as View[]).map((p) => (
+                <Party p={p} />
+              ))}
             </div>
           )}
         </section>

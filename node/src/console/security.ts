@@ -52,7 +52,13 @@ export function cookies(req: Request): Record<string, string> {
 }
 
 /** HttpOnly; SameSite=Strict; Path=/ (or narrower); Secure when the request came over TLS. */
-export function setCookie(req: Request, res: Response, name: string, value: string, opts: { path?: string; clear?: boolean } = {}): void {
+export function setCookie(
+  req: Request,
+  res: Response,
+  name: string,
+  value: string,
+  opts: { path?: string; clear?: boolean } = {},
+): void {
   const parts = [`${name}=${opts.clear ? '' : value}`, 'HttpOnly', 'SameSite=Strict', `Path=${opts.path ?? '/'}`];
   if (req.secure) parts.push('Secure');
   if (opts.clear) parts.push('Max-Age=0');
@@ -69,7 +75,11 @@ export function sameOrigin(req: Request): boolean {
   const site = req.headers['sec-fetch-site'];
   if (typeof origin === 'string' && origin !== 'null') {
     const host = req.headers.host;
-    return !!host && origin === `${req.secure ? 'https' : 'http'}://${host}` && (site === undefined || site === 'same-origin');
+    return (
+      !!host &&
+      origin === `${req.secure ? 'https' : 'http'}://${host}` &&
+      (site === undefined || site === 'same-origin')
+    );
   }
   if (typeof site === 'string') return site === 'same-origin';
   return origin === undefined;

@@ -109,7 +109,11 @@ export class ConsoleSessions {
   signOut(session: LiveSession): void {
     this.store.tx(() => {
       this.store.console.endSession(session.handle, this.clock.now(), 'sign-out');
-      this.audit.append({ action: 'console.sign-out', actor: `token:${session.principal.name}`, subject: session.handle.slice(0, 12) });
+      this.audit.append({
+        action: 'console.sign-out',
+        actor: `token:${session.principal.name}`,
+        subject: session.handle.slice(0, 12),
+      });
     });
   }
 

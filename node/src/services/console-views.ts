@@ -28,7 +28,7 @@ export interface Flow {
   /** Per day: the stream head (cumulative releases sent) and the receipt cursor (cumulative acknowledged). */
   sent: DayPoint[];
   acknowledged: DayPoint[];
-  /** Per day: record releases sent, and records received from the partner. */
+  /** Per day: releases sent to the partner, and releases received from it. */
   recordsOut: DayPoint[];
   recordsIn: DayPoint[];
 }
@@ -83,16 +83,33 @@ export class ConsoleViews {
     return out;
   }
 
+  /** Per day of the last `days`: releases sent (head) and acknowledged (receipt cursor), cumulative; releases in. */
   flow(partner: string, days: number): Flow {
-    const since = new Date(this.clock.now() - days * 86_400_000).toISOString().slice(0, 10);
-    const s = this.store.exchange.outStream(partner);
-    const released = s ? this.store.console.releasedPerDay(partner, s.stream, since) : [];
-    return {
-      sent: released.map((r) => ({ day: r.day, value: r.head })),
-      acknowledged: s ? this.store.console.acknowledgedPerDay(partner, s.stream, since) : [],
-      recordsOut: released.map((r) => ({ day: r.day, value: r.records })),
-      recordsIn: this.store.console.receivedPerDay(partner, since),
-    };
+    const DAY = 86_400_000;
+    const today = Date.parse(new Date(this.clock.now()).toISOString().slice(0, 10));
+    const out = this.store.exchange.outStream(partner);
+    const inn = this.store.exchange.inStream(partner);
+    const flow: Flow = { sent: [], acknowledged: [], recordsOut: [], recordsIn: [] };
+    let prevOut = -1;
+    let prevIn = -1;
+    for (let d = days; d >= 0; d--) {
+      const day = new Date(today - d * DAY).toISOString().slice(0, 10);
+      const end = new Date(today - (d - 1) * DAY).toISOString();
+      const sent = out ? this.store.console.seqBefore('releases', partner, out.stream, out.head_seq, end) : 0;
+      const ack = out ? this.store.console.ackBefore(partner, out.stream, end) : 0;
+      const got = inn?.stream ? this.store.console.seqBefore('inbound', partner, inn.stream, inn.next_seq - 1, end) : 0;
+      if (prevOut >= 0) {
+        flow.recordsOut.push({ day, value: sent - prevOut });
+        flow.recordsIn.push({ day, value: got - prevIn });
+      }
+      if (prevOut >= 0 || d === days) {
+        flow.sent.push({ day, value: sent });
+        flow.acknowledged.push({ day, value: Math.min(ack, sent) });
+      }
+      prevOut = sent;
+      prevIn = got;
+    }
+    return flow;
   }
 
   /** What a proposed agreement would share, withhold and redact among the newest own records. */

@@ -61,8 +61,11 @@ export class ConsoleTables {
   }
   endSession(idHash: string, at: number, by: string): boolean {
     return (
-      this.q('UPDATE console_sessions SET ended_at = ?, ended_by = ? WHERE id_hash = ? AND ended_at IS NULL').run(at, by, idHash)
-        .changes === 1
+      this.q('UPDATE console_sessions SET ended_at = ?, ended_by = ? WHERE id_hash = ? AND ended_at IS NULL').run(
+        at,
+        by,
+        idHash,
+      ).changes === 1
     );
   }
   /** Sessions not ended, newest first (expiry is judged by the caller, which knows the clock). */
@@ -76,8 +79,7 @@ export class ConsoleTables {
   // ---- marks ("since I last looked")
   mark(tokenName: string, mark: string): string | undefined {
     const row = this.q('SELECT at FROM console_marks WHERE token_name = ? AND mark = ?').get(tokenName, mark) as
-      | { at: string }
-      | undefined;
+      { at: string } | undefined;
     return row?.at;
   }
   setMark(tokenName: string, mark: string, at: string): void {
@@ -103,12 +105,37 @@ export class ConsoleTables {
     ).all(rowId) as { origin: string; n: number }[];
   }
 
-  // ---- flow over time (charts)
-  releasedPerDay(partner: string, stream: string, sinceIso: string): { day: string; head: number; records: number }[] {
-    return this.q(
-      `SELECT substr(created_at, 1, 10) AS day, max(seq) AS head, sum(kind = 'record') AS records FROM releases
-       WHERE partner = ? AND stream = ? AND created_at >= ? GROUP BY day ORDER BY day`,
-    ).all(partner, stream, sinceIso) as { day: string; head: number; records: number }[];
+  // ---- flow over time (charts). Time grows with seq within a stream, so "how far by day D" is a
+  // binary search over the primary key: a few dozen point reads, never a scan of the releases.
+  private firstAtOrAfter(
+    table: 'releases' | 'inbound',
+    partner: string,
+    stream: string,
+    seq: number,
+  ): { seq: number; t: string } | undefined {
+    return (
+      table === 'releases'
+        ? this.q('SELECT seq, created_at AS t FROM releases WHERE stream = ? AND seq >= ? ORDER BY seq LIMIT 1').get(
+            stream,
+            seq,
+          )
+        : this.q(
+            `SELECT seq, received_at AS t FROM inbound
+             WHERE partner = ? AND stream = ? AND seq >= ? ORDER BY seq LIMIT 1`,
+          ).get(partner, stream, seq)
+    ) as { seq: number; t: string } | undefined;
+  }
+  /** The highest seq of a stream stored before `iso` (0 if none), given the stream's head. */
+  seqBefore(table: 'releases' | 'inbound', partner: string, stream: string, head: number, iso: string): number {
+    let lo = 0;
+    let hi = head;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const row = this.firstAtOrAfter(table, partner, stream, mid);
+      if (row && row.seq <= hi && row.t < iso) lo = Math.max(mid, Math.min(row.seq, hi));
+      else hi = mid - 1;
+    }
+    return lo;
   }
   acknowledgedPerDay(partner: string, stream: string, sinceIso: string): DayPoint[] {
     return this.q(
@@ -116,17 +143,21 @@ export class ConsoleTables {
        WHERE partner = ? AND stream = ? AND received_at >= ? GROUP BY day ORDER BY day`,
     ).all(partner, stream, sinceIso) as DayPoint[];
   }
-  receivedPerDay(partner: string, sinceIso: string): DayPoint[] {
-    return this.q(
-      `SELECT substr(received_at, 1, 10) AS day, count(*) AS value FROM inbound
-       WHERE partner = ? AND kind = 'record' AND received_at >= ? GROUP BY day ORDER BY day`,
-    ).all(partner, sinceIso) as DayPoint[];
+  ackBefore(partner: string, stream: string, iso: string): number {
+    const row = this.q(
+      'SELECT max(up_to) AS n FROM receipts_in WHERE partner = ? AND stream = ? AND received_at < ?',
+    ).get(partner, stream, iso) as { n: number | null };
+    return row.n ?? 0;
   }
 
   // ---- where an own record went
   /** Whether a release of the record lies in the unacknowledged tail of a stream (a short range). */
   unacknowledgedRelease(stream: string, afterSeq: number, recordId: string): boolean {
-    return !!this.q('SELECT 1 FROM releases WHERE stream = ? AND seq > ? AND record_id = ? LIMIT 1').get(stream, afterSeq, recordId);
+    return !!this.q('SELECT 1 FROM releases WHERE stream = ? AND seq > ? AND record_id = ? LIMIT 1').get(
+      stream,
+      afterSeq,
+      recordId,
+    );
   }
 
   /** The current versions of this node's own records, newest first (the agreement preview). */

@@ -11,7 +11,11 @@ function refresh(el) {
   const tick = async () => {
     if (document.visibilityState !== 'visible') return;
     try {
-      const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' }, redirect: 'manual' });
+      const res = await fetch(url, {
+        credentials: 'same-origin',
+        headers: { accept: 'text/html' },
+        redirect: 'manual',
+      });
       if (res.type === 'opaqueredirect' || res.status === 401 || res.status === 303) {
         clearInterval(timer);
         el.setAttribute('data-stale', 'signed out');

@@ -2,50 +2,23 @@
 // the envelope), named as the record names them so the node's error pointers land on the field.
 import type { Json } from '../../domain/validation.js';
 import type { FieldSpec } from './spec.js';
-
-export const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
-export const REGIMES = ['WA', 'AG', 'NSG', 'MTCR', 'CWC', 'EU_DUAL_USE', 'EU_SANCTIONS', 'NATIONAL'] as const;
-const DECISION_TYPES = [
-  'DENIAL', 'DETERMINATION_NOT_TO_AUTHORISE', 'ANNULMENT', 'SUSPENSION', 'SUBSTANTIAL_LIMITATION',
-  'REVOCATION_OF_LICENCE', 'TRANSIT_PROHIBITION', 'BROKERING_DENIAL', 'TECHNICAL_ASSISTANCE_DENIAL',
-];
-const LIST_BASES = [
-  'LISTED', 'CATCH_ALL_WMD', 'CATCH_ALL_MILITARY_EMBARGO', 'CATCH_ALL_UNAUTHORISED_MILITARY',
-  'CATCH_ALL_CYBER_SURVEILLANCE', 'NATIONAL_LIST', 'SANCTIONS',
-];
-const REASONS = [
-  'WMD_NUCLEAR', 'WMD_CHEMICAL', 'WMD_BIOLOGICAL', 'MISSILE_DELIVERY', 'MILITARY_END_USE',
-  'DESTABILISING_ACCUMULATION', 'REGIONAL_STABILITY', 'DIVERSION_RISK', 'UNRELIABLE_END_USER',
-  'END_USE_NOT_VERIFIED', 'ARMS_EMBARGO', 'SANCTIONS', 'HUMAN_RIGHTS', 'INTERNAL_REPRESSION', 'TERRORISM',
-  'NATIONAL_SECURITY', 'OTHER',
-];
-export const PARTY_ROLES = [
-  'CONSIGNEE', 'INTERMEDIATE_CONSIGNEE', 'END_USER', 'PURCHASER', 'EXPORTER', 'APPLICANT', 'BROKER',
-  'FREIGHT_FORWARDER', 'AGENT', 'SUPPLIER', 'CARRIER', 'FINANCIAL_INSTITUTION', 'FRONT_COMPANY', 'FACILITATOR', 'OTHER',
-];
-const PARTY_KINDS = ['PERSON', 'ORGANIZATION', 'COMPANY', 'LEGAL_ENTITY', 'VESSEL', 'AIRCRAFT'];
-const NAME_TYPES = ['PRIMARY', 'ALIAS', 'FORMER', 'WEAK_ALIAS', 'TRADE_NAME'];
-const ID_SCHEMES = [
-  'LEI', 'IMO', 'REGISTRATION_NUMBER', 'TAX_ID', 'VAT', 'USCC', 'INN', 'OGRN', 'DUNS', 'PASSPORT', 'NATIONAL_ID',
-  'MMSI', 'ICAO24', 'EORI', 'SWIFT_BIC', 'OTHER',
-];
-export const CONTROL_SCHEMES = [
-  'EU_ANNEX_I', 'EU_ANNEX_IV', 'US_CCL', 'WA_DU', 'WA_ML', 'EU_CML', 'US_USML', 'MTCR_ANNEX', 'NSG_PART1', 'NSG_PART2',
-  'AG_LIST', 'CWC_SCHEDULE', 'NATIONAL', 'UNLISTED',
-];
-const COMMODITY_SCHEMES = ['HS6', 'CN8', 'TARIC10', 'US_HTS10', 'US_SCHEDULE_B'];
-const FINDING_TYPES = [
-  'SEIZURE', 'DETENTION', 'DIVERSION_CASE', 'ADMIN_PENALTY', 'CRIMINAL_CHARGE', 'CRIMINAL_CONVICTION', 'DENIAL_ORDER',
-  'PROCUREMENT_NETWORK', 'FRONT_COMPANY', 'END_USE_CHECK_FAILED', 'MODUS_OPERANDI', 'RED_FLAG_ADVISORY',
-];
-const RED_FLAGS = [
-  'LC_CONSIGNED_TO_BANK', 'NO_WEB_PRESENCE', 'REFUSES_END_USE_INFO', 'PHONE_COUNTRY_MISMATCH',
-  'CONSIGNEE_IS_LOGISTICS_OR_MAILBOX', 'ITEM_INCONSISTENT_WITH_BUSINESS', 'NAME_SIMILAR_TO_LISTED_PARTY',
-  'TRANSSHIPMENT_HUB', 'RECENTLY_INCORPORATED', 'SHARED_ADDRESS_FORMATION_AGENT', 'CASH_OR_THIRD_PARTY_PAYMENT',
-  'UNDERVALUED_OR_MISDECLARED', 'ROUTING_ILLOGICAL', 'DECLINES_INSTALLATION_OR_TRAINING', 'OTHER',
-];
-const PENALTY_KINDS = ['CIVIL_FINE', 'CRIMINAL_FINE', 'IMPRISONMENT', 'DENIAL_OF_PRIVILEGES', 'FORFEITURE', 'WARNING'];
-const MODES = ['SEA', 'AIR', 'ROAD', 'RAIL', 'POST', 'COURIER', 'INTANGIBLE'];
+import {
+  TLPS,
+  REGIMES,
+  DECISION_TYPES,
+  LIST_BASES,
+  REASONS,
+  PARTY_ROLES,
+  PARTY_KINDS,
+  NAME_TYPES,
+  ID_SCHEMES,
+  CONTROL_SCHEMES,
+  COMMODITY_SCHEMES,
+  FINDING_TYPES,
+  RED_FLAGS,
+  PENALTY_KINDS,
+  MODES,
+} from './codes.js';
 
 const COUNTRY_HINT = 'ISO 3166-1 alpha-2, e.g. AE';
 const LIST_HINT = 'codes separated by commas';
@@ -205,7 +178,13 @@ export const PARTY_ITEM: FieldSpec[] = [
         ],
       },
       { kind: 'list', name: 'countries', more: true, label: 'Associated countries', hint: LIST_HINT },
-      { kind: 'list', name: 'birthDates', more: true, label: 'Birth dates (persons)', hint: 'YYYY, YYYY-MM or YYYY-MM-DD, comma-separated' },
+      {
+        kind: 'list',
+        name: 'birthDates',
+        more: true,
+        label: 'Birth dates (persons)',
+        hint: 'YYYY, YYYY-MM or YYYY-MM-DD, comma-separated',
+      },
       { kind: 'list', name: 'nationalities', more: true, label: 'Nationalities (persons)', hint: LIST_HINT },
       { kind: 'textarea', name: 'notes', more: true, label: 'Notes' },
     ],
@@ -233,15 +212,48 @@ export const ITEMS = (min: number, declaredAs: boolean): FieldSpec => ({
 export const DENIAL_FIELDS: FieldSpec[] = [
   { kind: 'text', name: 'originatorReference', label: 'National reference', required: true, fixedOnAmend: true },
   HANDLING,
-  { kind: 'select', name: 'decisionType', label: 'Decision type', options: DECISION_TYPES, required: true, fixedOnAmend: true },
+  {
+    kind: 'select',
+    name: 'decisionType',
+    label: 'Decision type',
+    options: DECISION_TYPES,
+    required: true,
+    fixedOnAmend: true,
+  },
   { kind: 'checks', name: 'regimes', label: 'Regimes', options: REGIMES, required: true },
-  { kind: 'select', name: 'waTier', label: 'Wassenaar tier', options: ['BASIC', 'SENSITIVE', 'VERY_SENSITIVE'], hint: 'required when WA is a regime' },
+  {
+    kind: 'select',
+    name: 'waTier',
+    label: 'Wassenaar tier',
+    options: ['BASIC', 'SENSITIVE', 'VERY_SENSITIVE'],
+    hint: 'required when WA is a regime',
+  },
   { kind: 'select', name: 'listBasis', label: 'List basis', options: LIST_BASES, required: true },
   { kind: 'text', name: 'legalBasis', more: true, label: 'Legal basis' },
   { kind: 'date', name: 'decisionDate', label: 'Decision date', required: true },
-  { kind: 'text', name: 'notifiedAt', more: true, label: 'First notified at', hint: 'filled by the node when empty', fixedOnAmend: true },
-  { kind: 'date', name: 'reviewDueOn', more: true, label: 'Review due on', hint: 'decision date + 3 years when empty', fixedOnAmend: true },
-  { kind: 'group', more: true, name: 'suspension', label: 'Suspension', fields: [{ kind: 'date', name: 'finalAssessmentDue', label: 'Final assessment due' }] },
+  {
+    kind: 'text',
+    name: 'notifiedAt',
+    more: true,
+    label: 'First notified at',
+    hint: 'filled by the node when empty',
+    fixedOnAmend: true,
+  },
+  {
+    kind: 'date',
+    name: 'reviewDueOn',
+    more: true,
+    label: 'Review due on',
+    hint: 'decision date + 3 years when empty',
+    fixedOnAmend: true,
+  },
+  {
+    kind: 'group',
+    more: true,
+    name: 'suspension',
+    label: 'Suspension',
+    fields: [{ kind: 'date', name: 'finalAssessmentDue', label: 'Final assessment due' }],
+  },
   { kind: 'text', name: 'destinationCountry', label: 'Destination country', hint: COUNTRY_HINT, required: true },
   { kind: 'list', name: 'transitCountries', more: true, label: 'Transit countries', hint: LIST_HINT },
   ITEMS(1, false),
@@ -249,7 +261,13 @@ export const DENIAL_FIELDS: FieldSpec[] = [
   { kind: 'textarea', name: 'statedEndUse', more: true, label: 'Stated end use' },
   { kind: 'checks', name: 'reasons', label: 'Reasons', options: REASONS, required: true },
   { kind: 'textarea', name: 'reasonNarrative', label: 'Reason narrative', hint: 'required with OTHER', rows: 4 },
-  { kind: 'select', name: 'exporterDisclosure', label: 'Exporter disclosure', options: ['INCLUDED', 'WITHHELD', 'ON_REQUEST'], required: true },
+  {
+    kind: 'select',
+    name: 'exporterDisclosure',
+    label: 'Exporter disclosure',
+    options: ['INCLUDED', 'WITHHELD', 'ON_REQUEST'],
+    required: true,
+  },
   {
     kind: 'group',
     more: true,
@@ -268,11 +286,24 @@ export const FINDING_FIELDS: FieldSpec[] = [
   { kind: 'text', name: 'originatorReference', label: 'National reference', required: true, fixedOnAmend: true },
   HANDLING,
   { kind: 'select', name: 'findingType', label: 'Finding type', options: FINDING_TYPES, required: true },
-  { kind: 'select', name: 'status', label: 'Status', options: ['OPEN', 'UNDER_INVESTIGATION', 'ADJUDICATED', 'UNDER_APPEAL', 'CLOSED'], fixedOnAmend: true },
+  {
+    kind: 'select',
+    name: 'status',
+    label: 'Status',
+    options: ['OPEN', 'UNDER_INVESTIGATION', 'ADJUDICATED', 'UNDER_APPEAL', 'CLOSED'],
+    fixedOnAmend: true,
+  },
   { kind: 'text', name: 'title', label: 'Title', required: true, dirAuto: true },
   { kind: 'textarea', name: 'summary', label: 'Summary', required: true, rows: 6 },
   { kind: 'text', name: 'observedOn', more: true, label: 'Observed on', hint: 'YYYY, YYYY-MM or YYYY-MM-DD' },
-  { kind: 'text', name: 'reportedAt', more: true, label: 'First reported at', hint: 'filled by the node when empty', fixedOnAmend: true },
+  {
+    kind: 'text',
+    name: 'reportedAt',
+    more: true,
+    label: 'First reported at',
+    hint: 'filled by the node when empty',
+    fixedOnAmend: true,
+  },
   {
     kind: 'group',
     name: 'location',

@@ -67,7 +67,12 @@ export function rowCount(state: FormState, path: string, min = 0): number {
 
 // ---------- JSON → state (prefill from a record, an agreement, or an example)
 
-export function toState(fields: FieldSpec[], value: Record<string, unknown>, prefix = '', out: FormState = {}): FormState {
+export function toState(
+  fields: FieldSpec[],
+  value: Record<string, unknown>,
+  prefix = '',
+  out: FormState = {},
+): FormState {
   for (const f of fields) {
     const path = join(prefix, f.name);
     const v = value[f.name];
@@ -144,12 +149,17 @@ export function fromState(fields: FieldSpec[], state: FormState, prefix = ''): R
         v = str(state, path) === 'on';
         break;
       case 'list': {
-        const vals = str(state, path).split(/[\s,;]+/).filter(Boolean);
+        const vals = str(state, path)
+          .split(/[\s,;]+/)
+          .filter(Boolean);
         if (vals.length > 0) v = vals;
         break;
       }
       case 'lines': {
-        const vals = str(state, path).split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
+        const vals = str(state, path)
+          .split(/\r?\n/)
+          .map((x) => x.trim())
+          .filter(Boolean);
         if (vals.length > 0) v = vals;
         break;
       }
@@ -206,7 +216,12 @@ export function pointerToPath(pointer: string, strip = ''): string {
 }
 
 /** Every path the form renders for this state (to place an error at its nearest rendered field). */
-export function renderedPaths(fields: FieldSpec[], state: FormState, prefix = '', out = new Set<string>()): Set<string> {
+export function renderedPaths(
+  fields: FieldSpec[],
+  state: FormState,
+  prefix = '',
+  out = new Set<string>(),
+): Set<string> {
   for (const f of fields) {
     const path = join(prefix, f.name);
     out.add(path);

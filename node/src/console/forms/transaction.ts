@@ -5,11 +5,23 @@ import type { FieldSpec } from './spec.js';
 
 export const TRANSACTION_FIELDS: FieldSpec[] = [
   { kind: 'text', name: 'applicationReference', label: 'Application reference', required: true },
-  { kind: 'text', name: 'destinationCountry', label: 'Destination country', hint: 'ISO 3166-1 alpha-2, e.g. AE', required: true },
+  {
+    kind: 'text',
+    name: 'destinationCountry',
+    label: 'Destination country',
+    hint: 'ISO 3166-1 alpha-2, e.g. AE',
+    required: true,
+  },
   ITEMS(1, false),
   PARTIES(1),
   { kind: 'textarea', name: 'statedEndUse', label: 'Stated end use' },
-  { kind: 'select', name: 'exporterDisclosure', label: 'Exporter disclosure', options: ['INCLUDED', 'WITHHELD'], required: true },
+  {
+    kind: 'select',
+    name: 'exporterDisclosure',
+    label: 'Exporter disclosure',
+    options: ['INCLUDED', 'WITHHELD'],
+    required: true,
+  },
 ];
 
 export const TRANSACTION_STARTER = {

@@ -124,7 +124,11 @@ function Field(props: { f: FieldSpec; prefix: string; ctx: FormContext }): VNode
     case 'checks': {
       const chosen = new Set(strs(ctx.state, path));
       return (
-        <fieldset class={`checks${ctx.errors.has(path) ? ' invalid' : ''}`} id={fieldId(path)} {...described(path, f, ctx)}>
+        <fieldset
+          class={`checks${ctx.errors.has(path) ? ' invalid' : ''}`}
+          id={fieldId(path)}
+          {...described(path, f, ctx)}
+        >
           <legend>
             {f.label}
             {f.required ? <span class="req"> (required)</span> : null}
@@ -134,7 +138,14 @@ function Field(props: { f: FieldSpec; prefix: string; ctx: FormContext }): VNode
           <div class="check-grid">
             {f.options.map((o) => (
               <div class="check">
-                <input type="checkbox" id={fieldId(`${path}=${o}`)} name={path} value={o} checked={chosen.has(o)} disabled={fixed} />
+                <input
+                  type="checkbox"
+                  id={fieldId(`${path}=${o}`)}
+                  name={path}
+                  value={o}
+                  checked={chosen.has(o)}
+                  disabled={fixed}
+                />
                 <label for={fieldId(`${path}=${o}`)}>
                   {human(o)} <code>{o}</code>
                 </label>
@@ -147,7 +158,14 @@ function Field(props: { f: FieldSpec; prefix: string; ctx: FormContext }): VNode
     case 'bool':
       return (
         <div class={cls}>
-          <input type="checkbox" id={fieldId(path)} name={path} checked={str(ctx.state, path) === 'on'} disabled={fixed} {...described(path, f, ctx)} />
+          <input
+            type="checkbox"
+            id={fieldId(path)}
+            name={path}
+            checked={str(ctx.state, path) === 'on'}
+            disabled={fixed}
+            {...described(path, f, ctx)}
+          />
           <Label f={f} path={path} />
           <Hint f={f} path={path} />
           <Errors path={path} ctx={ctx} />
@@ -196,7 +214,14 @@ function Field(props: { f: FieldSpec; prefix: string; ctx: FormContext }): VNode
           <Hint f={f} path={path} />
           <Errors path={path} ctx={ctx} />
           {f.kind === 'date' ? (
-            <input type="date" id={fieldId(path)} name={path} value={str(ctx.state, path)} readOnly={fixed} {...described(path, f, ctx)} />
+            <input
+              type="date"
+              id={fieldId(path)}
+              name={path}
+              value={str(ctx.state, path)}
+              readOnly={fixed}
+              {...described(path, f, ctx)}
+            />
           ) : (
             <input
               type="text"
@@ -218,7 +243,9 @@ function Field(props: { f: FieldSpec; prefix: string; ctx: FormContext }): VNode
 function touched(fields: FieldSpec[], prefix: string, ctx: FormContext): boolean {
   const paths = fields.map((f) => join(prefix, f.name));
   const hit = (k: string) => paths.some((p) => k === p || k.startsWith(p + '.') || k.startsWith(p + '='));
-  const filled = Object.entries(ctx.state).some(([k, v]) => hit(k) && (Array.isArray(v) ? v.length > 0 : v !== '' && v !== '0'));
+  const filled = Object.entries(ctx.state).some(
+    ([k, v]) => hit(k) && (Array.isArray(v) ? v.length > 0 : v !== '' && v !== '0'),
+  );
   return filled || [...ctx.errors.keys()].some(hit);
 }
 

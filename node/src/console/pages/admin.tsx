@@ -16,8 +16,8 @@ function tokensPage(c: Ctx, created?: { name: string; role: string; token: strin
         {created ? (
           <div class="banner ok" role="status">
             <p>
-              Token <strong>{created.name}</strong> ({created.role}) created. Copy it now; the node keeps only its hash and
-              will not show it again:
+              Token <strong>{created.name}</strong> ({created.role}) created. Copy it now; the node keeps only its hash
+              and will not show it again:
             </p>
             <p>
               <code class="secret">{created.token}</code>
@@ -55,7 +55,13 @@ function tokensPage(c: Ctx, created?: { name: string; role: string; token: strin
                   {t.revoked_at ? (
                     <StatusBadge status="REVOKED" />
                   ) : (
-                    <PostButton action="/tokens/revoke" csrf={c.csrf} label={`Revoke ${t.name}`} fields={{ name: t.name }} cls="danger small" />
+                    <PostButton
+                      action="/tokens/revoke"
+                      csrf={c.csrf}
+                      label={`Revoke ${t.name}`}
+                      fields={{ name: t.name }}
+                      cls="danger small"
+                    />
                   )}
                 </td>
               </tr>
@@ -106,7 +112,13 @@ function tokensPage(c: Ctx, created?: { name: string; role: string; token: strin
                     <When at={s.lastSeenAt} />
                   </td>
                   <td>
-                    <PostButton action="/sessions/revoke" csrf={c.csrf} label={`End ${s.name}'s session`} fields={{ handle: s.handle }} cls="danger small" />
+                    <PostButton
+                      action="/sessions/revoke"
+                      csrf={c.csrf}
+                      label={`End ${s.name}'s session`}
+                      fields={{ handle: s.handle }}
+                      cls="danger small"
+                    />
                   </td>
                 </tr>
               ))}
@@ -181,7 +193,11 @@ export function adminPages(p: PageRouter): void {
           </table>
           <nav class="pager" aria-label="Pages">
             {after > 0 ? <a href="/audit">First page</a> : null}
-            {rows.length > 100 ? <a href={`/audit?after=${page.at(-1)!.seq}`}>Next page</a> : <span class="muted">Last page</span>}
+            {rows.length > 100 ? (
+              <a href={`/audit?after=${page.at(-1)!.seq}`}>Next page</a>
+            ) : (
+              <span class="muted">Last page</span>
+            )}
           </nav>
         </>
       ),
@@ -218,8 +234,8 @@ export function adminPages(p: PageRouter): void {
       body: (
         <>
           <p>
-            Signing with <code>{s.current}</code>. A rotation adds a key, announces it to every partner in a statement, and
-            switches once every partner's receipt covers that statement.
+            Signing with <code>{s.current}</code>. A rotation adds a key, announces it to every partner in a statement,
+            and switches once every partner's receipt covers that statement.
           </p>
           <table class="data">
             <caption>Signing keys</caption>
@@ -249,7 +265,8 @@ export function adminPages(p: PageRouter): void {
             <ul class="list">
               {s.pending.map((x) => (
                 <li>
-                  {x.kind} <code>{x.id}</code>: waiting for {x.waitingFor.length ? x.waitingFor.join(', ') : 'nothing (switches at the next check)'}
+                  {x.kind} <code>{x.id}</code>: waiting for{' '}
+                  {x.waitingFor.length ? x.waitingFor.join(', ') : 'nothing (switches at the next check)'}
                 </li>
               ))}
             </ul>
@@ -257,8 +274,20 @@ export function adminPages(p: PageRouter): void {
             <Empty>None.</Empty>
           )}
           <div class="actions">
-            <PostButton action="/keys/rotate" csrf={c.csrf} label="Rotate the signing key" fields={{ kind: 'signing' }} cls="secondary" />{' '}
-            <PostButton action="/keys/rotate" csrf={c.csrf} label="Rotate the TLS key" fields={{ kind: 'tls' }} cls="secondary" />
+            <PostButton
+              action="/keys/rotate"
+              csrf={c.csrf}
+              label="Rotate the signing key"
+              fields={{ kind: 'signing' }}
+              cls="secondary"
+            />{' '}
+            <PostButton
+              action="/keys/rotate"
+              csrf={c.csrf}
+              label="Rotate the TLS key"
+              fields={{ kind: 'tls' }}
+              cls="secondary"
+            />
           </div>
         </>
       ),

@@ -6,8 +6,17 @@ import { AppError } from '../../domain/errors.js';
 import type { Json } from '../../domain/validation.js';
 import { one, redirect, type Ctx, type PageRouter, type View } from '../core.js';
 import type { Preview } from '../deps.js';
-import { REGIMES, TLPS } from '../forms/records.js';
-import { applyRowAction, fromState, placeErrors, renderedPaths, toState, type FieldError, type FieldSpec, type FormState } from '../forms/spec.js';
+import { REGIMES, TLPS } from '../forms/codes.js';
+import {
+  applyRowAction,
+  fromState,
+  placeErrors,
+  renderedPaths,
+  toState,
+  type FieldError,
+  type FieldSpec,
+  type FormState,
+} from '../forms/spec.js';
 import { ErrorSummary, Fields, indexErrors } from '../forms/view.js';
 import { Csrf, Empty, PostButton, T } from '../ui.js';
 
@@ -17,14 +26,27 @@ function filterFields(type: 'denial' | 'finding'): FieldSpec[] {
   return [
     { kind: 'select', name: 'maxTlp', label: 'Highest TLP shared', options: SHARE_TLPS, required: true },
     ...(type === 'denial'
-      ? [{ kind: 'checks', name: 'regimes', label: 'Regimes', options: REGIMES, hint: 'none ticked: every regime' } as FieldSpec]
+      ? [
+          {
+            kind: 'checks',
+            name: 'regimes',
+            label: 'Regimes',
+            options: REGIMES,
+            hint: 'none ticked: every regime',
+          } as FieldSpec,
+        ]
       : []),
     {
       kind: 'group',
       name: 'destinations',
       label: 'Destinations',
       fields: [
-        { kind: 'list', name: 'include', label: 'Only these destinations', hint: 'country codes; empty: every destination' },
+        {
+          kind: 'list',
+          name: 'include',
+          label: 'Only these destinations',
+          hint: 'country codes; empty: every destination',
+        },
         { kind: 'list', name: 'exclude', label: 'Never these destinations', hint: 'country codes' },
       ],
     },
@@ -39,7 +61,12 @@ function filterFields(type: 'denial' | 'finding'): FieldSpec[] {
         { kind: 'bool', name: 'includeUnlisted', label: 'Include catch-all items (no list entry)' },
       ],
     },
-    { kind: 'lines', name: 'redact', label: 'Withhold these members', hint: 'one path per line, e.g. /parties/[role=EXPORTER] or /items/*/value' },
+    {
+      kind: 'lines',
+      name: 'redact',
+      label: 'Withhold these members',
+      hint: 'one path per line, e.g. /parties/[role=EXPORTER] or /items/*/value',
+    },
   ];
 }
 
@@ -65,7 +92,12 @@ export const AGREEMENT_FIELDS: FieldSpec[] = [
     label: 'When this partner consults us',
     fields: [
       { kind: 'int', name: 'workingDays', label: 'We answer within (working days)', hint: 'default 10' },
-      { kind: 'int', name: 'maxExtensionWorkingDays', label: 'We may extend by at most (working days)', hint: 'default 20' },
+      {
+        kind: 'int',
+        name: 'maxExtensionWorkingDays',
+        label: 'We may extend by at most (working days)',
+        hint: 'default 20',
+      },
     ],
   },
 ];
@@ -73,7 +105,13 @@ export const AGREEMENT_FIELDS: FieldSpec[] = [
 function starter(c: Ctx, partner: string): Record<string, unknown> {
   const today = new Date(c.deps.now()).toISOString().slice(0, 10);
   const next = new Date(c.deps.now() + 365 * 86_400_000).toISOString().slice(0, 10);
-  return { reference: `${c.deps.node.nodeId}-${partner}`.slice(0, 64), validFrom: today, validUntil: next, delivery: 'both', share: { backfill: true } };
+  return {
+    reference: `${c.deps.node.nodeId}-${partner}`.slice(0, 64),
+    validFrom: today,
+    validUntil: next,
+    delivery: 'both',
+    share: { backfill: true },
+  };
 }
 
 function PreviewTable(props: { p: Preview }): VNode {
@@ -117,7 +155,9 @@ function PreviewTable(props: { p: Preview }): VNode {
                   <span class="muted">{i.type}</span>
                 </td>
                 <td>
-                  <span class={`badge ${i.decision === 'shared' ? 'ok' : i.decision === 'withheld' ? 'off' : 'mid'}`}>{i.decision}</span>
+                  <span class={`badge ${i.decision === 'shared' ? 'ok' : i.decision === 'withheld' ? 'off' : 'mid'}`}>
+                    {i.decision}
+                  </span>
                 </td>
                 <td>{i.redacted.length ? i.redacted.map((r) => <code class="ptr">{r}</code>) : '—'}</td>
                 <td class="reasons">{i.reasons.slice(-2).join('; ')}</td>
@@ -130,7 +170,14 @@ function PreviewTable(props: { p: Preview }): VNode {
   );
 }
 
-function editor(c: Ctx, partner: string, state: FormState, errors: FieldError[], preview?: Preview, message?: string): View {
+function editor(
+  c: Ctx,
+  partner: string,
+  state: FormState,
+  errors: FieldError[],
+  preview?: Preview,
+  message?: string,
+): View {
   return {
     title: `Agreement with ${partner}`,
     status: errors.length || message ? 400 : 200,
@@ -138,7 +185,8 @@ function editor(c: Ctx, partner: string, state: FormState, errors: FieldError[],
       <>
         <p>
           What this node sends to {partner}, and what it commits to when {partner} consults it. {partner} sees this
-          agreement verbatim. Narrowing recalls nothing by itself: what {partner} holds stays until the record's next version.
+          agreement verbatim. Narrowing recalls nothing by itself: what {partner} holds stays until the record's next
+          version.
         </p>
         <ErrorSummary errors={errors} message={message} />
         <form method="post" action={`/partners/${partner}/agreement`} novalidate class="agreement-form">
@@ -155,7 +203,12 @@ function editor(c: Ctx, partner: string, state: FormState, errors: FieldError[],
         </form>
         {preview ? <PreviewTable p={preview} /> : null}
         <h2>Share nothing</h2>
-        <PostButton action={`/partners/${partner}/agreement/withdraw`} csrf={c.csrf} label="Withdraw the agreement" cls="danger" />
+        <PostButton
+          action={`/partners/${partner}/agreement/withdraw`}
+          csrf={c.csrf}
+          label="Withdraw the agreement"
+          cls="danger"
+        />
       </>
     ),
   };

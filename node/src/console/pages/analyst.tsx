@@ -13,12 +13,20 @@ export function analystPages(p: PageRouter): void {
       body: (
         <>
           <p>
-            {r.since ? 'Since you last marked these as seen' : 'Everything received so far (you have not marked anything as seen yet)'}:{' '}
-            <strong>{total}</strong> version{total === 1 ? '' : 's'}
+            {r.since
+              ? 'Since you last marked these as seen'
+              : 'Everything received so far (you have not marked anything as seen yet)'}
+            : <strong>{total}</strong> version{total === 1 ? '' : 's'}
             {total > r.items.length ? `; the newest ${r.items.length} are listed` : ''}.
           </p>
           {total ? (
-            <PostButton action="/new/seen" csrf={c.csrf} label="Mark all as seen" fields={{ upTo: String(r.upTo) }} cls="secondary" />
+            <PostButton
+              action="/new/seen"
+              csrf={c.csrf}
+              label="Mark all as seen"
+              fields={{ upTo: String(r.upTo) }}
+              cls="secondary"
+            />
           ) : null}
           {origins.length === 0 ? <Empty>Nothing new from partners.</Empty> : null}
           {origins.map((o) => {

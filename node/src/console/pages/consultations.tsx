@@ -5,14 +5,28 @@ import { AppError } from '../../domain/errors.js';
 import type { Json } from '../../domain/validation.js';
 import { one, redirect, type Ctx, type PageRouter, type View } from '../core.js';
 import type { ConsultationView } from '../deps.js';
-import { applyRowAction, fromState, placeErrors, renderedPaths, toState, type FieldError, type FormState } from '../forms/spec.js';
+import {
+  applyRowAction,
+  fromState,
+  placeErrors,
+  renderedPaths,
+  toState,
+  type FieldError,
+  type FormState,
+} from '../forms/spec.js';
 import { TRANSACTION_FIELDS, TRANSACTION_STARTER } from '../forms/transaction.js';
 import { ErrorSummary, Fields, indexErrors } from '../forms/view.js';
 import { Value } from '../record-render.js';
 import { Csrf, Empty, StatusBadge, T, When } from '../ui.js';
 
 const PT = 'proposedTransaction';
-const POSITIONS = ['NO_OBJECTION', 'MAINTAINS_DENIAL', 'NOT_ESSENTIALLY_IDENTICAL', 'DENIAL_NO_LONGER_VALID', 'NEEDS_MORE_INFORMATION'];
+const POSITIONS = [
+  'NO_OBJECTION',
+  'MAINTAINS_DENIAL',
+  'NOT_ESSENTIALLY_IDENTICAL',
+  'DENIAL_NO_LONGER_VALID',
+  'NEEDS_MORE_INFORMATION',
+];
 
 function Due(props: { c: Ctx; x: ConsultationView }): VNode {
   const { c, x } = props;
@@ -21,7 +35,9 @@ function Due(props: { c: Ctx; x: ConsultationView }): VNode {
   return (
     <span>
       <When at={x.dueAt} /> <span class="muted">(end of a working day on the responder's calendar, {country})</span>
-      {x.state === 'OPEN' ? <span class={`badge ${days <= 2 ? 'warn' : 'mid'}`}>{days > 0 ? `${days} days left` : 'due today'}</span> : null}
+      {x.state === 'OPEN' ? (
+        <span class={`badge ${days <= 2 ? 'warn' : 'mid'}`}>{days > 0 ? `${days} days left` : 'due today'}</span>
+      ) : null}
     </span>
   );
 }
@@ -173,12 +189,18 @@ function conversation(c: Ctx, id: string, error?: string): View {
           </div>
         ) : null}
         <p class="meta">
-          <StatusBadge status={x.state} /> {x.role === 'responder' ? `${x.partner} asks us` : `We ask ${x.partner}`} · due{' '}
-          <Due c={c} x={x} />
+          <StatusBadge status={x.state} /> {x.role === 'responder' ? `${x.partner} asks us` : `We ask ${x.partner}`} ·
+          due <Due c={c} x={x} />
         </p>
         <ol class="conversation">
           {x.messages.map((m) => {
-            const { id: _i, consultationId: _c, type: _t, handling: _h, ...rest } = (m.message ?? {}) as Record<string, Json>;
+            const {
+              id: _i,
+              consultationId: _c,
+              type: _t,
+              handling: _h,
+              ...rest
+            } = (m.message ?? {}) as Record<string, Json>;
             return (
               <li class={`message ${m.direction}`}>
                 <p class="message-head">
@@ -205,14 +227,15 @@ interface OpenForm {
 function openForm(c: Ctx, p: OpenForm): View {
   const d = c.deps.records.get(p.denial);
   const ref = String(d.current.record.originatorReference ?? d.id);
+  const href = `/records/${encodeURIComponent(d.id)}`;
   return {
     title: `Consult ${d.origin} about ${ref}`,
     status: p.errors.length || p.message ? 400 : 200,
     body: (
       <>
         <p>
-          The request refers to <a href={`/records/${encodeURIComponent(d.id)}`}>{ref}</a> version {d.current.version}; {d.origin} answers by the due date its
-          agreement commits to, counted on its own calendar.
+          The request refers to <a href={href}>{ref}</a> version {d.current.version};{' '}
+          {d.origin} answers by the due date its agreement commits to, counted on its own calendar.
         </p>
         <ErrorSummary errors={p.errors} message={p.message} />
         <form method="post" action="/consultations/new" novalidate>
@@ -224,7 +247,11 @@ function openForm(c: Ctx, p: OpenForm): View {
               {one(p.state.question)}
             </textarea>
           </div>
-          <Fields fields={TRANSACTION_FIELDS} prefix={PT} ctx={{ state: p.state, errors: indexErrors(p.errors), amend: false }} />
+          <Fields
+            fields={TRANSACTION_FIELDS}
+            prefix={PT}
+            ctx={{ state: p.state, errors: indexErrors(p.errors), amend: false }}
+          />
           <button type="submit" name="_go" value="send">
             Send the request to {d.origin}
           </button>
@@ -271,7 +298,12 @@ export function consultationPages(p: PageRouter): void {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       const rendered = renderedPaths(TRANSACTION_FIELDS, c.form, PT);
       rendered.add('question');
-      return openForm(c, { denial, state: c.form, errors: placeErrors(e.errors, rendered, '/message'), message: e.message });
+      return openForm(c, {
+        denial,
+        state: c.form,
+        errors: placeErrors(e.errors, rendered, '/message'),
+        message: e.message,
+      });
     }
   });
   p.get('/consultations/:id', 'analyst', (c) => conversation(c, String(c.req.params.id)));

@@ -9,7 +9,12 @@ import { Empty, T, When } from '../ui.js';
 import { syncOf } from './partners.js';
 
 function latest(...xs: (string | null | undefined)[]): string | null {
-  return xs.filter((x): x is string => !!x).sort().at(-1) ?? null;
+  return (
+    xs
+      .filter((x): x is string => !!x)
+      .sort()
+      .at(-1) ?? null
+  );
 }
 
 export function SyncTable(props: { list: PartnerView[]; at: number }): VNode {
@@ -50,7 +55,14 @@ export function SyncTable(props: { list: PartnerView[]; at: number }): VNode {
                 <td>
                   <When at={latest(out?.lastReceiptAt, out?.lastPulledByPartnerAt, inn?.lastContactAt)} />
                 </td>
-                <td>{err ? <span class="badge off">{out?.blocked ? 'blocked' : 'error'}</span> : <span class="badge ok">none</span>} {err ? <T>{err}</T> : null}</td>
+                <td>
+                  {err ? (
+                    <span class="badge off">{out?.blocked ? 'blocked' : 'error'}</span>
+                  ) : (
+                    <span class="badge ok">none</span>
+                  )}{' '}
+                  {err ? <T>{err}</T> : null}
+                </td>
               </tr>
             );
           })}
@@ -92,7 +104,12 @@ function SyncCharts(props: { c: Ctx; p: PartnerView }): VNode {
         summary={`stream position sent and acknowledged at the end of each day; a gap is the queue (now ${last})`}
         series={series}
       />
-      <LineChart id={`queue-${props.p.nodeId}`} title="Queue depth" summary="releases sent but not yet acknowledged, end of day" series={[{ label: 'queue', points: queue }]} />
+      <LineChart
+        id={`queue-${props.p.nodeId}`}
+        title="Queue depth"
+        summary="releases sent but not yet acknowledged, end of day"
+        series={[{ label: 'queue', points: queue }]}
+      />
     </div>
   );
 }
@@ -113,12 +130,22 @@ function FlowCells(props: { f: ReciprocityFlow & { receiptsOutstanding?: number 
   return (
     <ul class="plain">
       <li>{f.records} record versions</li>
-      <li>{Object.entries(f.byType).map(([k, v]) => `${k} ${v}`).join(', ') || 'no types'}</li>
-      <li>{Object.entries(f.byTlp).map(([k, v]) => `TLP:${k} ${v}`).join(', ') || '—'}</li>
+      <li>
+        {Object.entries(f.byType)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'no types'}
+      </li>
+      <li>
+        {Object.entries(f.byTlp)
+          .map(([k, v]) => `TLP:${k} ${v}`)
+          .join(', ') || '—'}
+      </li>
       <li>
         {f.revocations} revocations, {f.recalls} recalls, {f.quarantined} quarantined
       </li>
-      <li>delay median {f.delayHours.median ?? '—'} h, p90 {f.delayHours.p90 ?? '—'} h</li>
+      <li>
+        delay median {f.delayHours.median ?? '—'} h, p90 {f.delayHours.p90 ?? '—'} h
+      </li>
       {f.receiptsOutstanding !== undefined ? <li>{f.receiptsOutstanding} awaiting receipt</li> : null}
     </ul>
   );
@@ -205,13 +232,19 @@ export function operationPages(p: PageRouter): void {
           <div data-refresh="/sync/table" data-every="10">
             <SyncTable list={list} at={c.deps.now()} />
           </div>
-          {list.filter((x) => !x.removed).map((x) => <SyncCharts c={c} p={x} />)}
+          {list
+            .filter((x) => !x.removed)
+            .map((x) => (
+              <SyncCharts c={c} p={x} />
+            ))}
         </>
       ),
     };
   });
   p.get('/sync/table', 'admin', (c) => {
-    c.res.type('text/html; charset=utf-8').send(renderToString(<SyncTable list={c.deps.partners.list()} at={c.deps.now()} />));
+    c.res
+      .type('text/html; charset=utf-8')
+      .send(renderToString(<SyncTable list={c.deps.partners.list()} at={c.deps.now()} />));
   });
   p.get('/alarms', 'admin', (c) => {
     const items = c.deps.exchange.alarms() as { at: string; partner: string | null; kind: string; detail: string }[];
@@ -252,6 +285,17 @@ export function operationPages(p: PageRouter): void {
   });
   p.get('/reciprocity', 'admin', (c) => {
     const rows = c.deps.reciprocity.report({});
-    return { title: 'Reciprocity', body: rows.length ? <>{rows.map((r) => <Reciprocity c={c} r={r} />)}</> : <Empty>No partners yet.</Empty> };
+    return {
+      title: 'Reciprocity',
+      body: rows.length ? (
+        <>
+          {rows.map((r) => (
+            <Reciprocity c={c} r={r} />
+          ))}
+        </>
+      ) : (
+        <Empty>No partners yet.</Empty>
+      ),
+    };
   });
 }

@@ -14,7 +14,11 @@ export function Reminders(props: { items: RecordSummary[] }): VNode {
   return (
     <ul class="list">
       {props.items.map((r) => {
-        const rec = r.record as { originatorReference?: string; reviewDueOn?: string; suspension?: { finalAssessmentDue?: string } };
+        const rec = r.record as {
+          originatorReference?: string;
+          reviewDueOn?: string;
+          suspension?: { finalAssessmentDue?: string };
+        };
         const what = r.labels.includes('review-overdue')
           ? `review overdue since ${rec.reviewDueOn}`
           : r.labels.includes('review-due-soon')
@@ -55,12 +59,22 @@ function syncSummary(partners: PartnerView[]): VNode {
   return (
     <ul class="list">
       {partners.map((p) => {
-        const out = (p.sync.outbound ?? null) as { queued?: number; lastError?: string | null; blocked?: string | null } | null;
+        const out = (p.sync.outbound ?? null) as {
+          queued?: number;
+          lastError?: string | null;
+          blocked?: string | null;
+        } | null;
         const trouble = out?.blocked ?? out?.lastError ?? null;
         return (
           <li>
             <a href={`/partners/${p.nodeId}`}>{p.nodeId}</a>{' '}
-            {p.removed ? <StatusBadge status="REMOVED" /> : trouble ? <span class="badge off">problem</span> : <span class="badge ok">healthy</span>}{' '}
+            {p.removed ? (
+              <StatusBadge status="REMOVED" />
+            ) : trouble ? (
+              <span class="badge off">problem</span>
+            ) : (
+              <span class="badge ok">healthy</span>
+            )}{' '}
             <span class="muted">queue {out?.queued ?? 0}</span>
             {trouble ? (
               <span class="muted">

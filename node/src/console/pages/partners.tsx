@@ -48,8 +48,8 @@ function addForm(c: Ctx, error?: string): View {
           </div>
         ) : null}
         <p>
-          Step 1 of 2: the bundle the partner's operator sent you (<code>entente bundle</code> prints it). Next you compare
-          its fingerprint with the one they read to you over a second channel.
+          Step 1 of 2: the bundle the partner's operator sent you (<code>entente bundle</code> prints it). Next you
+          compare its fingerprint with the one they read to you over a second channel.
         </p>
         <form method="post" action="/partners/new" enctype="multipart/form-data">
           <Csrf token={c.csrf} />
@@ -115,7 +115,15 @@ function confirmForm(c: Ctx, bundleText: string, typed = '', error?: string): Vi
           <input type="hidden" name="bundle" value={bundleText} />
           <div class="field">
             <label for="p-fp">Fingerprint as the partner read it to you</label>
-            <input type="text" id="p-fp" name="fingerprint" value={typed} autocomplete="off" spellcheck={false} required />
+            <input
+              type="text"
+              id="p-fp"
+              name="fingerprint"
+              value={typed}
+              autocomplete="off"
+              spellcheck={false}
+              required
+            />
           </div>
           <fieldset class="choice">
             <legend>What to share</legend>
@@ -156,12 +164,21 @@ function PartnerRows(props: { list: PartnerView[] }): VNode {
           return (
             <tr>
               <td>
-                <a href={`/partners/${p.nodeId}`}>{p.nodeId}</a> <T>{p.name}</T> {p.removed ? <StatusBadge status="REMOVED" /> : null}
+                <a href={`/partners/${p.nodeId}`}>{p.nodeId}</a> <T>{p.name}</T>{' '}
+                {p.removed ? <StatusBadge status="REMOVED" /> : null}
               </td>
               <td>{p.country}</td>
-              <td>{a ? `${a.reference} v${a.version} until ${a.validUntil}` : <span class="muted">trust only</span>}</td>
+              <td>
+                {a ? `${a.reference} v${a.version} until ${a.validUntil}` : <span class="muted">trust only</span>}
+              </td>
               <td>{out ? `${out.head ?? 0} / ${out.lastReceiptUpTo ?? 0}` : '—'}</td>
-              <td>{out?.blocked ?? out?.lastError ? <T>{out?.blocked ?? out?.lastError}</T> : <span class="muted">none</span>}</td>
+              <td>
+                {(out?.blocked ?? out?.lastError) ? (
+                  <T>{out?.blocked ?? out?.lastError}</T>
+                ) : (
+                  <span class="muted">none</span>
+                )}
+              </td>
             </tr>
           );
         })}
@@ -178,13 +195,20 @@ function partnerView(c: Ctx, nodeId: string, explain?: VNode): View {
     body: (
       <>
         <p class="meta">
-          <T>{p.name}</T> · {p.country} · <code>{p.url}</code> · added <When at={p.addedAt} /> {p.removed ? <StatusBadge status="REMOVED" /> : null}
+          <T>{p.name}</T> · {p.country} · <code>{p.url}</code> · added <When at={p.addedAt} />{' '}
+          {p.removed ? <StatusBadge status="REMOVED" /> : null}
         </p>
         <p>
           Fingerprint <code class="fp-inline">{grouped(p.fingerprint)}</code>
         </p>
         <h2>Agreement</h2>
-        {p.agreement ? <pre class="json" tabindex={0} aria-label="The agreement as JSON">{JSON.stringify(p.agreement, null, 2)}</pre> : <Empty>Trust only: no agreement of ours.</Empty>}
+        {p.agreement ? (
+          <pre class="json" tabindex={0} aria-label="The agreement as JSON">
+            {JSON.stringify(p.agreement, null, 2)}
+          </pre>
+        ) : (
+          <Empty>Trust only: no agreement of ours.</Empty>
+        )}
         <p>
           <a class="button" href={`/partners/${p.nodeId}/agreement`}>
             {p.agreement ? 'Edit the agreement' : 'Write an agreement'}
@@ -218,7 +242,12 @@ function partnerView(c: Ctx, nodeId: string, explain?: VNode): View {
           <>
             <h2>Remove</h2>
             <p>Removing stops exchange at once; the partner keeps what it holds. Re-adding needs its bundle again.</p>
-            <PostButton action={`/partners/${p.nodeId}/remove`} csrf={c.csrf} label={`Remove ${p.nodeId}`} cls="danger" />
+            <PostButton
+              action={`/partners/${p.nodeId}/remove`}
+              csrf={c.csrf}
+              label={`Remove ${p.nodeId}`}
+              cls="danger"
+            />
           </>
         )}
       </>
@@ -247,19 +276,31 @@ export function partnerPages(p: PageRouter, r: Router, deps: ConsoleDeps): void 
     const record = one(c.req.query.record).trim();
     let out: VNode;
     try {
-      const x = c.deps.exchange.explain(nodeId, record) as { decision?: string; reasons?: string[]; redacted?: string[] };
+      const x = c.deps.exchange.explain(nodeId, record) as {
+        decision?: string;
+        reasons?: string[];
+        redacted?: string[];
+      };
       out = (
         <div class="panel" role="status">
           <p>
             Decision: <strong>{x.decision}</strong>
           </p>
-          <ol>{(x.reasons ?? []).map((s) => <li>{s}</li>)}</ol>
+          <ol>
+            {(x.reasons ?? []).map((s) => (
+              <li>{s}</li>
+            ))}
+          </ol>
           {x.redacted?.length ? <p>Withheld from the partner: {x.redacted.join(', ')}</p> : null}
         </div>
       );
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
-      out = <div class="error-summary" role="alert"><p>{e.message}</p></div>;
+      out = (
+        <div class="error-summary" role="alert">
+          <p>{e.message}</p>
+        </div>
+      );
     }
     return partnerView(c, nodeId, out);
   });
@@ -282,7 +323,10 @@ export function partnerPages(p: PageRouter, r: Router, deps: ConsoleDeps): void 
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       return confirmForm(c, text, one(c.form.fingerprint), e.message);
     }
-    redirect(c.res, one(c.form.share) === 'shared' ? `/partners/${nodeId}/agreement` : `/partners/${nodeId}?flash=partner`);
+    redirect(
+      c.res,
+      one(c.form.share) === 'shared' ? `/partners/${nodeId}/agreement` : `/partners/${nodeId}?flash=partner`,
+    );
   });
   // the upload: multipart, so it has its own session, origin and CSRF checks
   r.post('/partners/new', multipartBody, (req: Request, res: Response) => {
@@ -290,7 +334,8 @@ export function partnerPages(p: PageRouter, r: Router, deps: ConsoleDeps): void 
     if (!s) return res.status(401).type('text/plain').send('Sign in first.');
     const fields = parseMultipart(req.headers['content-type'], req.body) ?? {};
     const c = contextOf(deps, req, res, s, fields);
-    if (!sameOrigin(req) || !csrfOk(s.csrf, fields._csrf)) return sendView(c, errorView(403, 'This form did not come from this console.'));
+    if (!sameOrigin(req) || !csrfOk(s.csrf, fields._csrf))
+      return sendView(c, errorView(403, 'This form did not come from this console.'));
     if (!c.can('admin')) return sendView(c, errorView(403, 'Adding partners needs the admin role.'));
     const text = (fields.bundleFile ?? '').trim() || (fields.bundleText ?? '').trim();
     run(c, () => (text ? confirmForm(c, text) : addForm(c, 'Choose the bundle file, or paste the bundle.')));

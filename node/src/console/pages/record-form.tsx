@@ -6,7 +6,16 @@ import { AppError } from '../../domain/errors.js';
 import type { Json } from '../../domain/validation.js';
 import { one, redirect, type Ctx, type PageRouter, type View } from '../core.js';
 import { recordFields } from '../forms/records.js';
-import { applyRowAction, fromState, placeErrors, renderedPaths, toState, type FieldError, type FieldSpec, type FormState } from '../forms/spec.js';
+import {
+  applyRowAction,
+  fromState,
+  placeErrors,
+  renderedPaths,
+  toState,
+  type FieldError,
+  type FieldSpec,
+  type FormState,
+} from '../forms/spec.js';
 import { ErrorSummary, Fields, indexErrors } from '../forms/view.js';
 import { Csrf, TlpBand } from '../ui.js';
 
@@ -14,7 +23,14 @@ type RecordType = 'denial' | 'finding';
 
 const STARTER: Record<RecordType, Record<string, unknown>> = {
   denial: {
-    handling: { tlp: 'AMBER', originatorControl: { noOnwardSharing: true, noEvidentialUseWithoutConsent: true, noDowngradeWithoutConsent: true } },
+    handling: {
+      tlp: 'AMBER',
+      originatorControl: {
+        noOnwardSharing: true,
+        noEvidentialUseWithoutConsent: true,
+        noDowngradeWithoutConsent: true,
+      },
+    },
     exporterDisclosure: 'WITHHELD',
     listBasis: 'LISTED',
     decisionType: 'DENIAL',
@@ -22,7 +38,14 @@ const STARTER: Record<RecordType, Record<string, unknown>> = {
     parties: [{ role: 'CONSIGNEE', party: { kind: 'COMPANY', names: [{ type: 'PRIMARY' }] } }],
   },
   finding: {
-    handling: { tlp: 'AMBER', originatorControl: { noOnwardSharing: true, noEvidentialUseWithoutConsent: true, noDowngradeWithoutConsent: true } },
+    handling: {
+      tlp: 'AMBER',
+      originatorControl: {
+        noOnwardSharing: true,
+        noEvidentialUseWithoutConsent: true,
+        noDowngradeWithoutConsent: true,
+      },
+    },
     status: 'OPEN',
   },
 };
@@ -45,7 +68,10 @@ function formView(c: Ctx, p: FormPage): View {
       <button type="submit" name="_go" value="publish">
         {verb}
       </button>
-      <span class="muted"> The node validates, signs and stores the version; partners receive it under their agreements.</span>
+      <span class="muted">
+        {' '}
+        The node validates, signs and stores the version; partners receive it under their agreements.
+      </span>
     </div>
   );
   return {
@@ -87,7 +113,11 @@ function failure(e: unknown, fields: FieldSpec[], state: FormState): { errors: F
 }
 
 /** An amendment keeps every member the form does not edit (status, fixed members) as the current version has it. */
-function amended(fields: FieldSpec[], current: Record<string, Json>, edited: Record<string, Json>): Record<string, Json> {
+function amended(
+  fields: FieldSpec[],
+  current: Record<string, Json>,
+  edited: Record<string, Json>,
+): Record<string, Json> {
   const editable = new Set(fields.filter((f) => !f.fixedOnAmend).map((f) => f.name));
   const out: Record<string, Json> = { ...edited };
   for (const [k, v] of Object.entries(current)) if (!editable.has(k)) out[k] = v;
@@ -114,7 +144,8 @@ export function recordFormPages(p: PageRouter): void {
 
   const own = (c: Ctx) => {
     const d = c.deps.records.get(String(c.req.params.id));
-    if (d.current.origin !== 'own') throw new AppError('conflict', `received records are read-only: only ${d.origin} changes this record`);
+    if (d.current.origin !== 'own')
+      throw new AppError('conflict', `received records are read-only: only ${d.origin} changes this record`);
     const rec = d.current.record;
     return { d, amend: { id: d.id, version: d.current.version, reference: String(rec.originatorReference ?? '') } };
   };
@@ -137,4 +168,3 @@ export function recordFormPages(p: PageRouter): void {
     }
   });
 }
-

@@ -9,7 +9,13 @@ import { diff, RecordBody, show } from '../record-render.js';
 import { Csrf, Empty, HandlingFlags, Labels, StatusBadge, T, TlpBand, When } from '../ui.js';
 
 const TERMINAL = new Set(['REVOKED', 'WITHDRAWN', 'EXPIRED']);
-const DECISIONS = ['DENIAL', 'DETERMINATION_NOT_TO_AUTHORISE', 'ANNULMENT', 'SUBSTANTIAL_LIMITATION', 'REVOCATION_OF_LICENCE'];
+const DECISIONS = [
+  'DENIAL',
+  'DETERMINATION_NOT_TO_AUTHORISE',
+  'ANNULMENT',
+  'SUBSTANTIAL_LIMITATION',
+  'REVOCATION_OF_LICENCE',
+];
 const FINDING_NEXT = ['UNDER_INVESTIGATION', 'ADJUDICATED', 'UNDER_APPEAL', 'CLOSED', 'WITHDRAWN'];
 
 function kidOf(jws: string | undefined): string | null {
@@ -28,8 +34,8 @@ function Signature(props: { v: VersionView; origin: string }): VNode {
     const kid = kidOf(v.signature);
     return (
       <p>
-        <span class="badge ok">signed</span> by this node at publication with key <code>{kid ?? 'unknown'}</code>{' '}
-        (<code>entente-record+jws</code> over the canonical unredacted record); digest <code>{v.digest}</code>
+        <span class="badge ok">signed</span> by this node at publication with key <code>{kid ?? 'unknown'}</code> (
+        <code>entente-record+jws</code> over the canonical unredacted record); digest <code>{v.digest}</code>
       </p>
     );
   }
@@ -38,8 +44,8 @@ function Signature(props: { v: VersionView; origin: string }): VNode {
     <p>
       <span class="badge ok">verified on receipt</span> release signed by {props.origin} with key{' '}
       <code>{kid ?? 'unknown'}</code>
-      {v.seq !== undefined ? ` (stream seq ${v.seq})` : ''}; the node refuses a release whose signature, key or
-      chain fails. Received <When at={v.receivedAt} />.
+      {v.seq !== undefined ? ` (stream seq ${v.seq})` : ''}; the node refuses a release whose signature, key or chain
+      fails. Received <When at={v.receivedAt} />.
     </p>
   );
 }
@@ -76,7 +82,13 @@ function Where(props: { c: Ctx; d: RecordDetail }): VNode {
               {t.version}
               {t.recalled ? ' (recalled: a tombstone went)' : ''}
             </td>
-            <td>{t.acknowledged ? <span class="badge ok">yes, receipt signed</span> : <span class="badge mid">not yet</span>}</td>
+            <td>
+              {t.acknowledged ? (
+                <span class="badge ok">yes, receipt signed</span>
+              ) : (
+                <span class="badge mid">not yet</span>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -141,7 +153,12 @@ function History(props: { d: RecordDetail }): VNode {
 function Lifecycle(props: { c: Ctx; d: RecordDetail; error?: string | undefined }): VNode | null {
   const { c, d } = props;
   const rec = d.current.record as { status?: string; decisionType?: string };
-  if (!c.can('publisher') || d.current.origin !== 'own' || TERMINAL.has(String(rec.status)) || (d.type === 'finding' && rec.status === 'WITHDRAWN')) {
+  if (
+    !c.can('publisher') ||
+    d.current.origin !== 'own' ||
+    TERMINAL.has(String(rec.status)) ||
+    (d.type === 'finding' && rec.status === 'WITHDRAWN')
+  ) {
     return null;
   }
   const action = `/records/${encodeURIComponent(d.id)}/status`;

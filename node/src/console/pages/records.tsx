@@ -5,11 +5,21 @@ import { AppError } from '../../domain/errors.js';
 import type { PageRouter } from '../core.js';
 import { one } from '../core.js';
 import type { RecordSummary, SearchParams } from '../deps.js';
-import { REGIMES } from '../forms/records.js';
+import { REGIMES } from '../forms/codes.js';
 import { Empty, Labels, StatusBadge, T } from '../ui.js';
 
 const FILTERS = ['q', 'type', 'origin', 'status', 'destination', 'control', 'regime'] as const;
-const STATUSES = ['ACTIVE', 'REVOKED', 'WITHDRAWN', 'EXPIRED', 'OPEN', 'UNDER_INVESTIGATION', 'ADJUDICATED', 'UNDER_APPEAL', 'CLOSED'];
+const STATUSES = [
+  'ACTIVE',
+  'REVOKED',
+  'WITHDRAWN',
+  'EXPIRED',
+  'OPEN',
+  'UNDER_INVESTIGATION',
+  'ADJUDICATED',
+  'UNDER_APPEAL',
+  'CLOSED',
+];
 
 interface Problem {
   name: string;
@@ -17,7 +27,11 @@ interface Problem {
 }
 
 /** The query as SearchParams, and what is wrong with it (shown at the filter). */
-export function parseFilters(q: Record<string, unknown>): { params: SearchParams; problems: Problem[]; raw: Record<string, string> } {
+export function parseFilters(q: Record<string, unknown>): {
+  params: SearchParams;
+  problems: Problem[];
+  raw: Record<string, string>;
+} {
   const raw: Record<string, string> = {};
   for (const k of [...FILTERS, 'after']) raw[k] = one(q[k]).trim();
   const problems: Problem[] = [];
@@ -31,7 +45,11 @@ export function parseFilters(q: Record<string, unknown>): { params: SearchParams
     }
     return v;
   };
-  const qv = check('q', (s) => s.length <= 200 && s.isWellFormed() && !/[\u0000-\u001f]/.test(s), 'at most 200 characters');
+  const qv = check(
+    'q',
+    (s) => s.length <= 200 && s.isWellFormed() && !/[\u0000-\u001f]/.test(s),
+    'at most 200 characters',
+  );
   if (qv) params.q = qv;
   const type = check('type', (s) => s === 'denial' || s === 'finding', 'denial or finding');
   if (type) params.type = type as 'denial' | 'finding';
@@ -41,7 +59,11 @@ export function parseFilters(q: Record<string, unknown>): { params: SearchParams
   if (status) params.status = status;
   const dest = check('destination', (s) => /^[A-Z]{2}$/.test(s.toUpperCase()), 'a country code such as AE');
   if (dest) params.destination = dest.toUpperCase();
-  const control = check('control', (s) => /^[A-Za-z0-9][A-Za-z0-9._:()/-]{0,63}$/.test(s), 'a control-code prefix such as 3A001');
+  const control = check(
+    'control',
+    (s) => /^[A-Za-z0-9][A-Za-z0-9._:()/-]{0,63}$/.test(s),
+    'a control-code prefix such as 3A001',
+  );
   if (control) params.control = control;
   const regime = check('regime', (s) => (REGIMES as readonly string[]).includes(s), 'one of the regimes');
   if (regime) params.regime = regime;
@@ -64,7 +86,11 @@ function Select(props: { name: string; label: string; value: string; options: st
   return (
     <div class={`field${err ? ' invalid' : ''}`}>
       <label for={`flt-${props.name}`}>{props.label}</label>
-      {err ? <p class="error" id={`flt-err-${props.name}`}>{err.message}</p> : null}
+      {err ? (
+        <p class="error" id={`flt-err-${props.name}`}>
+          {err.message}
+        </p>
+      ) : null}
       <select id={`flt-${props.name}`} name={props.name} aria-describedby={err ? `flt-err-${props.name}` : undefined}>
         <option value="">any</option>
         {props.options.map((o) => (
@@ -82,7 +108,11 @@ function Text(props: { name: string; label: string; value: string; problems: Pro
   return (
     <div class={`field${err ? ' invalid' : ''}`}>
       <label for={`flt-${props.name}`}>{props.label}</label>
-      {err ? <p class="error" id={`flt-err-${props.name}`}>{err.message}</p> : null}
+      {err ? (
+        <p class="error" id={`flt-err-${props.name}`}>
+          {err.message}
+        </p>
+      ) : null}
       <input
         type="text"
         id={`flt-${props.name}`}
@@ -172,7 +202,13 @@ export function recordPages(p: PageRouter): void {
             </p>
           ) : null}
           <form method="get" action="/records" class="filters" role="search" aria-label="Search records">
-            <Text name="q" label="Search names and references" value={raw.q!} problems={problems} hint="a name in any script, a reference" />
+            <Text
+              name="q"
+              label="Search names and references"
+              value={raw.q!}
+              problems={problems}
+              hint="a name in any script, a reference"
+            />
             <Select name="type" label="Type" value={raw.type!} options={['denial', 'finding']} problems={problems} />
             <Select name="origin" label="Origin" value={raw.origin!} options={origins} problems={problems} />
             <Select name="status" label="Status" value={raw.status!} options={STATUSES} problems={problems} />

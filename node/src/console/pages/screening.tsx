@@ -5,11 +5,12 @@ import type { VNode } from 'preact';
 import { AppError } from '../../domain/errors.js';
 import type { Json } from '../../domain/validation.js';
 import { one, type Ctx, type PageRouter, type View } from '../core.js';
-import type { Candidate, Hit, ScreenParty } from '../deps.js';
+import type { ScreenParty } from '../deps.js';
 import { applyRowAction, fromState, toState, type FormState } from '../forms/spec.js';
 import { TRANSACTION_FIELDS, TRANSACTION_STARTER } from '../forms/transaction.js';
 import { Fields, indexErrors } from '../forms/view.js';
-import { Csrf, Empty, StatusBadge, T } from '../ui.js';
+import { Csrf } from '../ui.js';
+import { Candidates, Hits } from './screening-results.js';
 
 const PT = 'proposedTransaction';
 type Mode = 'party' | 'list' | 'application';
@@ -40,167 +41,6 @@ function partyOf(f: FormState): ScreenParty {
   const m = /^([A-Z_0-9]+):(.+)$/.exec(ident);
   if (m) p.identifiers = [{ scheme: m[1]!, value: m[2]!.trim() }];
   return p;
-}
-
-function Explanation(props: { h: Hit }): VNode {
-  const e = props.h.explanation;
-  return (
-    <ul class="explain">
-      <li>name similarity {(e.name * 100).toFixed(0)} %</li>
-      {e.country ? <li>country: {e.country}</li> : null}
-      {e.identifier ? <li>identifier: {e.identifier}</li> : null}
-      <li>score after adjustments {(e.adjusted * 100).toFixed(0)} %</li>
-    </ul>
-  );
-}
-
-function Source(props: { h: Hit }): VNode {
-  const s = props.h.source;
-  if (s.kind === 'reference-list') {
-    return (
-      <span>
-        reference list {s.list}, entry <T>{s.ref}</T>
-      </span>
-    );
-  }
-  return (
-    <span>
-      <a href={`/records/${encodeURIComponent(s.id)}`}>
-        {s.type} from {s.origin}
-      </a>{' '}
-      <StatusBadge status={s.status} /> {s.role ? <span class="muted">as {s.role}</span> : null}
-      {s.recalled ? <span class="badge off">recalled</span> : null}
-    </span>
-  );
-}
-
-function Hits(props: { c: Ctx; input: ScreenParty; hits: Hit[]; n: number }): VNode {
-  const { c, input, hits, n } = props;
-  return (
-    <section class="screen-result" aria-labelledby={`res-${n}`}>
-      <h2 id={`res-${n}`}>
-        <T>{input.name}</T>
-        {input.country ? <span class="muted"> ({input.country})</span> : null}: {hits.length} hit{hits.length === 1 ? '' : 's'}
-      </h2>
-      {!hits.length ? <Empty>No party held here scores above the threshold.</Empty> : null}
-      {hits.length ? (
-        <form method="post" action="/screen/link">
-          <Csrf token={c.csrf} />
-          <input type="hidden" name="name" value={input.name} />
-          <input type="hidden" name="country" value={input.country ?? ''} />
-          <table class="data hits">
-            <caption class="visually-hidden">Hits for {input.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Same party?</th>
-                <th scope="col">Score</th>
-                <th scope="col">Matched name</th>
-                <th scope="col">Why</th>
-                <th scope="col">Where</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
-            <tbody>
-              {hits.map((h, i) => (
-                <tr class={h.dismissed ? 'dismissed' : ''}>
-                  <td>
-                    <input type="checkbox" id={`ln-${n}-${i}`} name="link" value={h.target} />
-                    <label for={`ln-${n}-${i}`} class="visually-hidden">
-                      Select {h.matchedName} to link
-                    </label>
-                  </td>
-                  <td>
-                    <meter min={0} max={1} value={h.score} aria-label="score"></meter> <strong>{(h.score * 100).toFixed(0)} %</strong>
-                  </td>
-                  <td>
-                    <T>{h.matchedName}</T> <span class="badge">{h.matchedNameType}</span>
-                    {h.dismissed ? <span class="badge off">marked false positive by {h.dismissed.by}</span> : null}
-                    {h.linkedFrom ? <span class="badge">linked</span> : null}
-                  </td>
-                  <td>
-                    <Explanation h={h} />
-                  </td>
-                  <td>
-                    <Source h={h} />
-                  </td>
-                  <td>
-                    {h.dismissed ? null : (
-                      <button type="submit" class="secondary small" formaction="/screen/dismiss" name="target" value={h.target}>
-                        Not this party
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {hits.length > 1 ? (
-            <button type="submit" class="secondary small">
-              Link the two selected as the same party
-            </button>
-          ) : null}
-        </form>
-      ) : null}
-    </section>
-  );
-}
-
-function Candidates(props: { c: Ctx; list: Candidate[]; state: FormState }): VNode {
-  const { c, list } = props;
-  if (!list.length) return <Empty>No partner denial makes this an essentially identical transaction.</Empty>;
-  const carried = Object.entries(props.state).filter(([k]) => k.startsWith(PT + '.') || k.startsWith('_rows.' + PT + '.'));
-  return (
-    <table class="data">
-      <caption>Partner denials this application may undercut</caption>
-      <thead>
-        <tr>
-          <th scope="col">Denial</th>
-          <th scope="col">Party</th>
-          <th scope="col">Control</th>
-          <th scope="col">Destination</th>
-          <th scope="col">Verdict</th>
-          {c.can('publisher') ? <th scope="col">Consult</th> : null}
-        </tr>
-      </thead>
-      <tbody>
-        {list.map((x) => (
-          <tr>
-            <td>
-              <a href={`/records/${encodeURIComponent(x.denial.id)}`}>
-                <T>{x.denial.originatorReference}</T>
-              </a>{' '}
-              from {x.denial.origin} <StatusBadge status={x.denial.status} /> {x.catchAll ? <span class="badge warn">catch-all</span> : null}
-            </td>
-            <td>
-              {x.party ? (
-                <>
-                  <T>{x.party.applicationName}</T> ~ <T>{x.party.matchedName}</T> ({(x.party.score * 100).toFixed(0)} %)
-                </>
-              ) : (
-                '—'
-              )}
-            </td>
-            <td>{x.control ?? '—'}</td>
-            <td>{x.destination ?? 'different'}</td>
-            <td>{x.essentiallyIdentical ? <span class="badge off">essentially identical</span> : <span class="badge mid">similar</span>}</td>
-            {c.can('publisher') ? (
-              <td>
-                <form method="post" action="/consultations/new">
-                  <Csrf token={c.csrf} />
-                  <input type="hidden" name="_prefill" value="1" />
-                  <input type="hidden" name="denial" value={x.denial.id} />
-                  {carried.flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => <input type="hidden" name={k} value={one} />))}
-                  <button type="submit" class="small">
-                    Open a consultation with {x.denial.origin}
-                  </button>
-                </form>
-              </td>
-            ) : null}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
 
 function screenForm(c: Ctx, mode: Mode, state: FormState, results?: VNode, error?: string): View {
@@ -241,7 +81,13 @@ function screenForm(c: Ctx, mode: Mode, state: FormState, results?: VNode, error
               </div>
               <div class="field">
                 <label for="s-ident">Identifier</label>
-                <input type="text" id="s-ident" name="identifier" value={one(state.identifier)} placeholder="IMO:9074729" />
+                <input
+                  type="text"
+                  id="s-ident"
+                  name="identifier"
+                  value={one(state.identifier)}
+                  placeholder="IMO:9074729"
+                />
               </div>
             </div>
           ) : mode === 'list' ? (
@@ -257,10 +103,21 @@ function screenForm(c: Ctx, mode: Mode, state: FormState, results?: VNode, error
           <div class="row-fields">
             <div class="field">
               <label for="s-thr">Threshold</label>
-              <input type="text" inputMode="decimal" id="s-thr" name="threshold" value={one(state.threshold) || '0.7'} />
+              <input
+                type="text"
+                inputMode="decimal"
+                id="s-thr"
+                name="threshold"
+                value={one(state.threshold) || '0.7'}
+              />
             </div>
             <div class="field field-bool">
-              <input type="checkbox" id="s-inact" name="includeInactive" checked={one(state.includeInactive) === 'on'} />
+              <input
+                type="checkbox"
+                id="s-inact"
+                name="includeInactive"
+                checked={one(state.includeInactive) === 'on'}
+              />
               <label for="s-inact">Include revoked, withdrawn, expired and recalled records</label>
             </div>
           </div>
@@ -285,14 +142,21 @@ export function screeningPages(p: PageRouter): void {
     const remove = one(c.form._remove);
     if (add || remove) return screenForm(c, mode, applyRowAction(c.form, { add, remove }));
     const threshold = one(c.form.threshold) === '' ? 0.7 : Number(one(c.form.threshold));
-    if (!(threshold >= 0 && threshold <= 1)) return screenForm(c, mode, c.form, undefined, 'The threshold is a number from 0 to 1.');
+    if (!(threshold >= 0 && threshold <= 1))
+      return screenForm(c, mode, c.form, undefined, 'The threshold is a number from 0 to 1.');
     const o = { threshold, limit: 10, includeInactive: one(c.form.includeInactive) === 'on' };
     try {
       if (mode === 'application') {
         const app = fromState(TRANSACTION_FIELDS, c.form, PT) as Record<string, Json>;
-        if (!Array.isArray(app.parties) || !app.parties.length) return screenForm(c, mode, c.form, undefined, 'Name at least one party.');
+        if (!Array.isArray(app.parties) || !app.parties.length)
+          return screenForm(c, mode, c.form, undefined, 'Name at least one party.');
         const r = c.deps.screening.screenApplication(app, o);
-        c.deps.audit.record({ action: 'screening.query', actor: c.actor, subject: 'application', details: { parties: r.parties.length, candidates: r.candidates.length } });
+        c.deps.audit.record({
+          action: 'screening.query',
+          actor: c.actor,
+          subject: 'application',
+          details: { parties: r.parties.length, candidates: r.candidates.length },
+        });
         const results = (
           <>
             <h2>Essentially identical transactions</h2>
@@ -307,8 +171,22 @@ export function screeningPages(p: PageRouter): void {
       const inputs = mode === 'list' ? parseList(one(c.form.list)) : [partyOf(c.form)].filter((x) => x.name);
       if (!inputs.length) return screenForm(c, mode, c.form, undefined, 'Give at least one name.');
       const r = c.deps.screening.screen(inputs, o);
-      c.deps.audit.record({ action: 'screening.query', actor: c.actor, subject: 'screen', details: { parties: inputs.length, hits: r.reduce((n, x) => n + x.hits.length, 0) } });
-      return screenForm(c, mode, c.form, <>{r.map((x, i) => <Hits c={c} input={x.input} hits={x.hits} n={i} />)}</>);
+      c.deps.audit.record({
+        action: 'screening.query',
+        actor: c.actor,
+        subject: 'screen',
+        details: { parties: inputs.length, hits: r.reduce((n, x) => n + x.hits.length, 0) },
+      });
+      return screenForm(
+        c,
+        mode,
+        c.form,
+        <>
+          {r.map((x, i) => (
+            <Hits c={c} input={x.input} hits={x.hits} n={i} />
+          ))}
+        </>,
+      );
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       return screenForm(c, mode, c.form, undefined, e.message);
@@ -317,18 +195,43 @@ export function screeningPages(p: PageRouter): void {
   const rescreen = (c: Ctx, flash: string): View => {
     const input = partyOf(c.form);
     const r = c.deps.screening.screen([input], { threshold: 0.7, limit: 10, includeDismissed: true });
-    const v = screenForm(c, 'party', { name: input.name, country: input.country ?? '' }, <>{r.map((x, i) => <Hits c={c} input={x.input} hits={x.hits} n={i} />)}</>);
-    return { ...v, body: <><div class="banner ok" role="status">{flash}</div>{v.body}</> };
+    const v = screenForm(
+      c,
+      'party',
+      { name: input.name, country: input.country ?? '' },
+      <>
+        {r.map((x, i) => (
+          <Hits c={c} input={x.input} hits={x.hits} n={i} />
+        ))}
+      </>,
+    );
+    return {
+      ...v,
+      body: (
+        <>
+          <div class="banner ok" role="status">
+            {flash}
+          </div>
+          {v.body}
+        </>
+      ),
+    };
   };
   p.post('/screen/dismiss', 'analyst', (c) => {
     const target = one(c.form.target);
     if (!/^(record|list)\|[^|]{1,200}\|[^|]{1,200}$/.test(target)) throw new AppError('validation', 'not a hit');
     c.deps.screening.dismiss(partyOf(c.form), target, c.actor, null);
-    return rescreen(c, 'Marked as a false positive for this name; later screenings of it flag the hit instead of listing it.');
+    return rescreen(
+      c,
+      'Marked as a false positive for this name; later screenings of it flag the hit instead of listing it.',
+    );
   });
   p.post('/screen/link', 'analyst', (c) => {
-    const targets = (Array.isArray(c.form.link) ? c.form.link : [c.form.link]).filter((t): t is string => typeof t === 'string');
-    if (targets.length !== 2 || targets[0] === targets[1]) throw new AppError('validation', 'Select exactly two hits to link as the same party.');
+    const targets = (Array.isArray(c.form.link) ? c.form.link : [c.form.link]).filter(
+      (t): t is string => typeof t === 'string',
+    );
+    if (targets.length !== 2 || targets[0] === targets[1])
+      throw new AppError('validation', 'Select exactly two hits to link as the same party.');
     c.deps.screening.link(targets[0]!, targets[1]!, c.actor, null);
     return rescreen(c, 'Linked as the same party; later screening uses the link (nothing is merged).');
   });

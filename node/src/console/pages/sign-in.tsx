@@ -1,7 +1,12 @@
 // Sign-in: paste an operator token once; the node starts a server-side session.
 import type { VNode } from 'preact';
 
-export function SignInPage(props: { csrf: string; next: string; error?: string | undefined; signedOut: boolean }): VNode {
+export function SignInPage(props: {
+  csrf: string;
+  next: string;
+  error?: string | undefined;
+  signedOut: boolean;
+}): VNode {
   return (
     <div class="panel narrow">
       {props.signedOut ? (
@@ -15,9 +20,8 @@ export function SignInPage(props: { csrf: string; next: string; error?: string |
         </div>
       ) : null}
       <p>
-        Paste the operator token you were given (an admin's is in <code>D/admin.token</code>). The node keeps a
-        session for you: it ends after 30 minutes without use, after 12 hours, when you sign out, or when the token is
-        revoked.
+        Paste the operator token you were given (an admin's is in <code>D/admin.token</code>). The node keeps a session
+        for you: it ends after 30 minutes without use, after 12 hours, when you sign out, or when the token is revoked.
       </p>
       <form method="post" action="/sign-in">
         <input type="hidden" name="_csrf" value={props.csrf} />
