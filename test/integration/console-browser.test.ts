@@ -109,7 +109,7 @@ async function noMarkupLeaked(p: Page, where: string): Promise<void> {
   expect(leaked, where).toEqual({ imgs: 0, scripts: 0, jsLinks: 0, handlers: 0 });
 }
 
-describe('hostile partner data', () => {
+describe('hostile partner data', { timeout: 180_000 }, () => {
   const pages = () => [
     ['/new', 'hostile-new-from-partners'],
     ['/records', 'hostile-records'],
@@ -187,7 +187,7 @@ describe('hostile partner data', () => {
   });
 });
 
-describe('the keyboard alone', () => {
+describe('the keyboard alone', { timeout: 180_000 }, () => {
   it('signs in, skips to the content, moves through the navigation, screens a party and signs out', async () => {
     const w = await openPage(browser, victim.node.operatorUrl);
     const p = w.page;

@@ -51,7 +51,7 @@ afterAll(async () => {
   await stopAll();
 });
 
-describe('the console across two nodes, in chromium', () => {
+describe('the console across two nodes, in chromium', { timeout: 180_000 }, () => {
   let officerA: Watched;
   let denialUrl = '';
 

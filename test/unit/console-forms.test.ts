@@ -20,7 +20,9 @@ const ENVELOPE = ['id', 'version', 'supersedes', 'changeType', 'originatorNodeId
 const NOT_IN_FORM = [...ENVELOPE, 'updatedAt', 'statusReason'];
 
 describe('console form engine', () => {
-  const names = readdirSync(join(import.meta.dirname, '../fixtures/design')).filter((f) => /^(denial|finding)-.*\.json$/.test(f));
+  const names = readdirSync(join(import.meta.dirname, '../fixtures/design')).filter((f) =>
+    /^(denial|finding)-.*\.json$/.test(f),
+  );
 
   it.each(names)('%s round-trips through its form', (name) => {
     const record = example(name);

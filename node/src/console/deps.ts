@@ -32,7 +32,7 @@ export interface ConsoleDeps {
   sessions: Pick<ConsoleSessions, 'signIn' | 'lookup' | 'signOut' | 'revoke' | 'list'>;
   tokens: Pick<TokenService, 'create' | 'list' | 'revoke' | 'recordUse'>;
   records: Pick<RecordService, 'publish' | 'amend' | 'changeStatus' | 'get' | 'search'>;
-  views: Pick<ConsoleViews, 'receivedSince' | 'markSeen' | 'releasedTo' | 'flow' | 'preview'>;
+  views: Pick<ConsoleViews, 'receivedSince' | 'markSeen' | 'releasedTo' | 'flow' | 'receivedPerWeek' | 'preview'>;
   screening: Pick<ScreeningService, 'screen' | 'screenApplication' | 'dismiss' | 'link'>;
   audit: Pick<AuditService, 'record' | 'verify' | 'page'> & { exportAll(): AuditBundle };
   consultations: Pick<ConsultationService, 'open' | 'reply' | 'list' | 'view'>;
@@ -44,5 +44,3 @@ export interface ConsoleDeps {
   reciprocity: Pick<ReciprocityService, 'report'>;
   keys: Pick<KeyService, 'status' | 'rotate'>;
 }
-
-export type AuditCheck = AuditVerification;

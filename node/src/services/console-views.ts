@@ -28,9 +28,8 @@ export interface Flow {
   /** Per day: the stream head (cumulative releases sent) and the receipt cursor (cumulative acknowledged). */
   sent: DayPoint[];
   acknowledged: DayPoint[];
-  /** Per day: releases sent to the partner, and releases received from it. */
+  /** Per day: releases sent to the partner. */
   recordsOut: DayPoint[];
-  recordsIn: DayPoint[];
 }
 
 export interface PreviewItem {
@@ -88,28 +87,45 @@ export class ConsoleViews {
     const DAY = 86_400_000;
     const today = Date.parse(new Date(this.clock.now()).toISOString().slice(0, 10));
     const out = this.store.exchange.outStream(partner);
-    const inn = this.store.exchange.inStream(partner);
-    const flow: Flow = { sent: [], acknowledged: [], recordsOut: [], recordsIn: [] };
+    const flow: Flow = { sent: [], acknowledged: [], recordsOut: [] };
+    const first = new Date(today - days * DAY).toISOString();
+    // receipts: the cursor before the period, then the highest per day (one query each)
+    let ack = out ? this.store.console.ackBefore(partner, out.stream, first) : 0;
+    const acks = new Map(
+      (out ? this.store.console.acknowledgedPerDay(partner, out.stream, first) : []).map((p) => [p.day, p.value]),
+    );
     let prevOut = -1;
-    let prevIn = -1;
     for (let d = days; d >= 0; d--) {
       const day = new Date(today - d * DAY).toISOString().slice(0, 10);
       const end = new Date(today - (d - 1) * DAY).toISOString();
       const sent = out ? this.store.console.seqBefore('releases', partner, out.stream, out.head_seq, end) : 0;
-      const ack = out ? this.store.console.ackBefore(partner, out.stream, end) : 0;
-      const got = inn?.stream ? this.store.console.seqBefore('inbound', partner, inn.stream, inn.next_seq - 1, end) : 0;
-      if (prevOut >= 0) {
-        flow.recordsOut.push({ day, value: sent - prevOut });
-        flow.recordsIn.push({ day, value: got - prevIn });
-      }
-      if (prevOut >= 0 || d === days) {
-        flow.sent.push({ day, value: sent });
-        flow.acknowledged.push({ day, value: Math.min(ack, sent) });
-      }
+      ack = Math.max(ack, acks.get(day) ?? 0);
+      if (prevOut >= 0) flow.recordsOut.push({ day, value: sent - prevOut });
+      flow.sent.push({ day, value: sent });
+      flow.acknowledged.push({ day, value: Math.min(ack, sent) });
       prevOut = sent;
-      prevIn = got;
     }
     return flow;
+  }
+
+  /** Releases received from the partner per week (Monday to Sunday) over the last `weeks`, on its current stream. */
+  receivedPerWeek(partner: string, weeks: number): DayPoint[] {
+    const DAY = 86_400_000;
+    const now = new Date(this.clock.now());
+    const monday = Date.parse(now.toISOString().slice(0, 10)) - ((now.getUTCDay() + 6) % 7) * DAY;
+    const inn = this.store.exchange.inStream(partner);
+    const head = inn ? inn.next_seq - 1 : 0;
+    const at = (ms: number) =>
+      inn?.stream ? this.store.console.seqBefore('inbound', partner, inn.stream, head, new Date(ms).toISOString()) : 0;
+    const out: DayPoint[] = [];
+    let prev = at(monday - weeks * 7 * DAY);
+    for (let w = weeks - 1; w >= 0; w--) {
+      const start = monday - w * 7 * DAY;
+      const next = at(start + 7 * DAY);
+      out.push({ day: new Date(start).toISOString().slice(0, 10), value: next - prev });
+      prev = next;
+    }
+    return out;
   }
 
   /** What a proposed agreement would share, withhold and redact among the newest own records. */

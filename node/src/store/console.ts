@@ -112,10 +112,11 @@ export class ConsoleTables {
     partner: string,
     stream: string,
     seq: number,
-  ): { seq: number; t: string } | undefined {
+  ): { seq: number; t: string | number } | undefined {
+    // releases: `iat` (seconds) is stored before the JWS, so reading it never walks the JWS's overflow pages
     return (
       table === 'releases'
-        ? this.q('SELECT seq, created_at AS t FROM releases WHERE stream = ? AND seq >= ? ORDER BY seq LIMIT 1').get(
+        ? this.q('SELECT seq, iat AS t FROM releases WHERE stream = ? AND seq >= ? ORDER BY seq LIMIT 1').get(
             stream,
             seq,
           )
@@ -123,16 +124,17 @@ export class ConsoleTables {
             `SELECT seq, received_at AS t FROM inbound
              WHERE partner = ? AND stream = ? AND seq >= ? ORDER BY seq LIMIT 1`,
           ).get(partner, stream, seq)
-    ) as { seq: number; t: string } | undefined;
+    ) as { seq: number; t: string | number } | undefined;
   }
-  /** The highest seq of a stream stored before `iso` (0 if none), given the stream's head. */
+  /** The highest seq of a stream made (releases) or received (inbound) before `iso` (0 if none). */
   seqBefore(table: 'releases' | 'inbound', partner: string, stream: string, head: number, iso: string): number {
+    const limit = table === 'releases' ? Math.floor(Date.parse(iso) / 1000) : iso;
     let lo = 0;
     let hi = head;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
       const row = this.firstAtOrAfter(table, partner, stream, mid);
-      if (row && row.seq <= hi && row.t < iso) lo = Math.max(mid, Math.min(row.seq, hi));
+      if (row && row.seq <= hi && row.t < limit) lo = row.seq;
       else hi = mid - 1;
     }
     return lo;

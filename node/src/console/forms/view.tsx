@@ -21,7 +21,10 @@ export function fieldId(path: string): string {
 
 /** DIVERSION_RISK → "Diversion risk"; the code itself is kept as the value. */
 export function human(code: string): string {
-  const s = code.replace(/_/g, ' ').toLowerCase();
+  const s = code
+    .split('_')
+    .map((w) => (w.length <= 3 ? w : w.toLowerCase()))
+    .join(' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
@@ -147,7 +150,7 @@ function Field(props: { f: FieldSpec; prefix: string; ctx: FormContext }): VNode
                   disabled={fixed}
                 />
                 <label for={fieldId(`${path}=${o}`)}>
-                  {human(o)} <code>{o}</code>
+                  {human(o)} {human(o) === o ? null : <code>{o}</code>}
                 </label>
               </div>
             ))}

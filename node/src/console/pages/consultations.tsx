@@ -234,8 +234,8 @@ function openForm(c: Ctx, p: OpenForm): View {
     body: (
       <>
         <p>
-          The request refers to <a href={href}>{ref}</a> version {d.current.version};{' '}
-          {d.origin} answers by the due date its agreement commits to, counted on its own calendar.
+          The request refers to <a href={href}>{ref}</a> version {d.current.version}; {d.origin} answers by the due date
+          its agreement commits to, counted on its own calendar.
         </p>
         <ErrorSummary errors={p.errors} message={p.message} />
         <form method="post" action="/consultations/new" novalidate>

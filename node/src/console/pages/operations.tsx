@@ -154,6 +154,7 @@ function FlowCells(props: { f: ReciprocityFlow & { receiptsOutstanding?: number 
 function Reciprocity(props: { c: Ctx; r: ReciprocityRow }): VNode {
   const { c, r } = props;
   const f = c.deps.views.flow(r.partner, 84);
+  const received = c.deps.views.receivedPerWeek(r.partner, 12);
   const types = [...new Set([...Object.keys(r.outbound.byType), ...Object.keys(r.inbound.byType)])].sort();
   const promise = (xs: { reference: string; version: number; since: string }[]) =>
     xs.length ? xs.map((a) => `${a.reference} v${a.version} since ${a.since.slice(0, 10)}`).join('; ') : 'none';
@@ -199,11 +200,11 @@ function Reciprocity(props: { c: Ctx; r: ReciprocityRow }): VNode {
       <div class="chart-pair">
         <LineChart
           id={`wk-${r.partner}`}
-          title="Records per week"
-          summary="record versions we released to them and received from them, by week"
+          title="Releases per week"
+          summary="releases we sent them and releases we received from them, by week (Monday to Sunday)"
           series={[
             { label: 'we sent', points: weekly(f.recordsOut) },
-            { label: 'they sent', points: weekly(f.recordsIn) },
+            { label: 'they sent', points: received.map((p) => ({ x: p.day, y: p.value })) },
           ]}
         />
         <PairedBars

@@ -268,6 +268,13 @@ export function recordView(c: Ctx, id: string, error?: string): View {
           <Where c={c} d={d} />
         </section>
         <Lifecycle c={c} d={d} error={error} />
+        {c.can('publisher') && d.type === 'denial' && d.current.origin !== 'own' ? (
+          <p class="actions">
+            <a class="button secondary" href={`/consultations/new?denial=${encodeURIComponent(d.id)}`}>
+              Consult {d.origin} about this denial
+            </a>
+          </p>
+        ) : null}
         <section aria-labelledby="sec-hist">
           <h2 id="sec-hist">Version history</h2>
           <History d={d} />
