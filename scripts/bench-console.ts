@@ -5,7 +5,8 @@
 // (loopback round trips: an upper bound of the server time), and adds up what a first page load
 // transfers (the page and every asset it references).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode } from '../node/src/app.js';
@@ -22,6 +23,18 @@ const N = arg('records', 100_000);
 const SAMPLES = arg('samples', 200);
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'entente-bench-console-'));
+const flag = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
+/** A node loaded by an earlier run with --keep: its admin token and a sample of its own record ids. */
+function loaded(dir: string): { dir: string; token: string; ids: string[] } {
+  const db = new Database(join(dir, 'entente.db'), { readonly: true });
+  const rows = db.prepare('SELECT id FROM records WHERE own = 1 ORDER BY order_key LIMIT 200 OFFSET 0').all() as { id: string }[];
+  db.close();
+  return { dir, token: readFileSync(join(dir, 'admin.token'), 'utf8').trim(), ids: rows.map((r) => r.id) };
+}
 const log = (s: string) => process.stderr.write(s + '\n');
 
 function denial(i: number, who: string): Record<string, any> {
@@ -158,7 +171,11 @@ async function signIn(url: string, token: string): Promise<{ cookie: string; csr
 
 async function main(): Promise<void> {
   log(`entente bench:console: ${N} records, ${cpus().length} cores, node ${process.version}`);
-  const { dir, token, ids } = await load();
+  // --keep DIR: keep the loaded node in DIR; --reuse DIR: measure a node loaded before (no loading)
+  const reuse = flag('reuse');
+  const { dir, token, ids } = reuse ? loaded(reuse) : await load();
+  const keep = flag('keep');
+  if (keep) cpSync(dir, keep, { recursive: true });
   const { proc, url } = await start(dir);
   try {
     const s = await signIn(url, token);

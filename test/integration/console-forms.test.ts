@@ -4,6 +4,7 @@
 // fingerprint typed back matches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { day } from '../helpers/dates.js';
+import { agreement, push } from '../helpers/exchange.js';
 import { publishBody } from '../helpers/examples.js';
 import { startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';
 
@@ -205,5 +206,22 @@ describe('console forms', () => {
     expect(
       (await fetch(url + '/partners/new', { method: 'POST', headers: { cookie: s.cookie }, body: noCsrf })).status,
     ).toBe(403);
+  });
+  it('shows what the originator withheld as "withheld by the originator", at its place', async () => {
+    // the partner registered above (trust only here) shares with this node, withholding three members
+    const redact = ['/items/*/value', '/parties/[role=END_USER]', '/pointOfContact'];
+    const ag = agreement('agreement-wide', n.nodeId);
+    ag.share.denial.redact = redact;
+    const reg = await other.op('PUT', `/admin/v1/partners/${n.nodeId}`, { bundle: n.bundle, fingerprint: n.fingerprint, agreement: ag });
+    expect(reg.status).toBe(201);
+    const p = await other.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive', { originatorReference: 'JP-R-1' }));
+    await push(other, n);
+    const html = await (await fetch(`${url}/records/${encodeURIComponent(p.body.id)}`, { headers: { cookie: s.cookie } })).text();
+    expect(html).toContain('3 members were withheld by the originator');
+    expect(html.match(/withheld by the originator<\/span>/g)?.length).toBe(3);
+    expect(html).toMatch(/<strong>A party<\/strong> <span class="withheld">withheld by the originator/);
+    expect(html).not.toContain('du-desk3@nl-lic.example');
+    expect(html).toContain('TLP:AMBER');
+    expect(html).toMatch(/No onward sharing/);
   });
 });

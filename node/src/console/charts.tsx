@@ -10,7 +10,7 @@ export interface Series {
 
 const W = 500;
 const H = 210;
-const PAD = { l: 44, r: 118, t: 14, b: 30 };
+const PAD = { l: 44, r: 140, t: 14, b: 30 };
 const DASH = ['', '6 4', '2 3', '10 3 2 3'];
 const CLS = ['s0', 's1', 's2', 's3'];
 
