@@ -16,6 +16,8 @@ const allowed = {
   'app.ts': ['*'],
   cli: ['main.ts', ...rooms, ...below],
   http: [...rooms, ...below.filter((l) => l !== 'store')],
+  // the web console sits beside http; it reaches the rooms only through console/deps.ts (checked below)
+  console: [...rooms, ...below.filter((l) => l !== 'store')],
   exchange: below,
   screening: below,
   services: below,
@@ -59,7 +61,7 @@ function walk(dir) {
   for (const f of readdirSync(dir)) {
     const p = join(dir, f);
     if (statSync(p).isDirectory()) walk(p);
-    else if (p.endsWith('.ts')) check(p);
+    else if (p.endsWith('.ts') || p.endsWith('.tsx')) check(p);
   }
 }
 
@@ -93,6 +95,10 @@ function check(file) {
     const ok = allowed[layer];
     if (!ok) {
       problems.push(`${rel}: ${layer} is not a layer of style.md`);
+      continue;
+    }
+    if (layer === 'console' && rooms.includes(tLayer) && rel !== 'console/deps.ts') {
+      problems.push(`${rel}: the console reaches ${tLayer} only through console/deps.ts (${spec})`);
       continue;
     }
     if (rooms.includes(layer) && rooms.includes(tLayer)) {

@@ -162,8 +162,11 @@ async function main(): Promise<void> {
   const de = await start('de-enf-01', 'Germany customs enforcement');
   const all = [nl, jp, de];
   running.push(...all);
-  for (const n of all)
-    say(`${cyan(n.id)} ${n.label}: federation ${n.node.federationUrl}, operator ${n.node.operatorUrl}`);
+  for (const n of all) {
+    say(
+      `${cyan(n.id)} ${n.label}: federation ${n.node.federationUrl}, operator API and web console ${n.node.operatorUrl}/`,
+    );
+  }
 
   section('Operators exchange bundles and check fingerprints over a second channel');
   for (const n of all) say(`${n.id} reads its fingerprint aloud: ${bold(groupFingerprint(n.fingerprint))}`);
@@ -448,12 +451,24 @@ async function main(): Promise<void> {
     expectThat(v.ok, `${n.id}'s audit chain verifies (${v.entries} entries)`);
   }
 
+  section('The web console of each node');
+  for (const n of all) {
+    const page = await fetch(`${n.node.operatorUrl}/sign-in`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expectThat(
+      page.status === 200 && csp.includes("default-src 'self'"),
+      `${n.id}'s console answers at ${n.node.operatorUrl}/ with its CSP`,
+    );
+  }
+
   console.log();
   if (failures.length === 0) console.log(green(bold(`All ${checks} expectations held.`)));
   else console.log(red(bold(`${failures.length} of ${checks} expectations failed:\n  ${failures.join('\n  ')}`)));
   if (keep) {
-    console.log(bold('\nThe nodes keep running (Ctrl-C to stop):'));
-    for (const n of all) console.log(`  ${n.id}: operator ${n.node.operatorUrl}  token ${n.token}  dir ${n.dir}`);
+    console.log(bold('\nThe nodes keep running (Ctrl-C to stop). Open a console and sign in with its admin token:'));
+    for (const n of all) {
+      console.log(`  ${n.id}: console ${n.node.operatorUrl}/  token in ${join(n.dir, 'admin.token')}: ${n.token}`);
+    }
     await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   }
   process.exitCode = failures.length === 0 ? 0 : 1;

@@ -3,6 +3,7 @@
 // No process.exit here.
 import type { Router } from 'express';
 import { ConfigError, type NodeConfig, type Secrets } from './config/index.js';
+import { consoleRouter } from './console/app.js';
 import { AuditService } from './core/audit.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { NodeIdentity } from './core/identity.js';
@@ -16,6 +17,7 @@ import { Links, type LinkOptions } from './exchange/links/links.js';
 import { Outbound } from './exchange/outbound/outbound.js';
 import { PartnerAdmin } from './exchange/partner-admin.js';
 import { PartnerService } from './exchange/partners.js';
+import { bundleFingerprint } from './exchange/bundle.js';
 import { createFederationApp } from './http/federation/app.js';
 import { federationRoutes } from './http/federation/routes.js';
 import { requireRole, type ObservedResponse } from './http/middleware.js';
@@ -32,6 +34,8 @@ import { screeningRoutes } from './http/operator/screening.js';
 import { tokenRoutes } from './http/operator/tokens.js';
 import { createFederationServer, createOperatorServer } from './http/servers.js';
 import { silentLogger, type Logger } from './log.js';
+import { ConsoleSessions } from './services/console-sessions.js';
+import { ConsoleViews } from './services/console-views.js';
 import { ConsultationService } from './services/consultations.js';
 import { KeyService } from './services/keys.js';
 import { Metrics } from './services/metrics.js';
@@ -263,6 +267,35 @@ export async function createNode(
     });
 
     const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
+    const reciprocity = new ReciprocityService(store);
+    const webConsole = consoleRouter({
+      node: { nodeId, name: config.name, country },
+      now: () => clock.now(),
+      writable,
+      sessions: new ConsoleSessions(store, audit, tokens, clock),
+      tokens,
+      records,
+      views: new ConsoleViews(store, clock, agreements),
+      screening,
+      audit: {
+        record: (e) => audit.record(e),
+        verify: () => audit.verify(),
+        page: (after, limit) => audit.page(after, limit),
+        exportAll: () => audit.export(nodeId, identity.publicKeys, 1, Number.MAX_SAFE_INTEGER),
+      },
+      consultations,
+      partners: {
+        list: () => partnerAdmin.list(),
+        view: (nodeId) => partnerAdmin.view(nodeId),
+        put: (nodeId, bundle, fingerprint, change, actor) =>
+          partnerAdmin.put(nodeId, bundle, fingerprint, change, actor),
+        remove: (nodeId, actor) => partnerAdmin.remove(nodeId, actor),
+        fingerprintOf: bundleFingerprint,
+      },
+      exchange,
+      reciprocity,
+      keys,
+    });
     const routers: Router[] = [
       tokenRoutes(tokens),
       partnerRoutes(partnerAdmin),
@@ -270,7 +303,7 @@ export async function createNode(
       recordRoutes(records),
       auditRoutes(audit, nodeId, () => identity.publicKeys),
       keyRoutes(keys),
-      reciprocityRoutes(new ReciprocityService(store)),
+      reciprocityRoutes(reciprocity),
       consultationRoutes(consultations),
       screeningRoutes(screening, new ReferenceLists(store, audit, clock), audit),
     ];
@@ -280,6 +313,7 @@ export async function createNode(
       bodyLimitBytes: limits.operatorBodyBytes,
       jsonDepth: limits.jsonDepth,
       routers,
+      console: webConsole,
       writable,
       countRequest: (status) => metrics.requests.inc({ listener: 'operator', status: String(status) }),
       public: apiDocsRoutes(),

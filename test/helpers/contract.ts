@@ -63,10 +63,16 @@ function validator(base: string, media: string): ValidateFunction {
   return fn;
 }
 
+/** The operator listener's API paths; the rest of it is the web console. */
+const API_PREFIXES = ['/admin', '/healthz', '/metrics', '/openapi.json', '/openapi.yaml', '/docs', '/taxii2'];
+
 /** What is wrong with a response, by the document; null when it conforms. */
 export function contractProblem(r: ObservedResponse): string | null {
   const where = `${r.listener} ${r.method} ${r.path} → ${r.status}`;
   if (r.path.startsWith('/docs/')) return null; // the reference page's own assets, not operations
+  // the web console's pages and assets (HTML for people, not API operations): every operator path
+  // outside the API's own prefixes belongs to it
+  if (r.listener === 'operator' && !API_PREFIXES.some((p) => r.path === p || r.path.startsWith(`${p}/`))) return null;
   const route = load().find((x) => x.pattern.test(r.path));
   if (!route) return `${where}: the path is not in the OpenAPI document`;
   const op = route.operations[r.method.toLowerCase()];

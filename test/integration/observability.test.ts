@@ -68,7 +68,7 @@ describe('observability', () => {
     expect(requests.some((r) => r.listener === 'federation' && r.who === 'jp-lic-01')).toBe(true);
     expect(lines.join('\n')).not.toContain(canary);
     // health
-    const h = (await (await fetch(a.node.operatorUrl + '/healthz')).json()) as any;
+    const h = await (await fetch(a.node.operatorUrl + '/healthz')).json();
     expect(h).toMatchObject({
       ok: true,
       database: 'ok',

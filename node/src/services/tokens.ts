@@ -86,6 +86,11 @@ export class TokenService {
       });
       return null;
     }
+    // last used (for the tokens page), written at most once a minute per token
+    const now = this.clock.now();
+    if (!row.last_used_at || now - Date.parse(row.last_used_at) > 60_000) {
+      this.store.tx(() => this.store.tokens.touch(row.name, new Date(now).toISOString()));
+    }
     return { name: row.name, role: row.role };
   }
 }

@@ -9,6 +9,7 @@ import { ExchangeTables } from './exchange.js';
 import { ReciprocityQueries } from './reciprocity.js';
 import { ConsultationTables } from './consultations.js';
 import { ScreeningTables } from './screening.js';
+import { ConsoleTables } from './console.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -20,6 +21,7 @@ export class Store {
   readonly reciprocity: ReciprocityQueries;
   readonly consultations: ConsultationTables;
   readonly screening: ScreeningTables;
+  readonly console: ConsoleTables;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
@@ -30,6 +32,7 @@ export class Store {
     this.reciprocity = new ReciprocityQueries(db);
     this.consultations = new ConsultationTables(db);
     this.screening = new ScreeningTables(db);
+    this.console = new ConsoleTables(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
@@ -70,3 +73,4 @@ export type {
 } from './exchange.js';
 export type { ConsultationRow, MessageRow } from './consultations.js';
 export type { Dismissal, ScreenEntry, ScreenEntryRow } from './screening.js';
+export type { SessionRow, LiveSessionRow, ReceivedVersionRow, DayPoint } from './console.js';

@@ -209,4 +209,24 @@ ALTER TABLE screen_dismissals_by RENAME TO screen_dismissals;
 ALTER TABLE records ADD COLUMN review TEXT;
 `,
   },
+  {
+    version: 12,
+    name: 'console-sessions',
+    sql: `
+-- Web console sessions (issue 17): started from an operator token, stored hashed; idle and absolute
+-- expiry are checked on every request; a revoked token ends its sessions (the lookup joins tokens).
+CREATE TABLE console_sessions (
+  id_hash TEXT PRIMARY KEY,
+  token_name TEXT NOT NULL REFERENCES tokens(name),
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  ended_by TEXT
+) STRICT, WITHOUT ROWID;
+CREATE INDEX console_sessions_token ON console_sessions (token_name);
+-- What each person last looked at ("new from partners since I last looked"), by token name.
+CREATE TABLE console_marks (token_name TEXT NOT NULL, mark TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (token_name, mark)) STRICT;
+`,
+  },
 ];

@@ -37,6 +37,8 @@ export interface OperatorDeps {
   jsonDepth?: number;
   /** Sees every response sent (contract tests). */
   observe?: (r: ObservedResponse) => void;
+  /** The web console: its own sessions, answering only its own paths, before bearer authentication. */
+  console?: Router;
 }
 
 export function createOperatorApp(deps: OperatorDeps): Express {
@@ -52,6 +54,7 @@ export function createOperatorApp(deps: OperatorDeps): Express {
     res.status(h.ok ? 200 : 503).json(h);
   });
   if (deps.public) app.use(deps.public);
+  if (deps.console) app.use(deps.console);
   app.use(bearerAuth(deps.tokens));
   deps.extra?.(app);
   app.use(writeGuard({ writable: deps.writable ?? (() => null) }));

@@ -1,0 +1,46 @@
+// The one narrow interface through which the web console reaches the node: the methods it calls on
+// the same services the operator API uses, filled in by app.ts. When services move, only app.ts's
+// wiring and the type imports below change.
+import type { AuditBundle, AuditService } from '../core/audit.js';
+import type { ConsoleSessions } from '../services/console-sessions.js';
+import type { ConsoleViews } from '../services/console-views.js';
+import type { ConsultationService } from '../services/consultations.js';
+import type { ExchangeAdmin } from '../exchange/admin.js';
+import type { KeyService } from '../services/keys.js';
+import type { PartnerAdmin } from '../exchange/partner-admin.js';
+import type { ReciprocityService } from '../services/reciprocity.js';
+import type { RecordService } from '../services/records.js';
+import type { ScreeningService } from '../services/screening.js';
+import type { TokenService } from '../services/tokens.js';
+
+export type { Principal } from '../services/tokens.js';
+export type { LiveSession, SessionListItem } from '../services/console-sessions.js';
+export type { RecordDetail, RecordSummary, SearchParams, VersionView } from '../services/records.js';
+export type { Hit, Candidate, ScreenParty } from '../services/screening.js';
+export type { ConsultationView } from '../services/consultation-view.js';
+export type { PartnerView } from '../exchange/partner-admin.js';
+export type { ReciprocityRow, Flow as ReciprocityFlow } from '../services/reciprocity.js';
+export type { Preview, ReceivedSince, ReleasedTo, Flow } from '../services/console-views.js';
+export type { AuditVerification } from '../core/audit.js';
+export type { Role } from '../schema/types.js';
+
+export interface ConsoleDeps {
+  node: { nodeId: string; name: string; country: string };
+  now(): number;
+  /** Why the node refuses writes (database or audit chain broken), or null. */
+  writable(): string | null;
+  sessions: Pick<ConsoleSessions, 'signIn' | 'lookup' | 'signOut' | 'revoke' | 'list'>;
+  tokens: Pick<TokenService, 'create' | 'list' | 'revoke' | 'recordUse'>;
+  records: Pick<RecordService, 'publish' | 'amend' | 'changeStatus' | 'get' | 'search'>;
+  views: Pick<ConsoleViews, 'receivedSince' | 'markSeen' | 'releasedTo' | 'flow' | 'receivedPerWeek' | 'preview'>;
+  screening: Pick<ScreeningService, 'screen' | 'screenApplication' | 'dismiss' | 'link'>;
+  audit: Pick<AuditService, 'record' | 'verify' | 'page'> & { exportAll(): AuditBundle };
+  consultations: Pick<ConsultationService, 'open' | 'reply' | 'list' | 'view'>;
+  partners: Pick<PartnerAdmin, 'list' | 'view' | 'put' | 'remove'> & {
+    /** base64url(sha256(JCS(bundle))) of an uploaded bundle, shown before it is registered. */
+    fingerprintOf(bundle: unknown): string;
+  };
+  exchange: Pick<ExchangeAdmin, 'setAgreement' | 'explain' | 'alarms'>;
+  reciprocity: Pick<ReciprocityService, 'report'>;
+  keys: Pick<KeyService, 'status' | 'rotate'>;
+}

@@ -1,0 +1,248 @@
+// npm run bench:console [-- --records N]: the web console's speed with 100,000 records held (issue 17).
+// A publishes N own denials and receives a few hundred from B; A's stream to B holds N releases, all
+// acknowledged. Then A runs as its own process (`entente start`) and this script, signed in like a
+// browser, times the records list, a record view, a screening of one party and the sync dashboard
+// (loopback round trips: an upper bound of the server time), and adds up what a first page load
+// transfers (the page and every asset it references).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNode } from '../node/src/app.js';
+import { loadConfig, loadSecrets } from '../node/src/config/index.js';
+import { readRunFile } from '../node/src/config/run-file.js';
+import { buildBundle, bundleFingerprint } from '../node/src/exchange/bundle.js';
+import { initNode, keepBoundAddresses } from '../node/src/services/node-init.js';
+import { example } from '../test/helpers/examples.js';
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const N = arg('records', 100_000);
+const SAMPLES = arg('samples', 200);
+const root = join(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'entente-bench-console-'));
+const flag = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
+/** A node loaded by an earlier run with --keep: its admin token and a sample of its own record ids. */
+function loaded(dir: string): { dir: string; token: string; ids: string[] } {
+  const db = new Database(join(dir, 'entente.db'), { readonly: true });
+  const rows = db.prepare('SELECT id FROM records WHERE own = 1 ORDER BY order_key LIMIT 200 OFFSET 0').all() as {
+    id: string;
+  }[];
+  db.close();
+  return { dir, token: readFileSync(join(dir, 'admin.token'), 'utf8').trim(), ids: rows.map((r) => r.id) };
+}
+const log = (s: string) => process.stderr.write(s + '\n');
+
+function denial(i: number, who: string): Record<string, any> {
+  const r = example('denial-wa-sensitive');
+  for (const k of [
+    'id',
+    'version',
+    'supersedes',
+    'changeType',
+    'originatorNodeId',
+    'originatorCountry',
+    'createdAt',
+    'updatedAt',
+  ])
+    delete r[k];
+  r.originatorReference = `${who}-${i}`;
+  const stem = ['Harbourline', 'Meridian', 'Tianqiao', 'Sandline', 'Kestrel'][i % 5];
+  r.parties[0].party.names[0].value = `${stem} Trading ${i} FZE`;
+  return r;
+}
+
+function agreementFor(partner: string): Record<string, unknown> {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const ag: Record<string, unknown> = {
+    ...example('agreement-wide'),
+    partner,
+    validFrom: day(-30),
+    validUntil: day(365),
+  };
+  delete ag.version;
+  return ag;
+}
+
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function load(): Promise<{ dir: string; token: string; ids: string[] }> {
+  const aDir = join(work, 'nl-lic-01');
+  const bDir = join(work, 'jp-lic-01');
+  const { adminToken } = initNode({
+    dir: aDir,
+    nodeId: 'nl-lic-01',
+    name: 'NL dual-use licensing',
+    country: 'NL',
+    federationListen: '127.0.0.1:0',
+    operatorListen: '127.0.0.1:0',
+  });
+  initNode({
+    dir: bDir,
+    nodeId: 'jp-lic-01',
+    name: 'JP export licensing',
+    country: 'JP',
+    federationListen: '127.0.0.1:0',
+    operatorListen: '127.0.0.1:0',
+  });
+  const aSecrets = loadSecrets(loadConfig(aDir));
+  const bSecrets = loadSecrets(loadConfig(bDir));
+  const a = await createNode(loadConfig(aDir), aSecrets, { sync: { autoStart: false } });
+  const b = await createNode(loadConfig(bDir), bSecrets, { sync: { autoStart: false } });
+  const aBundle = buildBundle(keepBoundAddresses(aDir, a), aSecrets);
+  const bBundle = buildBundle(keepBoundAddresses(bDir, b), bSecrets);
+  a.services.partnerAdmin.put(
+    'jp-lic-01',
+    bBundle,
+    bundleFingerprint(bBundle),
+    { agreement: agreementFor('jp-lic-01') },
+    'bench',
+  );
+  b.services.partnerAdmin.put(
+    'nl-lic-01',
+    aBundle,
+    bundleFingerprint(aBundle),
+    { agreement: agreementFor('nl-lic-01') },
+    'bench',
+  );
+  // loading only: no fsync per publication (the measured node below reopens the file with synchronous=FULL)
+  a.store.db.pragma('synchronous = OFF');
+  b.store.db.pragma('synchronous = OFF');
+  log(`publishing ${N} denials on A…`);
+  const ids: string[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) {
+    const v = a.services.records.publish('denial', denial(i, 'NL-BENCH'), 'bench');
+    if (i % 997 === 0) ids.push(v.id);
+    if ((i + 1) % 10_000 === 0) log(`  ${i + 1} (${((i + 1) / ((performance.now() - t0) / 1000)).toFixed(0)}/s)`);
+  }
+  for (let i = 0; i < 300; i++) b.services.records.publish('denial', denial(i, 'JP-BENCH'), 'bench');
+  log('replicating A→B and B→A…');
+  await a.services.links.flush('jp-lic-01');
+  await b.services.links.flush('nl-lic-01');
+  log('indexing A for screening…');
+  while (a.services.screening.indexPending(5000) > 0) log(`  queue ${a.services.screening.queueLength()}`);
+  await a.close();
+  await b.close();
+  return { dir: aDir, token: adminToken, ids };
+}
+
+async function start(dir: string): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', dir, '--log-level', 'warn'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  for (let i = 0; i < 600; i++) {
+    const run = readRunFile(dir);
+    if (run && run.pid === proc.pid && (await fetch(`${run.operator.url}/healthz`).catch(() => null))?.ok)
+      return { proc, url: run.operator.url };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('node did not start');
+}
+
+async function signIn(url: string, token: string): Promise<{ cookie: string; csrf: string }> {
+  const page = await fetch(url + '/sign-in');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const pre = page.headers.getSetCookie()[0]!.split(';')[0]!;
+  const r = await fetch(url + '/sign-in', {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams({ _csrf: csrf, token }),
+  });
+  const cookie = r.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('entente_session='))!
+    .split(';')[0]!;
+  const home = await (await fetch(url + '/', { headers: { cookie } })).text();
+  return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(home)![1]! };
+}
+
+async function main(): Promise<void> {
+  log(`entente bench:console: ${N} records, ${cpus().length} cores, node ${process.version}`);
+  // --keep DIR: keep the loaded node in DIR; --reuse DIR: measure a node loaded before (no loading)
+  const reuse = flag('reuse');
+  const { dir, token, ids } = reuse ? loaded(reuse) : await load();
+  const keep = flag('keep');
+  if (keep) cpSync(dir, keep, { recursive: true });
+  const { proc, url } = await start(dir);
+  try {
+    const s = await signIn(url, token);
+    const time = async (name: string, req: (i: number) => Promise<Response>) => {
+      const ms: number[] = [];
+      for (let i = 0; i < SAMPLES + 10; i++) {
+        const t = performance.now();
+        const r = await req(i);
+        await r.arrayBuffer();
+        if (r.status !== 200) throw new Error(`${name}: ${r.status}`);
+        if (i >= 10) ms.push(performance.now() - t);
+      }
+      return { name, p50: pct(ms, 50), p95: pct(ms, 95) };
+    };
+    const get = (path: string) => fetch(url + path, { headers: { cookie: s.cookie } });
+    const names = [
+      'Harbourline Trading 4711 FZE',
+      'Meridian Trading 90210',
+      'Tianqiao Tradng 12',
+      'Sandline General Trading',
+      'Kestrel Trading 77 FZE',
+    ];
+    const results = [
+      await time('records list', (i) => get(i % 2 ? '/records' : '/records?q=Harbourline')),
+      await time('record view', (i) => get(`/records/${encodeURIComponent(ids[i % ids.length]!)}`)),
+      await time('screening of one party', (i) =>
+        fetch(url + '/screen', {
+          method: 'POST',
+          headers: { cookie: s.cookie, origin: url, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: s.csrf, mode: 'party', name: names[i % names.length]!, threshold: '0.7' }),
+        }),
+      ),
+      await time('sync dashboard', () => get('/sync')),
+    ];
+    // first page load: the page and every stylesheet, script and icon it references
+    const first = async (path: string) => {
+      const html = await (await get(path)).text();
+      let bytes = Buffer.byteLength(html);
+      for (const m of html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g))
+        bytes += (await (await get(m[1]!)).arrayBuffer()).byteLength;
+      bytes += (await (await get('/assets/favicon.svg')).arrayBuffer()).byteLength;
+      return bytes;
+    };
+    const transfer = {
+      records: await first('/records'),
+      sync: await first('/sync'),
+      publish: await first('/records/new?type=denial'),
+    };
+    console.log(`\nconsole with ${N} own records held (+300 received), ${SAMPLES} requests each, loopback round trip:`);
+    console.log('| page | p50 ms | p95 ms | target p95 |');
+    console.log('|---|---|---|---|');
+    for (const r of results)
+      console.log(
+        `| ${r.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ≤ 150 ${r.p95 <= 150 ? '(met)' : '(NOT met)'} |`,
+      );
+    console.log(
+      `\nfirst page load transfer (page + CSS + JS + icon, uncompressed): records list ${kib(transfer.records)}, ` +
+        `sync dashboard ${kib(transfer.sync)}, publish form ${kib(transfer.publish)} (target ≤ 300 KB)`,
+    );
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
