@@ -11,9 +11,11 @@ const allowed = {
   'main.ts': ['app.ts', 'config', 'log.ts', '*'],
   'app.ts': ['*'],
   cli: ['config', 'services', 'crypto', 'domain', 'schema', 'main.ts', 'app.ts', 'log.ts', 'store'],
-  http: ['services', 'domain', 'schema', 'crypto', 'log.ts', 'store', 'config', 'policy'],
+  http: ['services', 'interop', 'domain', 'schema', 'crypto', 'log.ts', 'store', 'config', 'policy'],
   sync: ['services', 'domain', 'schema', 'crypto', 'log.ts', 'store', 'policy', 'config'],
   services: ['policy', 'store', 'crypto', 'domain', 'schema', 'config', 'log.ts', 'sync-types'],
+  // STIX/TAXII and CSV exports: beside services, reaching records, partners and tokens through interop/deps.ts
+  interop: ['policy', 'store', 'crypto', 'domain', 'schema', 'config', 'log.ts'],
   policy: ['domain', 'schema'],
   store: ['domain', 'schema'],
   crypto: ['domain', 'schema'],
