@@ -15,6 +15,12 @@ import { reciprocityRoutes } from './http/operator/reciprocity.js';
 import { keyRoutes } from './http/operator/keys.js';
 import { consultationRoutes } from './http/operator/consultations.js';
 import { screeningRoutes } from './http/operator/screening.js';
+import { exportRoutes } from './http/operator/exports.js';
+import { ExportAccessService } from './interop/access.js';
+import { csvResponses } from './interop/csv-responses.js';
+import type { InteropDeps } from './interop/deps.js';
+import { TaxiiService } from './interop/taxii.js';
+import { taxiiRoutes } from './interop/taxii-routes.js';
 import { SignaturePool } from './crypto/signature-pool.js';
 import { ReferenceLists } from './services/reference-lists.js';
 import { ScreeningService } from './services/screening.js';
@@ -40,7 +46,7 @@ import { parseSigningKeys } from './services/identity.js';
 import { PartnerAdmin } from './services/partner-admin.js';
 import { PartnerService } from './services/partners.js';
 import { TokenService } from './services/tokens.js';
-import { Store } from './store/index.js';
+import { Store, type Role } from './store/index.js';
 
 export interface CreateNodeOptions {
   clock?: Clock;
@@ -190,8 +196,25 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     receipts.onAccepted = () => keys.check();
     partners.onChange((nodeId) => federation.trustChanged(nodeId));
 
+    // exports (TAXII/STIX, CSV): the interop room reaches tokens, partners and records only through this
+    const interop: InteropDeps = {
+      node: { nodeId: config.nodeId, name: config.name, country: config.country },
+      partners: () => partners.list().map((p) => ({ nodeId: p.node_id, name: p.name, country: p.country, removed: p.removed_at !== null })),
+      authenticate: (secret, context) => tokens.authenticate(secret, context),
+      recordUse: (p, method, path) => tokens.recordUse({ name: p.name, role: p.role as Role }, method, path),
+      tokenRole: (name) => tokens.list().find((t) => t.name === name && !t.revoked_at)?.role,
+      store: store.interop,
+      audited: (entry, write) => store.tx(() => (write(), audit.append(entry))),
+      tx: (fn) => store.tx(fn),
+      now: () => clock.now(),
+    };
+    const exportAccess = new ExportAccessService(interop);
+    const taxii = new TaxiiService(interop, exportAccess);
+
     const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
     const routers: Router[] = [
+      // first: CSV by content negotiation wraps what the record and screening routes send
+      exportRoutes(exportAccess, taxii, csvResponses(interop, exportAccess)),
       tokenRoutes(tokens),
       partnerRoutes(partnerAdmin),
       exchangeRoutes(exchange),
@@ -208,6 +231,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       bodyLimitBytes: config.limits.operatorBodyBytes,
       jsonDepth: config.limits.jsonDepth,
       routers,
+      selfAuthenticated: [['/taxii2', taxiiRoutes(taxii, interop, { maxContentLength: config.limits.operatorBodyBytes })]],
       writable,
       countRequest: (status) => metrics.requests.inc({ listener: 'operator', status: String(status) }),
       extra: (app) => {

@@ -19,6 +19,8 @@ export interface OperatorDeps {
   bodyLimitBytes: number;
   /** Route modules mounted under /admin/v1 after authentication. */
   routers: Router[];
+  /** Route modules that authenticate for themselves, by mount path (TAXII: HTTP Basic, its own errors). */
+  selfAuthenticated?: [string, Router][];
   /** Why writes are refused (database or audit chain broken), or null. */
   writable?: () => string | null;
   /** Extra authenticated routes outside /admin/v1 (GET /metrics). */
@@ -38,6 +40,7 @@ export function createOperatorApp(deps: OperatorDeps): Express {
     const h = deps.health.health();
     res.status(h.ok ? 200 : 503).json(h);
   });
+  for (const [path, router] of deps.selfAuthenticated ?? []) app.use(path, router);
   app.use(bearerAuth(deps.tokens));
   deps.extra?.(app);
   app.use(writeGuard({ writable: deps.writable ?? (() => null) }));

@@ -6,8 +6,9 @@ import type { Role, Store, TokenRow } from '../store/index.js';
 import type { AuditService } from './audit.js';
 import type { Clock } from './clock.js';
 
-export const ROLES: readonly Role[] = ['analyst', 'publisher', 'admin'];
-const RANK: Record<Role, number> = { analyst: 1, publisher: 2, admin: 3 };
+export const ROLES: readonly Role[] = ['consumer', 'analyst', 'publisher', 'admin'];
+// consumer ranks below analyst: it reads exports (TAXII) only, never the operator API
+const RANK: Record<Role, number> = { consumer: 0, analyst: 1, publisher: 2, admin: 3 };
 
 export function roleAllows(have: Role, need: Role): boolean {
   return RANK[have] >= RANK[need];
@@ -31,7 +32,7 @@ export class TokenService {
 
   create(name: string, role: Role, actor: string): { name: string; role: Role; token: string } {
     if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new AppError('validation', 'token name must match ^[a-z0-9][a-z0-9._-]{0,63}$', [{ pointer: '/name', rule: 'M4', message: 'bad token name' }]);
-    if (!ROLES.includes(role)) throw new AppError('validation', 'role must be admin, publisher or analyst', [{ pointer: '/role', rule: 'M4', message: 'unknown role' }]);
+    if (!ROLES.includes(role)) throw new AppError('validation', 'role must be admin, publisher, analyst or consumer', [{ pointer: '/role', rule: 'M4', message: 'unknown role' }]);
     const token = newTokenSecret();
     this.store.tx(() => {
       if (this.store.tokens.byName(name)) throw new AppError('conflict', `a token named ${name} exists`);

@@ -9,6 +9,7 @@ import { ExchangeTables } from './exchange.js';
 import { ReciprocityQueries } from './reciprocity.js';
 import { ConsultationTables } from './consultations.js';
 import { ScreeningTables } from './screening.js';
+import { InteropTables } from './interop.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -20,6 +21,7 @@ export class Store {
   readonly reciprocity: ReciprocityQueries;
   readonly consultations: ConsultationTables;
   readonly screening: ScreeningTables;
+  readonly interop: InteropTables;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
@@ -30,6 +32,7 @@ export class Store {
     this.reciprocity = new ReciprocityQueries(db);
     this.consultations = new ConsultationTables(db);
     this.screening = new ScreeningTables(db);
+    this.interop = new InteropTables(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
@@ -58,3 +61,4 @@ export type { RecordVersionRow, RecordRow, RecordQuery } from './records.js';
 export type { AgreementRow, OutStreamRow, ReleaseRow, HoldingRow, InStreamRow, PublicationRow, AlarmRow } from './exchange.js';
 export type { ConsultationRow, MessageRow } from './consultations.js';
 export type { ScreenEntry, ScreenEntryRow } from './screening.js';
+export type { CollectionScope, ExportAccessRow, ExportVersionRow, ScanQuery } from './interop.js';

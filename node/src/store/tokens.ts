@@ -2,7 +2,8 @@
 import type Database from 'better-sqlite3';
 import { preparer, type Db } from './db.js';
 
-export type Role = 'admin' | 'publisher' | 'analyst';
+/** consumer: read-only exports (TAXII) and nothing of the operator API. */
+export type Role = 'admin' | 'publisher' | 'analyst' | 'consumer';
 
 export interface TokenRow {
   name: string;
