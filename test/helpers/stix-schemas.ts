@@ -124,3 +124,14 @@ export function rawBundleErrors(bundle: unknown): string[] {
   const fn = validator(OASIS_BASE + 'common/bundle.json');
   return fn(bundle) ? [] : describe(fn.errors);
 }
+
+/** A records-v1 value without its empty lists (STIX allows none, so the mapping leaves them out). */
+export function withoutEmptyLists(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutEmptyLists);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([, x]) => !(Array.isArray(x) && x.length === 0))
+      .map(([k, x]) => [k, withoutEmptyLists(x)]),
+  );
+}

@@ -14,22 +14,11 @@ import {
   type StixObject,
 } from '../../node/src/interop/stix-static.js';
 import { example } from '../helpers/examples.js';
-import { bundleErrors, rawBundleErrors, stixErrors } from '../helpers/stix-schemas.js';
+import { bundleErrors, rawBundleErrors, stixErrors, withoutEmptyLists } from '../helpers/stix-schemas.js';
 
 const names = readdirSync(join(import.meta.dirname, '../fixtures/design'))
   .filter((f) => /^(denial|finding)-.*\.json$/.test(f))
   .map((f) => f.replace(/\.json$/, ''));
-
-/** records-v1 without its empty lists (STIX allows none, so the mapping leaves them out). */
-function withoutEmptyLists(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutEmptyLists);
-  if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(
-    Object.entries(v)
-      .filter(([, x]) => !(Array.isArray(x) && x.length === 0))
-      .map(([k, x]) => [k, withoutEmptyLists(x)]),
-  );
-}
 
 function kindOf(name: string): RecordKind {
   return name.startsWith('denial') ? 'denial' : 'finding';
