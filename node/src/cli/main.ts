@@ -127,7 +127,7 @@ const token = program.command('token').description('operator tokens');
 token
   .command('create')
   .addOption(dirOption())
-  .requiredOption('--role <role>', 'admin, publisher or analyst')
+  .requiredOption('--role <role>', 'admin, publisher, analyst or consumer (TAXII only)')
   .requiredOption('--name <name>', 'token name')
   .action(async (o: { dir: string; role: string; name: string }) => {
     const t = await operatorClient(o.dir).call<{ token: string }>('POST', '/admin/v1/tokens', { name: o.name, role: o.role });
@@ -138,6 +138,18 @@ token
   .command('list')
   .addOption(dirOption())
   .action(async (o: { dir: string }) => print(await operatorClient(o.dir).call('GET', '/admin/v1/tokens')));
+token
+  .command('exports <name>')
+  .description('what the token\'s exports may carry: its TLP allowance (default AMBER) and its TAXII collections')
+  .addOption(dirOption())
+  .option('--max-tlp <tlp>', 'CLEAR, GREEN, AMBER, AMBER+STRICT or RED')
+  .option('--collections <aliases>', 'comma-separated: own, from-<partner nodeId> ("" for none)')
+  .action(async (name: string, o: { dir: string; maxTlp?: string; collections?: string }) => {
+    const client = operatorClient(o.dir);
+    const path = `/admin/v1/tokens/${encodeURIComponent(name)}/exports`;
+    const change = { ...(o.maxTlp ? { maxTlp: o.maxTlp } : {}), ...(o.collections !== undefined ? { collections: o.collections.split(',').map((c) => c.trim()).filter(Boolean) } : {}) };
+    print(await client.call(Object.keys(change).length ? 'PUT' : 'GET', path, Object.keys(change).length ? change : undefined));
+  });
 token
   .command('revoke <name>')
   .addOption(dirOption())
