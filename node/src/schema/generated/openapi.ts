@@ -421,6 +421,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/tokens/{name}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        get: operations["getTokenExports"];
+        put: operations["setTokenExports"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -445,6 +463,152 @@ export interface paths {
             cookie?: never;
         };
         get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["taxiiDiscovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["taxiiApiRoot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["taxiiCollections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        get: operations["taxiiCollection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{id}/manifest/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        get: operations["taxiiManifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{id}/objects/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        /** @description an envelope; added_after, limit, next, match[id], match[type], match[version], match[spec_version] */
+        get: operations["taxiiObjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{id}/objects/{objectId}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        get: operations["taxiiObject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{id}/objects/{objectId}/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        get: operations["taxiiObjectVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -873,6 +1037,21 @@ export interface components {
             version: number;
         };
         EnforcementFinding: components["schemas"]["enforcement-finding.schema"];
+        ExportAccessBody: {
+            collections?: string[];
+            /** @enum {string} */
+            maxTlp?: "CLEAR" | "GREEN" | "AMBER" | "AMBER+STRICT" | "RED";
+        };
+        ExportAccessView: {
+            available: {
+                alias: string;
+                id: string;
+                title: string;
+            }[];
+            collections: string[];
+            maxTlp: string;
+            token: string;
+        };
         /** EXTENSION */
         EXTENSION: {
             consultationId: string;
@@ -1523,7 +1702,7 @@ export interface components {
         TokenCreateBody: {
             name: string;
             /** @enum {string} */
-            role: "admin" | "publisher" | "analyst";
+            role: "admin" | "publisher" | "analyst" | "consumer";
         };
         TokenCreated: {
             name: string;
@@ -1586,8 +1765,29 @@ export interface components {
                 "application/problem+json": components["schemas"]["problem.schema"];
             };
         };
+        /** @description a TAXII 2.1 resource (TAXII 2.1 §4, §5) */
+        Taxii: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/taxii+json;version=2.1": Record<string, never>;
+            };
+        };
+        /** @description a TAXII 2.1 error message {title, description, http_status} */
+        TaxiiError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/taxii+json;version=2.1": Record<string, never>;
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /** @description collection id or alias (own */
+        TaxiiCollection: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -1988,13 +2188,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description current versions, stable order */
+            /** @description current versions, stable order; with `Accept: text/csv`, CSV for spreadsheets (one row per record version, within the token's TLP allowance; `X-Entente-Withheld` counts the rows left out; `Link: <…>; rel="next"` pages) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RecordPage"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["Problem"];
@@ -2148,13 +2349,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description hits per input party */
+            /** @description hits per input party; with `Accept: text/csv`, one row per hit (and candidate), within the token's TLP allowance */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": Record<string, never>;
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["Problem"];
@@ -2344,6 +2546,56 @@ export interface operations {
             404: components["responses"]["Problem"];
         };
     };
+    getTokenExports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the token's TLP allowance and TAXII collections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportAccessView"];
+                };
+            };
+        };
+    };
+    setTokenExports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportAccessBody"];
+            };
+        };
+        responses: {
+            /** @description the settings now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportAccessView"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -2391,6 +2643,124 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+        };
+    };
+    taxiiDiscovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            401: components["responses"]["TaxiiError"];
+            403: components["responses"]["TaxiiError"];
+        };
+    };
+    taxiiApiRoot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+        };
+    };
+    taxiiCollections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+        };
+    };
+    taxiiCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            404: components["responses"]["TaxiiError"];
+        };
+    };
+    taxiiManifest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+        };
+    };
+    taxiiObjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+        };
+    };
+    taxiiObject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            404: components["responses"]["TaxiiError"];
+        };
+    };
+    taxiiObjectVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            404: components["responses"]["TaxiiError"];
         };
     };
     getFeed: {
