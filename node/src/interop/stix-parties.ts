@@ -114,7 +114,7 @@ export function partyObjects(ctx: VersionContext, recordObjectId: string, partie
     const others = names.filter((x) => x !== primary);
     const description = [
       others.length ? `Also known as: ${others.map(nameLine).join('; ')}.` : '',
-      primary ? `Primary name: ${nameLine(primary)}.` : '',
+      primary && others.length ? `Primary name: ${nameLine(primary)}.` : '',
       str(party.notes) ?? '',
     ].filter(Boolean);
     const identifiers = objects(party.identifiers);
