@@ -263,29 +263,46 @@ async function main(): Promise<void> {
 
   section('An analyst\'s platform reads jp-lic-01 over TAXII 2.1: STIX 2.1 objects, TLP 2.0 markings');
   const feed = await jp.api('POST', '/admin/v1/tokens', { name: 'opencti', role: 'consumer' });
-  await jp.api('PUT', '/admin/v1/tokens/opencti/exports', { collections: ['own', `from-${nl.id}`], maxTlp: 'AMBER+STRICT' });
-  const basic = { authorization: `Basic ${Buffer.from(`opencti:${feed.body.token}`).toString('base64')}`, accept: 'application/taxii+json;version=2.1' };
+  const exposed = { collections: ['own', `from-${nl.id}`], maxTlp: 'AMBER+STRICT' };
+  await jp.api('PUT', '/admin/v1/tokens/opencti/exports', exposed);
+  const basic = {
+    authorization: `Basic ${Buffer.from(`opencti:${feed.body.token}`).toString('base64')}`,
+    accept: 'application/taxii+json;version=2.1',
+  };
   const taxii = async (path: string) => {
     const r = await fetch(jp.node.operatorUrl + path, { headers: basic });
     return { status: r.status, type: r.headers.get('content-type'), body: (await r.json()) as any };
   };
   const cols = await taxii('/taxii2/api/collections/');
   const titles = (cols.body.collections ?? []).map((c: any) => c.alias).join(', ');
-  expectThat(cols.status === 200 && cols.type === 'application/taxii+json;version=2.1' && cols.body.collections.length === 2, `the consumer token "opencti" sees the collections an admin exposed to it: ${titles}`);
+  expectThat(
+    cols.status === 200 && cols.type === 'application/taxii+json;version=2.1' && cols.body.collections.length === 2,
+    `the consumer token "opencti" sees the collections an admin exposed to it: ${titles}`,
+  );
   const fromNl = cols.body.collections.find((c: any) => c.alias === `from-${nl.id}`);
   const base = `/taxii2/api/collections/${fromNl?.id}/objects/`;
   const report = (await taxii(`${base}?match[id]=${reportId(susp.id)}`)).body.objects?.[0];
-  const grouped = report ? (await taxii(`${base}?limit=1000&match[id]=${report.object_refs.join(',')}`)).body.objects ?? [] : [];
+  const refs = report ? `${base}?limit=1000&match[id]=${report.object_refs.join(',')}` : null;
+  const grouped: any[] = refs ? ((await taxii(refs)).body.objects ?? []) : [];
   const bundle = { type: 'bundle', id: `bundle--${randomUUID()}`, objects: [...grouped, report] };
   const denialObj = grouped.find((o: any) => o.type === 'entente-denial');
   const exporter = grouped.find((o: any) => o.type === 'identity' && o.roles?.includes('exporter'));
-  expectThat(denialObj?.record_id === susp.id && denialObj.record_version === 2 && !!exporter, `denial-suspension as jp-lic-01 holds it: version 2 as a later STIX version (modified ${denialObj?.modified}), its ${grouped.filter((o: any) => o.type === 'identity').length} parties as identities, a report grouping ${report?.object_refs.length} objects`);
-  const pick = (o: any, keys: string[]) => Object.fromEntries(keys.filter((k) => o?.[k] !== undefined).map((k) => [k, o[k]]));
+  const parties = grouped.filter((o: any) => o.type === 'identity').length;
+  expectThat(
+    denialObj?.record_id === susp.id && denialObj.record_version === 2 && !!exporter,
+    `denial-suspension as jp-lic-01 holds it: version 2 as a later STIX version (modified ${denialObj?.modified}), ` +
+      `its ${parties} parties as identities, a report grouping ${report?.object_refs.length} objects`,
+  );
+  const pick = (o: any, keys: string[]) =>
+    Object.fromEntries(keys.filter((k) => o?.[k] !== undefined).map((k) => [k, o[k]]));
   const excerpt = {
     type: bundle.type,
     id: bundle.id,
     objects: [
-      pick(denialObj, ['type', 'spec_version', 'id', 'created_by_ref', 'created', 'modified', 'name', 'object_marking_refs', 'extensions', 'record_id', 'record_version', 'status', 'decision_type', 'destination_country', 'party_refs']),
+      pick(denialObj, [
+        'type', 'spec_version', 'id', 'created_by_ref', 'created', 'modified', 'name', 'object_marking_refs',
+        'extensions', 'record_id', 'record_version', 'status', 'decision_type', 'destination_country', 'party_refs',
+      ]),
       pick(exporter, ['type', 'id', 'name', 'identity_class', 'roles', 'description', 'external_references']),
       pick(report, ['type', 'id', 'name', 'report_types', 'published', 'labels']),
       `… ${bundle.objects.length - 3} more (identities, locations, relationships)`,

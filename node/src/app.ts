@@ -199,7 +199,8 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     // exports (TAXII/STIX, CSV): the interop room reaches tokens, partners and records only through this
     const interop: InteropDeps = {
       node: { nodeId: config.nodeId, name: config.name, country: config.country },
-      partners: () => partners.list().map((p) => ({ nodeId: p.node_id, name: p.name, country: p.country, removed: p.removed_at !== null })),
+      partners: () =>
+        partners.list().map((p) => ({ nodeId: p.node_id, name: p.name, country: p.country, removed: !!p.removed_at })),
       authenticate: (secret, context) => tokens.authenticate(secret, context),
       recordUse: (p, method, path) => tokens.recordUse({ name: p.name, role: p.role as Role }, method, path),
       tokenRole: (name) => tokens.list().find((t) => t.name === name && !t.revoked_at)?.role,
@@ -231,7 +232,9 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       bodyLimitBytes: config.limits.operatorBodyBytes,
       jsonDepth: config.limits.jsonDepth,
       routers,
-      selfAuthenticated: [['/taxii2', taxiiRoutes(taxii, interop, { maxContentLength: config.limits.operatorBodyBytes })]],
+      selfAuthenticated: [
+        ['/taxii2', taxiiRoutes(taxii, interop, { maxContentLength: config.limits.operatorBodyBytes })],
+      ],
       writable,
       countRequest: (status) => metrics.requests.inc({ listener: 'operator', status: String(status) }),
       extra: (app) => {

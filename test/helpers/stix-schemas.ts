@@ -15,7 +15,8 @@ const OASIS_BASE = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-s
 const OWN_BASE = 'https://entente.example/schemas/stix/';
 
 type AddFormats = (ajv: Ajv2020) => Ajv2020;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as AddFormats;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
+  addFormatsModule) as AddFormats;
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -61,7 +62,10 @@ function describe(errors: ErrorObject[] | null | undefined): string[] {
 
 const PARTY_EXTENSION_KEY = /^extension-definition--bed3095d-4ace-5212-96d2-1d929eb4af5e$/;
 
-/** The object types bundle.json lists by schema (its first oneOf): it has no entry for location, grouping, note, opinion or extension-definition. */
+/**
+ * The object types bundle.json lists by schema (its first oneOf): it has no entry for location,
+ * grouping, note, opinion or extension-definition.
+ */
 function bundleListedTypes(): Set<string> {
   const bundle = JSON.parse(readFileSync(join(OASIS, 'common/bundle.json'), 'utf8')) as {
     properties: { objects: { items: { anyOf: [{ oneOf: { $ref: string }[] }] } } };
@@ -73,7 +77,11 @@ function bundleListedTypes(): Set<string> {
 /** The type names bundle.json reserves (a custom object may not use them). */
 function reservedTypes(): Set<string> {
   const bundle = JSON.parse(readFileSync(join(OASIS, 'common/bundle.json'), 'utf8')) as {
-    properties: { objects: { items: { anyOf: [unknown, { allOf: [unknown, { properties: { type: { not: { enum: string[] } } } }] }] } } };
+    properties: {
+      objects: {
+        items: { anyOf: [unknown, { allOf: [unknown, { properties: { type: { not: { enum: string[] } } } }] }] };
+      };
+    };
   };
   return new Set(bundle.properties.objects.items.anyOf[1].allOf[1].properties.type.not.enum);
 }

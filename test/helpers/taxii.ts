@@ -33,8 +33,21 @@ export interface ClientRun {
 }
 
 /** What the OASIS client read from the node's TAXII server with HTTP Basic (token name, token). */
-export async function readWithTaxiiClient(node: TestNode, user: string, token: string, pageSize: number, addedAfter?: string): Promise<ClientRun> {
-  const args = [script, `${node.node.operatorUrl}/taxii2/`, user, token, String(pageSize), ...(addedAfter ? [addedAfter] : [])];
+export async function readWithTaxiiClient(
+  node: TestNode,
+  user: string,
+  token: string,
+  pageSize: number,
+  addedAfter?: string,
+): Promise<ClientRun> {
+  const args = [
+    script,
+    `${node.node.operatorUrl}/taxii2/`,
+    user,
+    token,
+    String(pageSize),
+    ...(addedAfter ? [addedAfter] : []),
+  ];
   const { stdout } = await promisify(execFile)(PYTHON, args, {
     env: { ...process.env, PYTHONPATH: join(VENDOR, 'cti-taxii-client') },
     timeout: 120_000,

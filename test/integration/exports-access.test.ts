@@ -13,14 +13,33 @@ let a: TestNode;
 let b: TestNode;
 const tokens: Record<string, string> = {};
 /** Strings that occur only in versions above AMBER. */
-const CANARIES = ['CANARY-STRICT-A', 'Canarystrict', 'CANARY-STRICT-B', 'Kanarienvogel', 'CANARY-RED-B', 'Redcanary', 'Upgraded Canary'];
+const CANARIES = [
+  'CANARY-STRICT-A',
+  'Canarystrict',
+  'CANARY-STRICT-B',
+  'Kanarienvogel',
+  'CANARY-RED-B',
+  'Redcanary',
+  'Upgraded Canary',
+];
 const canaryIds: string[] = [];
 
 function party(role: string, name: string): Record<string, unknown> {
-  return { role, party: { kind: 'COMPANY', names: [{ value: name, type: 'PRIMARY' }], addresses: [{ city: 'Dubai', country: 'AE' }] } };
+  return {
+    role,
+    party: {
+      kind: 'COMPANY',
+      names: [{ value: name, type: 'PRIMARY' }],
+      addresses: [{ city: 'Dubai', country: 'AE' }],
+    },
+  };
 }
 
-async function publish(n: TestNode, name: string, overrides: Record<string, unknown>): Promise<{ id: string; record: Record<string, any> }> {
+async function publish(
+  n: TestNode,
+  name: string,
+  overrides: Record<string, unknown>,
+): Promise<{ id: string; record: Record<string, any> }> {
   const r = await n.op('POST', '/admin/v1/records', publishBody(name, overrides));
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
@@ -43,16 +62,35 @@ beforeAll(async () => {
     startTestNode('jp-lic-01', { country: 'JP', sync: { autoStart: false } }),
   ]);
   await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-01'), bToA: agreement('agreement-wide', 'nl-lic-01') });
-  const strictA = await publish(a, 'finding-network', { originatorReference: 'CANARY-STRICT-A', parties: [party('FRONT_COMPANY', 'Canarystrict Holdings'), party('PURCHASER', 'Plain Buyer LLC')] });
+  const strictA = await publish(a, 'finding-network', {
+    originatorReference: 'CANARY-STRICT-A',
+    parties: [party('FRONT_COMPANY', 'Canarystrict Holdings'), party('PURCHASER', 'Plain Buyer LLC')],
+  });
   await publish(a, 'denial-wa-sensitive', {});
   await push(a, b);
-  const strictB = await publish(b, 'denial-catch-all', { originatorReference: 'CANARY-STRICT-B', handling: withTlp('denial-catch-all', 'AMBER+STRICT'), parties: [party('CONSIGNEE', 'Kanarienvogel Trading FZE')] });
-  const redB = await publish(b, 'denial-nsg-withheld', { originatorReference: 'CANARY-RED-B', handling: withTlp('denial-nsg-withheld', 'RED'), parties: [party('END_USER', 'Redcanary Industries')] });
+  const strictB = await publish(b, 'denial-catch-all', {
+    originatorReference: 'CANARY-STRICT-B',
+    handling: withTlp('denial-catch-all', 'AMBER+STRICT'),
+    parties: [party('CONSIGNEE', 'Kanarienvogel Trading FZE')],
+  });
+  const redB = await publish(b, 'denial-nsg-withheld', {
+    originatorReference: 'CANARY-RED-B',
+    handling: withTlp('denial-nsg-withheld', 'RED'),
+    parties: [party('END_USER', 'Redcanary Industries')],
+  });
   const upgraded = await publish(b, 'denial-wa-sensitive', { originatorReference: 'JP-UPGRADED-1' });
-  const v2 = { ...upgraded.record, handling: { ...upgraded.record.handling, tlp: 'AMBER+STRICT' }, parties: [...upgraded.record.parties, party('BROKER', 'Upgraded Canary Ltd')] };
+  const v2 = {
+    ...upgraded.record,
+    handling: { ...upgraded.record.handling, tlp: 'AMBER+STRICT' },
+    parties: [...upgraded.record.parties, party('BROKER', 'Upgraded Canary Ltd')],
+  };
   expect((await b.op('PUT', `/admin/v1/records/${upgraded.id}`, { record: v2 })).status).toBe(200);
   await publish(b, 'finding-penalty-clear', {});
-  for (const [type, id] of [['finding', strictA.id], ['denial', strictB.id], ['denial', redB.id]] as const) {
+  for (const [type, id] of [
+    ['finding', strictA.id],
+    ['denial', strictB.id],
+    ['denial', redB.id],
+  ] as const) {
     canaryIds.push(recordObjectId(type, id), reportId(id));
   }
   await token('feed', 'consumer', { collections: ['own', 'from-nl-lic-01'] });
@@ -72,7 +110,10 @@ interface Got {
 }
 
 async function get(url: string, headers: Record<string, string>, init: RequestInit = {}): Promise<Got> {
-  const res = await fetch(b.node.operatorUrl + url, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
+  const res = await fetch(b.node.operatorUrl + url, {
+    ...init,
+    headers: { ...headers, ...(init.headers as Record<string, string>) },
+  });
   const head = [...res.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n');
   return { url, status: res.status, text: `${head}\n\n${await res.text()}` };
 }
@@ -87,13 +128,21 @@ async function taxiiResponses(user: string): Promise<Got[]> {
     return g;
   };
   for (const u of ['/taxii2/', '/taxii2/api/', '/taxii2/api/collections/']) await keep(u);
-  const collections = JSON.parse((await get('/taxii2/api/collections/', h)).text.split('\n\n')[1]!).collections as { id: string }[];
+  const collections = JSON.parse((await get('/taxii2/api/collections/', h)).text.split('\n\n')[1]!).collections as {
+    id: string;
+  }[];
   for (const c of collections) {
     const base = `/taxii2/api/collections/${c.id}/`;
     await keep(base);
-    const filters = ['', 'match[version]=all', 'match[version]=first', 'match[version]=last,first', 'added_after=2000-01-01T00:00:00Z',
+    const filters = [
+      '',
+      'match[version]=all',
+      'match[version]=first',
+      'match[version]=last,first',
+      'added_after=2000-01-01T00:00:00Z',
       'match[type]=entente-denial,entente-finding,identity,report,location,relationship,marking-definition',
-      `match[id]=${canaryIds.join(',')}`];
+      `match[id]=${canaryIds.join(',')}`,
+    ];
     const ids = new Set<string>(canaryIds);
     for (const f of filters) {
       for (const kind of ['objects', 'manifest']) {
@@ -128,22 +177,37 @@ async function csvResponses(user: string): Promise<Got[]> {
     }
   }
   const json = { ...h, 'content-type': 'application/json' };
-  const names = ['Canarystrict Holdings', 'Kanarienvogel Trading FZE', 'Redcanary Industries', 'Upgraded Canary Ltd', 'Harbourline Trading FZE'];
-  out.push(await get('/admin/v1/screen', json, { method: 'POST', body: JSON.stringify({ parties: names.map((name) => ({ name })), threshold: 0.5 }) }));
+  const names = [
+    'Canarystrict Holdings',
+    'Kanarienvogel Trading FZE',
+    'Redcanary Industries',
+    'Upgraded Canary Ltd',
+    'Harbourline Trading FZE',
+  ];
+  out.push(
+    await get('/admin/v1/screen', json, {
+      method: 'POST',
+      body: JSON.stringify({ parties: names.map((name) => ({ name })), threshold: 0.5 }),
+    }),
+  );
   const application = {
     destinationCountry: 'AE',
     items: publishBody('denial-catch-all').record.items,
     parties: names.map((n) => party('CONSIGNEE', n)),
   };
-  out.push(await get('/admin/v1/screen', json, { method: 'POST', body: JSON.stringify({ application, threshold: 0.5 }) }));
+  out.push(
+    await get('/admin/v1/screen', json, { method: 'POST', body: JSON.stringify({ application, threshold: 0.5 }) }),
+  );
   return out;
 }
 
 function leaks(responses: Got[]): string[] {
-  return responses.flatMap((r) => CANARIES.filter((c) => r.text.toLowerCase().includes(c.toLowerCase())).map((c) => `${r.url}: ${c}`));
+  return responses.flatMap((r) =>
+    CANARIES.filter((c) => r.text.toLowerCase().includes(c.toLowerCase())).map((c) => `${r.url}: ${c}`),
+  );
 }
 
-describe('a TLP above a token\'s allowance is never served (canary scan)', () => {
+describe("a TLP above a token's allowance is never served (canary scan)", () => {
   it('TAXII: no response to a token with the default allowance (AMBER) carries a canary', async () => {
     for (const user of ['feed', 'desk']) {
       const responses = await taxiiResponses(user);
@@ -153,7 +217,7 @@ describe('a TLP above a token\'s allowance is never served (canary scan)', () =>
     }
   });
 
-  it('CSV: no record-search page or screening result for an AMBER token carries a canary; withheld rows are counted', async () => {
+  it('CSV: no record page or screening result for an AMBER token carries a canary; withheld rows counted', async () => {
     const responses = await csvResponses('desk');
     expect(responses.every((r) => r.status === 200 && r.text.includes('content-type: text/csv'))).toBe(true);
     expect(leaks(responses)).toEqual([]);
@@ -164,15 +228,21 @@ describe('a TLP above a token\'s allowance is never served (canary scan)', () =>
     const taxii = await taxiiResponses('wide');
     const csv = await csvResponses('wide-desk');
     for (const c of CANARIES) {
-      expect(taxii.some((r) => r.text.includes(c)), `TAXII ${c}`).toBe(true);
-      expect(csv.some((r) => r.text.toLowerCase().includes(c.toLowerCase())), `CSV ${c}`).toBe(true);
+      expect(
+        taxii.some((r) => r.text.includes(c)),
+        `TAXII ${c}`,
+      ).toBe(true);
+      expect(
+        csv.some((r) => r.text.toLowerCase().includes(c.toLowerCase())),
+        `CSV ${c}`,
+      ).toBe(true);
     }
   });
 });
 
 describe('a token without rights gets 401 or 403', () => {
   const taxii = '/taxii2/api/collections/';
-  it('no credentials, a wrong token, a token under another name, a revoked token, another scheme: 401 asking for Basic', async () => {
+  it('no credentials, a wrong token, another name, a revoked token, another scheme: 401 asking for Basic', async () => {
     const cases: Record<string, string>[] = [
       {},
       basic('feed', 'ent_wrong'),
@@ -205,12 +275,24 @@ describe('a token without rights gets 401 or 403', () => {
     expect((await fetch(`${b.node.operatorUrl}/taxii2/`, { headers: h })).status).toBe(200);
   });
 
-  it('a collection not exposed to the token is not found; writes are refused; other media types are not acceptable', async () => {
+  it('a collection not exposed is not found; writes are refused; other media types are not acceptable', async () => {
     const h = basic('desk', tokens.desk!);
     expect((await fetch(`${b.node.operatorUrl}${taxii}from-nl-lic-01/objects/`, { headers: h })).status).toBe(404);
-    const post = await fetch(`${b.node.operatorUrl}${taxii}own/objects/`, { method: 'POST', headers: { ...h, 'content-type': 'application/taxii+json;version=2.1' }, body: '{}' });
+    const post = await fetch(`${b.node.operatorUrl}${taxii}own/objects/`, {
+      method: 'POST',
+      headers: { ...h, 'content-type': 'application/taxii+json;version=2.1' },
+      body: '{}',
+    });
     expect(post.status).toBe(405);
-    expect((await fetch(`${b.node.operatorUrl}${taxii}`, { headers: { ...h, accept: 'application/xml' } })).status).toBe(406);
-    expect((await fetch(`${b.node.operatorUrl}${taxii}`, { headers: { ...h, accept: 'application/taxii+json;version=2.0' } })).status).toBe(406);
+    expect(
+      (await fetch(`${b.node.operatorUrl}${taxii}`, { headers: { ...h, accept: 'application/xml' } })).status,
+    ).toBe(406);
+    expect(
+      (
+        await fetch(`${b.node.operatorUrl}${taxii}`, {
+          headers: { ...h, accept: 'application/taxii+json;version=2.0' },
+        })
+      ).status,
+    ).toBe(406);
   });
 });

@@ -22,13 +22,18 @@ beforeAll(async () => {
 afterAll(stopAll);
 
 describe('CSV from the CLI', () => {
-  it('entente records --csv --all: every page, the header once; what is above the allowance is counted on stderr', async () => {
+  it('entente records --csv --all: every page, the header once; rows above the allowance counted', async () => {
     const r = await cli(['records', '--dir', n.dir, '--csv', '--all', '--limit', '1']);
     expect(r.code, r.stderr).toBe(0);
     const rows = [...parseCsv(r.stdout)];
     expect(rows[0]).toEqual(RECORD_COLUMNS);
     // finding-network is AMBER+STRICT: above the admin token's default allowance
-    expect(rows.slice(1).map((x) => x[0]).sort()).toEqual(ids.slice(0, 2).sort());
+    expect(
+      rows
+        .slice(1)
+        .map((x) => x[0])
+        .sort(),
+    ).toEqual(ids.slice(0, 2).sort());
     expect(r.stderr).toMatch(/1 record\(s\) above this token's TLP allowance/);
   });
 
@@ -50,7 +55,17 @@ describe('a consumer token and its exports', () => {
     const shown = JSON.parse((await cli(['token', 'exports', 'opencti', '--dir', n.dir])).stdout);
     expect(shown).toMatchObject({ token: 'opencti', maxTlp: 'AMBER', collections: [] });
     expect(shown.available.map((c: { alias: string }) => c.alias)).toEqual(['own']);
-    const set = await cli(['token', 'exports', 'opencti', '--dir', n.dir, '--max-tlp', 'GREEN', '--collections', 'own']);
+    const set = await cli([
+      'token',
+      'exports',
+      'opencti',
+      '--dir',
+      n.dir,
+      '--max-tlp',
+      'GREEN',
+      '--collections',
+      'own',
+    ]);
     expect(set.code, set.stderr).toBe(0);
     expect(JSON.parse(set.stdout)).toMatchObject({ maxTlp: 'GREEN', collections: ['own'] });
     const bad = await cli(['token', 'exports', 'opencti', '--dir', n.dir, '--collections', 'from-xx-nowhere-01']);

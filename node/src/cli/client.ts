@@ -15,7 +15,12 @@ export class ApiError extends Error {
 export interface OperatorClient {
   call<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   /** The response as text with its headers (CSV exports). */
-  text(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ text: string; headers: Headers }>;
+  text(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ text: string; headers: Headers }>;
 }
 
 /** The operator address config.json names (a running node's D/run.json is preferred: it has the bound port). */

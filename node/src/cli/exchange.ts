@@ -229,10 +229,11 @@ export function registerScreeningCommands(program: Command, kit: CliKit): void {
     .option('--csv', 'CSV for spreadsheets: one row per hit, within the token\'s TLP allowance')
     .action(async (file: string, o: { dir: string; json?: boolean; csv?: boolean }) => {
       if (o.csv) {
-        const { text, headers } = await operatorClient(o.dir).text('POST', '/admin/v1/screen', kit.readJson(file), { accept: 'text/csv' });
+        const csv = { accept: 'text/csv' };
+        const { text, headers } = await operatorClient(o.dir).text('POST', '/admin/v1/screen', kit.readJson(file), csv);
         process.stdout.write(text);
         const withheld = Number(headers.get('x-entente-withheld') ?? 0);
-        if (withheld > 0) process.stderr.write(`${withheld} hit(s) on records above this token's TLP allowance left out\n`);
+        if (withheld > 0) process.stderr.write(`${withheld} hit(s) above the token's TLP allowance left out\n`);
         return;
       }
       const r = await operatorClient(o.dir).call<{ results: { input: { name: string }; hits: any[] }[] }>('POST', '/admin/v1/screen', kit.readJson(file));

@@ -147,8 +147,11 @@ token
   .action(async (name: string, o: { dir: string; maxTlp?: string; collections?: string }) => {
     const client = operatorClient(o.dir);
     const path = `/admin/v1/tokens/${encodeURIComponent(name)}/exports`;
-    const change = { ...(o.maxTlp ? { maxTlp: o.maxTlp } : {}), ...(o.collections !== undefined ? { collections: o.collections.split(',').map((c) => c.trim()).filter(Boolean) } : {}) };
-    print(await client.call(Object.keys(change).length ? 'PUT' : 'GET', path, Object.keys(change).length ? change : undefined));
+    const change: Record<string, unknown> = {};
+    if (o.maxTlp) change.maxTlp = o.maxTlp;
+    if (o.collections !== undefined) change.collections = o.collections.split(',').map((c) => c.trim()).filter(Boolean);
+    const set = Object.keys(change).length > 0;
+    print(await client.call(set ? 'PUT' : 'GET', path, set ? change : undefined));
   });
 token
   .command('revoke <name>')

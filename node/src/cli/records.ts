@@ -46,7 +46,7 @@ async function printCsv(client: OperatorClient, first: string, all: boolean): Pr
     if (next && !all) process.stderr.write('more records: --all, or --limit\n');
     path = all ? next : undefined;
   }
-  if (withheld > 0) process.stderr.write(`${withheld} record(s) above this token's TLP allowance left out (entente token exports)\n`);
+  if (withheld > 0) process.stderr.write(`${withheld} record(s) above this token's TLP allowance left out\n`);
 }
 
 export function registerRecordCommands(program: Command, kit: CliKit): void {

@@ -51,7 +51,11 @@ export class ExportAccessService {
   get(token: string): ExportAccess {
     const row = this.deps.store.access(token);
     if (!row) return { token, maxTlp: DEFAULT_MAX_TLP, collections: [] };
-    return { token, maxTlp: isTlp(row.max_tlp) ? row.max_tlp : DEFAULT_MAX_TLP, collections: JSON.parse(row.collections) as string[] };
+    return {
+      token,
+      maxTlp: isTlp(row.max_tlp) ? row.max_tlp : DEFAULT_MAX_TLP,
+      collections: JSON.parse(row.collections) as string[],
+    };
   }
 
   /** The collections a token may read, in the order allCollections() gives. */

@@ -18,7 +18,11 @@ function nextLink(req: Request, next: unknown): string | undefined {
   return `<${url.pathname}${url.search}>; rel="next"`;
 }
 
-function negotiate(access: ExportAccessService, format: (body: unknown, maxTlp: Tlp) => CsvOutput, paged: boolean): RequestHandler {
+function negotiate(
+  access: ExportAccessService,
+  format: (body: unknown, maxTlp: Tlp) => CsvOutput,
+  paged: boolean,
+): RequestHandler {
   return (req, res, next) => {
     if (!wantsCsv(req)) return next();
     const json = res.json.bind(res);
@@ -36,7 +40,10 @@ function negotiate(access: ExportAccessService, format: (body: unknown, maxTlp: 
   };
 }
 
-export function csvResponses(deps: InteropDeps, access: ExportAccessService): { records: RequestHandler; screening: RequestHandler } {
+export function csvResponses(
+  deps: InteropDeps,
+  access: ExportAccessService,
+): { records: RequestHandler; screening: RequestHandler } {
   const tlpOf = (id: string) => deps.store.currentTlp(id);
   return {
     records: negotiate(access, recordsCsv, true),

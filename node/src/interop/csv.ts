@@ -53,9 +53,28 @@ function parties(r: JsonObject): string {
 }
 
 export const RECORD_COLUMNS = [
-  'id', 'version', 'type', 'origin', 'originator_reference', 'status', 'change_type', 'tlp', 'handling',
-  'created_at', 'updated_at', 'kind', 'title', 'destination', 'regimes', 'list_basis', 'control_entries',
-  'parties', 'reasons_or_red_flags', 'review_due_on', 'labels', 'recalled',
+  'id',
+  'version',
+  'type',
+  'origin',
+  'originator_reference',
+  'status',
+  'change_type',
+  'tlp',
+  'handling',
+  'created_at',
+  'updated_at',
+  'kind',
+  'title',
+  'destination',
+  'regimes',
+  'list_basis',
+  'control_entries',
+  'parties',
+  'reasons_or_red_flags',
+  'review_due_on',
+  'labels',
+  'recalled',
 ];
 
 /** The operator API's record search result (`{items}`) as CSV. */
@@ -72,35 +91,105 @@ export function recordsCsv(result: unknown, maxTlp: Tlp): CsvOutput {
     const denial = item.type === 'denial';
     const routing = isJsonObject(r.routing) ? r.routing : {};
     const place = isJsonObject(r.location) ? r.location.country : undefined;
-    const destination = denial ? r.destinationCountry : (routing.suspectedDestination ?? routing.declaredDestination ?? place);
+    const destination = denial
+      ? r.destinationCountry
+      : (routing.suspectedDestination ?? routing.declaredDestination ?? place);
     text += csvLine([
-      str(item.id), Number(item.version), str(item.type), str(item.origin), str(r.originatorReference), str(item.status),
-      str(r.changeType), String(tlp), handlingText(r.handling), str(r.createdAt), str(r.updatedAt),
-      str(denial ? r.decisionType : r.findingType), str(r.title), str(destination), join(strings(r.regimes)),
-      str(r.listBasis), controls(r), parties(r), join(strings(denial ? r.reasons : r.redFlags)), str(r.reviewDueOn),
-      join(strings(item.labels)), item.recalled === true,
+      str(item.id),
+      Number(item.version),
+      str(item.type),
+      str(item.origin),
+      str(r.originatorReference),
+      str(item.status),
+      str(r.changeType),
+      String(tlp),
+      handlingText(r.handling),
+      str(r.createdAt),
+      str(r.updatedAt),
+      str(denial ? r.decisionType : r.findingType),
+      str(r.title),
+      str(destination),
+      join(strings(r.regimes)),
+      str(r.listBasis),
+      controls(r),
+      parties(r),
+      join(strings(denial ? r.reasons : r.redFlags)),
+      str(r.reviewDueOn),
+      join(strings(item.labels)),
+      item.recalled === true,
     ]);
   }
   return { text, withheld };
 }
 
 export const SCREENING_COLUMNS = [
-  'row', 'input', 'input_role', 'input_name', 'input_country', 'score', 'matched_name', 'matched_name_type', 'target',
-  'source', 'record_id', 'origin', 'record_type', 'party_role', 'status', 'active', 'recalled', 'list', 'list_ref',
-  'name_score', 'country_evidence', 'identifier_evidence', 'dismissed_by', 'linked_from', 'essentially_identical',
-  'control', 'destination',
+  'row',
+  'input',
+  'input_role',
+  'input_name',
+  'input_country',
+  'score',
+  'matched_name',
+  'matched_name_type',
+  'target',
+  'source',
+  'record_id',
+  'origin',
+  'record_type',
+  'party_role',
+  'status',
+  'active',
+  'recalled',
+  'list',
+  'list_ref',
+  'name_score',
+  'country_evidence',
+  'identifier_evidence',
+  'dismissed_by',
+  'linked_from',
+  'essentially_identical',
+  'control',
+  'destination',
 ];
 
-function hitCells(input: number, role: string | undefined, name: string | undefined, country: string | undefined, h: JsonObject): Cell[] {
+function hitCells(
+  input: number,
+  role: string | undefined,
+  name: string | undefined,
+  country: string | undefined,
+  h: JsonObject,
+): Cell[] {
   const s = isJsonObject(h.source) ? h.source : {};
   const x = isJsonObject(h.explanation) ? h.explanation : {};
   const record = s.kind === 'record';
   return [
-    'hit', input, role, name, country, Number(h.score), str(h.matchedName), str(h.matchedNameType), str(h.target),
-    str(s.kind), record ? str(s.id) : undefined, str(s.origin), str(s.type), str(s.role), str(s.status),
-    record ? s.active === true : undefined, record ? s.recalled === true : undefined, str(s.list), str(s.ref),
-    typeof x.name === 'number' ? x.name : undefined, str(x.country), str(x.identifier),
-    isJsonObject(h.dismissed) ? str(h.dismissed.by) : undefined, str(h.linkedFrom), undefined, undefined, undefined,
+    'hit',
+    input,
+    role,
+    name,
+    country,
+    Number(h.score),
+    str(h.matchedName),
+    str(h.matchedNameType),
+    str(h.target),
+    str(s.kind),
+    record ? str(s.id) : undefined,
+    str(s.origin),
+    str(s.type),
+    str(s.role),
+    str(s.status),
+    record ? s.active === true : undefined,
+    record ? s.recalled === true : undefined,
+    str(s.list),
+    str(s.ref),
+    typeof x.name === 'number' ? x.name : undefined,
+    str(x.country),
+    str(x.identifier),
+    isJsonObject(h.dismissed) ? str(h.dismissed.by) : undefined,
+    str(h.linkedFrom),
+    undefined,
+    undefined,
+    undefined,
   ];
 }
 
@@ -121,10 +210,12 @@ export function screeningCsv(result: unknown, maxTlp: Tlp, tlpOf: (recordId: str
   };
   objects(r.results).forEach((res, i) => {
     const input = isJsonObject(res.input) ? res.input : {};
-    for (const h of objects(res.hits).filter(visible)) text += csvLine(hitCells(i, undefined, str(input.name), str(input.country), h));
+    for (const h of objects(res.hits).filter(visible))
+      text += csvLine(hitCells(i, undefined, str(input.name), str(input.country), h));
   });
   objects(r.parties).forEach((p, i) => {
-    for (const h of objects(p.hits).filter(visible)) text += csvLine(hitCells(i, str(p.role), str(p.name), undefined, h));
+    for (const h of objects(p.hits).filter(visible))
+      text += csvLine(hitCells(i, str(p.role), str(p.name), undefined, h));
   });
   for (const c of objects(r.candidates)) {
     const d = isJsonObject(c.denial) ? c.denial : {};
@@ -134,10 +225,33 @@ export function screeningCsv(result: unknown, maxTlp: Tlp, tlpOf: (recordId: str
     }
     const party = isJsonObject(c.party) ? c.party : {};
     text += csvLine([
-      'candidate', undefined, str(party.applicationRole), str(party.applicationName), undefined, Number(c.score),
-      str(party.matchedName), undefined, undefined, 'record', str(d.id), str(d.origin), 'denial', str(party.denialRole),
-      str(d.status), undefined, undefined, undefined, undefined, typeof party.score === 'number' ? party.score : undefined,
-      undefined, undefined, undefined, undefined, c.essentiallyIdentical === true, str(c.control), str(c.destination),
+      'candidate',
+      undefined,
+      str(party.applicationRole),
+      str(party.applicationName),
+      undefined,
+      Number(c.score),
+      str(party.matchedName),
+      undefined,
+      undefined,
+      'record',
+      str(d.id),
+      str(d.origin),
+      'denial',
+      str(party.denialRole),
+      str(d.status),
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      typeof party.score === 'number' ? party.score : undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      c.essentiallyIdentical === true,
+      str(c.control),
+      str(c.destination),
     ]);
   }
   return { text, withheld };

@@ -42,7 +42,10 @@ export interface InteropDeps {
   tokenRole(name: string): string | undefined;
   store: InteropStore;
   /** Runs `write` and appends the audit entry in one transaction. */
-  audited(entry: { action: string; actor: string; subject: string; details: Record<string, unknown> }, write: () => void): void;
+  audited(
+    entry: { action: string; actor: string; subject: string; details: Record<string, unknown> },
+    write: () => void,
+  ): void;
   /** Runs `fn` in one transaction. */
   tx(fn: () => void): void;
   now(): number;

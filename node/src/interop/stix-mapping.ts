@@ -51,8 +51,8 @@ export function reportId(recordId: string): string {
 
 const FLAGS: [string, string][] = [
   ['noOnwardSharing', 'no onward sharing'],
-  ['noEvidentialUseWithoutConsent', 'no evidential use without the originator\'s consent'],
-  ['noDowngradeWithoutConsent', 'no downgrade without the originator\'s consent'],
+  ['noEvidentialUseWithoutConsent', "no evidential use without the originator's consent"],
+  ['noDowngradeWithoutConsent', "no downgrade without the originator's consent"],
 ];
 
 /** The originator's handling flags in words (the statement of the handling marking). */
@@ -146,7 +146,10 @@ function placeObjects(ctx: VersionContext, type: RecordKind, r: JsonObject, sour
     link(str(routing.declaredDestination), 'has-declared-destination');
     link(str(routing.suspectedDestination), 'has-suspected-destination');
   }
-  for (const [key, kind] of [['relatedDenials', 'denial'], ['relatedFindings', 'finding']] as const) {
+  for (const [key, kind] of [
+    ['relatedDenials', 'denial'],
+    ['relatedFindings', 'finding'],
+  ] as const) {
     for (const rid of strings(r[key])) out.push(relationship(ctx, 'related-to', source, recordObjectId(kind, rid)));
   }
   return [...locs.values(), ...out];
@@ -203,8 +206,20 @@ export function toStix(v: RecordVersionInput): StixObject[] {
 }
 
 const STIX_MEMBERS = new Set([
-  'type', 'spec_version', 'id', 'created_by_ref', 'created', 'modified', 'revoked', 'object_marking_refs',
-  'extensions', 'name', 'external_references', 'record_id', 'record_version', 'party_refs',
+  'type',
+  'spec_version',
+  'id',
+  'created_by_ref',
+  'created',
+  'modified',
+  'revoked',
+  'object_marking_refs',
+  'extensions',
+  'name',
+  'external_references',
+  'record_id',
+  'record_version',
+  'party_refs',
 ]);
 
 /**

@@ -29,7 +29,13 @@ export function base(ctx: VersionContext, type: string, id: string): StixObject 
   };
 }
 
-export function relationship(ctx: VersionContext, type: string, source: string, target: string, description?: string): StixObject {
+export function relationship(
+  ctx: VersionContext,
+  type: string,
+  source: string,
+  target: string,
+  description?: string,
+): StixObject {
   return {
     ...base(ctx, 'relationship', stixId('relationship', `${ctx.recordId}#rel:${type}:${source}:${target}`)),
     relationship_type: type,
@@ -51,7 +57,12 @@ const IDENTITY_CLASS: Record<string, string> = {
 /** A country-level location of the record (destination, transit, origin …), one per country. */
 export function countryLocation(ctx: VersionContext, country: string, extra: JsonObject = {}): StixObject {
   const key = extra.description ? `${country}:${String(extra.description)}` : country;
-  return { ...base(ctx, 'location', stixId('location', `${ctx.recordId}#country:${key}`)), name: country, country, ...extra };
+  return {
+    ...base(ctx, 'location', stixId('location', `${ctx.recordId}#country:${key}`)),
+    name: country,
+    country,
+    ...extra,
+  };
 }
 
 function addressLocation(ctx: VersionContext, partyKey: string, a: JsonObject): StixObject | null {
@@ -94,7 +105,11 @@ export interface PartyObjects {
 }
 
 /** The record's parties (whatever redaction left of them) as identities with their addresses. */
-export function partyObjects(ctx: VersionContext, recordObjectId: string, parties: JsonValue | undefined): PartyObjects {
+export function partyObjects(
+  ctx: VersionContext,
+  recordObjectId: string,
+  parties: JsonValue | undefined,
+): PartyObjects {
   const out: PartyObjects = { identities: [], locations: [], relationships: [] };
   const seen = new Map<string, number>();
   const locationIds = new Set<string>();

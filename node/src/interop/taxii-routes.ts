@@ -83,7 +83,8 @@ export function parseQuery(q: Record<string, unknown>, defaultVersion: 'last' | 
   };
   const addedAfter = one('added_after');
   const limitText = one('limit');
-  if (limitText !== undefined && !/^[1-9][0-9]{0,8}$/.test(limitText)) throw new AppError('bad-request', 'limit is a positive integer');
+  if (limitText !== undefined && !/^[1-9][0-9]{0,8}$/.test(limitText))
+    throw new AppError('bad-request', 'limit is a positive integer');
   const nextText = one('next');
   const next = nextText === undefined ? undefined : decodePosition(nextText);
   if (next === null) throw new AppError('bad-request', 'next is not a value this server gave');
@@ -132,7 +133,12 @@ export function taxiiRoutes(service: TaxiiService, deps: InteropDeps, o: { maxCo
     const c = credentials(req.headers.authorization);
     const p = deps.authenticate(c.secret, { method: req.method, path: req.baseUrl + req.path });
     if (!p || (c.user !== undefined && c.user !== p.name)) {
-      return sendError(res, 401, 'Authentication required', 'HTTP Basic with the token name and the token, or a bearer token');
+      return sendError(
+        res,
+        401,
+        'Authentication required',
+        'HTTP Basic with the token name and the token, or a bearer token',
+      );
     }
     res.locals.taxiiPrincipal = p;
     res.locals.principal = p;
@@ -143,7 +149,8 @@ export function taxiiRoutes(service: TaxiiService, deps: InteropDeps, o: { maxCo
       res.setHeader('Allow', 'GET, HEAD');
       return sendError(res, 405, 'Method not allowed', 'this TAXII server is read-only');
     }
-    if (!acceptable(req.headers.accept)) return sendError(res, 406, 'Not acceptable', `this server answers ${TAXII_MEDIA}`);
+    if (!acceptable(req.headers.accept))
+      return sendError(res, 406, 'Not acceptable', `this server answers ${TAXII_MEDIA}`);
     deps.recordUse(p, req.method, req.baseUrl + req.path);
     next();
   });
@@ -190,12 +197,20 @@ export function taxiiRoutes(service: TaxiiService, deps: InteropDeps, o: { maxCo
     const page = service.page(principalOf(res), collection(req, res), q);
     if (page.entries.length === 0 && !q.after && !page.more) throw new AppError('not-found', 'no such object');
     pageHeaders(res, page);
-    send(res, 200, { ...paging(page), ...(page.entries.length ? { versions: page.entries.map((e) => e.version) } : {}) });
+    send(res, 200, {
+      ...paging(page),
+      ...(page.entries.length ? { versions: page.entries.map((e) => e.version) } : {}),
+    });
   });
   r.get('/api/collections/:id/manifest/', (req, res) => {
     const page = service.page(principalOf(res), collection(req, res), parseQuery(req.query, 'last'));
     pageHeaders(res, page);
-    const objects = page.entries.map((e) => ({ id: e.object.id, date_added: e.dateAdded, version: e.version, media_type: STIX_MEDIA }));
+    const objects = page.entries.map((e) => ({
+      id: e.object.id,
+      date_added: e.dateAdded,
+      version: e.version,
+      media_type: STIX_MEDIA,
+    }));
     send(res, 200, { ...paging(page), ...(objects.length ? { objects } : {}) });
   });
   r.use((_req: Request, res: Response) => sendError(res, 404, 'Not found', 'no such TAXII resource'));

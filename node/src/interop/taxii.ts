@@ -162,13 +162,21 @@ class CollectionReader {
     while (out.length < want) {
       if (budget === 0) return this.finish(out, { row: afterRow, index: Infinity });
       const limit = Math.min(BATCH, budget);
-      const rows = this.deps.store.scan({ scope: this.scope, tlps: this.tlps, afterRow, storedAfter: q.addedAfter, recordIds, limit });
+      const rows = this.deps.store.scan({
+        scope: this.scope,
+        tlps: this.tlps,
+        afterRow,
+        storedAfter: q.addedAfter,
+        recordIds,
+        limit,
+      });
       for (const row of rows) {
         budget--;
         afterRow = row.row_id;
         expand(row).forEach((o, index) => {
           const pos = { row: row.row_id, index };
-          if (out.length < want && after(pos, start) && this.selected(o, row)) out.push(this.entry(o, row.stored_at, pos));
+          if (out.length < want && after(pos, start) && this.selected(o, row))
+            out.push(this.entry(o, row.stored_at, pos));
         });
         if (out.length >= want) break;
       }
@@ -204,7 +212,10 @@ class CollectionReader {
     if (v.all || v.at.has(versionOf(o))) return true;
     // the shared objects have one version each
     if (!row) return v.last || v.first;
-    return (v.last && !this.elsewhere(o.id, row, (x) => x > row.version)) || (v.first && !this.elsewhere(o.id, row, (x) => x < row.version));
+    return (
+      (v.last && !this.elsewhere(o.id, row, (x) => x > row.version)) ||
+      (v.first && !this.elsewhere(o.id, row, (x) => x < row.version))
+    );
   }
 
   /** Whether another visible version of the row's record (selected by its number) has this object. */

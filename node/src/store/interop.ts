@@ -51,7 +51,8 @@ export class InteropTables {
 
   setAccess(row: ExportAccessRow): void {
     this.q(
-      `INSERT INTO export_access (token, max_tlp, collections, updated_at) VALUES (@token, @max_tlp, @collections, @updated_at)
+      `INSERT INTO export_access (token, max_tlp, collections, updated_at)
+       VALUES (@token, @max_tlp, @collections, @updated_at)
        ON CONFLICT (token) DO UPDATE SET max_tlp = excluded.max_tlp, collections = excluded.collections,
          updated_at = excluded.updated_at`,
     ).run(row);
@@ -67,7 +68,9 @@ export class InteropTables {
     else (parts.push('v.own = 0 AND v.origin = ?'), args.push(scope.origin));
     parts.push(`json_extract(v.body, '$.handling.tlp') IN (${tlps.map(() => '?').join(', ') || 'NULL'})`);
     args.push(...tlps);
-    parts.push('NOT EXISTS (SELECT 1 FROM record_versions w WHERE w.id = v.id AND w.version = v.version AND w.view > v.view)');
+    parts.push(
+      'NOT EXISTS (SELECT 1 FROM record_versions w WHERE w.id = v.id AND w.version = v.version AND w.view > v.view)',
+    );
     return parts.join(' AND ');
   }
 
@@ -76,13 +79,14 @@ export class InteropTables {
     const args: unknown[] = [];
     let where = this.where(s.scope, s.tlps, args) + ' AND v.row_id > ?';
     args.push(s.afterRow);
-    if (s.storedAfter !== undefined) (where += ' AND v.stored_at > ?', args.push(s.storedAfter));
+    if (s.storedAfter !== undefined) ((where += ' AND v.stored_at > ?'), args.push(s.storedAfter));
     if (s.recordIds) {
       where += ` AND v.id IN (${s.recordIds.map(() => '?').join(', ') || 'NULL'})`;
       args.push(...s.recordIds);
     }
     args.push(s.limit);
-    const sql = `SELECT ${COLUMNS} FROM record_versions v JOIN records r ON r.id = v.id WHERE ${where} ORDER BY v.row_id LIMIT ?`;
+    const sql = `SELECT ${COLUMNS} FROM record_versions v JOIN records r ON r.id = v.id
+      WHERE ${where} ORDER BY v.row_id LIMIT ?`;
     return this.db.prepare(sql).all(...args) as ExportVersionRow[];
   }
 
@@ -90,7 +94,8 @@ export class InteropTables {
   versionsOf(recordId: string, scope: CollectionScope, tlps: string[]): ExportVersionRow[] {
     const args: unknown[] = [recordId];
     const where = 'v.id = ? AND ' + this.where(scope, tlps, args);
-    const sql = `SELECT ${COLUMNS} FROM record_versions v JOIN records r ON r.id = v.id WHERE ${where} ORDER BY v.version`;
+    const sql = `SELECT ${COLUMNS} FROM record_versions v JOIN records r ON r.id = v.id
+      WHERE ${where} ORDER BY v.version`;
     return this.db.prepare(sql).all(...args) as ExportVersionRow[];
   }
 
@@ -105,7 +110,8 @@ export class InteropTables {
   /** The TLP of a record's current version. */
   currentTlp(recordId: string): string | undefined {
     const row = this.q(
-      `SELECT json_extract(v.body, '$.handling.tlp') AS tlp FROM records r JOIN record_versions v ON v.row_id = r.current_row
+      `SELECT json_extract(v.body, '$.handling.tlp') AS tlp
+       FROM records r JOIN record_versions v ON v.row_id = r.current_row
        WHERE r.id = ?`,
     ).get(recordId) as { tlp: string } | undefined;
     return row?.tlp;

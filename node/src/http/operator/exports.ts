@@ -8,7 +8,11 @@ import type { csvResponses } from '../../interop/csv-responses.js';
 import { principalOf, requireRole } from '../middleware.js';
 import { body } from '../validate.js';
 
-export function exportRoutes(access: ExportAccessService, taxii: TaxiiService, csv: ReturnType<typeof csvResponses>): Router {
+export function exportRoutes(
+  access: ExportAccessService,
+  taxii: TaxiiService,
+  csv: ReturnType<typeof csvResponses>,
+): Router {
   const r = Router();
   const view = (name: string) => ({
     ...access.get(name),
