@@ -15,7 +15,8 @@ describe('migration 9 (interop)', () => {
     const file = join(tempDir(), 'old.db');
     const old = new Database(file);
     old.exec(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, ' +
+        'applied_at TEXT NOT NULL) STRICT',
     );
     for (const m of MIGRATIONS.filter((x) => x.version <= 8)) {
       old.exec(m.sql);
