@@ -134,11 +134,12 @@ class CollectionReader {
 
   /** The objects the collection's versions share, added with its first version. */
   private shared(): StixObject[] {
-    const origin = this.scope.own
+    const scope = this.scope;
+    const origin = scope.own
       ? this.deps.node
-      : (this.deps.partners().find((x) => x.nodeId === (this.scope as { origin: string }).origin) ?? {
-          nodeId: (this.scope as { origin: string }).origin,
-          name: (this.scope as { origin: string }).origin,
+      : (this.deps.partners().find((x) => x.nodeId === scope.origin) ?? {
+          nodeId: scope.origin,
+          name: scope.origin,
           country: '',
         });
     return [...this.tlps.map(tlpMarking), ...extensionDefinitions(), authorIdentity(), nodeIdentity(origin)];
