@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'node', 'src');
 const below = ['core', 'policy', 'store', 'crypto', 'domain', 'schema', 'config', 'log.ts'];
-const rooms = ['exchange', 'screening', 'services'];
+const rooms = ['exchange', 'screening', 'services', 'interop'];
 // what each layer may import besides itself (`main → app → {http, cli} → rooms → core → … → {domain, schema}`)
 const allowed = {
   'main.ts': ['app.ts', 'config', 'log.ts'],
@@ -22,6 +22,7 @@ const allowed = {
   screening: below,
   services: below,
   core: ['policy', 'store', 'crypto', 'domain', 'schema', 'config', 'log.ts'],
+  interop: below,
   policy: ['domain', 'schema'],
   store: ['domain', 'schema'],
   crypto: ['domain', 'schema'],

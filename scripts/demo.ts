@@ -1,6 +1,7 @@
 // npm run demo: a three-node example alliance on loopback that exchanges bundles, sets agreements,
 // publishes, shares, revokes and recalls, narrating as it goes. Exits 0 only when every
 // expectation it narrates held. --keep leaves the nodes running.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { loadConfig, loadSecrets } from '../node/src/config/index.js';
 import { keepBoundAddresses, provisionFromExample } from '../node/src/services/node-init.js';
 import { buildBundle, bundleFingerprint, groupFingerprint } from '../node/src/exchange/bundle.js';
 import { createLogger } from '../node/src/log.js';
+import { reportId } from '../node/src/interop/stix-mapping.js';
 
 const keep = process.argv.includes('--keep');
 const verbose = process.argv.includes('--verbose');
@@ -436,6 +438,69 @@ async function main(): Promise<void> {
     unknown?.position === 'UNKNOWN_REFERENCE',
     'a consultation about a denial jp-lic-01 was never given gets UNKNOWN_REFERENCE, the same answer as for one that does not exist',
   );
+
+  section("An analyst's platform reads jp-lic-01 over TAXII 2.1: STIX 2.1 objects, TLP 2.0 markings");
+  const feed = await jp.api('POST', '/admin/v1/tokens', { name: 'opencti', role: 'consumer' });
+  const exposed = { collections: ['own', `from-${nl.id}`], maxTlp: 'AMBER+STRICT' };
+  await jp.api('PUT', '/admin/v1/tokens/opencti/exports', exposed);
+  const basic = {
+    authorization: `Basic ${Buffer.from(`opencti:${feed.body.token}`).toString('base64')}`,
+    accept: 'application/taxii+json;version=2.1',
+  };
+  const taxii = async (path: string) => {
+    const r = await fetch(jp.node.operatorUrl + path, { headers: basic });
+    return { status: r.status, type: r.headers.get('content-type'), body: await r.json() };
+  };
+  const cols = await taxii('/taxii2/api/collections/');
+  const titles = (cols.body.collections ?? []).map((c: any) => c.alias).join(', ');
+  expectThat(
+    cols.status === 200 && cols.type === 'application/taxii+json;version=2.1' && cols.body.collections.length === 2,
+    `the consumer token "opencti" sees the collections an admin exposed to it: ${titles}`,
+  );
+  const fromNl = cols.body.collections.find((c: any) => c.alias === `from-${nl.id}`);
+  const base = `/taxii2/api/collections/${fromNl?.id}/objects/`;
+  const report = (await taxii(`${base}?match[id]=${reportId(susp.id)}`)).body.objects?.[0];
+  const refs = report ? `${base}?limit=1000&match[id]=${report.object_refs.join(',')}` : null;
+  const grouped: any[] = refs ? ((await taxii(refs)).body.objects ?? []) : [];
+  const bundle = { type: 'bundle', id: `bundle--${randomUUID()}`, objects: [...grouped, report] };
+  const denialObj = grouped.find((o: any) => o.type === 'entente-denial');
+  const exporter = grouped.find((o: any) => o.type === 'identity' && o.roles?.includes('exporter'));
+  const parties = grouped.filter((o: any) => o.type === 'identity').length;
+  expectThat(
+    denialObj?.record_id === susp.id && denialObj.record_version === 2 && !!exporter,
+    `denial-suspension as jp-lic-01 holds it: version 2 as a later STIX version (modified ${denialObj?.modified}), ` +
+      `its ${parties} parties as identities, a report grouping ${report?.object_refs.length} objects`,
+  );
+  const pick = (o: any, keys: string[]) =>
+    Object.fromEntries(keys.filter((k) => o?.[k] !== undefined).map((k) => [k, o[k]]));
+  const excerpt = {
+    type: bundle.type,
+    id: bundle.id,
+    objects: [
+      pick(denialObj, [
+        'type',
+        'spec_version',
+        'id',
+        'created_by_ref',
+        'created',
+        'modified',
+        'name',
+        'object_marking_refs',
+        'extensions',
+        'record_id',
+        'record_version',
+        'status',
+        'decision_type',
+        'destination_country',
+        'party_refs',
+      ]),
+      pick(exporter, ['type', 'id', 'name', 'identity_class', 'roles', 'description', 'external_references']),
+      pick(report, ['type', 'id', 'name', 'report_types', 'published', 'labels']),
+      `… ${bundle.objects.length - 3} more (identities, locations, relationships)`,
+    ],
+  };
+  say('one STIX 2.1 bundle, excerpt:');
+  for (const line of JSON.stringify(excerpt, null, 2).split('\n')) say(dim(`  ${line}`));
 
   section('Sync health and the audit trail');
   for (const n of all) {

@@ -8,6 +8,12 @@ import { AuditService } from './core/audit.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { NodeIdentity } from './core/identity.js';
 import type { Signer } from './crypto/jws.js';
+import { exportRoutes } from './http/operator/exports.js';
+import { ExportAccessService } from './interop/access.js';
+import { csvResponses } from './interop/csv-responses.js';
+import type { InteropDeps } from './interop/deps.js';
+import { TaxiiService } from './interop/taxii.js';
+import { taxiiRoutes } from './interop/taxii-routes.js';
 import { SignaturePool } from './crypto/signature-pool.js';
 import { ExchangeAdmin } from './exchange/admin.js';
 import { AgreementService } from './exchange/agreements.js';
@@ -46,6 +52,7 @@ import { ReferenceLists } from './services/reference-lists.js';
 import { ScreeningService } from './services/screening.js';
 import { TokenService } from './services/tokens.js';
 import { Store } from './store/index.js';
+import type { Role } from './schema/types.js';
 
 export interface CreateNodeOptions {
   clock?: Clock;
@@ -266,6 +273,22 @@ export async function createNode(
       log.info('serving and connecting with the rotated TLS key');
     });
 
+    // exports (TAXII/STIX, CSV): the interop room reaches tokens, partners and records only through this
+    const interop: InteropDeps = {
+      node: { nodeId: config.nodeId, name: config.name, country: config.country },
+      partners: () =>
+        partners.list().map((p) => ({ nodeId: p.node_id, name: p.name, country: p.country, removed: !!p.removed_at })),
+      authenticate: (secret, context) => tokens.authenticate(secret, context),
+      recordUse: (p, method, path) => tokens.recordUse({ name: p.name, role: p.role as Role }, method, path),
+      tokenRole: (name) => tokens.list().find((t) => t.name === name && !t.revoked_at)?.role,
+      store: store.interop,
+      audited: (entry, write) => store.tx(() => (write(), audit.append(entry))),
+      tx: (fn) => store.tx(fn),
+      now: () => clock.now(),
+    };
+    const exportAccess = new ExportAccessService(interop);
+    const taxii = new TaxiiService(interop, exportAccess);
+
     const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
     const reciprocity = new ReciprocityService(store);
     const webConsole = consoleRouter({
@@ -297,6 +320,8 @@ export async function createNode(
       keys,
     });
     const routers: Router[] = [
+      // first: CSV by content negotiation wraps what the record and screening routes send
+      exportRoutes(exportAccess, taxii, csvResponses(interop, exportAccess)),
       tokenRoutes(tokens),
       partnerRoutes(partnerAdmin),
       exchangeRoutes(exchange),
@@ -314,6 +339,9 @@ export async function createNode(
       jsonDepth: limits.jsonDepth,
       routers,
       console: webConsole,
+      selfAuthenticated: [
+        ['/taxii2', taxiiRoutes(taxii, interop, { maxContentLength: config.limits.operatorBodyBytes })],
+      ],
       writable,
       countRequest: (status) => metrics.requests.inc({ listener: 'operator', status: String(status) }),
       public: apiDocsRoutes(),

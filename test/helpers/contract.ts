@@ -76,6 +76,8 @@ export function contractProblem(r: ObservedResponse): string | null {
   const route = load().find((x) => x.pattern.test(r.path));
   if (!route) return `${where}: the path is not in the OpenAPI document`;
   const op = route.operations[r.method.toLowerCase()];
+  // a method the document does not list must be refused with 405 (TAXII 2.1 §1.6.1, HTTP)
+  if (!op && r.status === 405) return null;
   if (!op) return `${where}: ${r.method} ${route.template} is not in the OpenAPI document`;
   const status = String(r.status);
   const key = op.responses[status] ? status : 'default';
@@ -87,14 +89,19 @@ export function contractProblem(r: ObservedResponse): string | null {
     response = shared[name]!;
     base = `/components/responses/${pointer(name)}`;
   }
-  const media = (r.contentType ?? '').split(';')[0]!.trim();
+  const baseType = (t: string) => t.split(';')[0]!.trim();
+  const sent = r.contentType ?? '';
   if (!response.content) {
     return r.body === undefined || r.body === '' ? null : `${where}: a body where the document has none`;
   }
-  if (!media || !response.content[media]) {
-    return `${where}: ${media || 'no content type'} is not documented (${Object.keys(response.content).join(', ')})`;
+  // the documented media type, matched with its parameters (application/taxii+json;version=2.1) or without
+  const media =
+    Object.keys(response.content).find((m) => m.replace(/\s/g, '') === sent.replace(/\s/g, '')) ??
+    Object.keys(response.content).find((m) => baseType(m) === baseType(sent));
+  if (!media) {
+    return `${where}: ${sent || 'no content type'} is not documented (${Object.keys(response.content).join(', ')})`;
   }
-  if (!/json$/.test(media)) return null;
+  if (!/json$/.test(baseType(media))) return null;
   const text = Buffer.isBuffer(r.body) ? r.body.toString('utf8') : typeof r.body === 'string' ? r.body : '';
   const fn = validator(base, media);
   if (fn(JSON.parse(text))) return null;

@@ -18,6 +18,13 @@ export class ApiError extends Error {
 
 export interface OperatorClient {
   call<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
+  /** The response as text with its headers (CSV exports). */
+  text(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ text: string; headers: Headers }>;
 }
 
 /** The operator address config.json names (a running node's D/run.json is preferred: it has the bound port). */
@@ -29,8 +36,16 @@ function configuredOperatorUrl(dir: string): string {
 export function operatorClient(dir: string, token?: string): OperatorClient {
   const base = readRunFile(dir)?.operator.url ?? configuredOperatorUrl(dir);
   const secret = token ?? process.env.ENTENTE_TOKEN ?? readFileSync(join(dir, 'admin.token'), 'utf8').trim();
-  return {
+  const client: OperatorClient = {
     async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+      const { text } = await client.text(method, path, body, headers);
+      try {
+        return (text ? JSON.parse(text) : undefined) as T;
+      } catch {
+        return text as T;
+      }
+    },
+    async text(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
       let res: Response;
       try {
         res = await fetch(base + path, {
@@ -50,24 +65,22 @@ export function operatorClient(dir: string, token?: string): OperatorClient {
         );
       }
       const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = text;
-      }
       if (!res.ok) {
-        const p = parsed as Record<string, unknown> | undefined;
+        let p: Record<string, unknown> | undefined;
+        try {
+          p = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+        } catch {
+          p = undefined;
+        }
         const errors = Array.isArray(p?.errors)
           ? (p.errors as { pointer: string; message: string }[]).map((e) => `\n  ${e.pointer}: ${e.message}`).join('')
           : '';
-        throw new ApiError(
-          res.status,
-          p,
-          `${res.status} ${typeof p?.title === 'string' ? p.title : res.statusText}${typeof p?.detail === 'string' && p.detail ? `: ${p.detail}` : ''}${errors}`,
-        );
+        const title = typeof p?.title === 'string' ? p.title : res.statusText;
+        const detail = typeof p?.detail === 'string' && p.detail ? `: ${p.detail}` : '';
+        throw new ApiError(res.status, p, `${res.status} ${title}${detail}${errors}`);
       }
-      return parsed as T;
+      return { text, headers: res.headers };
     },
   };
+  return client;
 }

@@ -199,7 +199,16 @@ export function registerScreeningCommands(program: Command, kit: CliKit): void {
     .description('screen parties against own, received and reference-list names; FILE is {parties: [{name, country?, identifiers?}], threshold?, limit?}')
     .addOption(kit.dirOption())
     .option('--json')
-    .action(async (file: string, o: { dir: string; json?: boolean }) => {
+    .option('--csv', 'CSV for spreadsheets: one row per hit, within the token\'s TLP allowance')
+    .action(async (file: string, o: { dir: string; json?: boolean; csv?: boolean }) => {
+      if (o.csv) {
+        const csv = { accept: 'text/csv' };
+        const { text, headers } = await operatorClient(o.dir).text('POST', '/admin/v1/screen', kit.readJson(file), csv);
+        process.stdout.write(text);
+        const withheld = Number(headers.get('x-entente-withheld') ?? 0);
+        if (withheld > 0) process.stderr.write(`${withheld} hit(s) above the token's TLP allowance left out\n`);
+        return;
+      }
       const r = await operatorClient(o.dir).call<{ results: { input: { name: string }; hits: any[] }[] }>('POST', '/admin/v1/screen', kit.readJson(file));
       if (o.json) return kit.print(r);
       for (const res of r.results) {

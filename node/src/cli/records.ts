@@ -1,6 +1,6 @@
 // Record commands (docs/protocol.md §10): publish, amend, status-change, renew, final-assessment, records.
 import type { Command } from 'commander';
-import { operatorClient } from './client.js';
+import { operatorClient, type OperatorClient } from './client.js';
 import type { CliKit } from './kit.js';
 import { table } from './table.js';
 
@@ -27,6 +27,21 @@ function done(r: VersionResult, what: string): void {
 
 function ifMatch(v?: string): Record<string, string> {
   return v ? { 'if-match': `"${v}"` } : {};
+}
+
+/** CSV pages (`Link: rel="next"` with --all) to stdout, the header once; withheld rows counted on stderr. */
+async function printCsv(client: OperatorClient, first: string, all: boolean): Promise<void> {
+  let withheld = 0;
+  let path: string | undefined = first;
+  for (let page = 0; path; page++) {
+    const { text, headers } = await client.text('GET', path, undefined, { accept: 'text/csv' });
+    process.stdout.write(page === 0 ? text : text.slice(text.indexOf('\r\n') + 2));
+    withheld += Number(headers.get('x-entente-withheld') ?? 0);
+    const next = /<([^>]+)>; rel="next"/.exec(headers.get('link') ?? '')?.[1];
+    if (next && !all) process.stderr.write('more records: --all, or --limit\n');
+    path = all ? next : undefined;
+  }
+  if (withheld > 0) process.stderr.write(`${withheld} record(s) above this token's TLP allowance left out\n`);
 }
 
 export function registerRecordCommands(program: Command, kit: CliKit): void {
@@ -145,6 +160,7 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     .option('--limit <n>', 'page size (1..1000)', '100')
     .option('--all', 'follow `next` through every page')
     .option('--json', 'JSON for scripts')
+    .option('--csv', "CSV for spreadsheets: one row per record version, within the token's TLP allowance")
     .action(async (o: Record<string, string | boolean | undefined> & { dir: string }) => {
       const client = operatorClient(o.dir);
       const params = new URLSearchParams();
@@ -152,6 +168,7 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
         const v = o[k];
         if (typeof v === 'string') params.set(k, v);
       }
+      if (o.csv) return printCsv(client, `/admin/v1/records?${params.toString()}`, o.all === true);
       const items: Summary[] = [];
       let next: string | null = null;
       do {

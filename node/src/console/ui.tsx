@@ -4,7 +4,8 @@
 import type { ComponentChildren, VNode } from 'preact';
 import type { Role } from './deps.js';
 
-export const RANK: Record<Role, number> = { analyst: 1, publisher: 2, admin: 3 };
+// consumer (TAXII only) ranks below every page: it cannot sign in
+export const RANK: Record<Role, number> = { consumer: 0, analyst: 1, publisher: 2, admin: 3 };
 
 export interface NavItem {
   href: string;
@@ -172,13 +173,7 @@ export function Withheld(props: { what?: string }): VNode {
 }
 
 /** A name or other partner text: isolated, direction from its own first strong character. */
-/** A value from a record or a partner as text: strings as they are, objects as JSON, nothing as ''. */
-export function asText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return JSON.stringify(v);
-}
+export { asText } from '../domain/text.js';
 
 export function T(props: { children?: ComponentChildren }): VNode {
   return <bdi dir="auto">{props.children}</bdi>;

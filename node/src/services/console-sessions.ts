@@ -52,10 +52,14 @@ export class ConsoleSessions {
     private readonly o: SessionOptions = DEFAULT_SESSION_OPTIONS,
   ) {}
 
-  /** Starts a new session for a token (a new id every time: no fixation), or null if the token is not valid. */
+  /**
+   * Starts a new session for a token (a new id every time: no fixation), or null if the token is not
+   * valid or may not use the console.
+   */
   signIn(secret: string, context: { path: string }): { sessionId: string; session: LiveSession } | null {
     const principal = this.tokens.authenticate(secret, { method: 'POST', path: context.path });
-    if (!principal) return null;
+    // a consumer token reads exports (TAXII) and nothing else: no console session
+    if (!principal || principal.role === 'consumer') return null;
     const sessionId = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
     const now = this.clock.now();

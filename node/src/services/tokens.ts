@@ -7,8 +7,9 @@ import type { Store, TokenRow } from '../store/index.js';
 import type { AuditService } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
 
-export const ROLES: readonly Role[] = ['analyst', 'publisher', 'admin'];
-const RANK: Record<Role, number> = { analyst: 1, publisher: 2, admin: 3 };
+export const ROLES: readonly Role[] = ['consumer', 'analyst', 'publisher', 'admin'];
+// consumer ranks below analyst: it reads exports (TAXII) only, never the operator API
+const RANK: Record<Role, number> = { consumer: 0, analyst: 1, publisher: 2, admin: 3 };
 
 export function roleAllows(have: Role, need: Role): boolean {
   return RANK[have] >= RANK[need];
@@ -40,7 +41,7 @@ export class TokenService {
         { pointer: '/name', rule: 'M4', message: 'bad token name' },
       ]);
     if (!ROLES.includes(role))
-      throw new AppError('validation', 'role must be admin, publisher or analyst', [
+      throw new AppError('validation', 'role must be admin, publisher, analyst or consumer', [
         { pointer: '/role', rule: 'M4', message: 'unknown role' },
       ]);
     const token = newTokenSecret();

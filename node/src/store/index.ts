@@ -10,6 +10,7 @@ import { ReciprocityQueries } from './reciprocity.js';
 import { ConsultationTables } from './consultations.js';
 import { ScreeningTables } from './screening.js';
 import { ConsoleTables } from './console.js';
+import { InteropTables } from './interop.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -22,6 +23,7 @@ export class Store {
   readonly consultations: ConsultationTables;
   readonly screening: ScreeningTables;
   readonly console: ConsoleTables;
+  readonly interop: InteropTables;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
@@ -33,6 +35,7 @@ export class Store {
     this.consultations = new ConsultationTables(db);
     this.screening = new ScreeningTables(db);
     this.console = new ConsoleTables(db);
+    this.interop = new InteropTables(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
@@ -74,3 +77,4 @@ export type {
 export type { ConsultationRow, MessageRow } from './consultations.js';
 export type { Dismissal, ScreenEntry, ScreenEntryRow } from './screening.js';
 export type { SessionRow, LiveSessionRow, ReceivedVersionRow, DayPoint } from './console.js';
+export type { CollectionScope, ExportAccessRow, ExportVersionRow, ScanQuery } from './interop.js';

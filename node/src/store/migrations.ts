@@ -210,6 +210,39 @@ ALTER TABLE records ADD COLUMN review TEXT;
 `,
   },
   {
+    version: 11,
+    name: 'interop',
+    sql: `
+-- TAXII/STIX and CSV exports (docs/stix-mapping.md). A read-only role, consumer, for the tools that
+-- read them (a CHECK changes only by rebuilding the table; nothing refers to tokens).
+CREATE TABLE tokens_next (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'publisher', 'analyst', 'consumer')),
+  hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_used_at TEXT
+) STRICT;
+INSERT INTO tokens_next (name, role, hash, created_at, revoked_at, last_used_at)
+  SELECT name, role, hash, created_at, revoked_at, last_used_at FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE tokens_next RENAME TO tokens;
+-- Per token: the highest TLP its exports carry and the TAXII collections it may read (JSON list of
+-- aliases). No row: AMBER and no collection.
+CREATE TABLE export_access (
+  token TEXT PRIMARY KEY REFERENCES tokens(name),
+  max_tlp TEXT NOT NULL CHECK (max_tlp IN ('CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED')),
+  collections TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+-- Which record a STIX id was made from (for match[id] and the object endpoints); filled on demand up
+-- to the record_versions row in stix_index_state.
+CREATE TABLE stix_index (stix_id TEXT PRIMARY KEY, record_id TEXT NOT NULL) STRICT, WITHOUT ROWID;
+CREATE TABLE stix_index_state (k INTEGER PRIMARY KEY CHECK (k = 1), upto INTEGER NOT NULL) STRICT;
+INSERT INTO stix_index_state (k, upto) VALUES (1, 0);
+`,
+  },
+  {
     version: 12,
     name: 'console-sessions',
     sql: `

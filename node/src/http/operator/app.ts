@@ -27,6 +27,8 @@ export interface OperatorDeps {
   bodyLimitBytes: number;
   /** Route modules mounted under /admin/v1 after authentication. */
   routers: Router[];
+  /** Route modules that authenticate for themselves, by mount path (TAXII: HTTP Basic, its own errors). */
+  selfAuthenticated?: [string, Router][];
   /** Why writes are refused (database or audit chain broken), or null. */
   writable?: () => string | null;
   /** Routes served without a token (the API description and its reference page). */
@@ -55,6 +57,7 @@ export function createOperatorApp(deps: OperatorDeps): Express {
   });
   if (deps.public) app.use(deps.public);
   if (deps.console) app.use(deps.console);
+  for (const [path, router] of deps.selfAuthenticated ?? []) app.use(path, router);
   app.use(bearerAuth(deps.tokens));
   deps.extra?.(app);
   app.use(writeGuard({ writable: deps.writable ?? (() => null) }));

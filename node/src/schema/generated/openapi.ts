@@ -502,6 +502,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/tokens/{name}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        get: operations["getTokenExports"];
+        put: operations["setTokenExports"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/docs": {
         parameters: {
             query?: never;
@@ -575,6 +593,152 @@ export interface paths {
             cookie?: never;
         };
         get: operations["getOpenApiYaml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["taxiiDiscovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["taxiiApiRoot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["taxiiCollections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        get: operations["taxiiCollection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{id}/manifest/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        get: operations["taxiiManifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{id}/objects/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        /** @description an envelope; added_after, limit, next, match[id], match[type], match[version], match[spec_version] */
+        get: operations["taxiiObjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{id}/objects/{objectId}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        get: operations["taxiiObject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{id}/objects/{objectId}/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        get: operations["taxiiObjectVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1127,6 +1291,21 @@ export interface components {
                 version: number;
             };
             version: number;
+        };
+        ExportAccessBody: {
+            collections?: string[];
+            /** @enum {string} */
+            maxTlp?: "CLEAR" | "GREEN" | "AMBER" | "AMBER+STRICT" | "RED";
+        };
+        ExportAccessView: {
+            available: {
+                alias: string;
+                id: string;
+                title: string;
+            }[];
+            collections: string[];
+            maxTlp: string;
+            token: string;
         };
         /** EXTENSION */
         EXTENSION: {
@@ -1879,10 +2058,10 @@ export interface components {
             reviewed: components["schemas"]["ReviewEntry"][];
         };
         /**
-         * @description operator token role; analyst < publisher < admin
+         * @description operator token role; analyst < publisher < admin; consumer reads the TAXII server and nothing else
          * @enum {string}
          */
-        Role: "admin" | "publisher" | "analyst";
+        Role: "admin" | "publisher" | "analyst" | "consumer";
         ScreenBody: {
             /** @description an application to screen against denials (parties with their roles, items, destination) */
             application?: {
@@ -2073,10 +2252,30 @@ export interface components {
                 "application/problem+json": components["schemas"]["problem.schema"];
             };
         };
+        /** @description a TAXII 2.1 resource (TAXII 2.1 §4, §5) */
+        Taxii: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/taxii+json;version=2.1": Record<string, unknown>;
+            };
+        };
+        /** @description a TAXII 2.1 error message {title, description, http_status} */
+        TaxiiError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/taxii+json;version=2.1": Record<string, unknown>;
+            };
+        };
     };
     parameters: {
         /** @description the version the change is based on, e.g. "2"; a stale one answers 409 with currentVersion */
         IfMatch: string;
+        /** @description collection id or alias (own */
+        TaxiiCollection: string;
     };
     requestBodies: never;
     headers: {
@@ -2558,13 +2757,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description current versions, stable order */
+            /** @description current versions, stable order; with `Accept: text/csv`, CSV for spreadsheets (one row per record version, within the token's TLP allowance; `X-Entente-Withheld` counts the rows left out; `Link: <…>; rel="next"` pages) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RecordPage"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["Problem"];
@@ -2783,13 +2983,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description hits per input party, or the candidate denials of an application */
+            /** @description hits per input party, or the candidate denials of an application; with `Accept: text/csv`, one row per hit (and candidate), within the token's TLP allowance */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ScreenResult"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3038,6 +3239,61 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    getTokenExports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the token's TLP allowance and TAXII collections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportAccessView"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    setTokenExports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportAccessBody"];
+            };
+        };
+        responses: {
+            /** @description the settings now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportAccessView"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
     getApiDocs: {
         parameters: {
             query?: never;
@@ -3147,6 +3403,151 @@ export interface operations {
                     "application/yaml": string;
                 };
             };
+        };
+    };
+    taxiiDiscovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            401: components["responses"]["TaxiiError"];
+            403: components["responses"]["TaxiiError"];
+            404: components["responses"]["TaxiiError"];
+            406: components["responses"]["TaxiiError"];
+        };
+    };
+    taxiiApiRoot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            401: components["responses"]["TaxiiError"];
+            403: components["responses"]["TaxiiError"];
+            404: components["responses"]["TaxiiError"];
+            406: components["responses"]["TaxiiError"];
+        };
+    };
+    taxiiCollections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            401: components["responses"]["TaxiiError"];
+            403: components["responses"]["TaxiiError"];
+            404: components["responses"]["TaxiiError"];
+            406: components["responses"]["TaxiiError"];
+        };
+    };
+    taxiiCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            401: components["responses"]["TaxiiError"];
+            403: components["responses"]["TaxiiError"];
+            404: components["responses"]["TaxiiError"];
+            406: components["responses"]["TaxiiError"];
+        };
+    };
+    taxiiManifest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            401: components["responses"]["TaxiiError"];
+            403: components["responses"]["TaxiiError"];
+            404: components["responses"]["TaxiiError"];
+            406: components["responses"]["TaxiiError"];
+        };
+    };
+    taxiiObjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            401: components["responses"]["TaxiiError"];
+            403: components["responses"]["TaxiiError"];
+            404: components["responses"]["TaxiiError"];
+            406: components["responses"]["TaxiiError"];
+        };
+    };
+    taxiiObject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            401: components["responses"]["TaxiiError"];
+            403: components["responses"]["TaxiiError"];
+            404: components["responses"]["TaxiiError"];
+            406: components["responses"]["TaxiiError"];
+        };
+    };
+    taxiiObjectVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id or alias (own */
+                id: components["parameters"]["TaxiiCollection"];
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Taxii"];
+            401: components["responses"]["TaxiiError"];
+            403: components["responses"]["TaxiiError"];
+            404: components["responses"]["TaxiiError"];
+            406: components["responses"]["TaxiiError"];
         };
     };
     getFeed: {
