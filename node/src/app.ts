@@ -101,6 +101,20 @@ export interface EntenteNode {
   close(): Promise<void>;
 }
 
+/** A listener's bind failure as one line naming the setting (EADDRINUSE and its kin, not a stack). */
+function listenError(name: 'federation' | 'operator', host: string, port: number, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    EADDRINUSE: 'is already in use by another process',
+    EACCES: 'needs privileges this process does not have (ports below 1024)',
+    EADDRNOTAVAIL: 'is not an address of this host',
+    ENOTFOUND: 'does not resolve',
+  };
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (code && why[code]) return new ConfigError(`config.json /${name}/listen`, `${address} ${why[code]}`);
+  return new ConfigError(`config.json /${name}/listen`, `cannot listen on ${address}: ${(e as Error).message}`);
+}
+
 const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
 
 export async function createNode(
@@ -368,13 +382,35 @@ export async function createNode(
     const operator = createOperatorServer(opApp);
     if (integrity !== 'ok') log.error({ integrity }, 'database integrity check failed');
 
-    const federationPort = await federation.listen(
+    // a listener that cannot bind closes what was opened: the process must not linger half-started
+    const bind = async (
+      name: 'federation' | 'operator',
+      server: { listen(host: string, port: number): Promise<number> },
+      host: string,
+      port: number,
+    ) => {
+      try {
+        const bound = await server.listen(host, port);
+        listeners[name] = 'listening';
+        return bound;
+      } catch (e) {
+        await Promise.all([federation.close(), operator.close()]);
+        await signatures.close();
+        throw listenError(name, host, port, e);
+      }
+    };
+    const federationPort = await bind(
+      'federation',
+      federation,
       config.federation.host,
       options.federationPort ?? config.federation.port,
     );
-    listeners.federation = 'listening';
-    const operatorPort = await operator.listen(config.operator.host, options.operatorPort ?? config.operator.port);
-    listeners.operator = 'listening';
+    const operatorPort = await bind(
+      'operator',
+      operator,
+      config.operator.host,
+      options.operatorPort ?? config.operator.port,
+    );
     if (options.sync?.autoStart !== false) links.start();
     const checkpointTimer = setInterval(
       () => {

@@ -1,5 +1,7 @@
-// Process entry for `entente start`: read config, createNode(), stop cleanly on SIGINT/SIGTERM.
-import { checkEnvironment, loadConfig, loadSecrets } from './config/index.js';
+// Process entry for `entente start`: read config, createNode(), stop cleanly on SIGINT/SIGTERM, and
+// within a bound: a stop that takes longer than config.json /shutdown/timeoutSeconds (default 5)
+// exits anyway; a transaction not committed by then is rolled back by SQLite.
+import { checkNodeDirectory } from './config/index.js';
 import { removeRunFile, writeRunFile } from './config/run-file.js';
 import { createNode, type EntenteNode } from './app.js';
 import { createLogger } from './log.js';
@@ -8,9 +10,7 @@ export async function startFromDirectory(
   dir: string,
   options: { demo?: boolean; logLevel?: string } = {},
 ): Promise<EntenteNode> {
-  checkEnvironment();
-  const config = loadConfig(dir);
-  const secrets = loadSecrets(config);
+  const { config, secrets } = checkNodeDirectory(dir);
   const log = createLogger({ level: options.logLevel ?? 'info', name: config.nodeId });
   const node = await createNode(config, secrets, { log, demo: options.demo ?? false });
   writeRunFile(dir, {
@@ -21,19 +21,26 @@ export async function startFromDirectory(
     operator: { port: node.operatorPort, url: node.operatorUrl },
   });
   let stopping = false;
+  const exit = () => {
+    removeRunFile(dir);
+    process.exit(0);
+  };
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'stopping');
-    void node.close().then(() => {
-      removeRunFile(dir);
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+    const seconds = config.shutdown.timeoutSeconds;
+    log.info({ signal, timeoutSeconds: seconds }, 'stopping');
+    setTimeout(() => {
+      log.warn({ timeoutSeconds: seconds }, 'stop took too long: exiting; uncommitted work is rolled back');
+      exit();
+    }, seconds * 1000).unref();
+    // idle keep-alive sockets and worker threads would otherwise keep the process for seconds
+    void node.close().then(exit, (e: unknown) => {
+      log.error({ err: e }, 'stop failed');
+      exit();
     });
   };
-  const onInt = () => stop('SIGINT');
-  const onTerm = () => stop('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   return node;
 }

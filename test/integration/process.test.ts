@@ -1,10 +1,13 @@
 // `entente start` as a real process: it serves, logs JSON, and stops cleanly on SIGTERM and SIGINT.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initNode } from '../../node/src/services/node-init.js';
 import { readRunFile } from '../../node/src/config/run-file.js';
 import { tempDir } from '../helpers/nodes.js';
+import { cli } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -75,5 +78,79 @@ describe('entente start', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).not.toBe(0);
     expect(err).toMatch(/entente: environment NODE_TLS_REJECT_UNAUTHORIZED: is 0/);
+  });
+
+  it('exits non-zero with one line, and keeps nothing bound, when the operator port is taken', async () => {
+    // a port held by another process: the node must close its federation listener and exit
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const taken = (holder.address() as { port: number }).port;
+    try {
+      const dir = tempDir();
+      initNode({
+        dir,
+        nodeId: 'nl-lic-01',
+        name: 'NL',
+        country: 'NL',
+        federationListen: '127.0.0.1:0',
+        operatorListen: `127.0.0.1:${taken}`,
+      });
+      const started = Date.now();
+      const r = await cli(['start', '--dir', dir]);
+      expect(r.code).toBe(1);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(r.stderr).toBe(
+        `entente: config.json /operator/listen: 127.0.0.1:${taken} is already in use by another process\n`,
+      );
+      expect(readRunFile(dir, { anyPid: true })).toBeNull();
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('reports every configuration problem at once; `config check` validates without starting', async () => {
+    const dir = tempDir();
+    initNode({
+      dir,
+      nodeId: 'nl-lic-01',
+      name: 'NL',
+      country: 'NL',
+      federationListen: '127.0.0.1:0',
+      operatorListen: '127.0.0.1:0',
+    });
+    const good = await cli(['config', 'check', '--dir', dir]);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stderr).toMatch(/configuration of nl-lic-01 is valid/);
+    const file = join(dir, 'config.json');
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+    raw.country = 'Netherlands';
+    raw.operator.listen = '0.0.0.0:8080';
+    raw.sync = { pullIntervalSeconds: 5 };
+    raw.files.tlsKey = 'missing.key';
+    writeFileSync(file, JSON.stringify(raw, null, 2));
+    for (const args of [
+      ['config', 'check', '--dir', dir],
+      ['start', '--dir', dir],
+    ]) {
+      const r = await cli(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^entente: 3 problems:\n/);
+      expect(r.stderr).toMatch(
+        /config\.json \/country: "Netherlands" is not one of the \d+ allowed values \(did you mean NL\?\)/,
+      );
+      expect(r.stderr).toMatch(/config\.json \/operator\/listen: 0\.0\.0\.0 is not a loopback address/);
+      expect(r.stderr).toMatch(/config\.json \/sync\/pullIntervalSeconds: must be >= 60/);
+    }
+    // once the config is right, the missing key file is named too (with any other file problem)
+    raw.country = 'NL';
+    raw.operator.listen = '127.0.0.1:0';
+    delete raw.sync;
+    writeFileSync(file, JSON.stringify(raw, null, 2));
+    const keys = await cli(['config', 'check', '--dir', dir]);
+    expect(keys.code).toBe(1);
+    expect(keys.stderr).toMatch(/config\.json \/files\/tlsKey: .*missing\.key cannot be read/);
+    writeFileSync(file, '{\n  "nodeId": "nl-lic-01",\n}\n');
+    const syntax = await cli(['config', 'check', '--dir', dir]);
+    expect(syntax.stderr).toMatch(/config\.json: is not valid JSON: line 3, column 1: /);
   });
 });

@@ -34,5 +34,6 @@ program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ApiError || e instanceof ConfigError || e instanceof Error)
     process.stderr.write(`entente: ${e.message}\n`);
   else process.stderr.write(`entente: ${String(e)}\n`);
-  process.exitCode = 1;
+  // exit now: a command that failed half-way (a listener that could not bind) must not linger
+  process.exit(1);
 });

@@ -1,6 +1,6 @@
 // Commands about the node itself: init, provision-example, start, bundle, backup.
 import type { Command } from 'commander';
-import { loadConfig, loadSecrets } from '../config/index.js';
+import { checkNodeDirectory, collectProblems, ConfigError, loadConfig, loadSecrets } from '../config/index.js';
 import { buildBundle, bundleFingerprint, groupFingerprint } from '../exchange/bundle.js';
 import { initNode, provisionFromExample } from '../services/node-init.js';
 import type { CliKit } from './kit.js';
@@ -73,6 +73,27 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
     .action(async (o: { dir: string; demo?: boolean; logLevel: string }) => {
       const { startFromDirectory } = await import('../main.js');
       await startFromDirectory(o.dir, { demo: o.demo ?? false, logLevel: o.logLevel });
+    });
+
+  program
+    .command('config')
+    .description("the node directory's configuration")
+    .command('check')
+    .description('validate config.json, the key files and the environment as `start` would, without starting')
+    .addOption(kit.dirOption())
+    .action((o: { dir: string }) => {
+      const { config, secrets } = checkNodeDirectory(o.dir);
+      // the key material itself parses (the bundle is built from all of it)
+      collectProblems([
+        () => {
+          try {
+            buildBundle(config, secrets);
+          } catch (e) {
+            throw new ConfigError('key files', (e as Error).message);
+          }
+        },
+      ]);
+      process.stderr.write(`${o.dir}: configuration of ${config.nodeId} is valid\n`);
     });
 
   program

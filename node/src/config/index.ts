@@ -2,6 +2,7 @@
 // process.env. Errors name the setting.
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { JsonSyntaxError, parseJsonText } from '../domain/json-text.js';
 import { schemas } from '../schema/registry.js';
 import type { components } from '../schema/generated/openapi.js';
 
@@ -34,6 +35,7 @@ export interface NodeConfig {
     breakerCooldownSeconds: number;
   };
   records: { reviewReminderDays: number };
+  shutdown: { timeoutSeconds: number };
   consultations: { holidays: Record<string, string[]> };
   example: boolean;
 }
@@ -47,14 +49,45 @@ export interface Secrets {
   signingKeysJson: string;
 }
 
+export interface ConfigProblem {
+  setting: string;
+  message: string;
+}
+
+/** One or more settings refused; the message names each (all of them, so one edit fixes them all). */
 export class ConfigError extends Error {
-  constructor(
-    readonly setting: string,
-    message: string,
-  ) {
-    super(`${setting}: ${message}`);
+  readonly problems: ConfigProblem[];
+  constructor(setting: string, message: string);
+  constructor(problems: ConfigProblem[]);
+  constructor(settingOrProblems: string | ConfigProblem[], message?: string) {
+    const problems =
+      typeof settingOrProblems === 'string'
+        ? [{ setting: settingOrProblems, message: message ?? '' }]
+        : settingOrProblems;
+    const lines = problems.map((p) => `${p.setting}: ${p.message}`);
+    super(lines.length === 1 ? lines[0]! : `${lines.length} problems:\n  ${lines.join('\n  ')}`);
     this.name = 'ConfigError';
+    this.problems = problems;
   }
+  get setting(): string {
+    return this.problems[0]!.setting;
+  }
+}
+
+/** Runs each check, collecting every ConfigError; throws them together at the end. */
+export function collectProblems<T>(checks: (() => T)[]): T[] {
+  const problems: ConfigProblem[] = [];
+  const results: T[] = [];
+  for (const check of checks) {
+    try {
+      results.push(check());
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results;
 }
 
 export const CONFIG_FILE = 'config.json';
@@ -73,20 +106,31 @@ export function isLoopback(host: string): boolean {
 
 /** Validates a parsed config.json; `dir` resolves relative file paths. */
 export function parseConfig(raw: unknown, dir: string): NodeConfig {
-  const errors = schemas().validate('node-config', raw);
-  if (errors.length > 0) {
-    const e = errors[0]!;
-    throw new ConfigError(`config.json ${e.pointer || '/'}`, e.message);
-  }
+  const problems: ConfigProblem[] = schemas()
+    .validate('node-config', raw)
+    .map((e) => ({ setting: `config.json ${e.pointer || '/'}`, message: e.message }));
   const c = raw as RawConfig;
-  const operator = splitHostPort(c.operator.listen, 'config.json /operator/listen');
-  const allowNonLoopback = c.operator.allowNonLoopback ?? false;
-  if (!isLoopback(operator.host) && !allowNonLoopback) {
-    throw new ConfigError(
-      'config.json /operator/listen',
-      `${operator.host} is not a loopback address; set /operator/allowNonLoopback to true to serve the operator API beyond this host`,
-    );
+  const listen = (part: 'federation' | 'operator') => {
+    const value = (c as Partial<RawConfig> | null)?.[part]?.listen;
+    if (typeof value !== 'string') return null;
+    try {
+      return splitHostPort(value, `config.json /${part}/listen`);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      if (!problems.some((p) => p.setting === e.setting)) problems.push(...e.problems);
+      return null;
+    }
+  };
+  const federation = listen('federation');
+  const operator = listen('operator');
+  const allowNonLoopback = c?.operator?.allowNonLoopback === true;
+  if (operator && !isLoopback(operator.host) && !allowNonLoopback) {
+    problems.push({
+      setting: 'config.json /operator/listen',
+      message: `${operator.host} is not a loopback address; set /operator/allowNonLoopback to true to serve the operator API beyond this host`,
+    });
   }
+  if (problems.length > 0 || !federation || !operator) throw new ConfigError(problems);
   const abs = (p: string) => (isAbsolute(p) ? p : join(dir, p));
   return {
     dir,
@@ -94,7 +138,7 @@ export function parseConfig(raw: unknown, dir: string): NodeConfig {
     name: c.name,
     country: c.country,
     url: c.url,
-    federation: splitHostPort(c.federation.listen, 'config.json /federation/listen'),
+    federation,
     operator: { ...operator, allowNonLoopback },
     files: {
       caCert: abs(c.files.caCert),
@@ -122,6 +166,7 @@ export function parseConfig(raw: unknown, dir: string): NodeConfig {
       breakerCooldownSeconds: c.sync?.breakerCooldownSeconds ?? 60,
     },
     records: { reviewReminderDays: c.records?.reviewReminderDays ?? 30 },
+    shutdown: { timeoutSeconds: c.shutdown?.timeoutSeconds ?? 5 },
     consultations: { holidays: c.consultations?.holidays ?? {} },
     example: c.example ?? false,
   };
@@ -136,9 +181,10 @@ export function loadConfig(dir: string): NodeConfig {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new ConfigError(join(dir, CONFIG_FILE), 'is not valid JSON');
+    raw = parseJsonText(text);
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    throw new ConfigError(join(dir, CONFIG_FILE), `is not valid JSON: ${e.message}`);
   }
   return parseConfig(raw, dir);
 }
@@ -169,16 +215,43 @@ export function loadSecrets(config: NodeConfig, options: { strict?: boolean } = 
       throw new ConfigError(setting, `${file} cannot be read`);
     }
   };
-  return {
-    caCertPem: read(config.files.caCert, 'config.json /files/caCert'),
-    caKeyPem: (strict ? readSecret : read)(config.files.caKey, 'config.json /files/caKey'),
-    tlsCertPem: read(config.files.tlsCert, 'config.json /files/tlsCert'),
-    tlsKeyPem: (strict ? readSecret : read)(config.files.tlsKey, 'config.json /files/tlsKey'),
-    signingKeysJson: (strict ? readSecret : read)(config.files.signingKeys, 'config.json /files/signingKeys'),
-  };
+  const secret = strict ? readSecret : read;
+  const [caCertPem, caKeyPem, tlsCertPem, tlsKeyPem, signingKeysJson] = collectProblems([
+    () => read(config.files.caCert, 'config.json /files/caCert'),
+    () => secret(config.files.caKey, 'config.json /files/caKey'),
+    () => read(config.files.tlsCert, 'config.json /files/tlsCert'),
+    () => secret(config.files.tlsKey, 'config.json /files/tlsKey'),
+    () => secret(config.files.signingKeys, 'config.json /files/signingKeys'),
+  ]) as [string, string, string, string, string];
+  return { caCertPem, caKeyPem, tlsCertPem, tlsKeyPem, signingKeysJson };
 }
 
-/** Refuses environments that would weaken TLS (docs/protocol.md §3, security.md §3). */
+/**
+ * Everything `entente start` checks before it opens anything, every problem reported at once: the
+ * environment, config.json, and the key files (docs/protocol.md §3).
+ */
+export function checkNodeDirectory(
+  dir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { config: NodeConfig; secrets: Secrets } {
+  const problems: ConfigProblem[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
+    }
+  };
+  attempt(() => checkEnvironment(env));
+  const config = attempt(() => loadConfig(dir));
+  const secrets = config ? attempt(() => loadSecrets(config)) : undefined;
+  if (problems.length > 0 || !config || !secrets) throw new ConfigError(problems);
+  return { config, secrets };
+}
+
+/** Refuses environments that would weaken TLS (docs/protocol.md §3). */
 export function checkEnvironment(env: NodeJS.ProcessEnv = process.env): void {
   if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
     throw new ConfigError(

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { isRealDate, isRealTimestamp, isPartialDate } from '../domain/dates.js';
+import { enumSentence } from '../domain/suggest.js';
 
 export const SCHEMA_BASE = 'https://entente.example/schemas/v1/';
 
@@ -97,9 +98,41 @@ export function toSchemaErrors(errors: ErrorObject[] | null | undefined, instanc
       default:
         break;
     }
-    out.push({ pointer, rule, message: e.message ?? e.keyword, keyword: e.keyword });
+    out.push({ pointer, rule, message: humanMessage(e, instance), keyword: e.keyword });
   }
   return dedupe(out);
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: 'a JSON object',
+  array: 'a JSON array',
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'null',
+};
+
+/** A sentence an operator can act on: what is wrong, and what is allowed. */
+function humanMessage(e: ErrorObject, instance: unknown): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'enum':
+      return enumSentence(valueAt(instance, e.instancePath), p.allowedValues as unknown[]);
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'required':
+      return 'is required';
+    case 'additionalProperties':
+    case 'unevaluatedProperties':
+      return 'is not a member this object has (misspelt, or misplaced?)';
+    case 'type': {
+      const types = (Array.isArray(p.type) ? p.type : String(p.type).split(',')) as string[];
+      return `must be ${types.map((t) => TYPE_NAMES[t] ?? t).join(' or ')}`;
+    }
+    default:
+      return e.message ?? e.keyword;
+  }
 }
 
 function dedupe(errors: SchemaError[]): SchemaError[] {

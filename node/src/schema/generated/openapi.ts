@@ -1542,6 +1542,13 @@ export interface components {
                 /** @default 30 */
                 reviewReminderDays: number;
             };
+            shutdown?: {
+                /**
+                 * @description how long `entente start` waits, after SIGTERM or SIGINT, for in-flight work to finish before it exits; work not committed by then is rolled back by the database
+                 * @default 5
+                 */
+                timeoutSeconds: number;
+            };
             sync?: {
                 /**
                  * @description seconds the breaker stays open before one attempt is let through
