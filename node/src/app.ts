@@ -344,7 +344,7 @@ export async function createNode(
       keyRoutes(keys),
       reciprocityRoutes(reciprocity),
       consultationRoutes(consultations),
-      screeningRoutes(screening, new ReferenceLists(store, audit, clock), audit),
+      screeningRoutes(screening, new ReferenceLists(store, audit, clock, () => closed), audit),
     ];
     const opApp = createOperatorApp({
       tokens,

@@ -8,6 +8,8 @@ import { initNode } from '../../node/src/services/node-init.js';
 import { readRunFile } from '../../node/src/config/run-file.js';
 import { tempDir } from '../helpers/nodes.js';
 import { cli } from '../helpers/cli.js';
+import { api, makeProcNode, startProc } from '../helpers/processes.js';
+import { Store } from '../../node/src/store/index.js';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -153,4 +155,35 @@ describe('entente start', () => {
     const syntax = await cli(['config', 'check', '--dir', dir]);
     expect(syntax.stderr).toMatch(/config\.json: is not valid JSON: line 3, column 1: /);
   });
+
+  it('stops within its bound (shutdown.timeoutSeconds) and exits 0, abandoning a list import mid-way', async () => {
+    const n = await makeProcNode('nl-lic-01', 'NL', (raw) => (raw.shutdown = { timeoutSeconds: 3 }));
+    await startProc(n);
+    // an idle node: no lingering after "node stopped"
+    let t = Date.now();
+    n.proc!.kill('SIGTERM');
+    expect(await n.exited).toBe(0);
+    expect(Date.now() - t).toBeLessThan(2_000);
+
+    // a large list import in flight: it is abandoned at the next chunk and nothing of it is written
+    const file = join(tempDir(), 'big-csl.csv');
+    const rows = ['_id,source,name,alt_names,addresses,citizenships,nationalities'];
+    for (let i = 0; i < 10_000; i++)
+      rows.push(`${i},Test List,Trading Company Number ${i} LLC,Alias ${i} Holdings;Other ${i},,,`);
+    writeFileSync(file, rows.join('\n') + '\n');
+    await startProc(n);
+    const importing = api(n, 'POST', '/admin/v1/reference-lists', { path: file }).catch(() => null);
+    await new Promise((r) => setTimeout(r, 700));
+    t = Date.now();
+    n.proc!.kill('SIGTERM');
+    expect(await n.exited).toBe(0);
+    expect(Date.now() - t).toBeLessThan(3_000 + 1_000);
+    await importing;
+    const store = Store.open(join(n.dir, 'entente.db'));
+    try {
+      expect(store.screening.list('us-csl')).toBeUndefined();
+    } finally {
+      store.close();
+    }
+  }, 120_000);
 });

@@ -20,20 +20,64 @@ export interface ImportResult {
   unchanged: boolean;
 }
 
+type Entry = Parameters<Store['screening']['insert']>[0];
+interface Prepared {
+  entry: Entry;
+  terms: string[];
+}
+
+/** Rows normalised between two yields to the event loop (a stop request is seen within one chunk). */
+const CHUNK = 500;
+
 export class ReferenceLists {
-  constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock) {}
+  /**
+   * `stopping` is asked between chunks: names are normalised a chunk at a time, off the transaction,
+   * so a stop during an import ends it within a chunk and nothing of it is written.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly stopping: () => boolean = () => false,
+  ) {}
 
   /** Imports a reference list, by content: the US CSL CSV (plain or gzip), or a JSON list of entities with names and aliases. */
-  import(file: string, progress: (line: string) => void = () => {}): ImportResult {
+  async import(file: string, progress: (line: string) => void = () => {}): Promise<ImportResult> {
     let bytes = readFileSync(file);
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
     const head = bytes.subarray(0, 200).toString('utf8').trimStart();
     if (head.startsWith('{')) return this.importEntityJson(bytes, file, progress);
-    return this.importCsl(file, progress);
+    return this.importCsl(bytes, file, progress);
+  }
+
+  private async yieldOrStop(i: number): Promise<void> {
+    if (i % CHUNK !== 0) return;
+    await new Promise((r) => setImmediate(r));
+    if (this.stopping()) throw new AppError('unavailable', 'the node is stopping: the import was abandoned; nothing of it was written');
+  }
+
+  private prepare(list: string, ref: string, role: string | null, value: string, type: string, countries: string[]): Prepared | null {
+    const norm = normaliseName(value);
+    if (!norm.key) return null;
+    return {
+      entry: { source: `list:${list}`, record_id: null, list_ref: ref, party_index: 0, party_role: role, name: value, name_type: type, key: norm.key, skeleton: norm.skeleton, initials: norm.initials, countries: JSON.stringify(countries), identifiers: '[]' },
+      terms: indexTerms(norm),
+    };
+  }
+
+  /** Replaces the list's names in one transaction (the slow part, normalising, is done before it). */
+  private write(list: string, file: string, rows: Prepared[], entries: number, digest: string): ImportResult {
+    this.store.tx(() => {
+      this.store.screening.deleteList(`list:${list}`);
+      for (const r of rows) this.store.screening.insert(r.entry, [], r.terms);
+      this.store.screening.setList(list, file.split('/').at(-1) ?? file, entries, new Date(this.clock.now()).toISOString(), digest);
+      this.audit.append({ action: 'reference-list.import', actor: 'cli', subject: list, details: { entries, names: rows.length, digest } });
+    });
+    return { list, entries, names: rows.length, unchanged: false };
   }
 
   /** A JSON list `{list_id, entities: [{name, aliases?, country?}]}` (e.g. the BIS Entity List as parsed in shared/data). */
-  private importEntityJson(bytes: Buffer, file: string, progress: (line: string) => void): ImportResult {
+  private async importEntityJson(bytes: Buffer, file: string, progress: (line: string) => void): Promise<ImportResult> {
     let doc: { list_id?: unknown; entities?: unknown };
     try {
       doc = JSON.parse(bytes.toString('utf8')) as typeof doc;
@@ -48,41 +92,35 @@ export class ReferenceLists {
     const prev = this.store.screening.list(list);
     if (prev?.digest === digest) return { list, entries: prev.entries, names: 0, unchanged: true };
     const codes = countryCodesByName();
+    const entities = doc.entities as unknown[];
     let entries = 0;
-    let names = 0;
-    progress(`importing ${doc.entities.length} entities into reference list ${list}…`);
-    this.store.tx(() => {
-      this.store.screening.deleteList(`list:${list}`);
-      (doc.entities as unknown[]).forEach((e: unknown, i: number) => {
-        if (!isObject(e) || typeof e.name !== 'string') return;
-        const code = typeof e.country === 'string' ? codes.get(e.country.trim().toLowerCase()) : undefined;
-        const variants = [{ v: e.name, t: 'PRIMARY' }, ...asArray(e.aliases).filter((a): a is string => typeof a === 'string').map((v) => ({ v, t: 'ALIAS' }))];
-        let any = false;
-        for (const { v, t } of variants) {
-          const norm = normaliseName(v.trim());
-          if (!norm.key) continue;
-          this.store.screening.insert({ source: `list:${list}`, record_id: null, list_ref: `${list}:${i}`, party_index: 0, party_role: null, name: v.trim(), name_type: t, key: norm.key, skeleton: norm.skeleton, initials: norm.initials, countries: JSON.stringify(code ? [code] : []), identifiers: '[]' }, [], indexTerms(norm));
-          names++;
-          any = true;
-        }
-        if (any) entries++;
-      });
-      this.store.screening.setList(list, file.split('/').at(-1) ?? file, entries, new Date(this.clock.now()).toISOString(), digest);
-      this.audit.append({ action: 'reference-list.import', actor: 'cli', subject: list, details: { entries, names, digest } });
-    });
-    return { list, entries, names, unchanged: false };
+    const rows: Prepared[] = [];
+    progress(`importing ${entities.length} entities into reference list ${list}…`);
+    for (let i = 0; i < entities.length; i++) {
+      await this.yieldOrStop(i);
+      const e = entities[i];
+      if (!isObject(e) || typeof e.name !== 'string') continue;
+      const code = typeof e.country === 'string' ? codes.get(e.country.trim().toLowerCase()) : undefined;
+      const variants = [{ v: e.name, t: 'PRIMARY' }, ...asArray(e.aliases).filter((a): a is string => typeof a === 'string').map((v) => ({ v, t: 'ALIAS' }))];
+      let any = false;
+      for (const { v, t } of variants) {
+        const row = this.prepare(list, `${list}:${i}`, null, v.trim(), t, code ? [code] : []);
+        if (!row) continue;
+        rows.push(row);
+        any = true;
+      }
+      if (any) entries++;
+    }
+    return this.write(list, file, rows, entries, digest);
   }
 
   /**
    * Imports a reference list in the US Consolidated Screening List CSV format (plain or gzip),
    * kept apart from partner records, labelled by source. Idempotent: the same file is a no-op.
    */
-  importCsl(file: string, progress: (line: string) => void = () => {}): ImportResult {
-    let bytes = readFileSync(file);
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  private async importCsl(bytes: Buffer, file: string, progress: (line: string) => void): Promise<ImportResult> {
     const digest = sha256(bytes);
-    const text = bytes.toString('utf8');
-    const rows = parseCsv(text);
+    const rows = parseCsv(bytes.toString('utf8'));
     const header = rows.next().value as string[] | undefined;
     if (!header || !header.includes('name') || !header.includes('alt_names')) throw new AppError('validation', 'not a Consolidated Screening List CSV (no name and alt_names columns)');
     const col = (name: string) => header.indexOf(name);
@@ -90,38 +128,34 @@ export class ReferenceLists {
     const prev = this.store.screening.list(list);
     if (prev?.digest === digest) return { list, entries: prev.entries, names: 0, unchanged: true };
     let entries = 0;
-    let names = 0;
     const all = [...rows];
+    const prepared: Prepared[] = [];
     progress(`importing ${all.length} rows into reference list ${list}…`);
-    this.store.tx(() => {
-      this.store.screening.deleteList(`list:${list}`);
-      for (const r of all) {
-        const id = r[col('_id')] ?? '';
-        const source = r[col('source')] ?? '';
-        const countries = new Set<string>();
-        for (const a of (r[col('addresses')] ?? '').split(';')) {
-          const c = a.trim().split(',').at(-1)?.trim() ?? '';
-          if (/^[A-Z]{2}$/.test(c)) countries.add(c);
-        }
-        for (const f of ['citizenships', 'nationalities']) for (const c of (r[col(f)] ?? '').split(/[;,]/)) if (/^[A-Z]{2}$/.test(c.trim())) countries.add(c.trim());
-        const variants = [{ v: r[col('name')] ?? '', t: 'PRIMARY' }, ...(r[col('alt_names')] ?? '').split(';').map((v) => ({ v, t: 'ALIAS' }))];
-        let any = false;
-        for (const { v, t } of variants) {
-          const value = v.trim();
-          if (!value) continue;
-          const norm = normaliseName(value);
-          if (!norm.key) continue;
-          this.store.screening.insert({ source: `list:${list}`, record_id: null, list_ref: `csl:${id}`, party_index: 0, party_role: source.slice(0, 120), name: value, name_type: t, key: norm.key, skeleton: norm.skeleton, initials: norm.initials, countries: JSON.stringify([...countries]), identifiers: '[]' }, [], indexTerms(norm));
-          names++;
-          any = true;
-        }
-        if (any) entries++;
-        if (entries % 2000 === 0 && any) progress(`  ${entries} entries`);
+    for (let i = 0; i < all.length; i++) {
+      await this.yieldOrStop(i);
+      const r = all[i]!;
+      const id = r[col('_id')] ?? '';
+      const source = r[col('source')] ?? '';
+      const countries = new Set<string>();
+      for (const a of (r[col('addresses')] ?? '').split(';')) {
+        const c = a.trim().split(',').at(-1)?.trim() ?? '';
+        if (/^[A-Z]{2}$/.test(c)) countries.add(c);
       }
-      this.store.screening.setList(list, file.split('/').at(-1) ?? file, entries, new Date(this.clock.now()).toISOString(), digest);
-      this.audit.append({ action: 'reference-list.import', actor: 'cli', subject: list, details: { entries, names, digest } });
-    });
-    return { list, entries, names, unchanged: false };
+      for (const f of ['citizenships', 'nationalities']) for (const c of (r[col(f)] ?? '').split(/[;,]/)) if (/^[A-Z]{2}$/.test(c.trim())) countries.add(c.trim());
+      const variants = [{ v: r[col('name')] ?? '', t: 'PRIMARY' }, ...(r[col('alt_names')] ?? '').split(';').map((v) => ({ v, t: 'ALIAS' }))];
+      let any = false;
+      for (const { v, t } of variants) {
+        const value = v.trim();
+        if (!value) continue;
+        const row = this.prepare(list, `csl:${id}`, source.slice(0, 120), value, t, [...countries]);
+        if (!row) continue;
+        prepared.push(row);
+        any = true;
+      }
+      if (any) entries++;
+      if (entries % 2000 === 0 && any) progress(`  ${entries} entries`);
+    }
+    return this.write(list, file, prepared, entries, digest);
   }
 }
 

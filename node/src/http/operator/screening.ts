@@ -89,11 +89,11 @@ export function screeningRoutes(s: ScreeningService, lists: ReferenceLists, audi
     audit.record({ action: 'screening.rebuild', actor: `token:${principalOf(res).name}`, subject: 'index', details: { records: n } });
     res.json({ records: n });
   });
-  r.post('/reference-lists', requireRole('admin'), (req, res) => {
+  r.post('/reference-lists', requireRole('admin'), async (req, res) => {
     const b = (req.body ?? {}) as { path?: unknown };
     if (typeof b.path !== 'string' || !b.path.startsWith('/')) throw new AppError('validation', 'path is the absolute path of a list file on this host', [{ pointer: '/path', rule: 'M4', message: 'bad path' }]);
     try {
-      res.json(lists.import(b.path));
+      res.json(await lists.import(b.path));
     } catch (e) {
       if (e instanceof AppError) throw e;
       throw new AppError('bad-request', `cannot import ${b.path}: ${(e as Error).message.slice(0, 200)}`);
