@@ -361,7 +361,7 @@ export async function createNode(
       public: apiDocsRoutes(),
       ...(options.observeResponses ? { observe: options.observeResponses } : {}),
       extra: (app) => {
-        app.get('/metrics', requireRole('admin'), async (_req, res) => {
+        app.get('/metrics', requireRole('admin', 'metrics'), async (_req, res) => {
           res.type('text/plain; version=0.0.4').send(await metrics.text());
         });
       },

@@ -52,7 +52,10 @@ describe('a consumer token and its exports', () => {
   it('token create --role consumer; token exports sets and shows the allowance and the collections', async () => {
     const t = await cli(['token', 'create', '--dir', n.dir, '--role', 'consumer', '--name', 'opencti']);
     expect(t.code, t.stderr).toBe(0);
-    const shown = JSON.parse((await cli(['token', 'exports', 'opencti', '--dir', n.dir])).stdout);
+    const shown = JSON.parse((await cli(['token', 'exports', 'opencti', '--dir', n.dir, '--json'])).stdout);
+    expect((await cli(['token', 'exports', 'opencti', '--dir', n.dir])).stdout).toMatch(
+      /^max TLP: AMBER\nCOLLECTION\s+ID\s+ALLOWED\n/,
+    );
     expect(shown).toMatchObject({ token: 'opencti', maxTlp: 'AMBER', collections: [] });
     expect(shown.available.map((c: { alias: string }) => c.alias)).toEqual(['own']);
     const set = await cli([
@@ -65,6 +68,7 @@ describe('a consumer token and its exports', () => {
       'GREEN',
       '--collections',
       'own',
+      '--json',
     ]);
     expect(set.code, set.stderr).toBe(0);
     expect(JSON.parse(set.stdout)).toMatchObject({ maxTlp: 'GREEN', collections: ['own'] });

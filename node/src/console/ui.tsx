@@ -5,7 +5,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import type { Role } from './deps.js';
 
 // consumer (TAXII only) ranks below every page: it cannot sign in
-export const RANK: Record<Role, number> = { consumer: 0, analyst: 1, publisher: 2, admin: 3 };
+export const RANK: Record<Role, number> = { metrics: 0, consumer: 0, analyst: 1, publisher: 2, admin: 3 };
 
 export interface NavItem {
   href: string;

@@ -91,11 +91,12 @@ export function principalOf(res: Response): Principal {
   return res.locals.principal as Principal;
 }
 
-export function requireRole(role: Role): RequestHandler {
+/** `role` or above; `alsoExactly` are roles let through besides (the metrics role for GET /metrics). */
+export function requireRole(role: Role, ...alsoExactly: Role[]): RequestHandler {
   return (_req: Request, res: Response, next: NextFunction) => {
     const p = res.locals.principal as Principal | undefined;
-    if (!p || !roleAllows(p.role, role))
-      return sendProblem(res, new AppError('forbidden', `this needs the ${role} role`));
+    if (!p || !(roleAllows(p.role, role) || alsoExactly.includes(p.role)))
+      return sendProblem(res, new AppError('forbidden', `this needs the ${[role, ...alsoExactly].join(' or ')} role`));
     next();
   };
 }

@@ -58,8 +58,8 @@ export class ConsoleSessions {
    */
   signIn(secret: string, context: { path: string }): { sessionId: string; session: LiveSession } | null {
     const principal = this.tokens.authenticate(secret, { method: 'POST', path: context.path });
-    // a consumer token reads exports (TAXII) and nothing else: no console session
-    if (!principal || principal.role === 'consumer') return null;
+    // a consumer token reads exports (TAXII), a metrics token GET /metrics, and nothing else: no session
+    if (!principal || principal.role === 'consumer' || principal.role === 'metrics') return null;
     const sessionId = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
     const now = this.clock.now();

@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client) for GET /metrics. One registry per node, so several nodes can
 // share a process in tests. Gauges are computed at scrape time; counters are fed by hooks.
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 import type { AuditService } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
@@ -16,6 +16,8 @@ export class Metrics {
 
   constructor(store: Store, audit: AuditService, clock: Clock) {
     const r = this.registry;
+    // process and Node.js metrics (CPU, memory, event loop lag, GC, handles), as every exporter has
+    collectDefaultMetrics({ register: r });
     this.ingest = new Counter({
       name: 'entente_ingest_items_total',
       help: 'Releases received, by outcome (accepted, duplicate, quarantined, refused)',

@@ -262,4 +262,50 @@ CREATE INDEX console_sessions_token ON console_sessions (token_name);
 CREATE TABLE console_marks (token_name TEXT NOT NULL, mark TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (token_name, mark)) STRICT;
 `,
   },
+  {
+    version: 14,
+    name: 'token-expiry-and-metrics-role',
+    sql: `
+-- Token expiry (entente token create --expires 90d) and a read-only metrics role for Prometheus
+-- scrapers (issue 15). A CHECK changes only by rebuilding the table; the two tables that refer to
+-- tokens are set aside and rebuilt around it, so no foreign key ever points nowhere.
+CREATE TEMP TABLE export_access_kept AS SELECT * FROM export_access;
+CREATE TEMP TABLE console_sessions_kept AS SELECT * FROM console_sessions;
+DROP TABLE export_access;
+DROP TABLE console_sessions;
+CREATE TABLE tokens_next (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'publisher', 'analyst', 'consumer', 'metrics')),
+  hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_used_at TEXT,
+  expires_at TEXT
+) STRICT;
+INSERT INTO tokens_next (name, role, hash, created_at, revoked_at, last_used_at)
+  SELECT name, role, hash, created_at, revoked_at, last_used_at FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE tokens_next RENAME TO tokens;
+CREATE TABLE export_access (
+  token TEXT PRIMARY KEY REFERENCES tokens(name),
+  max_tlp TEXT NOT NULL CHECK (max_tlp IN ('CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED')),
+  collections TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+INSERT INTO export_access SELECT * FROM temp.export_access_kept;
+CREATE TABLE console_sessions (
+  id_hash TEXT PRIMARY KEY,
+  token_name TEXT NOT NULL REFERENCES tokens(name),
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  ended_by TEXT
+) STRICT, WITHOUT ROWID;
+CREATE INDEX console_sessions_token ON console_sessions (token_name);
+INSERT INTO console_sessions SELECT * FROM temp.console_sessions_kept;
+DROP TABLE temp.export_access_kept;
+DROP TABLE temp.console_sessions_kept;
+`,
+  },
 ];

@@ -10,6 +10,7 @@ export interface TokenRow {
   created_at: string;
   revoked_at: string | null;
   last_used_at: string | null;
+  expires_at: string | null;
 }
 
 export class TokensTable {
@@ -17,8 +18,14 @@ export class TokensTable {
   constructor(private readonly db: Db) {
     this.q = preparer(db);
   }
-  insert(name: string, role: Role, hash: string, at: string): void {
-    this.q('INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)').run(name, role, hash, at);
+  insert(name: string, role: Role, hash: string, at: string, expiresAt: string | null = null): void {
+    this.q('INSERT INTO tokens (name, role, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(
+      name,
+      role,
+      hash,
+      at,
+      expiresAt,
+    );
   }
   byName(name: string): TokenRow | undefined {
     return this.q('SELECT * FROM tokens WHERE name = ?').get(name) as TokenRow | undefined;

@@ -8,8 +8,8 @@ import { body } from '../validate.js';
 export function tokenRoutes(tokens: TokenService): Router {
   const r = Router();
   r.post('/tokens', requireRole('admin'), body('TokenCreateBody'), (req, res) => {
-    const { name, role } = req.body as { name: string; role: Role };
-    res.status(201).json(tokens.create(name, role, `token:${principalOf(res).name}`));
+    const { name, role, expiresAt } = req.body as { name: string; role: Role; expiresAt?: string };
+    res.status(201).json(tokens.create(name, role, `token:${principalOf(res).name}`, expiresAt ?? null));
   });
   r.get('/tokens', requireRole('admin'), (_req, res) => {
     res.json({
@@ -19,6 +19,7 @@ export function tokenRoutes(tokens: TokenService): Router {
         createdAt: t.created_at,
         revokedAt: t.revoked_at,
         lastUsedAt: t.last_used_at,
+        expiresAt: t.expires_at,
       })),
     });
   });

@@ -559,7 +559,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description admin role */
+        /** @description admin or metrics role (the metrics role reads this and nothing else); the node's own metrics and the default process and Node.js metrics */
         get: operations["getMetrics"];
         put?: never;
         post?: never;
@@ -2065,10 +2065,10 @@ export interface components {
             reviewed: components["schemas"]["ReviewEntry"][];
         };
         /**
-         * @description operator token role; analyst < publisher < admin; consumer reads the TAXII server and nothing else
+         * @description operator token role; analyst < publisher < admin; consumer reads the TAXII server and nothing else; metrics reads GET /metrics and nothing else
          * @enum {string}
          */
-        Role: "admin" | "publisher" | "analyst" | "consumer";
+        Role: "admin" | "publisher" | "analyst" | "consumer" | "metrics";
         ScreenBody: {
             /** @description an application to screen against denials (parties with their roles, items, destination) */
             application?: {
@@ -2187,10 +2187,13 @@ export interface components {
         /** @enum {string} */
         Tlp: "CLEAR" | "GREEN" | "AMBER" | "AMBER+STRICT" | "RED";
         TokenCreateBody: {
+            /** @description when the token stops working (in the future); absent: it never expires */
+            expiresAt?: components["schemas"]["Timestamp"];
             name: string;
             role: components["schemas"]["Role"];
         };
         TokenCreated: {
+            expiresAt?: string | null;
             name: string;
             role: string;
             token: string;
@@ -2200,6 +2203,8 @@ export interface components {
         };
         TokenView: {
             createdAt: string;
+            expiresAt?: string | null;
+            /** @description last authenticated use, recorded at most once a minute */
             lastUsedAt?: string | null;
             name: string;
             revokedAt?: string | null;
