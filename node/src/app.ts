@@ -23,7 +23,7 @@ import { Links, type LinkOptions } from './exchange/links/links.js';
 import { Outbound } from './exchange/outbound/outbound.js';
 import { PartnerAdmin } from './exchange/partner-admin.js';
 import { PartnerService } from './exchange/partners.js';
-import { bundleFingerprint } from './exchange/bundle.js';
+import { bundleFingerprint, readAloudFingerprint } from './exchange/bundle.js';
 import { createFederationApp } from './http/federation/app.js';
 import { federationRoutes } from './http/federation/routes.js';
 import { requireRole, type ObservedResponse } from './http/middleware.js';
@@ -328,6 +328,7 @@ export async function createNode(
           partnerAdmin.put(nodeId, bundle, fingerprint, change, actor),
         remove: (nodeId, actor) => partnerAdmin.remove(nodeId, actor),
         fingerprintOf: bundleFingerprint,
+        readAloudOf: readAloudFingerprint,
       },
       exchange,
       reciprocity,

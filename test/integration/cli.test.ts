@@ -49,6 +49,7 @@ describe('entente CLI', () => {
     expect(lines[0]).toMatch(/^fingerprint: [A-Za-z0-9_-]{43}$/);
     expect(lines[1]!.replace(/ /g, '')).toBe(lines[0]!.slice('fingerprint: '.length));
     expect(lines[1]).toMatch(/^([A-Za-z0-9_-]{4} ){10}[A-Za-z0-9_-]{3}$/);
+    expect(lines[2]).toMatch(/^read aloud: [0-9]{5}( [0-9]{5}){5}$/);
     const bad = await cli([
       'init',
       '--dir',
@@ -62,6 +63,34 @@ describe('entente CLI', () => {
     ]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/nodeId/);
+  });
+
+  it('partner add accepts the read-aloud form (30 digits), refuses a wrong one, and partner list shows it', async () => {
+    const c = await startTestNode('de-enf-02', { country: 'DE' });
+    const file = join(tempDir(), 'de.bundle.json');
+    writeFileSync(file, JSON.stringify(c.bundle));
+    const printed = await cli(['bundle', '--dir', c.dir]);
+    const digits = /^read aloud: (.*)$/m.exec(printed.stderr)![1]!;
+    const wrongDigits = digits.replace(/^\d/, (d) => String((Number(d) + 1) % 10));
+    const refused = await cli(['partner', 'add', '--dir', b.dir, '--bundle', file, '--fingerprint', wrongDigits]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/the fingerprint does not match this bundle/);
+    const ok = await cli(['partner', 'add', '--dir', b.dir, '--bundle', file, '--fingerprint', digits]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`read aloud  ${digits}`);
+    const listed = await cli(['partner', 'list', '--dir', b.dir]);
+    expect(listed.stdout).toMatch(/^PARTNER\s+NAME\s+COUNTRY\s+AGREEMENT\s+READ ALOUD$/m);
+    expect(listed.stdout).toMatch(new RegExp(`^de-enf-02\\s.*${digits}$`, 'm'));
+    const shown = await cli(['partner', 'show', 'de-enf-02', '--dir', b.dir, '--json']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ nodeId: 'de-enf-02', readAloud: digits });
+    // the API takes the digits too, spaces or none
+    const again = await b.op('PUT', '/admin/v1/partners/de-enf-02', {
+      bundle: c.bundle,
+      fingerprint: digits.replace(/ /g, ''),
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body.readAloud).toBe(digits);
+    await b.op('DELETE', '/admin/v1/partners/de-enf-02');
   });
 
   it('partner add registers trust with the grouped fingerprint, and refuses a wrong one', async () => {
@@ -83,7 +112,7 @@ describe('entente CLI', () => {
     const ok = await cli(['partner', 'add', '--dir', a.dir, '--bundle', file, '--fingerprint', grouped]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toMatch(/trust only/);
-    const list = JSON.parse((await cli(['partner', 'list', '--dir', a.dir])).stdout);
+    const list = JSON.parse((await cli(['partner', 'list', '--dir', a.dir, '--json'])).stdout);
     expect(list.items.map((p: { nodeId: string }) => p.nodeId)).toEqual(['jp-lic-01']);
   });
 

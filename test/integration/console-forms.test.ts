@@ -3,6 +3,7 @@
 // a false positive and linking two hits; adding a partner from an uploaded bundle, refused until the
 // fingerprint typed back matches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAloudFingerprint } from '../../node/src/exchange/bundle.js';
 import { day } from '../helpers/dates.js';
 import { agreement, push } from '../helpers/exchange.js';
 import { publishBody } from '../helpers/examples.js';
@@ -184,6 +185,8 @@ describe('console forms', () => {
     expect(r.status).toBe(200);
     const grouped = other.fingerprint.match(/.{1,4}/g)!.join(' ');
     expect(html).toContain(grouped);
+    const digits = readAloudFingerprint(other.fingerprint);
+    expect(html).toContain(digits);
     const bundle = formFields(html, '/partners/confirm').find(([k]) => k === 'bundle')![1];
     const wrong = await post('/partners/confirm', [
       ['bundle', bundle],
@@ -195,10 +198,12 @@ describe('console forms', () => {
     expect((await n.op('GET', '/admin/v1/partners')).body.items).toEqual([]);
     const ok = await post('/partners/confirm', [
       ['bundle', bundle],
-      ['fingerprint', grouped],
+      ['fingerprint', digits],
       ['share', 'shared'],
     ]);
     expect(ok.status).toBe(303);
+    const page = await fetch(url + '/partners/jp-lic-01', { headers: { cookie: s.cookie } });
+    expect(await page.text()).toContain(digits);
     expect(ok.location).toBe('/partners/jp-lic-01/agreement');
     expect((await n.op('GET', '/admin/v1/partners/jp-lic-01')).body.agreement).toBeNull();
     const noCsrf = new FormData();

@@ -1,10 +1,35 @@
 import { describe, expect, it, afterAll } from 'vitest';
 import { createCa, createNodeCert, spkiSha256 } from '../../node/src/crypto/certs.js';
-import { bundleFingerprint, groupFingerprint } from '../../node/src/exchange/bundle.js';
+import {
+  bundleFingerprint,
+  fingerprintMatches,
+  groupFingerprint,
+  readAloudFingerprint,
+} from '../../node/src/exchange/bundle.js';
 import { checkBundle } from '../../node/src/exchange/partners.js';
 import { startTestNode, stopAll } from '../helpers/nodes.js';
 
 afterAll(stopAll);
+
+describe('read-aloud fingerprint (docs/protocol.md §3.2)', () => {
+  // vectors computed independently (Python: int.from_bytes(d[5k:5k+5], 'big') % 100000)
+  it.each([
+    ['47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU', '28312 71035 19033 54212 51492 41426'], // sha256("")
+    ['5qqhUHGkSCdSBIkeN9NO-j4D7NcVYP6RVkpnVVMiivo', '76689 72996 94606 68631 09302 24994'], // sha256('{"entente":1}')
+  ])('%s reads aloud as %s', (fp, digits) => {
+    expect(readAloudFingerprint(fp)).toBe(digits);
+    expect(fingerprintMatches(digits, fp)).toBe(true);
+    expect(fingerprintMatches(digits.replace(/ /g, ''), fp)).toBe(true);
+    expect(fingerprintMatches(groupFingerprint(fp), fp)).toBe(true);
+    expect(
+      fingerprintMatches(
+        digits.replace(/^\d/, (c) => String((Number(c) + 1) % 10)),
+        fp,
+      ),
+    ).toBe(false);
+    expect(fingerprintMatches(digits.slice(0, -1), fp)).toBe(false);
+  });
+});
 
 describe('partner bundles (docs/protocol.md §3.2)', () => {
   it('checks fingerprint, CA subject, chain, SAN URI and pin; a refusal stores nothing', async () => {

@@ -2,9 +2,37 @@
 // stream reset|re-anchor, sync-status, alarms. (The screening commands move to their own file with
 // the screening room.)
 import type { Command } from 'commander';
+import { groupFingerprint } from '../exchange/bundle.js';
 import { operatorClient } from './client.js';
 import type { CliKit } from './kit.js';
+import { examples } from './help.js';
 import { table } from './table.js';
+
+interface PartnerView {
+  nodeId: string;
+  name: string;
+  country: string;
+  url: string;
+  fingerprint: string;
+  readAloud: string;
+  removed: boolean;
+  addedAt: string;
+  agreement: { reference: string; version: number } | null;
+}
+
+function showPartner(p: PartnerView): string {
+  const rows: [string, string][] = [
+    ['partner', p.removed ? `${p.nodeId} (removed)` : p.nodeId],
+    ['name', p.name],
+    ['country', p.country],
+    ['address', p.url],
+    ['fingerprint', groupFingerprint(p.fingerprint)],
+    ['read aloud', p.readAloud],
+    ['agreement', p.agreement ? `${p.agreement.reference} v${p.agreement.version}` : 'none (trust only)'],
+    ['added', p.addedAt],
+  ];
+  return rows.map(([k, v]) => `${k.padEnd(12)}${v}`).join('\n') + '\n';
+}
 
 function ago(iso: string | null | undefined): string {
   if (!iso) return '-';
@@ -18,16 +46,29 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
   const partner = program.command('partner').description('partners and their trust');
   partner
     .command('add')
-    .description('register a partner from its bundle (trust only unless --agreement)')
+    .description(
+      'register a partner from its bundle (trust only unless --agreement); the fingerprint is the one the partner read to you',
+    )
     .addOption(kit.dirOption())
     .requiredOption('--bundle <file>', "the partner's bundle (JSON)")
-    .requiredOption('--fingerprint <fp>', 'the fingerprint the partner read to you (spaces allowed)')
+    .requiredOption(
+      '--fingerprint <fp>',
+      'the fingerprint the partner read to you: 43 characters, or the read-aloud form of 30 digits (spaces allowed)',
+    )
     .option('--agreement <file>', 'the agreement to set (what this node sends to the partner)')
-    .action(async (o: { dir: string; bundle: string; fingerprint: string; agreement?: string }) => {
+    .addOption(kit.jsonOption())
+    .addHelpText(
+      'after',
+      examples([
+        'entente partner add --dir ./nl --bundle jp.bundle.json --fingerprint "28312 71035 19033 54212 51492 41426"',
+        'entente partner add --dir ./nl --bundle jp.bundle.json --fingerprint "47DE Qpj8 …" --agreement nl-to-jp.json',
+      ]),
+    )
+    .action(async (o: { dir: string; bundle: string; fingerprint: string; agreement?: string; json?: boolean }) => {
       const bundle = kit.readJson(o.bundle) as { nodeId: string };
       const body: Record<string, unknown> = { bundle, fingerprint: o.fingerprint };
       if (o.agreement) body.agreement = kit.readJson(o.agreement);
-      const view = await operatorClient(o.dir).call<{ nodeId: string }>(
+      const view = await operatorClient(o.dir).call<PartnerView>(
         'PUT',
         `/admin/v1/partners/${encodeURIComponent(String(bundle.nodeId))}`,
         body,
@@ -35,22 +76,47 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
       process.stderr.write(
         `registered ${view.nodeId}${o.agreement ? ' with an agreement' : ' (trust only: nothing is shared until an agreement is set)'}\n`,
       );
-      kit.print(view);
+      kit.show(o, view, showPartner);
     });
   partner
     .command('list')
+    .description('partners, with the fingerprint of the bundle each was registered from (read-aloud form)')
     .addOption(kit.dirOption())
-    .action(async (o: { dir: string }) => kit.print(await operatorClient(o.dir).call('GET', '/admin/v1/partners')));
+    .addOption(kit.jsonOption())
+    .addHelpText('after', examples(['entente partner list --dir ./nl', 'entente partner list --dir ./nl --json']))
+    .action(async (o: { dir: string; json?: boolean }) => {
+      const r = await operatorClient(o.dir).call<{ items: PartnerView[] }>('GET', '/admin/v1/partners');
+      kit.show(o, r, ({ items }) =>
+        table(
+          ['PARTNER', 'NAME', 'COUNTRY', 'AGREEMENT', 'READ ALOUD'],
+          items.map((p) => [
+            p.removed ? `${p.nodeId} (removed)` : p.nodeId,
+            p.name,
+            p.country,
+            p.agreement ? `${p.agreement.reference} v${p.agreement.version}` : 'none (trust only)',
+            p.readAloud,
+          ]),
+        ),
+      );
+    });
   partner
     .command('show <id>')
+    .description('one partner: address, fingerprint in both forms, agreement')
     .addOption(kit.dirOption())
-    .action(async (id: string, o: { dir: string }) =>
-      kit.print(await operatorClient(o.dir).call('GET', `/admin/v1/partners/${encodeURIComponent(id)}`)),
+    .addOption(kit.jsonOption())
+    .addHelpText('after', examples(['entente partner show jp-lic-01 --dir ./nl']))
+    .action(async (id: string, o: { dir: string; json?: boolean }) =>
+      kit.show(
+        o,
+        await operatorClient(o.dir).call<PartnerView>('GET', `/admin/v1/partners/${encodeURIComponent(id)}`),
+        showPartner,
+      ),
     );
   partner
     .command('remove <id>')
     .description('stop exchange with a partner (stream and history are kept)')
     .addOption(kit.dirOption())
+    .addHelpText('after', examples(['entente partner remove jp-lic-01 --dir ./nl']))
     .action(async (id: string, o: { dir: string }) => {
       await operatorClient(o.dir).call('DELETE', `/admin/v1/partners/${encodeURIComponent(id)}`);
       process.stderr.write(`removed ${id}\n`);

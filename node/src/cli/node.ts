@@ -1,7 +1,7 @@
 // Commands about the node itself: init, provision-example, start, bundle, backup.
 import type { Command } from 'commander';
 import { checkNodeDirectory, collectProblems, ConfigError, loadConfig, loadSecrets } from '../config/index.js';
-import { buildBundle, bundleFingerprint, groupFingerprint } from '../exchange/bundle.js';
+import { buildBundle, bundleFingerprint, groupFingerprint, readAloudFingerprint } from '../exchange/bundle.js';
 import { initNode, provisionFromExample } from '../services/node-init.js';
 import type { CliKit } from './kit.js';
 
@@ -98,14 +98,16 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
 
   program
     .command('bundle')
-    .description("print this node's partner bundle (stdout) and its fingerprint (stderr)")
+    .description(
+      "print this node's partner bundle (stdout) and its fingerprint (stderr): 43 characters, in groups of four, and the read-aloud form of six groups of five digits",
+    )
     .addOption(kit.dirOption())
     .action((o: { dir: string }) => {
       const config = loadConfig(o.dir);
       const bundle = buildBundle(config, loadSecrets(config, { strict: false }));
       const fp = bundleFingerprint(bundle);
       process.stdout.write(JSON.stringify(bundle, null, 2) + '\n');
-      process.stderr.write(`fingerprint: ${fp}\n${groupFingerprint(fp)}\n`);
+      process.stderr.write(`fingerprint: ${fp}\n${groupFingerprint(fp)}\nread aloud: ${readAloudFingerprint(fp)}\n`);
     });
 
   program

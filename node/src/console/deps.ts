@@ -39,6 +39,8 @@ export interface ConsoleDeps {
   partners: Pick<PartnerAdmin, 'list' | 'view' | 'put' | 'remove'> & {
     /** base64url(sha256(JCS(bundle))) of an uploaded bundle, shown before it is registered. */
     fingerprintOf(bundle: unknown): string;
+    /** The same fingerprint as six groups of five digits (docs/protocol.md §3.2). */
+    readAloudOf(fingerprint: string): string;
   };
   exchange: Pick<ExchangeAdmin, 'setAgreement' | 'explain' | 'alarms'>;
   reciprocity: Pick<ReciprocityService, 'report'>;

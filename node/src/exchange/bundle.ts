@@ -30,7 +30,30 @@ export function bundleFingerprint(bundle: unknown): string {
   return sha256(canonicalBytes(bundle));
 }
 
-/** The fingerprint in groups of four separated by single spaces, for reading aloud. */
+/** The fingerprint in groups of four separated by single spaces. */
 export function groupFingerprint(fp: string): string {
   return fp.match(/.{1,4}/g)!.join(' ');
+}
+
+/**
+ * The read-aloud form of a fingerprint (docs/protocol.md §3.2), for phone lines where case and `-`/`_`
+ * get lost: six groups of five digits from the same 32-byte digest d, group k being the big-endian
+ * 40-bit integer of d[5k..5k+4] modulo 100000, zero-padded.
+ */
+export function readAloudFingerprint(fp: string): string {
+  const d = Buffer.from(fp, 'base64url');
+  if (d.length !== 32) throw new Error('a fingerprint is 43 base64url characters (32 bytes)');
+  const groups: string[] = [];
+  for (let k = 0; k < 6; k++) {
+    const n = d.readUIntBE(5 * k, 5); // 40 bits: within a double's exact integers
+    groups.push(String(n % 100000).padStart(5, '0'));
+  }
+  return groups.join(' ');
+}
+
+/** Whether what the operator typed (43 characters, or 30 digits; spaces ignored) is this fingerprint. */
+export function fingerprintMatches(given: string, fp: string): boolean {
+  const typed = given.replace(/\s+/g, '');
+  if (/^[0-9]{30}$/.test(typed)) return typed === readAloudFingerprint(fp).replace(/ /g, '');
+  return typed === fp;
 }

@@ -3,7 +3,7 @@
 import { AppError } from '../domain/errors.js';
 import type { PartnerRow } from '../store/partners.js';
 import type { PartnerService } from './partners.js';
-import type { Bundle } from './bundle.js';
+import { readAloudFingerprint, type Bundle } from './bundle.js';
 
 export interface PartnerView {
   nodeId: string;
@@ -11,6 +11,8 @@ export interface PartnerView {
   country: string;
   url: string;
   fingerprint: string;
+  /** Six groups of five digits (docs/protocol.md §3.2). */
+  readAloud: string;
   removed: boolean;
   addedAt: string;
   updatedAt: string;
@@ -39,6 +41,7 @@ export class PartnerAdmin {
       country: p.country,
       url: p.url,
       fingerprint: p.fingerprint,
+      readAloud: readAloudFingerprint(p.fingerprint),
       removed: p.removed_at !== null,
       addedAt: p.added_at,
       updatedAt: p.updated_at,

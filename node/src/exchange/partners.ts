@@ -17,7 +17,7 @@ import type { PartnerRow } from '../store/partners.js';
 import { Emitter } from '../core/events.js';
 import type { AuditService } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
-import { bundleFingerprint, type Bundle } from './bundle.js';
+import { bundleFingerprint, fingerprintMatches, type Bundle } from './bundle.js';
 
 export interface PartnerTrust {
   nodeId: string;
@@ -40,8 +40,7 @@ export function checkBundle(bundle: unknown, fingerprint: string, selfNodeId: st
   if (errors.length > 0)
     throw validationError(errors, '/bundle', 'the bundle does not match partner-bundle.schema.json');
   const b = bundle as Bundle;
-  const given = fingerprint.replace(/\s+/g, '');
-  if (given !== bundleFingerprint(b))
+  if (!fingerprintMatches(fingerprint, bundleFingerprint(b)))
     throw new AppError(
       'fingerprint-mismatch',
       'the fingerprint does not match this bundle: compare it with the partner over a second channel',

@@ -106,9 +106,12 @@ function confirmForm(c: Ctx, bundleText: string, typed = '', error?: string): Vi
           <h2 id="fp-title">Fingerprint of this bundle</h2>
           <p class="fp">{grouped(fp)}</p>
           <p>
+            Read aloud: <span class="fp">{c.deps.partners.readAloudOf(fp)}</span>
+          </p>
+          <p>
             Call the partner's operator on a number you already had (not one in the mail that brought the bundle) and
-            have them read their fingerprint aloud. Type what you hear below; the node accepts the bundle only if it
-            matches.
+            have them read their fingerprint aloud (either form: the characters, or the six groups of five digits). Type
+            what you hear below; the node accepts the bundle only if it matches.
           </p>
         </div>
         <form method="post" action="/partners/confirm">
@@ -200,7 +203,8 @@ function partnerView(c: Ctx, nodeId: string, explain?: VNode): View {
           {p.removed ? <StatusBadge status="REMOVED" /> : null}
         </p>
         <p>
-          Fingerprint <code class="fp-inline">{grouped(p.fingerprint)}</code>
+          Fingerprint <code class="fp-inline">{grouped(p.fingerprint)}</code>, read aloud{' '}
+          <code class="fp-inline">{p.readAloud}</code>
         </p>
         <h2>Agreement</h2>
         {p.agreement ? (

@@ -1628,6 +1628,7 @@ export interface components {
             agreement?: Record<string, unknown> | null;
             /** @description partner-bundle.schema.json (checked by the partner service) */
             bundle: Record<string, unknown>;
+            /** @description the fingerprint the partner read to you: the 43 base64url characters, or the read-aloud form of 30 digits (docs/protocol.md §3.2); spaces are ignored */
             fingerprint: string;
         };
         PartnerSync: {
@@ -1673,6 +1674,8 @@ export interface components {
             fingerprint: string;
             name: string;
             nodeId: components["schemas"]["NodeId"];
+            /** @description the same digest as six groups of five digits, for reading aloud (docs/protocol.md §3.2) */
+            readAloud: string;
             removed: boolean;
             sync: components["schemas"]["PartnerSync"];
             updatedAt: string;
