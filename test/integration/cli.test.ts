@@ -62,7 +62,7 @@ describe('entente CLI', () => {
       'FI',
     ]);
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(/nodeId/);
+    expect(bad.stderr).toMatch(/--node-id: must match pattern/);
   });
 
   it('partner add accepts the read-aloud form (30 digits), refuses a wrong one, and partner list shows it', async () => {
@@ -144,7 +144,7 @@ describe('entente CLI', () => {
     expect(am.stderr).toMatch(/version 2 \(AMENDMENT, ACTIVE\)/);
     const stale = await cli(['amend', '--dir', a.dir, id, amendFile, '--if-match', '1']);
     expect(stale.code).not.toBe(0);
-    expect(stale.stderr).toMatch(/409/);
+    expect(stale.stderr).toMatch(/^entente: If-Match "1" is stale: the current version is 2\n$/);
     const rn = await cli([
       'renew',
       '--dir',

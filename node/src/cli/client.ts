@@ -16,6 +16,21 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A problem as the operator reads it: the node's sentence, without HTTP codes, and for invalid
+ * input each member's pointer and what is wrong with it, one per line.
+ */
+export function problemText(p: Record<string, unknown> | undefined, statusText: string): string {
+  const list = Array.isArray(p?.errors) ? (p.errors as { pointer: string; message: string }[]) : [];
+  const title = typeof p?.title === 'string' ? p.title : statusText;
+  const detail = typeof p?.detail === 'string' && p.detail ? p.detail : title;
+  if (list.length === 0) return detail;
+  const where = (pointer: string) => (pointer === '' ? 'the input as a whole' : pointer);
+  const head = detail.startsWith('validation failed') ? 'the input is not valid' : detail.replace(/: \/.*$/, '');
+  const count = list.length === 1 ? '1 problem' : `${list.length} problems`;
+  return `${head} (${count}):${list.map((e) => `\n  ${where(e.pointer)}: ${e.message}`).join('')}`;
+}
+
 export interface OperatorClient {
   call<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   /** The response as text with its headers (CSV exports). */
@@ -72,12 +87,7 @@ export function operatorClient(dir: string, token?: string): OperatorClient {
         } catch {
           p = undefined;
         }
-        const errors = Array.isArray(p?.errors)
-          ? (p.errors as { pointer: string; message: string }[]).map((e) => `\n  ${e.pointer}: ${e.message}`).join('')
-          : '';
-        const title = typeof p?.title === 'string' ? p.title : res.statusText;
-        const detail = typeof p?.detail === 'string' && p.detail ? `: ${p.detail}` : '';
-        throw new ApiError(res.status, p, `${res.status} ${title}${detail}${errors}`);
+        throw new ApiError(res.status, p, problemText(p, res.statusText));
       }
       return { text, headers: res.headers };
     },

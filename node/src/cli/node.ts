@@ -5,6 +5,27 @@ import { buildBundle, bundleFingerprint, groupFingerprint, readAloudFingerprint 
 import { initNode, provisionFromExample } from '../services/node-init.js';
 import type { CliKit } from './kit.js';
 
+/** The config settings `init` writes, named as the options that set them. */
+const INIT_OPTIONS: Record<string, string> = {
+  'config.json /nodeId': '--node-id',
+  'config.json /name': '--name',
+  'config.json /country': '--country',
+  'config.json /url': '--url',
+  'config.json /federation/listen': '--federation-listen',
+  'config.json /operator/listen': '--operator-listen',
+};
+
+function initWithOptionNames(o: Parameters<typeof initNode>[0]): ReturnType<typeof initNode> {
+  try {
+    return initNode(o);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ConfigError(
+      e.problems.map((p) => ({ setting: INIT_OPTIONS[p.setting] ?? p.setting, message: p.message })),
+    );
+  }
+}
+
 export function registerNodeCommands(program: Command, kit: CliKit): void {
   program
     .command('init')
@@ -28,7 +49,7 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
         operatorListen: string;
         host?: string[];
       }) => {
-        const { config } = initNode({
+        const { config } = initWithOptionNames({
           dir: o.dir,
           nodeId: o.nodeId,
           name: o.name,

@@ -63,6 +63,15 @@ export function withEnvelope(body: Record<string, Json>, env: Envelope): Record<
 }
 
 /** Version-1 defaults the client may omit (docs/records.md §2.1). */
+/**
+ * Members the node fills on a new record from others (reviewDueOn from decisionDate): when one is
+ * missing, it is because its source is, which is reported itself; the operator never writes it.
+ */
+export const FILLED_FROM_OTHERS: Record<RecordType, readonly string[]> = {
+  denial: ['reviewDueOn'],
+  finding: [],
+};
+
 export function applyNewDefaults(
   type: RecordType,
   body: Record<string, Json>,

@@ -1,6 +1,6 @@
 // Setting a node up: `entente init` (CA, TLS certificate, signing key, config, database, admin
 // token), a node made from a committed example, and the addresses a node bound on port 0.
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCa, createNodeCert, spkiSha256, type KeyAndCert, type Validity } from '../crypto/certs.js';
 import { generateSigningKey } from '../crypto/keys.js';
@@ -84,11 +84,28 @@ export function provisionFromExample(
 
 /** Creates a new node directory. Refuses a directory that already holds a node. */
 export function initNode(o: InitOptions): { config: NodeConfig; adminToken: string } {
-  const clock = o.clock ?? systemClock;
-  mkdirSync(o.dir, { recursive: true, mode: 0o700 });
-  if (existsSync(join(o.dir, CONFIG_FILE)) || readdirSync(o.dir).some((f) => f.endsWith('.db'))) {
+  if (
+    existsSync(join(o.dir, CONFIG_FILE)) ||
+    (existsSync(o.dir) && readdirSync(o.dir).some((f) => f.endsWith('.db')))
+  ) {
     throw new Error(`${o.dir} already holds a node; choose an empty directory`);
   }
+  // a failed init leaves nothing: the directories it made, or else the files it wrote, are removed
+  const before = existsSync(o.dir) ? new Set(readdirSync(o.dir)) : null;
+  const made = mkdirSync(o.dir, { recursive: true, mode: 0o700 });
+  try {
+    return writeNewNode(o);
+  } catch (e) {
+    if (made !== undefined) rmSync(made, { recursive: true, force: true });
+    else if (before) {
+      for (const f of readdirSync(o.dir)) if (!before.has(f)) rmSync(join(o.dir, f), { recursive: true, force: true });
+    }
+    throw e;
+  }
+}
+
+function writeNewNode(o: InitOptions): { config: NodeConfig; adminToken: string } {
+  const clock = o.clock ?? systemClock;
   const federationListen = o.federationListen ?? '0.0.0.0:8443';
   const operatorListen = o.operatorListen ?? '127.0.0.1:8080';
   const fedHost = federationListen.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');

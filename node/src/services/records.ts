@@ -12,6 +12,7 @@ import { AppError, validationError } from '../domain/errors.js';
 import {
   amendmentViolations,
   applyNewDefaults,
+  FILLED_FROM_OTHERS,
   labels,
   nextUpdatedAt,
   searchTerms,
@@ -87,7 +88,7 @@ export class RecordService {
       createdAt,
       updatedAt: createdAt,
     });
-    return this.commit(type, record, actor, 'record.publish', () => {
+    return this.commit(type, record, actor, 'record.publish', FILLED_FROM_OTHERS[type], () => {
       if (this.store.records.ownReferenceTaken(type, String(record.originatorReference))) {
         throw new AppError(
           'conflict',
@@ -110,7 +111,9 @@ export class RecordService {
     const violations = amendmentViolations(type, current, proposed);
     if (violations.length) throw validationError(violations, '/record', 'members that may not change in an amendment');
     const record = withEnvelope(proposed, this.nextEnvelope(current, 'AMENDMENT'));
-    return this.commit(type, record, actor, 'record.amend', () => this.recheckCurrent(id, current.version as number));
+    return this.commit(type, record, actor, 'record.amend', [], () =>
+      this.recheckCurrent(id, current.version as number),
+    );
   }
 
   /** POST /admin/v1/records/{id}/status: status change, renewal or final assessment. */
@@ -134,7 +137,7 @@ export class RecordService {
         : t.changeType === 'FINAL_ASSESSMENT'
           ? 'record.final-assessment'
           : 'record.status';
-    return this.commit(type, record, actor, action, () => this.recheckCurrent(id, current.version as number));
+    return this.commit(type, record, actor, action, [], () => this.recheckCurrent(id, current.version as number));
   }
 
   private nextEnvelope(current: Record<string, Json>, changeType: Envelope['changeType']): Envelope {
@@ -181,12 +184,14 @@ export class RecordService {
     record: Record<string, Json>,
     actor: string,
     action: string,
+    filled: readonly string[],
     precheck: () => void,
   ): PublishedVersion {
+    // a member the node fills is never reported missing: its missing source is (docs/records.md §2.1)
     const errors = validateRecord(record, {
       expectedType: type,
       countryOf: (n) => (n === this.o.nodeId ? this.o.country : undefined),
-    });
+    }).filter((e) => !(filled.includes(e.pointer.slice(1)) && e.message === 'is required'));
     if (errors.length) throw validationError(errors, '/record');
     const canonical = canonicalString(record);
     if (Buffer.byteLength(canonical) > MAX_RECORD_BYTES)
