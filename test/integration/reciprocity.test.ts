@@ -32,16 +32,18 @@ describe('reciprocity', () => {
     const r = (await a.op('GET', '/admin/v1/reciprocity?partner=jp-lic-01')).body.items[0];
     expect(r.promises.ours.map((x: { version: number }) => x.version)).toEqual([2, 1]);
     expect(r.promises.theirs[0]).toMatchObject({ reference: 'DE-GB-ENF-2025-02', version: 1 });
+    // two denials, one of them also revoked: two records in three versions (issue 15: records, not versions)
     expect(r.outbound).toMatchObject({
-      records: 3,
-      byType: { denial: 3 },
-      byTlp: { AMBER: 3 },
+      records: 2,
+      versions: 3,
+      byType: { denial: 2 },
+      byTlp: { AMBER: 2 },
       revocations: 1,
       recalls: 0,
       receiptsOutstanding: 0,
       quarantined: 0,
     });
-    expect(r.outbound.byRegime.EU_DUAL_USE).toBe(3);
+    expect(r.outbound.byRegime.EU_DUAL_USE).toBe(2);
     expect(r.outbound.delayHours.samples).toBe(2);
     expect(r.inbound).toMatchObject({ records: 1, byType: { finding: 1 }, quarantined: 0 });
     const t = await cli(['reciprocity', '--dir', a.dir]);
@@ -49,6 +51,9 @@ describe('reciprocity', () => {
     expect(t.stdout).toMatch(/WE SEND TO jp-lic-01\s+jp-lic-01 SENDS TO US/);
     expect(t.stdout).toMatch(/agreement\s+NL-JP-2026-02 v2 \(was NL-JP-2025-01 v1\)\s+DE-GB-ENF-2025-02 v1/);
     expect(t.stdout).toMatch(/revocations\s+1\s+0/);
+    expect(t.stdout).toMatch(/^records\s+2\s+1$/m);
+    expect(t.stdout).toMatch(/^versions\s+3\s+1$/m);
+    expect(t.stdout).toMatch(/^delay median \/ p90\s+[0-9.]+ (days|h) \/ [0-9.]+ (days|h) \(2 records\)/m);
     const bad = await a.op('GET', '/admin/v1/reciprocity?from=2026-13-01');
     expect(bad.status).toBe(400);
   });

@@ -12,6 +12,12 @@ function fmtCounts(m: Record<string, number>): string {
   return e.length ? e.map(([k, v]) => `${k} ${v}`).join(', ') : '-';
 }
 
+/** Hours as an operator reads them: hours under two days, days beyond. */
+export function duration(hours: number | null): string {
+  if (hours === null) return '-';
+  return Math.abs(hours) < 48 ? `${hours.toFixed(1)} h` : `${(hours / 24).toFixed(1)} days`;
+}
+
 export function registerReciprocityCommand(program: Command, kit: CliKit): void {
   program
     .command('reciprocity')
@@ -20,7 +26,7 @@ export function registerReciprocityCommand(program: Command, kit: CliKit): void 
     .option('--partner <nodeId>')
     .option('--from <date>')
     .option('--to <date>')
-    .option('--json')
+    .addOption(kit.jsonOption())
     .action(async (o: { dir: string; partner?: string; from?: string; to?: string; json?: boolean }) => {
       const q = new URLSearchParams();
       for (const k of ['partner', 'from', 'to'] as const) if (o[k]) q.set(k, o[k]);
@@ -34,7 +40,9 @@ export function registerReciprocityCommand(program: Command, kit: CliKit): void 
             ? list.map((a) => `${a.reference} v${a.version}`).join(' (was ') + (list.length > 1 ? ')' : '')
             : 'none';
         const delay = (f: FlowView) =>
-          f.delayHours.samples ? `${f.delayHours.median} / ${f.delayHours.p90} h (${f.delayHours.samples})` : '-';
+          f.delayHours.samples
+            ? `${duration(f.delayHours.median)} / ${duration(f.delayHours.p90)} (${f.delayHours.samples} records)`
+            : '-';
         process.stdout.write(`\n${p.partner}  (${p.period.from} .. ${p.period.to})\n`);
         process.stdout.write(
           table(
@@ -42,6 +50,7 @@ export function registerReciprocityCommand(program: Command, kit: CliKit): void 
             [
               ['agreement', promise(p.promises.ours), promise(p.promises.theirs)],
               ['records', String(out.records), String(inn.records)],
+              ['versions', String(out.versions), String(inn.versions)],
               ['by type', fmtCounts(out.byType), fmtCounts(inn.byType)],
               ['by regime', fmtCounts(out.byRegime), fmtCounts(inn.byRegime)],
               ['by TLP', fmtCounts(out.byTlp), fmtCounts(inn.byTlp)],

@@ -1,4 +1,4 @@
-// Per-partner limits on the federation listener (security.md §3, issue 5): a token bucket keyed on
+// Per-partner limits on the federation listener (docs/protocol.md §3.3, issue 5): a token bucket keyed on
 // the authenticated partner (429 + Retry-After), at most N requests in flight per partner, and a
 // JSON depth limit. One partner's flood does not starve another: every budget is per partner.
 import type { RequestHandler } from 'express';

@@ -7,7 +7,10 @@ import type { RecordType } from '../domain/redaction.js';
 import type { Store } from '../store/index.js';
 
 export interface Flow {
+  /** Distinct records (a record sent in four versions counts once); by type, regime and TLP likewise. */
   records: number;
+  /** Record versions, amendments and status changes included. */
+  versions: number;
   byType: Record<string, number>;
   byRegime: Record<string, number>;
   byTlp: Record<string, number>;
@@ -52,6 +55,7 @@ function inc(m: Record<string, number>, k: string): void {
 function emptyFlow(): Flow {
   return {
     records: 0,
+    versions: 0,
     byType: {},
     byRegime: {},
     byTlp: {},
@@ -107,8 +111,7 @@ export class ReciprocityService {
       if (r.kind === 'tombstone') out.recalls++;
       if (r.kind !== 'record' || !r.body || !r.type) continue;
       const rec = JSON.parse(r.body) as Record<string, Json>;
-      out.records++;
-      this.count(out, r.type, rec);
+      this.count(out, r.type, rec, !firstOut.has(r.record_id!));
       if (!firstOut.has(r.record_id!)) {
         firstOut.add(r.record_id!);
         const d = decisionMs(r.type, rec);
@@ -126,8 +129,7 @@ export class ReciprocityService {
       if (r.kind === 'tombstone') inn.recalls++;
       if (r.kind !== 'record' || r.outcome !== 'accepted' || !r.body || !r.type) continue;
       const rec = JSON.parse(r.body) as Record<string, Json>;
-      inn.records++;
-      this.count(inn, r.type, rec);
+      this.count(inn, r.type, rec, !firstIn.has(rec.id));
       if (!firstIn.has(rec.id)) {
         firstIn.add(rec.id);
         const d = decisionMs(r.type, rec);
@@ -159,10 +161,14 @@ export class ReciprocityService {
     return out;
   }
 
-  private count(f: Flow, type: string, rec: Record<string, Json>): void {
+  /** A version: counted as a version always, as a record (by type, regime, TLP) the first time its record is seen. */
+  private count(f: Flow, type: string, rec: Record<string, Json>, firstOfRecord: boolean): void {
+    f.versions++;
+    if (isTerminal(type as RecordType, rec.status)) f.revocations++;
+    if (!firstOfRecord) return;
+    f.records++;
     inc(f.byType, type);
     for (const g of Array.isArray(rec.regimes) ? rec.regimes : []) inc(f.byRegime, String(g));
     inc(f.byTlp, String(rec.handling?.tlp ?? '?'));
-    if (isTerminal(type as RecordType, rec.status)) f.revocations++;
   }
 }

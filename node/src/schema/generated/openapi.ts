@@ -1348,8 +1348,11 @@ export interface components {
             quarantined: number;
             recalls: number;
             receiptsOutstanding?: number;
+            /** @description distinct records (by type, regime and TLP likewise) */
             records: number;
             revocations: number;
+            /** @description record versions, amendments and status changes included */
+            versions: number;
         };
         Handling: {
             originatorControl: {
