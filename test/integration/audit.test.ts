@@ -110,11 +110,11 @@ describe('audit verify on a stopped node names the first broken entry', () => {
     const n = await startTestNode('nl-lic-01');
     await someActivity(n);
     await n.stop();
-    const clean = await cli(['audit', 'verify', '--dir', n.dir]);
+    const clean = await cli(['audit', 'verify', '--dir', n.dir, '--json']);
     expect(clean.code, clean.stderr).toBe(0);
     const entries = JSON.parse(clean.stdout).entries as number;
     damage(n);
-    const r = await cli(['audit', 'verify', '--dir', n.dir]);
+    const r = await cli(['audit', 'verify', '--dir', n.dir, '--json']);
     expect(r.code).toBe(3);
     const out = JSON.parse(r.stdout);
     expect(out.ok).toBe(false);
@@ -140,12 +140,12 @@ describe('export, checkpoints and partners', () => {
     expect(protectedHeader.typ).toBe('entente-checkpoint+jws');
     const cp = JSON.parse(new TextDecoder().decode(payload));
     expect(cp).toEqual({ seq: expect.any(Number), hash: expect.any(String), iat: expect.any(Number) });
-    const ok = await cli(['audit', 'verify', '--bundle', out]);
+    const ok = await cli(['audit', 'verify', '--bundle', out, '--json']);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, checkpoints: bundle.checkpoints.length });
     bundle.entries[2].subject = 'someone-else';
     writeFileSync(out, JSON.stringify(bundle));
-    const bad = await cli(['audit', 'verify', '--bundle', out]);
+    const bad = await cli(['audit', 'verify', '--bundle', out, '--json']);
     expect(bad.code).toBe(3);
     expect(JSON.parse(bad.stdout).firstBroken).toBe(bundle.entries[2].seq);
     const page = await n.op('GET', '/admin/v1/audit?limit=2');
@@ -175,12 +175,20 @@ describe('export, checkpoints and partners', () => {
     await a.stop();
     tamper(a, "UPDATE audit SET subject = 'rewritten' WHERE seq = 3");
     rehash(a);
-    const caught = await cli(['audit', 'verify', '--dir', a.dir]);
+    const caught = await cli(['audit', 'verify', '--dir', a.dir, '--json']);
     expect(caught.code).toBe(3); // the node's own signed checkpoints expose it…
     resignCheckpoints(a);
-    const own = await cli(['audit', 'verify', '--dir', a.dir]);
+    const own = await cli(['audit', 'verify', '--dir', a.dir, '--json']);
     expect(own.code, own.stdout).toBe(0); // …unless the insider re-signs them with the node's key
-    const against = await cli(['audit', 'verify', '--dir', a.dir, '--checkpoint', `${held.seq}:${held.hash}`]);
+    const against = await cli([
+      'audit',
+      'verify',
+      '--dir',
+      a.dir,
+      '--checkpoint',
+      `${held.seq}:${held.hash}`,
+      '--json',
+    ]);
     expect(against.code).toBe(3);
     expect(JSON.parse(against.stdout)).toMatchObject({ ok: false, firstBroken: held.seq });
     expect(against.stderr).toMatch(/rewritten/);

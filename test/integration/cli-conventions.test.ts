@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { publishBody } from '../helpers/examples.js';
 import { startTestNode, stopAll, tempDir, type TestNode } from '../helpers/nodes.js';
 
 let a: TestNode;
@@ -79,5 +80,71 @@ describe('init', () => {
     const again = await cli(['init', '--dir', existing, '--node-id', 'NL', '--name', 'NL', '--country', 'NL']);
     expect(again.code).toBe(1);
     expect(readdirSync(existing)).toEqual(['notes.txt']);
+  });
+});
+
+describe('one convention for every command', () => {
+  let id = '';
+  beforeAll(async () => {
+    const body = publishBody('denial-wa-sensitive', { originatorReference: 'CONV-1' });
+    body.record.parties[0].party.names.push({ value: '海港贸易有限公司', type: 'ALIAS' });
+    const r = await a.op('POST', '/admin/v1/records', body);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    id = r.body.id as string;
+  });
+
+  it('records --type takes any case; the table shows short ids that record, explain and others accept', async () => {
+    const r = await cli(['records', '--dir', a.dir, '--type', 'Denial', '--status', 'active']);
+    expect(r.code, r.stderr).toBe(0);
+    const short = id.split(':').at(-1)!.slice(0, 8);
+    expect(r.stdout).toMatch(new RegExp(`^CONV-1\\s+DENIAL\\s+1\\s+ACTIVE\\s.*\\s${short}$`, 'm'));
+    const bad = await cli(['records', '--dir', a.dir, '--type', 'licence']);
+    expect(bad.stderr).toMatch(/--type licence: must be denial or finding/);
+    const shown = await cli(['record', short, '--dir', a.dir]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`^id\\s+${id}$`, 'm'));
+    expect(shown.stdout).toMatch(/^V\s+CHANGE\s+STATUS\s+UPDATED$/m);
+    const json = JSON.parse((await cli(['record', short, '--dir', a.dir, '--json'])).stdout) as { id: string };
+    expect(json.id).toBe(id);
+    const none = await cli(['record', 'ffffffff', '--dir', a.dir]);
+    expect(none.stderr).toBe('entente: no record whose id starts with ffffffff\n');
+  });
+
+  it('screen takes names on the command line (a missing .json file is said so); tables pad CJK by display width', async () => {
+    const byName = await cli(['screen', 'Harbourline Trading', '--dir', a.dir]);
+    expect(byName.code, byName.stderr).toBe(0);
+    expect(byName.stdout).toMatch(/^Harbourline Trading: [1-9]\d* hit\(s\)$/m);
+    const cjk = await cli(['screen', '海港贸易有限公司', '--dir', a.dir]);
+    expect(cjk.code, cjk.stderr).toBe(0);
+    const lines = cjk.stdout.split('\n');
+    const header = lines.find((l) => l.startsWith('SCORE'))!;
+    const row = lines.find((l) => l.includes('海港贸易有限公司'))!;
+    // the SOURCE column starts at the same display column in the header and in the CJK row
+    const { default: stringWidth } = await import('string-width');
+    const col = (line: string, at: number) => stringWidth(line.slice(0, at));
+    expect(col(row, row.indexOf('nl-lic-01'))).toBe(col(header, header.indexOf('SOURCE')));
+    const missing = await cli(['screen', 'parties.json', '--dir', a.dir]);
+    expect(missing.stderr).toBe('entente: parties.json: no such file\n');
+  });
+
+  it('completion bash completes commands, subcommands and options', async () => {
+    const r = await cli(['completion', 'bash']);
+    expect(r.code).toBe(0);
+    const script = join(tempDir(), 'entente.bash');
+    writeFileSync(script, r.stdout);
+    const { execFileSync } = await import('node:child_process');
+    const complete = (words: string[]) =>
+      execFileSync('bash', [
+        '-c',
+        `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _entente; echo "\${COMPREPLY[@]}"`,
+      ])
+        .toString()
+        .trim();
+    expect(complete(['entente', 'part'])).toBe('partner');
+    expect(complete(['entente', 'partner', ''])).toBe('add list show remove --help');
+    expect(complete(['entente', 'records', '--dir', 'x', '--ty'])).toBe('--type');
+    const zsh = await cli(['completion', 'zsh']);
+    expect(zsh.stdout).toMatch(/^#compdef entente\n/);
+    expect(zsh.stdout).toContain('"partner") cands=(add list show remove --help) ;;');
   });
 });

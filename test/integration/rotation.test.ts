@@ -28,7 +28,7 @@ describe('key rotation', () => {
     await push(a, c);
     const oldKid = a.bundle.keys.keys[0]!.kid;
     await c.stop(); // offline through the rotation
-    const r = await cli(['keys', 'rotate', '--dir', a.dir]);
+    const r = await cli(['keys', 'rotate', '--dir', a.dir, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const rot = JSON.parse(r.stdout);
     expect(rot.waitingFor.sort()).toEqual(['de-enf-01', 'jp-lic-01']);

@@ -1,6 +1,6 @@
 // entente audit verify (offline: a stopped or running node's directory, or an exported bundle) and
 // entente audit export (through the operator API).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, loadSecrets } from '../config/index.js';
 import { publicJwk } from '../crypto/keys.js';
@@ -10,6 +10,7 @@ import { systemClock } from '../core/clock.js';
 import { Store } from '../store/index.js';
 import { operatorClient } from './client.js';
 import type { CliKit } from './kit.js';
+import { examples } from './help.js';
 
 function parseHeld(values: string[] | undefined): { seq: number; hash: string }[] {
   return (values ?? []).map((v) => {
@@ -27,11 +28,19 @@ export function registerAuditCommands(program: Command, kit: CliKit): void {
     .option('--dir <dir>', 'node directory')
     .option('--bundle <file>', 'an exported audit bundle, verified offline')
     .option('--checkpoint <seq:hash...>', 'checkpoint hashes a partner holds (from its statements or receipts)')
-    .action((o: { dir?: string; bundle?: string; checkpoint?: string[] }) => {
+    .addOption(kit.jsonOption())
+    .addHelpText(
+      'after',
+      examples([
+        'entente audit verify --dir ./nl',
+        'entente audit verify --bundle audit.json --checkpoint 1200:Qm9v… --json',
+      ]),
+    )
+    .action((o: { dir?: string; bundle?: string; checkpoint?: string[]; json?: boolean }) => {
       const held = parseHeld(o.checkpoint);
       let result;
       if (o.bundle) {
-        const bundle = JSON.parse(readFileSync(o.bundle, 'utf8')) as AuditBundle;
+        const bundle = kit.readJson(o.bundle) as AuditBundle;
         result = verifyAuditBundle(bundle, held);
       } else if (o.dir) {
         const config = loadConfig(o.dir);
@@ -51,7 +60,7 @@ export function registerAuditCommands(program: Command, kit: CliKit): void {
       } else {
         throw new Error('give --dir or --bundle');
       }
-      kit.print(result);
+      if (o.json) kit.print(result);
       if (!result.ok) {
         process.stderr.write(`audit chain BROKEN at entry ${result.firstBroken ?? '?'}: ${result.reason}\n`);
         process.exitCode = 3;
@@ -63,6 +72,13 @@ export function registerAuditCommands(program: Command, kit: CliKit): void {
     .addOption(kit.dirOption())
     .option('--from <seq>', 'first entry', '1')
     .option('--to <seq>', 'last entry (default: the head)')
+    .addHelpText(
+      'after',
+      examples([
+        'entente audit export audit.json --dir ./nl',
+        'entente audit export part.json --dir ./nl --from 1000 --to 2000',
+      ]),
+    )
     .action(async (out: string, o: { dir: string; from: string; to?: string }) => {
       const body: Record<string, number> = { from: Number(o.from) };
       if (o.to) body.to = Number(o.to);

@@ -1,9 +1,11 @@
 // Exchange commands (docs/protocol.md §10): partner add|list|show|remove, agreement set|explain,
 // stream reset|re-anchor, sync-status, alarms. (The screening commands move to their own file with
 // the screening room.)
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { groupFingerprint } from '../exchange/bundle.js';
 import { operatorClient } from './client.js';
+import { resolveRecordId } from './records.js';
 import type { CliKit } from './kit.js';
 import { examples } from './help.js';
 import { table } from './table.js';
@@ -127,7 +129,8 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .addOption(kit.dirOption())
     .requiredOption('--partner <nodeId>')
     .requiredOption('--file <file>', 'the agreement (JSON; `null` withdraws it)')
-    .action(async (o: { dir: string; partner: string; file: string }) => {
+    .addOption(kit.jsonOption())
+    .action(async (o: { dir: string; partner: string; file: string; json?: boolean }) => {
       const r = await operatorClient(o.dir).call<{
         agreement: { version: number; reference: string } | null;
         changed: boolean;
@@ -137,23 +140,25 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
           ? `agreement with ${o.partner} is now ${r.agreement ? `${r.agreement.reference} v${r.agreement.version}` : 'withdrawn'}; a statement announces it\n`
           : 'nothing changed\n',
       );
-      kit.print(r.agreement);
+      if (o.json) kit.print(r.agreement);
     });
   agreement
     .command('explain')
     .description('why a partner does or does not receive a record')
     .addOption(kit.dirOption())
     .requiredOption('--partner <nodeId>')
-    .requiredOption('--record <id>')
-    .option('--json')
+    .requiredOption('--record <id>', 'the full urn:entente:… or the start of its UUID')
+    .addOption(kit.jsonOption())
     .action(async (o: { dir: string; partner: string; record: string; json?: boolean }) => {
-      const r = await operatorClient(o.dir).call<{
+      const client = operatorClient(o.dir);
+      const record = await resolveRecordId(client, o.record);
+      const r = await client.call<{
         decision: string;
         reasons: string[];
         redacted?: string[];
         notBefore?: string;
         held: unknown;
-      }>('GET', `/admin/v1/partners/${encodeURIComponent(o.partner)}/explain?record=${encodeURIComponent(o.record)}`);
+      }>('GET', `/admin/v1/partners/${encodeURIComponent(o.partner)}/explain?record=${encodeURIComponent(record)}`);
       if (o.json) return kit.print(r);
       process.stdout.write(
         `${o.partner}: ${r.decision.toUpperCase()}${r.notBefore ? ` (embargoed until ${r.notBefore})` : ''}\n`,
@@ -167,12 +172,14 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .description('start a new stream to a partner: statement at seq 1, holdings emptied, backfill per the agreement')
     .addOption(kit.dirOption())
     .requiredOption('--partner <nodeId>')
-    .action(async (o: { dir: string; partner: string }) => {
+    .addOption(kit.jsonOption())
+    .action(async (o: { dir: string; partner: string; json?: boolean }) => {
       const r = await operatorClient(o.dir).call<{ stream: string }>(
         'POST',
         `/admin/v1/streams/${encodeURIComponent(o.partner)}/reset`,
       );
       process.stderr.write(`new stream ${r.stream} to ${o.partner}\n`);
+      if (o.json) kit.print(r);
     });
   stream
     .command('re-anchor')
@@ -187,7 +194,7 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .command('sync-status')
     .description('per-partner sync health')
     .addOption(kit.dirOption())
-    .option('--json')
+    .addOption(kit.jsonOption())
     .action(async (o: { dir: string; json?: boolean }) => {
       const r = await operatorClient(o.dir).call<{ items: any[] }>('GET', '/admin/v1/partners');
       if (o.json) return kit.print(r);
@@ -244,10 +251,12 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .description('operator-visible alarms, newest first')
     .addOption(kit.dirOption())
     .option('--partner <nodeId>')
-    .action(async (o: { dir: string; partner?: string }) => {
+    .addOption(kit.jsonOption())
+    .action(async (o: { dir: string; partner?: string; json?: boolean }) => {
       const r = await operatorClient(o.dir).call<{
         items: { at: string; partner: string | null; kind: string; detail: string }[];
       }>('GET', `/admin/v1/alarms${o.partner ? `?partner=${encodeURIComponent(o.partner)}` : ''}`);
+      if (o.json) return kit.print(r);
       process.stdout.write(
         table(
           ['AT', 'PARTNER', 'KIND', 'DETAIL'],
@@ -257,25 +266,38 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     });
 }
 
+/**
+ * What `screen` was given: a file of parties when the one argument is "-" or an existing file ending in
+ * .json, otherwise names typed on the command line (a missing .json file is said so, not screened).
+ */
+function screenInput(args: string[], country: string | undefined, kit: CliKit): unknown {
+  const only = args.length === 1 ? args[0]! : undefined;
+  if (only !== undefined && (only === '-' || /\.json$/i.test(only))) return kit.readJson(only);
+  if (only !== undefined && existsSync(only) && statSync(only).isFile()) return kit.readJson(only);
+  return { parties: args.map((name) => ({ name, ...(country ? { country: country.toUpperCase() } : {}) })) };
+}
+
 /* eslint-disable -- until the screening room lands (its commands move to cli/screening.ts unchanged) */
 // prettier-ignore
 export function registerScreeningCommands(program: Command, kit: CliKit): void {
   program
-    .command('screen <file>')
-    .description('screen parties against own, received and reference-list names; FILE is {parties: [{name, country?, identifiers?}], threshold?, limit?}')
+    .command('screen <names-or-file...>')
+    .description('screen parties against own, received and reference-list names: one or more names, or a FILE {parties: [{name, country?, identifiers?}], threshold?, limit?} ("-" for stdin)')
     .addOption(kit.dirOption())
-    .option('--json')
+    .option('--country <cc>', 'the country of the names given on the command line')
+    .addOption(kit.jsonOption())
     .option('--csv', 'CSV for spreadsheets: one row per hit, within the token\'s TLP allowance')
-    .action(async (file: string, o: { dir: string; json?: boolean; csv?: boolean }) => {
+    .action(async (args: string[], o: { dir: string; json?: boolean; csv?: boolean; country?: string }) => {
+      const body = screenInput(args, o.country, kit);
       if (o.csv) {
         const csv = { accept: 'text/csv' };
-        const { text, headers } = await operatorClient(o.dir).text('POST', '/admin/v1/screen', kit.readJson(file), csv);
+        const { text, headers } = await operatorClient(o.dir).text('POST', '/admin/v1/screen', body, csv);
         process.stdout.write(text);
         const withheld = Number(headers.get('x-entente-withheld') ?? 0);
         if (withheld > 0) process.stderr.write(`${withheld} hit(s) above the token's TLP allowance left out\n`);
         return;
       }
-      const r = await operatorClient(o.dir).call<{ results: { input: { name: string }; hits: any[] }[] }>('POST', '/admin/v1/screen', kit.readJson(file));
+      const r = await operatorClient(o.dir).call<{ results: { input: { name: string }; hits: any[] }[] }>('POST', '/admin/v1/screen', body);
       if (o.json) return kit.print(r);
       for (const res of r.results) {
         process.stdout.write(`\n${res.input.name}: ${res.hits.length} hit(s)\n`);
@@ -301,11 +323,14 @@ export function registerScreeningCommands(program: Command, kit: CliKit): void {
     .command('import-list <file>')
     .description('import a reference list (US Consolidated Screening List CSV, plain or gzip, or a JSON list of entities such as the BIS Entity List); idempotent')
     .addOption(kit.dirOption())
-    .action(async (file: string, o: { dir: string }) => {
+    .option('--json', 'print JSON (for scripts) instead of a table')
+    .action(async (file: string, o: { dir: string; json?: boolean }) => {
       const { resolve } = await import('node:path');
+      if (!existsSync(file)) throw new Error(`${file}: no such file`);
       process.stderr.write(`importing ${file}…\n`);
       const r = await operatorClient(o.dir).call<{ list: string; entries: number; names: number; unchanged: boolean }>('POST', '/admin/v1/reference-lists', { path: resolve(file) });
       process.stderr.write(r.unchanged ? `${r.list}: unchanged (${r.entries} entries)\n` : `${r.list}: ${r.entries} entries, ${r.names} names indexed\n`);
+      if (o.json) kit.print(r);
     });
 }
 

@@ -2,12 +2,50 @@
 import type { Command } from 'commander';
 import { operatorClient, type OperatorClient } from './client.js';
 import type { CliKit } from './kit.js';
+import { examples } from './help.js';
 import { table } from './table.js';
 
 interface VersionResult {
   id: string;
   version: number;
   record: { status: string; changeType: string };
+}
+
+interface RecordDetail {
+  id: string;
+  type: string;
+  origin: string;
+  labels: string[];
+  current: { version: number; record: Record<string, any>; origin: string };
+  history: { version: number; record: Record<string, any> }[];
+}
+
+function showRecord(r: RecordDetail): string {
+  const c = r.current.record;
+  const lines: [string, string][] = [
+    ['id', r.id],
+    ['reference', String(c.originatorReference ?? '')],
+    ['type', r.type === 'denial' ? String(c.decisionType ?? 'denial') : String(c.findingType ?? 'finding')],
+    ['origin', `${r.origin} (${r.current.origin})`],
+    ['status', String(c.status ?? '')],
+    ['version', String(r.current.version)],
+  ];
+  if (c.destinationCountry) lines.push(['destination', String(c.destinationCountry)]);
+  if (c.reviewDueOn) lines.push(['review due', String(c.reviewDueOn)]);
+  if (r.labels.length) lines.push(['labels', r.labels.join(', ')]);
+  const head = lines.map(([k, v]) => `${k.padEnd(12)}${v}`).join('\n') + '\n\n';
+  return (
+    head +
+    table(
+      ['V', 'CHANGE', 'STATUS', 'UPDATED'],
+      r.history.map((h) => [
+        String(h.version),
+        String(h.record.changeType ?? ''),
+        String(h.record.status ?? ''),
+        String(h.record.updatedAt ?? ''),
+      ]),
+    )
+  );
 }
 
 interface Summary {
@@ -20,9 +58,44 @@ interface Summary {
   record: Record<string, any>;
 }
 
-function done(r: VersionResult, what: string): void {
+function done(r: VersionResult, what: string, o: { json?: boolean } = {}): void {
   process.stderr.write(`${what} ${r.id} version ${r.version} (${r.record.changeType}, ${r.record.status})\n`);
-  process.stdout.write(r.id + '\n');
+  if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+  else process.stdout.write(r.id + '\n');
+}
+
+/** The short form of a record id shown in tables: the first 8 characters of its UUID. */
+export function shortId(id: string): string {
+  return id.split(':').at(-1)!.slice(0, 8);
+}
+
+/**
+ * A record id from what the operator typed: a full URN as it is, otherwise the record whose UUID
+ * starts with it (8 characters are shown in tables), refused when none or several match.
+ */
+export async function resolveRecordId(client: OperatorClient, typed: string): Promise<string> {
+  if (typed.startsWith('urn:')) return typed;
+  const want = typed.trim().toLowerCase();
+  if (!/^[0-9a-f-]{4,36}$/.test(want))
+    throw new Error(`${typed}: give a record id (urn:entente:…) or the start of its UUID, at least 4 characters`);
+  const found: string[] = [];
+  let after: string | null = null;
+  do {
+    const q: string = `/admin/v1/records?limit=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`;
+    const page: { items: { id: string }[]; next: string | null } = await client.call('GET', q);
+    for (const i of page.items) if (i.id.split(':').at(-1)!.startsWith(want)) found.push(i.id);
+    after = page.next;
+  } while (after && found.length < 2);
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0) throw new Error(`no record whose id starts with ${typed}`);
+  throw new Error(`${typed} is ambiguous: several records start with it; give more characters`);
+}
+
+/** `--type Denial` as `denial`; anything else named with the choices. */
+function recordType(v: string): string {
+  const t = v.trim().toLowerCase();
+  if (t === 'denial' || t === 'finding') return t;
+  throw new Error(`--type ${v}: must be denial or finding`);
 }
 
 function ifMatch(v?: string): Record<string, string> {
@@ -47,30 +120,58 @@ async function printCsv(client: OperatorClient, first: string, all: boolean): Pr
 export function registerRecordCommands(program: Command, kit: CliKit): void {
   program
     .command('publish <file>')
-    .description('publish a new record; FILE is {type: "denial"|"finding", record}')
+    .description('publish a new record; FILE is {type: "denial"|"finding", record}; prints the new id')
     .addOption(kit.dirOption())
-    .action(async (file: string, o: { dir: string }) => {
-      done(
-        await operatorClient(o.dir).call<VersionResult>('POST', '/admin/v1/records', kit.readJson(file)),
-        'published',
-      );
+    .addOption(kit.jsonOption())
+    .addHelpText(
+      'after',
+      examples(['ID=$(entente publish --dir ./nl denial.json)', 'entente publish --dir ./nl - < finding.json']),
+    )
+    .action(async (file: string, o: { dir: string; json?: boolean }) => {
+      const body = kit.readJson(file);
+      done(await operatorClient(o.dir).call<VersionResult>('POST', '/admin/v1/records', body), 'published', o);
     });
   program
     .command('amend <id> <file>')
     .description('amend a record; FILE is {record} with the full record of the new version')
     .addOption(kit.dirOption())
     .option('--if-match <version>', 'refuse if the current version is not this one')
-    .action(async (id: string, file: string, o: { dir: string; ifMatch?: string }) => {
+    .addOption(kit.jsonOption())
+    .addHelpText('after', examples(['entente amend 3f2a9c1e amended.json --dir ./nl --if-match 1']))
+    .action(async (typed: string, file: string, o: { dir: string; ifMatch?: string; json?: boolean }) => {
+      const client = operatorClient(o.dir);
+      const body = kit.readJson(file);
+      const id = await resolveRecordId(client, typed);
       done(
-        await operatorClient(o.dir).call<VersionResult>(
+        await client.call<VersionResult>(
           'PUT',
           `/admin/v1/records/${encodeURIComponent(id)}`,
-          kit.readJson(file),
+          body,
           ifMatch(o.ifMatch),
         ),
         'amended',
+        o,
       );
     });
+  const statusCall = async (
+    o: { dir: string; ifMatch?: string; json?: boolean },
+    typed: string,
+    body: unknown,
+    what: string,
+  ) => {
+    const client = operatorClient(o.dir);
+    const id = await resolveRecordId(client, typed);
+    done(
+      await client.call<VersionResult>(
+        'POST',
+        `/admin/v1/records/${encodeURIComponent(id)}/status`,
+        body,
+        ifMatch(o.ifMatch),
+      ),
+      what,
+      o,
+    );
+  };
   program
     .command('status-change <id>')
     .description("change a record's status (denial: REVOKED, WITHDRAWN, EXPIRED; finding: forward, or WITHDRAWN)")
@@ -78,17 +179,16 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     .requiredOption('--status <status>')
     .requiredOption('--reason <text>')
     .option('--if-match <version>')
-    .action(async (id: string, o: { dir: string; status: string; reason: string; ifMatch?: string }) => {
-      done(
-        await operatorClient(o.dir).call<VersionResult>(
-          'POST',
-          `/admin/v1/records/${encodeURIComponent(id)}/status`,
-          { status: o.status, reason: o.reason },
-          ifMatch(o.ifMatch),
-        ),
-        'changed',
-      );
-    });
+    .addOption(kit.jsonOption())
+    .addHelpText(
+      'after',
+      examples([
+        'entente status-change 3f2a9c1e --dir ./nl --status REVOKED --reason "End-user no longer of concern."',
+      ]),
+    )
+    .action((id: string, o: { dir: string; status: string; reason: string; ifMatch?: string; json?: boolean }) =>
+      statusCall(o, id, { status: o.status.toUpperCase(), reason: o.reason }, 'changed'),
+    );
   program
     .command('renew <id>')
     .description('renew an ACTIVE denial: move its reviewDueOn')
@@ -96,17 +196,14 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     .requiredOption('--review-due <date>', 'the new reviewDueOn (YYYY-MM-DD)')
     .requiredOption('--reason <text>')
     .option('--if-match <version>')
-    .action(async (id: string, o: { dir: string; reviewDue: string; reason: string; ifMatch?: string }) => {
-      done(
-        await operatorClient(o.dir).call<VersionResult>(
-          'POST',
-          `/admin/v1/records/${encodeURIComponent(id)}/status`,
-          { renew: { reviewDueOn: o.reviewDue }, reason: o.reason },
-          ifMatch(o.ifMatch),
-        ),
-        'renewed',
-      );
-    });
+    .addOption(kit.jsonOption())
+    .addHelpText(
+      'after',
+      examples(['entente renew 3f2a9c1e --dir ./nl --review-due 2029-03-12 --reason "Review: concerns confirmed."']),
+    )
+    .action((id: string, o: { dir: string; reviewDue: string; reason: string; ifMatch?: string; json?: boolean }) =>
+      statusCall(o, id, { renew: { reviewDueOn: o.reviewDue }, reason: o.reason }, 'renewed'),
+    );
   program
     .command('final-assessment <id>')
     .description('final assessment of a licence suspension: its new decisionType')
@@ -114,26 +211,33 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     .requiredOption('--decision-type <type>')
     .requiredOption('--reason <text>')
     .option('--if-match <version>')
-    .action(async (id: string, o: { dir: string; decisionType: string; reason: string; ifMatch?: string }) => {
-      done(
-        await operatorClient(o.dir).call<VersionResult>(
-          'POST',
-          `/admin/v1/records/${encodeURIComponent(id)}/status`,
-          { finalAssessment: { decisionType: o.decisionType }, reason: o.reason },
-          ifMatch(o.ifMatch),
-        ),
+    .addOption(kit.jsonOption())
+    .addHelpText(
+      'after',
+      examples(['entente final-assessment 3f2a9c1e --dir ./nl --decision-type DENIAL --reason "Assessment done."']),
+    )
+    .action((id: string, o: { dir: string; decisionType: string; reason: string; ifMatch?: string; json?: boolean }) =>
+      statusCall(
+        o,
+        id,
+        { finalAssessment: { decisionType: o.decisionType.toUpperCase() }, reason: o.reason },
         'assessed',
-      );
-    });
+      ),
+    );
   program
     .command('review <id>')
     .description("mark a received record's cross-version findings reviewed (removes its cross-version-violation label)")
     .addOption(kit.dirOption())
     .option('--note <text>')
-    .action(async (id: string, o: { dir: string; note?: string }) => {
-      const r = await operatorClient(o.dir).call<{
+    .addOption(kit.jsonOption())
+    .addHelpText('after', examples(['entente review 3f2a9c1e --dir ./nl --note "Checked with the originator."']))
+    .action(async (typed: string, o: { dir: string; note?: string; json?: boolean }) => {
+      const client = operatorClient(o.dir);
+      const id = await resolveRecordId(client, typed);
+      const r = await client.call<{
         reviewed: { version: number; violations: { rule: string; pointer: string }[] }[];
       }>('POST', `/admin/v1/records/${encodeURIComponent(id)}/review`, o.note ? { note: o.note } : {});
+      if (o.json) return kit.print(r);
       for (const e of r.reviewed)
         process.stderr.write(
           `reviewed v${e.version}: ${e.violations.map((v) => `${v.rule} ${v.pointer}`).join(', ')}\n`,
@@ -141,17 +245,22 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     });
   program
     .command('record <id>')
-    .description('one record: current version, history, signatures (JSON)')
+    .description('one record: its current version and its history (--json: every version with its signature)')
     .addOption(kit.dirOption())
-    .action(async (id: string, o: { dir: string }) =>
-      kit.print(await operatorClient(o.dir).call('GET', `/admin/v1/records/${encodeURIComponent(id)}`)),
-    );
+    .addOption(kit.jsonOption())
+    .addHelpText('after', examples(['entente record 3f2a9c1e --dir ./nl', 'entente record 3f2a9c1e --dir ./nl --json']))
+    .action(async (typed: string, o: { dir: string; json?: boolean }) => {
+      const client = operatorClient(o.dir);
+      const id = await resolveRecordId(client, typed);
+      const r = await client.call<RecordDetail>('GET', `/admin/v1/records/${encodeURIComponent(id)}`);
+      kit.show(o, r, showRecord);
+    });
   program
     .command('records')
     .description('list own and received records (current versions); reminders for reviews falling due')
     .addOption(kit.dirOption())
     .option('--q <text>', 'text search')
-    .option('--type <type>', 'denial or finding')
+    .option('--type <type>', 'denial or finding (any case)', recordType)
     .option('--origin <nodeId>')
     .option('--status <status>')
     .option('--destination <cc>')
@@ -159,14 +268,23 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     .option('--regime <regime>')
     .option('--limit <n>', 'page size (1..1000)', '100')
     .option('--all', 'follow `next` through every page')
-    .option('--json', 'JSON for scripts')
+    .addOption(kit.jsonOption())
     .option('--csv', "CSV for spreadsheets: one row per record version, within the token's TLP allowance")
+    .addHelpText(
+      'after',
+      examples([
+        'entente records --dir ./nl',
+        'entente records --dir ./nl --type denial --status active --destination ae',
+        'entente records --dir ./nl --csv --all > records.csv',
+      ]),
+    )
     .action(async (o: Record<string, string | boolean | undefined> & { dir: string }) => {
       const client = operatorClient(o.dir);
       const params = new URLSearchParams();
+      const upper = ['status', 'destination', 'regime'];
       for (const k of ['q', 'type', 'origin', 'status', 'destination', 'control', 'regime', 'limit']) {
         const v = o[k];
-        if (typeof v === 'string') params.set(k, v);
+        if (typeof v === 'string') params.set(k, upper.includes(k) ? v.toUpperCase() : v);
       }
       if (o.csv) return printCsv(client, `/admin/v1/records?${params.toString()}`, o.all === true);
       const items: Summary[] = [];
@@ -210,7 +328,7 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
               i.record.destinationCountry ?? i.record.routing?.suspectedDestination ?? i.record.location?.country ?? '',
             ),
             i.labels.join(','),
-            i.id,
+            shortId(i.id),
           ]),
         ),
       );
