@@ -1,6 +1,6 @@
 // `entente start` as a real process: it serves, logs JSON, and stops cleanly on SIGTERM and SIGINT.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,9 @@ import { tempDir } from '../helpers/nodes.js';
 import { cli } from '../helpers/cli.js';
 import { api, makeProcNode, startProc } from '../helpers/processes.js';
 import { Store } from '../../node/src/store/index.js';
+import { agreement } from '../helpers/exchange.js';
+import { publishBody } from '../helpers/examples.js';
+import { startTestNode } from '../helpers/nodes.js';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -184,6 +187,38 @@ describe('entente start', () => {
       expect(store.screening.list('us-csl')).toBeUndefined();
     } finally {
       store.close();
+    }
+  }, 120_000);
+
+  it('exits 0 at the bound when closing takes longer: a push hangs on a partner that never answers', async () => {
+    // jp's address is a black hole: it accepts the TCP connection and never speaks TLS
+    const jp = await startTestNode('jp-lic-01', { country: 'JP' });
+    const jpPort = jp.node.federationPort;
+    await jp.stop();
+    const held: Socket[] = [];
+    const hole = createServer((s) => held.push(s));
+    await new Promise<void>((r) => hole.listen(jpPort, '127.0.0.1', r));
+    const n = await makeProcNode('nl-lic-01', 'NL', (raw) => (raw.shutdown = { timeoutSeconds: 1 }));
+    try {
+      await startProc(n);
+      const reg = await api(n, 'PUT', '/admin/v1/partners/jp-lic-01', {
+        bundle: jp.bundle,
+        fingerprint: jp.fingerprint,
+        agreement: agreement('agreement-wide', 'jp-lic-01'),
+      });
+      expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+      expect((await api(n, 'POST', '/admin/v1/records', publishBody('denial-wa-sensitive'))).status).toBe(201);
+      for (let i = 0; i < 100 && held.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(held.length, 'a push is in flight to the black hole').toBeGreaterThan(0);
+      const t = Date.now();
+      n.proc!.kill('SIGTERM');
+      expect(await n.exited).toBe(0);
+      // the links wait up to 2 s for a push in flight; the bound (1 s) ends the stop first
+      expect(Date.now() - t).toBeLessThan(1_900);
+      expect(n.stderr).toBe('');
+    } finally {
+      for (const s of held) s.destroy();
+      hole.close();
     }
   }, 120_000);
 });
