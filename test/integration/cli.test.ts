@@ -62,7 +62,7 @@ describe('entente CLI', () => {
       'FI',
     ]);
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(/--node-id: must match pattern/);
+    expect(bad.stderr).toMatch(/--node-id: must be 2 to 63 lowercase letters, digits or hyphens/);
   });
 
   it('partner add accepts the read-aloud form (30 digits), refuses a wrong one, and partner list shows it', async () => {

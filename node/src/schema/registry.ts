@@ -113,6 +113,25 @@ const TYPE_NAMES: Record<string, string> = {
   null: 'null',
 };
 
+/** The shapes the schemas use most, as an operator would say them (other patterns are quoted). */
+const PATTERN_SENTENCES: Record<string, string> = {
+  '^[a-z0-9][a-z0-9-]{1,62}$': 'must be 2 to 63 lowercase letters, digits or hyphens, not starting with a hyphen',
+  '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': 'must be a date YYYY-MM-DD',
+  '^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$': 'must be a date YYYY, YYYY-MM or YYYY-MM-DD',
+  '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$': 'must be a UTC time YYYY-MM-DDThh:mm:ssZ',
+  '^-?[0-9]+(\\.[0-9]+)?$': 'must be a decimal number written as text, e.g. "12.5"',
+  '^[^\\u0000-\\u001F\\u007F\\uD800-\\uDFFF]*$': 'must not contain control characters',
+  '^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F\\uD800-\\uDFFF]*$':
+    'must not contain control characters other than line breaks',
+  '^[A-Za-z0-9_-]{43}$': 'must be 43 base64url characters (a SHA-256 digest)',
+};
+
+const FORMAT_SENTENCES: Record<string, string> = {
+  date: 'is not a real calendar date',
+  'date-time': 'is not a real UTC time',
+  'entente-partial-date': 'is not a real date',
+};
+
 /** A sentence an operator can act on: what is wrong, and what is allowed. */
 function humanMessage(e: ErrorObject, instance: unknown): string {
   const p = e.params as Record<string, unknown>;
@@ -123,6 +142,14 @@ function humanMessage(e: ErrorObject, instance: unknown): string {
       return `must be ${JSON.stringify(p.allowedValue)}`;
     case 'required':
       return 'is required';
+    case 'pattern':
+      return PATTERN_SENTENCES[String(p.pattern)] ?? e.message ?? 'does not have the required form';
+    case 'format':
+      return FORMAT_SENTENCES[String(p.format)] ?? e.message ?? 'does not have the required format';
+    case 'minLength':
+      return Number(p.limit) === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters`;
+    case 'maxLength':
+      return `must be at most ${String(p.limit)} characters`;
     case 'additionalProperties':
     case 'unevaluatedProperties':
       return 'is not a member this object has (misspelt, or misplaced?)';
