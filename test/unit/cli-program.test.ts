@@ -10,20 +10,13 @@ function helpOf(c: ReturnType<typeof leafCommands>[number]['command']): string {
   return text;
 }
 
-// commands whose output is already JSON, a file, a script or a log, or nothing but one stderr line
+// commands whose output is already JSON, a file, a script or a log (provision-example: the demo's only)
 const NO_JSON: Record<string, string> = {
   start: 'logs JSON lines',
   bundle: 'stdout is the bundle JSON',
   completion: 'prints a shell script',
-  'provision-example': 'one stderr line',
-  backup: 'one stderr line; the backup is a directory',
+  'provision-example': 'makes a demo directory from a committed example; one stderr line',
   'audit export': 'writes the bundle JSON to a file',
-  'partner remove': 'one stderr line',
-  'token revoke': 'one stderr line',
-  'stream re-anchor': 'one stderr line',
-  'screen-index-rebuild': 'one stderr line',
-  init: 'stderr lines; the admin token is in a file',
-  'config check': 'one stderr line or the problems',
 };
 
 describe('the entente command tree', () => {

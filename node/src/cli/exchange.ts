@@ -118,10 +118,12 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .command('remove <id>')
     .description('stop exchange with a partner (stream and history are kept)')
     .addOption(kit.dirOption())
+    .addOption(kit.jsonOption())
     .addHelpText('after', examples(['entente partner remove jp-lic-01 --dir ./nl']))
-    .action(async (id: string, o: { dir: string }) => {
+    .action(async (id: string, o: { dir: string; json?: boolean }) => {
       await operatorClient(o.dir).call('DELETE', `/admin/v1/partners/${encodeURIComponent(id)}`);
       process.stderr.write(`removed ${id}\n`);
+      if (o.json) kit.print({ removed: id });
     });
   const agreement = program.command('agreement').description('what this node sends to a partner');
   agreement
@@ -186,9 +188,14 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
     .description("after a restore from backup: continue at the partner's expected seq")
     .addOption(kit.dirOption())
     .requiredOption('--partner <nodeId>')
-    .action(async (o: { dir: string; partner: string }) => {
-      await operatorClient(o.dir).call('POST', `/admin/v1/streams/${encodeURIComponent(o.partner)}/re-anchor`);
+    .addOption(kit.jsonOption())
+    .action(async (o: { dir: string; partner: string; json?: boolean }) => {
+      const r = await operatorClient(o.dir).call(
+        'POST',
+        `/admin/v1/streams/${encodeURIComponent(o.partner)}/re-anchor`,
+      );
       process.stderr.write(`stream to ${o.partner} re-anchored\n`);
+      if (o.json) kit.print(r ?? { reAnchored: o.partner });
     });
   program
     .command('sync-status')
@@ -340,9 +347,11 @@ export function registerIndexCommand(program: Command, kit: CliKit): void {
     .command('screen-index-rebuild')
     .description('rebuild the screening index from scratch: every name of own and received records and reference lists normalised again')
     .addOption(kit.dirOption())
-    .action(async (o: { dir: string }) => {
+    .option('--json', 'print JSON (for scripts) instead of a table')
+    .action(async (o: { dir: string; json?: boolean }) => {
       process.stderr.write('rebuilding the screening index…\n');
       const r = await operatorClient(o.dir).call<{ records: number }>('POST', '/admin/v1/screen/rebuild');
       process.stderr.write(`indexed ${r.records} records\n`);
+      if (o.json) kit.print(r);
     });
 }

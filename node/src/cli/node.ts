@@ -38,8 +38,10 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
     .option('--federation-listen <host:port>', 'federation listener', '0.0.0.0:8443')
     .option('--operator-listen <host:port>', 'operator listener', '127.0.0.1:8080')
     .option('--host <name...>', 'extra DNS names or IPs for the TLS certificate')
+    .addOption(kit.jsonOption())
     .action(
       (o: {
+        json?: boolean;
         dir: string;
         nodeId: string;
         name: string;
@@ -62,6 +64,14 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
         process.stderr.write(
           `initialised ${config.nodeId} in ${o.dir}\n  federation ${config.url}\n  operator   http://${config.operator.host}:${config.operator.port}\n  admin token in ${o.dir}/admin.token (mode 600)\nnext: entente bundle --dir ${o.dir} > ${config.nodeId}.bundle.json and send it to partners with its fingerprint\n`,
         );
+        if (o.json)
+          kit.print({
+            nodeId: config.nodeId,
+            dir: o.dir,
+            url: config.url,
+            operator: `http://${config.operator.host}:${config.operator.port}`,
+            adminTokenFile: `${o.dir}/admin.token`,
+          });
       },
     );
 
@@ -102,7 +112,8 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
     .command('check')
     .description('validate config.json, the key files and the environment as `start` would, without starting')
     .addOption(kit.dirOption())
-    .action((o: { dir: string }) => {
+    .addOption(kit.jsonOption())
+    .action((o: { dir: string; json?: boolean }) => {
       const { config, secrets } = checkNodeDirectory(o.dir);
       // the key material itself parses (the bundle is built from all of it)
       collectProblems([
@@ -115,6 +126,7 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
         },
       ]);
       process.stderr.write(`${o.dir}: configuration of ${config.nodeId} is valid\n`);
+      if (o.json) kit.print({ ok: true, nodeId: config.nodeId });
     });
 
   program
@@ -135,11 +147,13 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
     .command('backup <out>')
     .description('online backup of a node directory (database, config, keys) into a new directory OUT')
     .addOption(kit.dirOption())
-    .action(async (out: string, o: { dir: string }) => {
+    .addOption(kit.jsonOption())
+    .action(async (out: string, o: { dir: string; json?: boolean }) => {
       const { backupNode } = await import('../services/backup.js');
       const r = await backupNode(loadConfig(o.dir), out, (line) => process.stderr.write(`${line}\n`));
       process.stderr.write(
         `backup in ${r.out}: ${r.files.join(', ')}; integrity ${r.integrity}; audit chain verifies (${r.auditEntries} entries)\nrestore: stop the node, replace its directory with this one (or start it with --dir ${r.out})\n`,
       );
+      if (o.json) kit.print(r);
     });
 }

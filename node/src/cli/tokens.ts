@@ -110,9 +110,11 @@ export function registerTokenCommands(program: Command, kit: CliKit): void {
     .command('revoke <name>')
     .description('revoke a token now (its console sessions end with it)')
     .addOption(kit.dirOption())
+    .addOption(kit.jsonOption())
     .addHelpText('after', examples(['entente token revoke desk3 --dir ./nl']))
-    .action(async (name: string, o: { dir: string }) => {
+    .action(async (name: string, o: { dir: string; json?: boolean }) => {
       await operatorClient(o.dir).call('DELETE', `/admin/v1/tokens/${encodeURIComponent(name)}`);
       process.stderr.write(`revoked ${name}\n`);
+      if (o.json) kit.print({ revoked: name });
     });
 }
