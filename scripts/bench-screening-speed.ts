@@ -5,10 +5,10 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from '../node/src/domain/csv.js';
-import { indexTerms, normaliseName } from '../node/src/domain/names.js';
+import { indexTerms, normaliseName } from '../node/src/screening/names.js';
 import { AuditService } from '../node/src/services/audit.js';
 import { systemClock } from '../node/src/services/clock.js';
-import { ScreeningService } from '../node/src/services/screening.js';
+import { ScreeningService } from '../node/src/screening/service.js';
 import { Store } from '../node/src/store/index.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);

@@ -9,10 +9,10 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from '../node/src/domain/csv.js';
-import { descriptorFactor, indexTerms, jaroWinkler, normaliseName, skeletonOf, tokenSimilarity } from '../node/src/domain/names.js';
+import { descriptorFactor, indexTerms, jaroWinkler, normaliseName, skeletonOf, tokenSimilarity } from '../node/src/screening/names.js';
 import { AuditService } from '../node/src/services/audit.js';
 import { systemClock } from '../node/src/services/clock.js';
-import { ScreeningService } from '../node/src/services/screening.js';
+import { ScreeningService } from '../node/src/screening/service.js';
 import { Store } from '../node/src/store/index.js';
 
 const full = join(import.meta.dirname, '../../shared/data/us_trade_csl/consolidated_2022-05.csv.gz');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { jaroWinkler, levenshtein, nameSimilarity, normaliseName, tokenSimilarity } from '../../node/src/domain/names.js';
+import { jaroWinkler, levenshtein, nameSimilarity, normaliseName, tokenSimilarity } from '../../node/src/screening/names.js';
 
 const sim = (a: string, b: string) => nameSimilarity(normaliseName(a), normaliseName(b));
 

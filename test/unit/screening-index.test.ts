@@ -3,10 +3,10 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { indexTerms, NAME_FORMAT, normaliseName } from '../../node/src/domain/names.js';
+import { indexTerms, NAME_FORMAT, normaliseName } from '../../node/src/screening/names.js';
 import { AuditService } from '../../node/src/services/audit.js';
 import { fixedClock } from '../../node/src/services/clock.js';
-import { ScreeningService } from '../../node/src/services/screening.js';
+import { ScreeningService } from '../../node/src/screening/service.js';
 import { Store } from '../../node/src/store/index.js';
 import { MIGRATIONS } from '../../node/src/store/migrations.js';
 import { tempDir } from '../helpers/nodes.js';

@@ -2,8 +2,8 @@
 import { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
 import type { AuditService } from '../../services/audit.js';
-import type { ReferenceLists } from '../../services/reference-lists.js';
-import type { ScreenParty, ScreeningService } from '../../services/screening.js';
+import type { ReferenceLists } from '../../screening/reference-lists.js';
+import type { ScreenParty, ScreeningService } from '../../screening/service.js';
 import { isObject } from '../../domain/validation.js';
 import { principalOf, requireRole } from '../middleware.js';
 

@@ -8,14 +8,14 @@
 // The index lags ingest (records are queued in the ingest transaction and indexed by a worker) so
 // that screening never slows replication; `entente_screening_queue` shows the lag.
 import { AppError } from '../domain/errors.js';
-import { descriptorFactor, indexTerms, NAME_FORMAT, nameSimilarity, normaliseName, queryTerms, skeletonOf, trigrams, type NormalisedName } from '../domain/names.js';
+import { descriptorFactor, indexTerms, NAME_FORMAT, nameSimilarity, normaliseName, queryTerms, skeletonOf, trigrams, type NormalisedName } from './names.js';
 import { isTerminal } from '../domain/record-rules.js';
 import { normaliseControlRef, type ControlRef } from '../domain/control-codes.js';
 import type { RecordType } from '../domain/redaction.js';
 import { asArray, isObject, type Json } from '../domain/validation.js';
 import type { ScreenEntryRow, Store } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
+import type { AuditService } from '../services/audit.js';
+import type { Clock } from '../services/clock.js';
 
 export interface ScreenParty {
   name: string;

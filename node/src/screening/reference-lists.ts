@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { sha256 } from '../crypto/digest.js';
 import { parseCsv } from '../domain/csv.js';
 import { AppError } from '../domain/errors.js';
-import { indexTerms, normaliseName } from '../domain/names.js';
+import { indexTerms, normaliseName } from './names.js';
 import { asArray, isObject } from '../domain/validation.js';
 import type { Store } from '../store/index.js';
-import type { AuditService } from './audit.js';
-import type { Clock } from './clock.js';
+import type { AuditService } from '../services/audit.js';
+import type { Clock } from '../services/clock.js';
 
 export interface ImportResult {
   list: string;
