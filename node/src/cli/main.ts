@@ -6,7 +6,8 @@ import { loadConfig, loadSecrets, ConfigError } from '../config/index.js';
 import { buildBundle, bundleFingerprint, groupFingerprint, initNode, provisionFromExample } from '../services/identity.js';
 import { ApiError, operatorClient } from './client.js';
 import { registerRecordCommands } from './records.js';
-import { registerConsultCommands, registerExchangeCommands, registerIndexCommand, registerKeyCommands, registerReciprocityCommand, registerScreeningCommands } from './exchange.js';
+import { registerConsultCommands, registerExchangeCommands, registerKeyCommands, registerReciprocityCommand } from './exchange.js';
+import { registerIndexCommand, registerScreeningCommands } from './screening.js';
 import { registerAuditCommands } from './audit.js';
 
 const program = new Command();
