@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { jaroWinkler, levenshtein, nameSimilarity, normaliseName, tokenSimilarity } from '../../node/src/screening/names.js';
+import { normaliseName } from '../../node/src/screening/names.js';
+import { nameSimilarity } from '../../node/src/screening/similarity.js';
+import { jaroWinkler, levenshtein, tokenSimilarity } from '../../node/src/screening/tokens.js';
 
 const sim = (a: string, b: string) => nameSimilarity(normaliseName(a), normaliseName(b));
 

@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { indexTerms, NAME_FORMAT, normaliseName } from '../../node/src/screening/names.js';
+import { NAME_FORMAT, normaliseName } from '../../node/src/screening/names.js';
+import { indexTerms } from '../../node/src/screening/terms.js';
 import { AuditService } from '../../node/src/services/audit.js';
 import { fixedClock } from '../../node/src/services/clock.js';
 import { ScreeningService } from '../../node/src/screening/service.js';

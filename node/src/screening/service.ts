@@ -8,7 +8,10 @@
 // The index lags ingest (records are queued in the ingest transaction and indexed by a worker) so
 // that screening never slows replication; `entente_screening_queue` shows the lag.
 import { AppError } from '../domain/errors.js';
-import { descriptorFactor, indexTerms, NAME_FORMAT, nameSimilarity, normaliseName, queryTerms, skeletonOf, trigrams, type NormalisedName } from './names.js';
+import { NAME_FORMAT, normaliseName, type NormalisedName } from './names.js';
+import { descriptorFactor, nameSimilarity } from './similarity.js';
+import { indexTerms, queryTerms, trigrams } from './terms.js';
+import { skeletonOf } from './tokens.js';
 import { isTerminal } from '../domain/record-rules.js';
 import { normaliseControlRef, type ControlRef } from '../domain/control-codes.js';
 import type { RecordType } from '../domain/redaction.js';
@@ -62,6 +65,9 @@ export function textSimilarity(a: string, b: string): number {
 function controlCodes(items: Record<string, Json>[]): string[] {
   return items.flatMap((it) => asArray(it.controlRefs).filter(isObject).map((r) => normaliseControlRef(r as unknown as ControlRef)).filter((x): x is string => x !== null));
 }
+
+/** The score at and above which a hit alerts, unless a request asks otherwise. */
+export const DEFAULT_THRESHOLD = 0.7;
 
 export interface ScreenOptions {
   threshold?: number;
@@ -194,7 +200,7 @@ export class ScreeningService {
     while (this.indexPending() > 0) {
       /* the index catches up before answering */
     }
-    const threshold = o.threshold ?? 0.7;
+    const threshold = o.threshold ?? DEFAULT_THRESHOLD;
     const limit = Math.min(Math.max(o.limit ?? 10, 1), 100);
     const out = parties.map((p) => ({ input: p, hits: this.remember(p, this.screenOne(p, threshold, limit, o.includeInactive ?? false), o) }));
     this.onLatency?.((performance.now() - started) / 1000);
