@@ -5,8 +5,8 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from '../node/src/domain/csv.js';
-import { normaliseName } from '../node/src/screening/names.js';
-import { indexTerms } from '../node/src/screening/terms.js';
+import { nameEntry } from '../node/src/screening/terms.js';
+import type { ScreenInsert } from '../node/src/store/index.js';
 import { AuditService } from '../node/src/services/audit.js';
 import { systemClock } from '../node/src/services/clock.js';
 import { ScreeningService } from '../node/src/screening/service.js';
@@ -39,12 +39,14 @@ for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
   const service = new ScreeningService(store, new AuditService(store, systemClock), systemClock);
   const t0 = performance.now();
   for (let start = 0; start < size; start += 50_000) {
+    const batch: ScreenInsert[] = [];
     store.tx(() => {
       for (let i = start; i < Math.min(size, start + 50_000); i++) {
         const name = i < base.length ? base[i]! : variant(i);
-        const n = normaliseName(name);
-        if (n.key) store.screening.insert({ source: 'list:speed', record_id: null, list_ref: String(i), party_index: 0, party_role: null, name, name_type: 'PRIMARY', key: n.key, skeleton: n.skeleton, initials: n.initials, countries: '[]', identifiers: '[]' }, [], indexTerms(n));
+        const e = nameEntry(name, { source: 'list:speed', list_ref: String(i), name_type: 'PRIMARY' });
+        if (e) batch.push(e);
       }
+      store.screening.insertMany(batch);
     });
     process.stderr.write(`  ${Math.min(size, start + 50_000)} names indexed\n`);
   }

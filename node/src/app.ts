@@ -1,5 +1,6 @@
 // Composition root: createNode() wires every module and returns something that closes servers,
 // timers and the database. No process.exit here.
+import { dirname, join } from 'node:path';
 import type { Router } from 'express';
 import { ConfigError, type NodeConfig, type Secrets } from './config/index.js';
 import { FileSigner, type Signer } from './crypto/jws.js';
@@ -16,7 +17,8 @@ import { keyRoutes } from './http/operator/keys.js';
 import { consultationRoutes } from './http/operator/consultations.js';
 import { screeningRoutes } from './http/operator/screening.js';
 import { SignaturePool } from './crypto/signature-pool.js';
-import { ReferenceLists } from './screening/reference-lists.js';
+import { ReferenceListImports } from './screening/imports.js';
+import { referenceListRoutes, referenceListUploadRoutes } from './http/operator/reference-lists.js';
 import { ScreeningService } from './screening/service.js';
 import { ConsultationService } from './services/consultations.js';
 import { KeyService } from './services/keys.js';
@@ -131,7 +133,10 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
     const signatures = new SignaturePool();
     ingest.signatures = signatures;
     const screening = new ScreeningService(store, audit, clock, config.nodeId);
+    const imports = new ReferenceListImports(store, audit, clock, join(dirname(config.files.database), 'imports'));
     if (!degraded) {
+      const left = imports.recover();
+      if (left > 0) log.info({ names: left }, 'screening index: names of unfinished or superseded list imports removed');
       const renormalised = screening.reindexIfStale((line) => log.info(line.trim()));
       if (renormalised > 0) log.info({ names: renormalised }, 'screening index: names normalised again after a change of the name normalisation');
     }
@@ -200,7 +205,8 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       keyRoutes(keys),
       reciprocityRoutes(new ReciprocityService(store)),
       consultationRoutes(consultations),
-      screeningRoutes(screening, new ReferenceLists(store, audit, clock), audit),
+      screeningRoutes(screening, audit),
+      referenceListRoutes(imports, () => store.referenceLists.all()),
     ];
     const opApp = createOperatorApp({
       tokens,
@@ -208,6 +214,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
       bodyLimitBytes: config.limits.operatorBodyBytes,
       jsonDepth: config.limits.jsonDepth,
       routers,
+      uploads: [referenceListUploadRoutes(imports)],
       writable,
       countRequest: (status) => metrics.requests.inc({ listener: 'operator', status: String(status) }),
       extra: (app) => {
@@ -266,6 +273,7 @@ export async function createNode(config: NodeConfig, secrets: Secrets, options: 
         closed = true;
         clearInterval(checkpointTimer);
         clearInterval(lapseTimer);
+        await imports.close();
         await sync.close();
         await Promise.all([federation.close(), operator.close()]);
         await signatures.close();

@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normaliseName } from '../../node/src/screening/names.js';
-import { indexTerms } from '../../node/src/screening/terms.js';
+import { nameEntry } from '../../node/src/screening/terms.js';
 import { ScreeningService, type Hit } from '../../node/src/screening/service.js';
+import type { NameComparison } from '../../node/src/screening/similarity.js';
 import { AuditService } from '../../node/src/services/audit.js';
 import { systemClock } from '../../node/src/services/clock.js';
 import { Store } from '../../node/src/store/index.js';
@@ -37,13 +37,8 @@ export class EvalIndex {
   }
 
   private insert(p: EvalParty, name: string, type: string): number | null {
-    const n = normaliseName(name);
-    if (!n.key) return null;
-    const entry = {
-      source: 'list:eval', record_id: null, list_ref: p.id, party_index: 0, party_role: p.type || null, name, name_type: type,
-      key: n.key, skeleton: n.skeleton, initials: n.initials, countries: JSON.stringify(p.countries), identifiers: '[]',
-    };
-    return this.store.screening.insert(entry, [], indexTerms(n));
+    const e = nameEntry(name, { source: 'list:eval', list_ref: p.id, party_role: p.type || null, name_type: type, countries: p.countries, birthDates: p.birthDates });
+    return e ? this.store.screening.insertMany([e])[0]! : null;
   }
 
   /** Screens one name (threshold 0, best ten) with one name of one party taken out of the index meanwhile. */
@@ -55,6 +50,21 @@ export class EvalIndex {
       return this.screen(query, opts);
     } finally {
       if (rowId !== undefined) {
+        const id = this.insert(p, name, name === p.names[0] ? 'PRIMARY' : 'ALIAS');
+        if (id !== null) this.rowOf.set(key, id);
+      }
+    }
+  }
+
+  /** Every candidate's comparison for a query, with one name of one party taken out of the index meanwhile. */
+  compareWithout(p: EvalParty | null, name: string, query: string): { party: string; comparison: NameComparison }[] {
+    const key = p ? `${p.id}\u0000${name}` : '';
+    const rowId = this.rowOf.get(key);
+    if (rowId !== undefined) this.store.screening.remove(rowId);
+    try {
+      return this.service.compareCandidates({ name: query }).map((c) => ({ party: c.row.list_ref ?? '', comparison: c.comparison }));
+    } finally {
+      if (p && rowId !== undefined) {
         const id = this.insert(p, name, name === p.names[0] ? 'PRIMARY' : 'ALIAS');
         if (id !== null) this.rowOf.set(key, id);
       }

@@ -18,7 +18,7 @@ const clock = fixedClock(Date.UTC(2026, 0, 1));
 
 function entry(name: string, ref: string) {
   const n = normaliseName(name);
-  return { source: 'list:test', record_id: null, list_ref: ref, party_index: 0, party_role: null, name, name_type: 'PRIMARY', key: n.key, skeleton: n.skeleton, initials: n.initials, countries: '[]', identifiers: '[]' };
+  return { source: 'list:test', record_id: null, list_ref: ref, party_index: 0, party_role: null, name, name_type: 'PRIMARY', key: n.key, skeleton: n.skeleton, initials: n.initials, countries: '[]', identifiers: '[]', surname: '', birth_dates: '[]', list_from: 0, entry_digest: '' };
 }
 
 describe('screening index terms', () => {

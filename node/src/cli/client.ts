@@ -2,6 +2,7 @@
 // D/admin.token (or ENTENTE_TOKEN).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { loadConfig } from '../config/index.js';
 
 export class ApiError extends Error {
@@ -24,11 +25,15 @@ export function operatorClient(dir: string, token?: string): OperatorClient {
     async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
       let res: Response;
       try {
+        // a stream is sent as it is (a list file upload); anything else as JSON
+        const raw = body instanceof Readable;
+        const type = raw ? 'application/octet-stream' : 'application/json';
         res = await fetch(base + path, {
           method,
-          headers: { authorization: `Bearer ${secret}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-          body: body === undefined ? null : JSON.stringify(body),
-        });
+          headers: { authorization: `Bearer ${secret}`, ...(body !== undefined ? { 'content-type': type } : {}), ...headers },
+          body: body === undefined ? null : raw ? (Readable.toWeb(body) as ReadableStream<Uint8Array>) : JSON.stringify(body),
+          ...(raw ? { duplex: 'half' } : {}),
+        } as RequestInit);
       } catch {
         throw new ApiError(0, undefined, `cannot reach the node's operator API at ${base} (is \`entente start --dir ${dir}\` running?)`);
       }

@@ -19,6 +19,8 @@ export interface OperatorDeps {
   bodyLimitBytes: number;
   /** Route modules mounted under /admin/v1 after authentication. */
   routers: Router[];
+  /** Route modules that read a streamed, non-JSON body themselves (list uploads), mounted before the JSON parser. */
+  uploads?: Router[];
   /** Why writes are refused (database or audit chain broken), or null. */
   writable?: () => string | null;
   /** Extra authenticated routes outside /admin/v1 (GET /metrics). */
@@ -41,6 +43,7 @@ export function createOperatorApp(deps: OperatorDeps): Express {
   app.use(bearerAuth(deps.tokens));
   deps.extra?.(app);
   app.use(writeGuard({ writable: deps.writable ?? (() => null) }));
+  for (const r of deps.uploads ?? []) app.use('/admin/v1', r);
   app.use(jsonOnly());
   app.use(express.json({ limit: deps.bodyLimitBytes, strict: false, type: 'application/json', inflate: false }));
   app.use(depthGuard(deps.jsonDepth ?? 64));

@@ -54,6 +54,11 @@ export interface NormalisedName {
    * al-Nasir → abdalnasir): a name written as one word elsewhere finds them. Not stored.
    */
   pairs?: string[];
+  /**
+   * The family-name tokens when the name is written "SURNAME, Given names" (lists' convention for
+   * people), space-separated; '' when unknown. A person's surname counts more than a given name.
+   */
+  surname?: string;
 }
 
 /** Words never part of an acronym. */
@@ -84,7 +89,27 @@ export function normaliseName(raw: string): NormalisedName {
   const initialsOf = (ts: string[]) => ts.filter((t) => !CONNECTIVES.has(t)).map((t) => t[0]).join('');
   const acronyms = new Set([initialsOf(ordered), initialsOf(written)].filter((a) => a.length >= 2));
   const pairs = ordered.slice(1).map((t, i) => ordered[i]! + t);
-  return { tokens, key: tokens.join(' '), skeleton: tokens.map(skeletonOf).join(' '), initials: ordered.length >= 2 ? [...acronyms].join(' ') : '', pairs };
+  const initials = ordered.length >= 2 ? [...acronyms].join(' ') : '';
+  return { tokens, key: tokens.join(' '), skeleton: tokens.map(skeletonOf).join(' '), initials, pairs, surname: surnameOf(raw, tokens) };
+}
+
+/**
+ * "SURNAME, Given names": one or two words before a single comma and one to four after, none of them
+ * a legal form (ACME, LTD is a company). Returns the surname's tokens as normalised, or ''.
+ */
+function surnameOf(raw: string, tokens: string[]): string {
+  const parts = raw.split(',');
+  if (parts.length !== 2) return '';
+  const before = normaliseWords(parts[0]!);
+  const after = normaliseWords(parts[1]!);
+  if (before.length < 1 || before.length > 2 || after.length < 1 || after.length > 4) return '';
+  if ([...before, ...after].some((t) => LEGAL_FORMS.has(t) || /[0-9]/.test(t))) return '';
+  const family = before.length === 2 && ARTICLES.has(before[0]!) ? [before.join('')] : before;
+  return family.every((t) => tokens.includes(t)) ? family.join(' ') : '';
+}
+
+function normaliseWords(s: string): string[] {
+  return s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/['’`ʼ]/g, '').split(/[^a-z0-9]+/).filter(Boolean);
 }
 
 /**

@@ -9,22 +9,20 @@
 // that screening never slows replication; `entente_screening_queue` shows the lag.
 import { AppError } from '../domain/errors.js';
 import { NAME_FORMAT, normaliseName, type NormalisedName } from './names.js';
-import { descriptorFactor, nameSimilarity } from './similarity.js';
-import { indexTerms, queryTerms, trigrams } from './terms.js';
+import { CALIBRATION } from './calibration.js';
+import { checkApplication, type ApplicationResult } from './application.js';
+import { candidateName, scoreCandidate, type Explanation, type ScreenParty } from './evidence.js';
+import { compareNames, descriptorFactor, type NameComparison } from './similarity.js';
+import { identKey, nameEntry, queryTerms, trigrams } from './terms.js';
 import { skeletonOf } from './tokens.js';
 import { isTerminal } from '../domain/record-rules.js';
-import { normaliseControlRef, type ControlRef } from '../domain/control-codes.js';
+export type { ScreenParty } from './evidence.js';
 import type { RecordType } from '../domain/redaction.js';
 import { asArray, isObject, type Json } from '../domain/validation.js';
-import type { ScreenEntryRow, Store } from '../store/index.js';
+import type { ScreenEntryRow, ScreenInsert, Store } from '../store/index.js';
 import type { AuditService } from '../services/audit.js';
 import type { Clock } from '../services/clock.js';
 
-export interface ScreenParty {
-  name: string;
-  country?: string;
-  identifiers?: { scheme: string; value: string }[];
-}
 
 export interface Hit {
   /** Stable reference to the party hit: `record|<id>|<partyIndex>` or `list|<list>|<ref>`. */
@@ -34,40 +32,14 @@ export interface Hit {
   score: number;
   matchedName: string;
   matchedNameType: string;
-  explanation: { name: number; country?: string; identifier?: string; adjusted: number };
+  explanation: Explanation;
   source:
     | { kind: 'record'; id: string; origin: string; type: string; role: string | null; status: string; recalled: boolean; active: boolean }
     | { kind: 'reference-list'; list: string; ref: string };
 }
 
-export interface Candidate {
-  denial: { id: string; origin: string; originatorReference: string; status: string; listBasis: string };
-  catchAll: boolean;
-  party: { applicationRole: string; applicationName: string; denialRole: string | null; matchedName: string; score: number } | null;
-  control: string | null;
-  destination: string | null;
-  essentiallyIdentical: boolean;
-  score: number;
-}
-
-/** Token overlap of two free texts after normalisation (technical parameters), 0..1. */
-export function textSimilarity(a: string, b: string): number {
-  const tok = (s: string) => new Set(s.toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').split(/[^a-z0-9.]+/).filter((t) => t.length > 1));
-  const x = tok(a);
-  const y = tok(b);
-  if (x.size === 0 || y.size === 0) return 0;
-  let shared = 0;
-  for (const t of x) if (y.has(t)) shared++;
-  return shared / Math.min(x.size, y.size);
-}
-
-/** The normalised control codes of a list of items (UNLISTED and unknown schemes left out). */
-function controlCodes(items: Record<string, Json>[]): string[] {
-  return items.flatMap((it) => asArray(it.controlRefs).filter(isObject).map((r) => normaliseControlRef(r as unknown as ControlRef)).filter((x): x is string => x !== null));
-}
-
-/** The score at and above which a hit alerts, unless a request asks otherwise. */
-export const DEFAULT_THRESHOLD = 0.7;
+/** The score at and above which a hit alerts, unless a request asks otherwise (chosen by the calibration). */
+export const DEFAULT_THRESHOLD = CALIBRATION.threshold;
 
 export interface ScreenOptions {
   threshold?: number;
@@ -96,7 +68,7 @@ const TRIGRAM_DF_TTL_MS = 60_000;
 const TRIGRAM_DF_REMEMBER = 100;
 
 function identKeys(ids: { scheme?: unknown; value?: unknown }[]): string[] {
-  return ids.filter((i) => typeof i.scheme === 'string' && typeof i.value === 'string').map((i) => `${String(i.scheme)}:${String(i.value).replace(/\s+/g, '').toUpperCase()}`);
+  return ids.filter((i) => typeof i.scheme === 'string' && typeof i.value === 'string').map((i) => identKey(String(i.scheme), String(i.value)));
 }
 
 export class ScreeningService {
@@ -121,6 +93,7 @@ export class ScreeningService {
     const ids = this.store.screening.queued(limit);
     if (ids.length === 0) return 0;
     this.store.tx(() => {
+      const batch: ScreenInsert[] = [];
       for (const id of ids) {
         this.store.screening.deleteRecord(id);
         const v = this.store.records.currentVersion(id);
@@ -131,20 +104,19 @@ export class ScreeningService {
             const party = entry.party;
             const countries = [...asArray(party.countries), ...asArray(party.addresses).map((a) => (isObject(a) ? a.country : undefined)), ...asArray(party.nationalities)].filter((c): c is string => typeof c === 'string');
             const idents = identKeys(asArray(party.identifiers).filter(isObject));
+            const birthDates = asArray(party.birthDates).filter((d): d is string => typeof d === 'string');
+            const role = typeof entry.role === 'string' ? entry.role : null;
+            const facts = { source: 'record', record_id: id, party_index: i, party_role: role, countries: [...new Set(countries)], identifiers: idents, birthDates };
             for (const n of asArray(party.names)) {
               if (!isObject(n) || typeof n.value !== 'string' || n.type === 'WEAK_ALIAS') continue;
-              const norm = normaliseName(n.value);
-              if (!norm.key) continue;
-              this.store.screening.insert(
-                { source: 'record', record_id: id, list_ref: null, party_index: i, party_role: typeof entry.role === 'string' ? entry.role : null, name: n.value, name_type: String(n.type), key: norm.key, skeleton: norm.skeleton, initials: norm.initials, countries: JSON.stringify([...new Set(countries)]), identifiers: JSON.stringify(idents) },
-                idents,
-                indexTerms(norm),
-              );
+              const e = nameEntry(n.value, { ...facts, name_type: String(n.type) });
+              if (e) batch.push(e);
             }
           });
         }
         this.store.screening.dequeue(id);
       }
+      this.store.screening.insertMany(batch);
     });
     return ids.length;
   }
@@ -169,11 +141,17 @@ export class ScreeningService {
       const page = this.store.screening.listRows(after, upTo, 5000);
       if (page.length === 0) break;
       this.store.tx(() => {
-        for (const { row_id, ...row } of page) {
-          this.store.screening.remove(row_id);
-          const norm = normaliseName(row.name);
-          if (norm.key) this.store.screening.insert({ ...row, key: norm.key, skeleton: norm.skeleton, initials: norm.initials }, JSON.parse(row.identifiers) as string[], indexTerms(norm));
+        const batch: ScreenInsert[] = [];
+        this.store.screening.removeMany(page.map((r) => r.row_id));
+        for (const row of page) {
+          const e = nameEntry(row.name, {
+            source: row.source, record_id: row.record_id, list_ref: row.list_ref, party_index: row.party_index, party_role: row.party_role,
+            name_type: row.name_type, countries: JSON.parse(row.countries) as string[], identifiers: JSON.parse(row.identifiers) as string[],
+            birthDates: JSON.parse(row.birth_dates) as string[], listFrom: row.list_from, entryDigest: row.entry_digest,
+          });
+          if (e) batch.push(e);
         }
+        this.store.screening.insertMany(batch);
       });
       n += page.length;
       after = page.at(-1)!.row_id;
@@ -208,20 +186,12 @@ export class ScreeningService {
   }
 
   private screenOne(p: ScreenParty, threshold: number, limit: number, includeInactive: boolean): Hit[] {
-    const q = normaliseName(p.name);
     const idents = identKeys(p.identifiers ?? []);
-    // terms find names sharing words (exactly, by skeleton, acronym, joined); trigrams find spelling variants
-    const n = Math.max(1, this.store.screening.entryCount());
-    const byTerms = q.key ? this.termCandidates(q, n) : { rows: [], rarestWords: [] };
-    const ids = new Set<number>([...byTerms.rows, ...this.trigramCandidates(byTerms.rarestWords, n)]);
-    const byIdent = new Set(this.store.screening.byIdentifier(idents));
-    for (const r of byIdent) ids.add(r);
-    const rows = this.store.screening.rows([...ids]);
-    const weight = this.tokenWeights(q, rows, n);
     // the best name per party (source, record or list entry, party index)
     const best = new Map<string, Hit>();
-    for (const row of rows) {
-      const hit = this.score(q, p, row, byIdent.has(row.row_id), idents, weight);
+    for (const { row, comparison, identical } of this.compareCandidates(p)) {
+      const shared = identical ? (JSON.parse(row.identifiers) as string[]).filter((x) => idents.includes(x)) : [];
+      const hit = this.hit(row, scoreCandidate(comparison, p, row, shared));
       if (!hit || hit.score < threshold) continue;
       if (hit.source.kind === 'record' && !hit.source.active && !includeInactive) continue;
       const k = `${row.source}\u0000${row.record_id ?? row.list_ref}\u0000${row.party_index}`;
@@ -229,6 +199,28 @@ export class ScreeningService {
       if (!prev || hit.score > prev.score) best.set(k, hit);
     }
     return [...best.values()].sort((x, y) => y.score - x.score || (x.target < y.target ? -1 : 1)).slice(0, limit);
+  }
+
+  /**
+   * Every candidate name for a party, compared with it: the ranking's inputs (the calibration reads
+   * them too). Terms find names sharing words (exactly, by skeleton, acronym, joined); trigrams find
+   * spelling variants; identifiers find the same identifier.
+   */
+  compareCandidates(p: ScreenParty): { row: ScreenEntryRow; comparison: NameComparison; identical: boolean }[] {
+    const q = normaliseName(p.name);
+    const n = Math.max(1, this.store.screening.entryCount());
+    const byTerms = q.key ? this.termCandidates(q, n) : { rows: [], rarestWords: [] };
+    const ids = new Set<number>([...byTerms.rows, ...this.trigramCandidates(byTerms.rarestWords, n)]);
+    const byIdent = new Set(this.store.screening.byIdentifier(identKeys(p.identifiers ?? [])));
+    for (const r of byIdent) ids.add(r);
+    // rows of a list version not in force (an import under way, or superseded) are not seen
+    const versions = this.store.referenceLists.versions();
+    const rows = this.store.screening.rows([...ids]).filter((r) => {
+      const v = versions.get(r.source) ?? 0;
+      return r.list_from <= v && (r.list_to === null || r.list_to > v);
+    });
+    const weight = this.tokenWeights(q, rows, n);
+    return rows.map((row) => ({ row, comparison: compareNames(q, candidateName(row), weight), identical: byIdent.has(row.row_id) }));
   }
 
   /**
@@ -283,7 +275,9 @@ export class ScreeningService {
     const tokens = new Set(q.tokens);
     for (const r of rows) for (const t of r.key.split(' ')) tokens.add(t);
     const df = this.store.screening.termCounts([...tokens].map((t) => `t:${t}`));
-    return (t) => Math.log(1 + n / Math.max(1, df.get(`t:${t}`) ?? 1)) * Math.min(1, t.length / 3) * descriptorFactor(t);
+    // rarity in index units: 1 for a word in one name, less the commoner it is (log n ≥ log 2)
+    const scale = Math.log(1 + Math.max(n, 1));
+    return (t) => (Math.log(1 + n / Math.max(1, df.get(`t:${t}`) ?? 1)) / scale) * Math.min(1, t.length / 3) * descriptorFactor(t);
   }
 
   /** Input key for analyst memory: the normalised name and the country given. */
@@ -303,7 +297,7 @@ export class ScreeningService {
         const rows = this.store.screening.rows(this.store.screening.entriesOf(t));
         const row = rows.find((r) => r.name_type === 'PRIMARY') ?? rows[0];
         if (!row) continue;
-        const linked = this.score(q, p, row, false, [], this.tokenWeights(q, [row], n));
+        const linked = this.hit(row, scoreCandidate(compareNames(q, candidateName(row), this.tokenWeights(q, [row], n)), p, row, []));
         if (!linked) continue;
         seen.add(t);
         added.push({ ...linked, score: h.score, linkedFrom: h.target, explanation: { ...linked.explanation, name: h.explanation.name } });
@@ -331,28 +325,7 @@ export class ScreeningService {
     });
   }
 
-  private score(q: NormalisedName, p: ScreenParty, row: ScreenEntryRow, identical: boolean, idents: string[], weight?: (token: string) => number): Hit | null {
-    const cand: NormalisedName = { tokens: row.key.split(' '), key: row.key, skeleton: row.skeleton, initials: row.initials };
-    const name = Math.round(nameSimilarity(q, cand, weight) * 1000) / 1000;
-    let score = name;
-    const explanation: Hit['explanation'] = { name, adjusted: 0 };
-    const countries = JSON.parse(row.countries) as string[];
-    if (p.country && countries.length > 0) {
-      if (countries.includes(p.country)) {
-        explanation.country = `same country ${p.country}: +0.05`;
-        explanation.adjusted += 0.05;
-      } else {
-        explanation.country = `country ${p.country} conflicts with ${countries.join(', ')}: −0.10`;
-        explanation.adjusted -= 0.1;
-      }
-    }
-    score = Math.min(1, Math.max(0, score + explanation.adjusted));
-    if (identical) {
-      const shared = (JSON.parse(row.identifiers) as string[]).filter((x) => idents.includes(x));
-      explanation.identifier = `identical identifier ${shared.join(', ')}: decisive`;
-      score = 1;
-    }
-    score = Math.round(score * 1000) / 1000;
+  private hit(row: ScreenEntryRow, { score, explanation }: { score: number; explanation: Explanation }): Hit | null {
     if (row.source === 'record') {
       const st = this.store.screening.recordState(row.record_id!);
       if (!st) return null;
@@ -362,71 +335,8 @@ export class ScreeningService {
     return { target: `list|${row.source.slice('list:'.length)}|${row.list_ref ?? ''}`, score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'reference-list', list: row.source.slice('list:'.length), ref: row.list_ref ?? '' } };
   }
 
-  /**
-   * Screens a licence application (brief §7): its parties, and the partner denials that make it an
-   * essentially identical transaction candidate — a matching consignee or end user, the same or a
-   * parent/child control entry (for catch-all denials: the same HS heading and similar technical
-   * parameters of their UNLISTED items, labelled catch-all), and the same destination.
-   */
-  screenApplication(app: Record<string, Json>, o: ScreenOptions = {}): { parties: { role: string; name: string; hits: Hit[] }[]; candidates: Candidate[] } {
-    const entries = asArray(app.parties).filter(isObject);
-    const inputs = entries.map((e) => {
-      const party = isObject(e.party) ? e.party : {};
-      const primary = asArray(party.names).find((n) => isObject(n) && n.type === 'PRIMARY') ?? asArray(party.names)[0];
-      const name = isObject(primary) && typeof primary.value === 'string' ? primary.value : '';
-      const country = asArray(party.addresses).map((a) => (isObject(a) ? a.country : undefined)).find((c) => typeof c === 'string') as string | undefined;
-      return { role: String(e.role ?? 'OTHER'), party: { name, ...(country ? { country } : {}), identifiers: asArray(party.identifiers).filter(isObject).map((i) => ({ scheme: String(i.scheme), value: String(i.value) })) } };
-    });
-    const results = this.screen(inputs.map((i) => i.party).filter((p) => p.name), o);
-    const parties = inputs.filter((i) => i.party.name).map((i, k) => ({ role: i.role, name: i.party.name, hits: results[k]!.hits }));
-    const appItems = asArray(app.items).filter(isObject);
-    const appCodes = controlCodes(appItems);
-    const byDenial = new Map<string, Candidate>();
-    const bodies = new Map<string, Record<string, Json>>();
-    for (const p of parties) {
-      if (p.role !== 'CONSIGNEE' && p.role !== 'END_USER' && p.role !== 'INTERMEDIATE_CONSIGNEE') continue;
-      for (const h of p.hits) {
-        if (h.source.kind !== 'record' || h.source.type !== 'denial' || h.source.origin === this.selfNodeId) continue;
-        if (h.source.role !== 'CONSIGNEE' && h.source.role !== 'END_USER') continue;
-        let d = bodies.get(h.source.id);
-        if (!d) {
-          const v = this.store.records.currentVersion(h.source.id);
-          if (!v) continue;
-          d = JSON.parse(v.body) as Record<string, Json>;
-          bodies.set(h.source.id, d);
-        }
-        const c = byDenial.get(h.source.id) ?? { denial: { id: h.source.id, origin: h.source.origin, originatorReference: String(d.originatorReference), status: h.source.status, listBasis: String(d.listBasis) }, catchAll: d.listBasis !== 'LISTED', party: null, control: null, destination: null, essentiallyIdentical: false, score: 0 };
-        if (!c.party || h.score > c.party.score) c.party = { applicationRole: p.role, applicationName: p.name, denialRole: h.source.role, matchedName: h.matchedName, score: h.score };
-        byDenial.set(h.source.id, c);
-      }
-    }
-    const updatedAt = new Map<string, string>();
-    for (const c of byDenial.values()) {
-      const d = bodies.get(c.denial.id)!;
-      updatedAt.set(c.denial.id, String(d.updatedAt ?? ''));
-      c.destination = d.destinationCountry === app.destinationCountry ? `same destination ${String(app.destinationCountry)}` : null;
-      const dItems = asArray(d.items).filter(isObject);
-      const dCodes = controlCodes(dItems);
-      const pair = appCodes.flatMap((a) => dCodes.map((b) => [a, b] as const)).find(([a, b]) => a === b || a.startsWith(b) || b.startsWith(a));
-      if (pair) c.control = pair[0] === pair[1] ? `same control entry ${pair[0]}` : `parent/child control entries ${pair[0]} ~ ${pair[1]}`;
-      else if (c.catchAll) {
-        // catch-all: HS heading equality plus technical-parameter similarity of the UNLISTED items
-        const heading = (it: Record<string, Json>) => asArray(it.commodityCodes).filter(isObject).map((cc) => String(cc.code).slice(0, 4));
-        for (const di of dItems.filter((it) => asArray(it.controlRefs).some((r) => isObject(r) && r.scheme === 'UNLISTED'))) {
-          for (const ai of appItems) {
-            const shared = heading(di).find((h) => heading(ai).includes(h));
-            const tech = textSimilarity(String(di.technicalParameters ?? di.description ?? ''), String(ai.technicalParameters ?? ai.description ?? ''));
-            if (shared && tech >= 0.3) c.control = `catch-all: same HS heading ${shared}, technical parameters similar (${tech.toFixed(2)})`;
-          }
-        }
-      }
-      c.essentiallyIdentical = !!(c.party && c.control && c.destination);
-      c.score = Math.round(((c.party?.score ?? 0) + (c.control ? 1 : 0) + (c.destination ? 1 : 0)) / 3 * 1000) / 1000;
-    }
-    // equal scores: the most recently updated denial first, then by id, so one answer every time
-    const candidates = [...byDenial.values()]
-      .filter((c) => c.control !== null)
-      .sort((x, y) => y.score - x.score || updatedAt.get(y.denial.id)!.localeCompare(updatedAt.get(x.denial.id)!) || (x.denial.id < y.denial.id ? -1 : 1));
-    return { parties, candidates };
+  /** Screens a licence application: its parties, and essentially identical transaction candidates (application.ts). */
+  screenApplication(app: Record<string, Json>, o: ScreenOptions = {}): ApplicationResult {
+    return checkApplication(app, o, { screen: (parties, opts) => this.screen(parties, opts), body: (id) => this.store.records.currentVersion(id)?.body, selfNodeId: this.selfNodeId });
   }
 }

@@ -1,6 +1,7 @@
 // Retrieval terms of a normalised name (docs/screening.md, "Retrieval"): what a name is indexed under
 // and what a query looks up.
-import type { NormalisedName } from './names.js';
+import type { ScreenInsert } from '../store/index.js';
+import { normaliseName, type NormalisedName } from './names.js';
 import { skeletonOf, withoutArticle } from './tokens.js';
 
 /** Word terms of a name, indexed and looked up alike: each token (t:), without its article, and its skeleton (s:). */
@@ -62,4 +63,43 @@ export function trigrams(s: string): string[] {
   const out = new Set<string>();
   for (let i = 0; i + 3 <= s.length; i++) out.add(s.slice(i, i + 3));
   return [...out];
+}
+
+/** What is known of a party besides the name, for its index rows. */
+export interface NameFacts {
+  source: string;
+  record_id?: string | null;
+  list_ref?: string | null;
+  party_index?: number;
+  party_role?: string | null;
+  name_type: string;
+  countries?: string[];
+  /** scheme:VALUE keys (identKey). */
+  identifiers?: string[];
+  birthDates?: string[];
+  /** For list names: the list version the row appears in, and the digest of its entry. */
+  listFrom?: number;
+  entryDigest?: string;
+}
+
+/** The index row of one name with its retrieval terms, or null when nothing of the name is left to index. */
+export function nameEntry(name: string, f: NameFacts): ScreenInsert | null {
+  const n = normaliseName(name);
+  if (!n.key) return null;
+  const idents = f.identifiers ?? [];
+  return {
+    entry: {
+      source: f.source, record_id: f.record_id ?? null, list_ref: f.list_ref ?? null, party_index: f.party_index ?? 0,
+      party_role: f.party_role ?? null, name, name_type: f.name_type, key: n.key, skeleton: n.skeleton, initials: n.initials,
+      countries: JSON.stringify(f.countries ?? []), identifiers: JSON.stringify(idents), surname: n.surname ?? '',
+      birth_dates: JSON.stringify(f.birthDates ?? []), list_from: f.listFrom ?? 0, entry_digest: f.entryDigest ?? '',
+    },
+    idents,
+    terms: indexTerms(n),
+  };
+}
+
+/** An identifier as indexed and looked up: scheme, colon, value without spaces in upper case. */
+export function identKey(scheme: string, value: string): string {
+  return `${scheme}:${value.replace(/\s+/g, '').toUpperCase()}`;
 }

@@ -9,6 +9,7 @@ import { ExchangeTables } from './exchange.js';
 import { ReciprocityQueries } from './reciprocity.js';
 import { ConsultationTables } from './consultations.js';
 import { ScreeningTables } from './screening.js';
+import { ReferenceListTables } from './reference-lists.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -20,6 +21,7 @@ export class Store {
   readonly reciprocity: ReciprocityQueries;
   readonly consultations: ConsultationTables;
   readonly screening: ScreeningTables;
+  readonly referenceLists: ReferenceListTables;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
@@ -30,6 +32,7 @@ export class Store {
     this.reciprocity = new ReciprocityQueries(db);
     this.consultations = new ConsultationTables(db);
     this.screening = new ScreeningTables(db);
+    this.referenceLists = new ReferenceListTables(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
@@ -57,4 +60,5 @@ export type { AuditRow } from './audit.js';
 export type { RecordVersionRow, RecordRow, RecordQuery } from './records.js';
 export type { AgreementRow, OutStreamRow, ReleaseRow, HoldingRow, InStreamRow, PublicationRow, AlarmRow } from './exchange.js';
 export type { ConsultationRow, MessageRow } from './consultations.js';
-export type { ScreenEntry, ScreenEntryRow } from './screening.js';
+export type { ScreenEntry, ScreenEntryRow, ScreenInsert } from './screening.js';
+export type { ReferenceListRow } from './reference-lists.js';

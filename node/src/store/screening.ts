@@ -15,10 +15,27 @@ export interface ScreenEntry {
   initials: string;
   countries: string;
   identifiers: string;
+  surname: string;
+  birth_dates: string;
+  /** The list version the row appears in (0 for records), and the digest of its list entry. */
+  list_from: number;
+  entry_digest: string;
 }
+
+/** One name to index: its row, identifiers and retrieval terms. */
+export interface ScreenInsert {
+  entry: ScreenEntry;
+  idents: string[];
+  terms: string[];
+}
+
+/** Which rows a removal takes: one row, a record's, a source's (a list, or every record). */
+type Scope = 'row_id' | 'record_id' | 'source';
 
 export interface ScreenEntryRow extends ScreenEntry {
   row_id: number;
+  /** The list version that superseded the row (NULL while none). */
+  list_to: number | null;
 }
 
 export class ScreeningTables {
@@ -36,29 +53,71 @@ export class ScreeningTables {
     this.q('DELETE FROM screen_queue WHERE record_id = ?').run(recordId);
   }
   deleteRecord(recordId: string): void {
-    this.q('DELETE FROM screen_entries WHERE record_id = ?').run(recordId);
+    this.removeRows('record_id', recordId);
   }
   deleteList(source: string): void {
-    this.q('DELETE FROM screen_entries WHERE source = ?').run(source);
+    this.removeRows('source', source);
   }
   /** Adds one name with its identifiers and retrieval terms; returns its row id. */
   insert(e: ScreenEntry, idents: string[], terms: string[]): number {
-    const id = Number(
-      this.q(
-        `INSERT INTO screen_entries (source, record_id, list_ref, party_index, party_role, name, name_type, key, skeleton, initials, countries, identifiers)
-         VALUES (@source, @record_id, @list_ref, @party_index, @party_role, @name, @name_type, @key, @skeleton, @initials, @countries, @identifiers)`,
-      ).run(e).lastInsertRowid,
+    return this.insertMany([{ entry: e, idents, terms }])[0]!;
+  }
+  /**
+   * Adds names; their terms' document frequencies are counted here for the whole batch (one upsert
+   * per distinct term, not a trigger per term row: that made a million names take five minutes).
+   */
+  insertMany(items: ScreenInsert[]): number[] {
+    const df = new Map<string, number>();
+    const ins = this.q(
+      `INSERT INTO screen_entries (source, record_id, list_ref, party_index, party_role, name, name_type, key, skeleton, initials, countries,
+         identifiers, surname, birth_dates, list_from, entry_digest)
+       VALUES (@source, @record_id, @list_ref, @party_index, @party_role, @name, @name_type, @key, @skeleton, @initials, @countries,
+         @identifiers, @surname, @birth_dates, @list_from, @entry_digest)`,
     );
-    for (const i of idents) this.q('INSERT OR IGNORE INTO screen_identifiers (ident, row_id) VALUES (?, ?)').run(i, id);
-    this.addTerms(id, terms);
-    return id;
+    const ident = this.q('INSERT OR IGNORE INTO screen_identifiers (ident, row_id) VALUES (?, ?)');
+    const term = this.q('INSERT OR IGNORE INTO screen_terms (term, row_id) VALUES (?, ?)');
+    const ids = items.map(({ entry, idents, terms }) => {
+      const id = Number(ins.run(entry).lastInsertRowid);
+      for (const i of idents) ident.run(i, id);
+      for (const t of terms) if (term.run(t, id).changes > 0) df.set(t, (df.get(t) ?? 0) + 1);
+      return id;
+    });
+    df.set('#entries', items.length);
+    this.addFrequencies(df, 1);
+    return ids;
+  }
+  private addFrequencies(df: Map<string, number>, sign: 1 | -1): void {
+    const up = this.q('INSERT INTO screen_term_df (term, n) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET n = n + excluded.n');
+    for (const [t, n] of df) if (n !== 0) up.run(t, sign * n);
+  }
+  /** Removes names (their terms, identifiers and trigram entries go with them), keeping document frequencies. */
+  private removeRows(scope: Scope, value: string | number): void {
+    const where = `SELECT row_id FROM screen_entries WHERE ${scope} = ?`;
+    const counts = this.q(`SELECT term, count(*) AS n FROM screen_terms WHERE row_id IN (${where}) GROUP BY term`).all(value) as { term: string; n: number }[];
+    const df = new Map(counts.map((c) => [c.term, c.n]));
+    this.q(`DELETE FROM screen_terms WHERE row_id IN (${where})`).run(value);
+    df.set('#entries', this.q(`DELETE FROM screen_entries WHERE ${scope} = ?`).run(value).changes);
+    this.addFrequencies(df, -1);
   }
   addTerms(rowId: number, terms: string[]): void {
-    for (const t of terms) this.q('INSERT OR IGNORE INTO screen_terms (term, row_id) VALUES (?, ?)').run(t, rowId);
+    const df = new Map<string, number>();
+    for (const t of terms) if (this.q('INSERT OR IGNORE INTO screen_terms (term, row_id) VALUES (?, ?)').run(t, rowId).changes > 0) df.set(t, 1);
+    this.addFrequencies(df, 1);
   }
   /** Removes one name (its terms and identifiers go with it). */
   remove(rowId: number): void {
-    this.q('DELETE FROM screen_entries WHERE row_id = ?').run(rowId);
+    this.removeRows('row_id', rowId);
+  }
+  /** Removes names by row id. */
+  removeMany(rowIds: number[]): void {
+    if (rowIds.length === 0) return;
+    const where = 'SELECT value FROM json_each(?)';
+    const ids = JSON.stringify(rowIds);
+    const counts = this.q(`SELECT term, count(*) AS n FROM screen_terms WHERE row_id IN (${where}) GROUP BY term`).all(ids) as { term: string; n: number }[];
+    const df = new Map(counts.map((c) => [c.term, c.n]));
+    this.q(`DELETE FROM screen_terms WHERE row_id IN (${where})`).run(ids);
+    df.set('#entries', this.q(`DELETE FROM screen_entries WHERE row_id IN (${where})`).run(ids).changes);
+    this.addFrequencies(df, -1);
   }
   /** Names indexed, for inverse document frequency. */
   entryCount(): number {
@@ -136,6 +195,7 @@ export class ScreeningTables {
   }
   /** Drops the record names and queues every record to be indexed again. */
   requeueRecords(): void {
-    this.db.exec("DELETE FROM screen_entries WHERE source = 'record'; INSERT OR IGNORE INTO screen_queue SELECT id FROM records;");
+    this.removeRows('source', 'record');
+    this.db.exec('INSERT OR IGNORE INTO screen_queue SELECT id FROM records');
   }
 }

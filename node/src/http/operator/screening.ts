@@ -1,9 +1,8 @@
-// POST /admin/v1/screen, POST /admin/v1/reference-lists
+// POST /admin/v1/screen and the analyst's memory (false positives, links), POST /admin/v1/screen/rebuild
 import { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
 import type { AuditService } from '../../services/audit.js';
-import type { ReferenceLists } from '../../screening/reference-lists.js';
-import type { ScreenParty, ScreeningService } from '../../screening/service.js';
+import { DEFAULT_THRESHOLD, type ScreenParty, type ScreeningService } from '../../screening/service.js';
 import { isObject } from '../../domain/validation.js';
 import { principalOf, requireRole } from '../middleware.js';
 
@@ -18,6 +17,12 @@ function parties(v: unknown): ScreenParty[] {
       if (typeof p.country !== 'string' || !/^[A-Z]{2}$/.test(p.country)) throw new AppError('validation', `parties[${i}].country is an ISO 3166-1 alpha-2 code`, [{ pointer: `/parties/${i}/country`, rule: 'M4', message: 'bad country' }]);
       out.country = p.country;
     }
+    if (p.birthDate !== undefined) {
+      if (typeof p.birthDate !== 'string' || !/^\d{4}(-\d\d){0,2}$/.test(p.birthDate)) {
+        throw new AppError('validation', `parties[${i}].birthDate is YYYY, YYYY-MM or YYYY-MM-DD`, [{ pointer: `/parties/${i}/birthDate`, rule: 'M4', message: 'bad date' }]);
+      }
+      out.birthDate = p.birthDate;
+    }
     if (p.identifiers !== undefined) {
       if (!Array.isArray(p.identifiers) || p.identifiers.length > 50) throw new AppError('validation', 'identifiers is an array', [{ pointer: `/parties/${i}/identifiers`, rule: 'M4', message: 'bad identifiers' }]);
       out.identifiers = p.identifiers.filter(isObject).map((x) => ({ scheme: String(x.scheme), value: String(x.value) }));
@@ -26,11 +31,11 @@ function parties(v: unknown): ScreenParty[] {
   });
 }
 
-export function screeningRoutes(s: ScreeningService, lists: ReferenceLists, audit: AuditService): Router {
+export function screeningRoutes(s: ScreeningService, audit: AuditService): Router {
   const r = Router();
   r.post('/screen', requireRole('analyst'), (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
-    const threshold = b.threshold === undefined ? 0.7 : Number(b.threshold);
+    const threshold = b.threshold === undefined ? DEFAULT_THRESHOLD : Number(b.threshold);
     const limit = b.limit === undefined ? 10 : Number(b.limit);
     if (!(threshold >= 0 && threshold <= 1)) throw new AppError('validation', 'threshold is 0..1', [{ pointer: '/threshold', rule: 'M4', message: 'out of range' }]);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new AppError('validation', 'limit is 1..100', [{ pointer: '/limit', rule: 'M4', message: 'out of range' }]);
@@ -66,16 +71,6 @@ export function screeningRoutes(s: ScreeningService, lists: ReferenceLists, audi
     const n = s.rebuild();
     audit.record({ action: 'screening.rebuild', actor: `token:${principalOf(res).name}`, subject: 'index', details: { records: n } });
     res.json({ records: n });
-  });
-  r.post('/reference-lists', requireRole('admin'), (req, res) => {
-    const b = (req.body ?? {}) as { path?: unknown };
-    if (typeof b.path !== 'string' || !b.path.startsWith('/')) throw new AppError('validation', 'path is the absolute path of a list file on this host', [{ pointer: '/path', rule: 'M4', message: 'bad path' }]);
-    try {
-      res.json(lists.import(b.path));
-    } catch (e) {
-      if (e instanceof AppError) throw e;
-      throw new AppError('bad-request', `cannot import ${b.path}: ${(e as Error).message.slice(0, 200)}`);
-    }
   });
   return r;
 }
