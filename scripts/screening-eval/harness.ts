@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nameEntry } from '../../node/src/screening/terms.js';
+import { nameEntries } from '../../node/src/screening/terms.js';
 import { ScreeningService, type Hit } from '../../node/src/screening/service.js';
 import type { NameComparison } from '../../node/src/screening/similarity.js';
 import { AuditService } from '../../node/src/services/audit.js';
@@ -37,8 +37,8 @@ export class EvalIndex {
   }
 
   private insert(p: EvalParty, name: string, type: string): number | null {
-    const e = nameEntry(name, { source: 'list:eval', list_ref: p.id, party_role: p.type || null, name_type: type, countries: p.countries, birthDates: p.birthDates });
-    return e ? this.store.screening.insertMany([e])[0]! : null;
+    const e = nameEntries(name, { source: 'list:eval', list_ref: p.id, party_role: p.type || null, name_type: type, countries: p.countries, birthDates: p.birthDates });
+    return e.length > 0 ? this.store.screening.insertMany(e)[0]! : null;
   }
 
   /** Screens one name (threshold 0, best ten) with one name of one party taken out of the index meanwhile. */

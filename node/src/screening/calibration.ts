@@ -23,53 +23,53 @@ export const CALIBRATION: Calibration = {
     'quality'
   ],
   coefficients: [
-    -8.4447,
-    4.1098,
-    2.1894,
-    0.9656,
-    -0.0819,
+    -8.7934,
+    4.1855,
+    2.1511,
+    0.9601,
+    -0.0812,
     -2400,
-    0.3174,
-    -0.2689,
-    1.6418
+    0.35,
+    -0.2706,
+    1.9627
   ],
-  threshold: 0.35,
+  threshold: 0.34,
   targetFp: 0.02,
   table: [
     {
-      threshold: 0.35,
-      fp: 0.0185,
-      recall: 0.689
+      threshold: 0.34,
+      fp: 0.0197,
+      recall: 0.701
     },
     {
       threshold: 0.4,
-      fp: 0.012,
-      recall: 0.6524
+      fp: 0.0121,
+      recall: 0.6606
     },
     {
       threshold: 0.5,
       fp: 0.0068,
-      recall: 0.5876
+      recall: 0.5961
     },
     {
       threshold: 0.6,
-      fp: 0.0045,
-      recall: 0.5199
+      fp: 0.0047,
+      recall: 0.5304
     },
     {
       threshold: 0.7,
-      fp: 0.0027,
-      recall: 0.4362
+      fp: 0.0026,
+      recall: 0.4443
     },
     {
       threshold: 0.8,
-      fp: 0.0009,
-      recall: 0.2994
+      fp: 0.0006,
+      recall: 0.3054
     },
     {
       threshold: 0.9,
       fp: 0,
-      recall: 0.1879
+      recall: 0.188
     }
   ],
   set: '2022 CSL, the half of the parties whose id hashes even: 8006 findable aliases; 6598 cross-list false-positive queries (the same half of the querying parties)'

@@ -9,7 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { Store } from '../store/index.js';
 import type { ScreenInsert } from '../store/index.js';
 import { parseList, type ColumnMap, type ListFormat } from './formats.js';
-import { nameEntry } from './terms.js';
+import { nameEntries } from './terms.js';
 
 export interface WorkerInput {
   file: string;
@@ -82,10 +82,7 @@ async function run(input: WorkerInput): Promise<void> {
       source: input.source, list_ref: e.ref, party_role: e.role ?? null, countries: e.countries, identifiers: e.identifiers,
       birthDates: e.birthDates, listFrom: input.next, entryDigest: digest,
     };
-    for (const n of e.names) {
-      const row = nameEntry(n.value, { ...facts, name_type: n.type });
-      if (row) inserts.push(row);
-    }
+    for (const n of e.names) inserts.push(...nameEntries(n.value, { ...facts, name_type: n.type }));
     if (inserts.length >= BATCH_NAMES) {
       await send({ kind: 'batch', inserts, retire, entries, bytes });
       inserts = [];

@@ -1,6 +1,6 @@
 // Name normalisation and similarity for screening (brief §7). Pure apart from the transliteration
 // table (the `transliteration` package: Cyrillic, Arabic, CJK and others to Latin).
-import { transliterate } from 'transliteration';
+import { latinRenderings } from './scripts.js';
 import { skeletonOf } from './tokens.js';
 
 /** Legal-form words in many languages, after normalisation (lower case, Latin, no punctuation). */
@@ -34,7 +34,7 @@ const LEGAL_PHRASES: [RegExp, string][] = [
  * re-derived at start (ScreeningService.reindexIfStale). Change it with any change that alters a
  * key, skeleton, acronym or term.
  */
-export const NAME_FORMAT = '2';
+export const NAME_FORMAT = '3';
 
 export interface NormalisedName {
   /** Distinctive tokens, sorted (token order irrelevant). */
@@ -68,9 +68,19 @@ const CONNECTIVES = new Set(['of', 'the', 'and', 'for', 'de', 'del', 'des', 'du'
 const ARTICLES = new Set(['al', 'el', 'ul', 'ad', 'ash', 'az']);
 
 export function normaliseName(raw: string): NormalisedName {
-  let s = raw.normalize('NFKC');
-  // transliterate non-Latin scripts; keep Latin letters with diacritics for the next step
-  if (/[^\u0000-\u024F\u1E00-\u1EFF]/.test(s)) s = transliterate(s);
+  return normaliseNames(raw)[0]!;
+}
+
+/** A name normalised once per Latin rendering (several for names in other scripts: scripts.ts). */
+export function normaliseNames(raw: string): NormalisedName[] {
+  const nfkc = raw.normalize('NFKC');
+  // other scripts to Latin; Latin letters with diacritics are kept for the next step
+  const renderings = /[^\u0000-\u024F\u1E00-\u1EFF]/.test(nfkc) ? latinRenderings(nfkc) : [nfkc];
+  return renderings.map((r) => normaliseLatin(r, raw));
+}
+
+function normaliseLatin(latin: string, raw: string): NormalisedName {
+  let s = latin;
   s = s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
   s = s.replace(/[ß]/g, 'ss').replace(/[æ]/g, 'ae').replace(/[ø]/g, 'o').replace(/[đ]/g, 'd').replace(/[ł]/g, 'l').replace(/[ı]/g, 'i');
   s = s.replace(/['’`ʼ]/g, '').replace(/[^a-z0-9]+/g, ' ');

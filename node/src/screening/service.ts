@@ -8,12 +8,12 @@
 // The index lags ingest (records are queued in the ingest transaction and indexed by a worker) so
 // that screening never slows replication; `entente_screening_queue` shows the lag.
 import { AppError } from '../domain/errors.js';
-import { NAME_FORMAT, normaliseName, type NormalisedName } from './names.js';
+import { NAME_FORMAT, normaliseName, normaliseNames, type NormalisedName } from './names.js';
 import { CALIBRATION } from './calibration.js';
 import { checkApplication, type ApplicationResult } from './application.js';
 import { candidateName, scoreCandidate, type Explanation, type ScreenParty } from './evidence.js';
-import { compareNames, descriptorFactor, type NameComparison } from './similarity.js';
-import { identKey, nameEntry, queryTerms, trigrams } from './terms.js';
+import { compareNames, descriptorFactor, nameScore, type NameComparison } from './similarity.js';
+import { identKey, nameEntries, queryTerms, trigrams } from './terms.js';
 import { skeletonOf } from './tokens.js';
 import { isTerminal } from '../domain/record-rules.js';
 export type { ScreenParty } from './evidence.js';
@@ -109,8 +109,7 @@ export class ScreeningService {
             const facts = { source: 'record', record_id: id, party_index: i, party_role: role, countries: [...new Set(countries)], identifiers: idents, birthDates };
             for (const n of asArray(party.names)) {
               if (!isObject(n) || typeof n.value !== 'string' || n.type === 'WEAK_ALIAS') continue;
-              const e = nameEntry(n.value, { ...facts, name_type: String(n.type) });
-              if (e) batch.push(e);
+              batch.push(...nameEntries(n.value, { ...facts, name_type: String(n.type) }));
             }
           });
         }
@@ -136,6 +135,7 @@ export class ScreeningService {
   private reindex(progress: (line: string) => void): number {
     this.store.tx(() => this.store.screening.requeueRecords());
     const upTo = this.store.screening.maxRowId();
+    const derived = new Set<string>();
     let n = 0;
     for (let after = 0; ; ) {
       const page = this.store.screening.listRows(after, upTo, 5000);
@@ -144,12 +144,18 @@ export class ScreeningService {
         const batch: ScreenInsert[] = [];
         this.store.screening.removeMany(page.map((r) => r.row_id));
         for (const row of page) {
-          const e = nameEntry(row.name, {
+          // a name in another script has a row per rendering: it is derived again once
+          if (/[^\u0000-\u024F\u1E00-\u1EFF]/.test(row.name)) {
+            const k = `${row.source}\u0000${row.list_ref}\u0000${row.name}`;
+            if (derived.has(k)) continue;
+            derived.add(k);
+          }
+          const e = nameEntries(row.name, {
             source: row.source, record_id: row.record_id, list_ref: row.list_ref, party_index: row.party_index, party_role: row.party_role,
             name_type: row.name_type, countries: JSON.parse(row.countries) as string[], identifiers: JSON.parse(row.identifiers) as string[],
             birthDates: JSON.parse(row.birth_dates) as string[], listFrom: row.list_from, entryDigest: row.entry_digest,
           });
-          if (e) batch.push(e);
+          batch.push(...e);
         }
         this.store.screening.insertMany(batch);
       });
@@ -207,10 +213,15 @@ export class ScreeningService {
    * spelling variants; identifiers find the same identifier.
    */
   compareCandidates(p: ScreenParty): { row: ScreenEntryRow; comparison: NameComparison; identical: boolean }[] {
-    const q = normaliseName(p.name);
+    // a name in another script is looked up in each of its Latin renderings, each row compared with the closest
+    const renderings = normaliseNames(p.name);
+    const q = renderings[0]!;
     const n = Math.max(1, this.store.screening.entryCount());
-    const byTerms = q.key ? this.termCandidates(q, n) : { rows: [], rarestWords: [] };
-    const ids = new Set<number>([...byTerms.rows, ...this.trigramCandidates(byTerms.rarestWords, n)]);
+    const ids = new Set<number>();
+    for (const r of renderings) {
+      const byTerms = r.key ? this.termCandidates(r, n) : { rows: [], rarestWords: [] };
+      for (const id of [...byTerms.rows, ...this.trigramCandidates(byTerms.rarestWords, n)]) ids.add(id);
+    }
     const byIdent = new Set(this.store.screening.byIdentifier(identKeys(p.identifiers ?? [])));
     for (const r of byIdent) ids.add(r);
     // rows of a list version not in force (an import under way, or superseded) are not seen
@@ -219,8 +230,13 @@ export class ScreeningService {
       const v = versions.get(r.source) ?? 0;
       return r.list_from <= v && (r.list_to === null || r.list_to > v);
     });
-    const weight = this.tokenWeights(q, rows, n);
-    return rows.map((row) => ({ row, comparison: compareNames(q, candidateName(row), weight), identical: byIdent.has(row.row_id) }));
+    const weight = this.tokenWeights(q, rows, n, renderings);
+    return rows.map((row) => {
+      const cand = candidateName(row);
+      const comparisons = renderings.map((r) => compareNames(r, cand, weight));
+      const comparison = comparisons.reduce((b, c) => (nameScore(c) > nameScore(b) ? c : b));
+      return { row, comparison, identical: byIdent.has(row.row_id) };
+    });
   }
 
   /**
@@ -271,8 +287,8 @@ export class ScreeningService {
   }
 
   /** Token weights for ranking: rarity in the index (inverse document frequency), less for one- and two-letter tokens. */
-  private tokenWeights(q: NormalisedName, rows: ScreenEntryRow[], n: number): (token: string) => number {
-    const tokens = new Set(q.tokens);
+  private tokenWeights(q: NormalisedName, rows: ScreenEntryRow[], n: number, more: NormalisedName[] = []): (token: string) => number {
+    const tokens = new Set([...q.tokens, ...more.flatMap((m) => m.tokens)]);
     for (const r of rows) for (const t of r.key.split(' ')) tokens.add(t);
     const df = this.store.screening.termCounts([...tokens].map((t) => `t:${t}`));
     // rarity in index units: 1 for a word in one name, less the commoner it is (log n ≥ log 2)

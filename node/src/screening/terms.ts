@@ -1,7 +1,7 @@
 // Retrieval terms of a normalised name (docs/screening.md, "Retrieval"): what a name is indexed under
 // and what a query looks up.
 import type { ScreenInsert } from '../store/index.js';
-import { normaliseName, type NormalisedName } from './names.js';
+import { normaliseNames, type NormalisedName } from './names.js';
 import { skeletonOf, withoutArticle } from './tokens.js';
 
 /** Word terms of a name, indexed and looked up alike: each token (t:), without its article, and its skeleton (s:). */
@@ -84,8 +84,15 @@ export interface NameFacts {
 
 /** The index row of one name with its retrieval terms, or null when nothing of the name is left to index. */
 export function nameEntry(name: string, f: NameFacts): ScreenInsert | null {
-  const n = normaliseName(name);
-  if (!n.key) return null;
+  return nameEntries(name, f)[0] ?? null;
+}
+
+/** The index rows of one name: one per Latin rendering (names in other scripts have several: scripts.ts). */
+export function nameEntries(name: string, f: NameFacts): ScreenInsert[] {
+  return normaliseNames(name).filter((n, i, all) => n.key && all.findIndex((m) => m.key === n.key) === i).map((n) => rowOf(name, n, f));
+}
+
+function rowOf(name: string, n: NormalisedName, f: NameFacts): ScreenInsert {
   const idents = f.identifiers ?? [];
   return {
     entry: {

@@ -22,7 +22,7 @@ export function skeletonOf(token: string): string {
  */
 export function phoneticOf(token: string): string {
   return token
-    .replace(/dj/g, 'j')
+    .replace(/dj/g, 'j').replace(/zh/g, 'j')
     .replace(/ou|oo/g, 'u').replace(/ee/g, 'i')
     .replace(/c(?=[eiy])/g, 's').replace(/g(?=[ei])/g, 'j').replace(/ck/g, 'k').replace(/[cq]/g, 'k')
     .replace(/(iy|yy|ii|ij|yj|yi)$/, 'y')
@@ -94,6 +94,8 @@ function tokenSimilarityOnce(a: string, b: string): number {
   if (a === b) return 1;
   // numbers (717th Institute, Plant 150) match exactly or not at all
   if (/[0-9]/.test(a) || /[0-9]/.test(b)) return 0;
+  // the singular and the plural of a word (Technology / Technologies, System / Systems)
+  if (a.length > 4 && b.length > 4 && singular(a) === singular(b)) return 0.95;
   // spelling compared after folding transliteration differences (phoneticOf)
   const pa = cached(phonetics, a, phoneticOf);
   const pb = cached(phonetics, b, phoneticOf);
@@ -116,6 +118,11 @@ function tokenSimilarityOnce(a: string, b: string): number {
 
 /** Below this, a token pair is not a match. */
 export const TOKEN_MATCH = 0.8;
+
+/** An English plural made singular (ies → y, a final s dropped), for words of five letters or more. */
+function singular(t: string): string {
+  return t.replace(/ies$/, 'y').replace(/([^s])s$/, '$1');
+}
 
 const skeletons = new Map<string, string>();
 const phonetics = new Map<string, string>();

@@ -67,7 +67,10 @@ export class ScreeningTables {
    * per distinct term, not a trigger per term row: that made a million names take five minutes).
    */
   insertMany(items: ScreenInsert[]): number[] {
-    const df = new Map<string, number>();
+    // one transaction (a savepoint inside the caller's): the rows and their frequencies together
+    return this.db.transaction(() => this.insertAll(items))();
+  }
+  private insertAll(items: ScreenInsert[]): number[] {
     const ins = this.q(
       `INSERT INTO screen_entries (source, record_id, list_ref, party_index, party_role, name, name_type, key, skeleton, initials, countries,
          identifiers, surname, birth_dates, list_from, entry_digest)
@@ -76,12 +79,17 @@ export class ScreeningTables {
     );
     const ident = this.q('INSERT OR IGNORE INTO screen_identifiers (ident, row_id) VALUES (?, ?)');
     const term = this.q('INSERT OR IGNORE INTO screen_terms (term, row_id) VALUES (?, ?)');
+    const pairs: [string, number][] = [];
     const ids = items.map(({ entry, idents, terms }) => {
       const id = Number(ins.run(entry).lastInsertRowid);
       for (const i of idents) ident.run(i, id);
-      for (const t of terms) if (term.run(t, id).changes > 0) df.set(t, (df.get(t) ?? 0) + 1);
+      for (const t of terms) pairs.push([t, id]);
       return id;
     });
+    // in term order: neighbouring rows of the (term, row_id) key go to the same pages
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+    const df = new Map<string, number>();
+    for (const [t, id] of pairs) if (term.run(t, id).changes > 0) df.set(t, (df.get(t) ?? 0) + 1);
     df.set('#entries', items.length);
     this.addFrequencies(df, 1);
     return ids;
@@ -92,11 +100,19 @@ export class ScreeningTables {
   }
   /** Removes names (their terms, identifiers and trigram entries go with them), keeping document frequencies. */
   private removeRows(scope: Scope, value: string | number): void {
+    this.db.transaction(() => this.removeWhere(scope, value))();
+  }
+  private removeWhere(scope: Scope, value: string | number): void {
     const where = `SELECT row_id FROM screen_entries WHERE ${scope} = ?`;
-    const counts = this.q(`SELECT term, count(*) AS n FROM screen_terms WHERE row_id IN (${where}) GROUP BY term`).all(value) as { term: string; n: number }[];
-    const df = new Map(counts.map((c) => [c.term, c.n]));
+    this.dropTerms(`SELECT term FROM screen_terms INDEXED BY screen_terms_row WHERE row_id IN (${where})`, value);
     this.q(`DELETE FROM screen_terms WHERE row_id IN (${where})`).run(value);
-    df.set('#entries', this.q(`DELETE FROM screen_entries WHERE ${scope} = ?`).run(value).changes);
+    const gone = this.q(`DELETE FROM screen_entries WHERE ${scope} = ?`).run(value).changes;
+    this.addFrequencies(new Map([['#entries', gone]]), -1);
+  }
+  /** Counts down the document frequencies of the terms a query lists (read by row, through screen_terms_row). */
+  private dropTerms(sql: string, param: string | number): void {
+    const df = new Map<string, number>();
+    for (const { term } of this.q(sql).iterate(param) as Iterable<{ term: string }>) df.set(term, (df.get(term) ?? 0) + 1);
     this.addFrequencies(df, -1);
   }
   addTerms(rowId: number, terms: string[]): void {
@@ -110,14 +126,14 @@ export class ScreeningTables {
   }
   /** Removes names by row id. */
   removeMany(rowIds: number[]): void {
-    if (rowIds.length === 0) return;
-    const where = 'SELECT value FROM json_each(?)';
+    if (rowIds.length > 0) this.db.transaction(() => this.removeIds(rowIds))();
+  }
+  private removeIds(rowIds: number[]): void {
     const ids = JSON.stringify(rowIds);
-    const counts = this.q(`SELECT term, count(*) AS n FROM screen_terms WHERE row_id IN (${where}) GROUP BY term`).all(ids) as { term: string; n: number }[];
-    const df = new Map(counts.map((c) => [c.term, c.n]));
-    this.q(`DELETE FROM screen_terms WHERE row_id IN (${where})`).run(ids);
-    df.set('#entries', this.q(`DELETE FROM screen_entries WHERE row_id IN (${where})`).run(ids).changes);
-    this.addFrequencies(df, -1);
+    this.dropTerms('SELECT term FROM screen_terms INDEXED BY screen_terms_row WHERE row_id IN (SELECT value FROM json_each(?))', ids);
+    this.q('DELETE FROM screen_terms WHERE row_id IN (SELECT value FROM json_each(?))').run(ids);
+    const gone = this.q('DELETE FROM screen_entries WHERE row_id IN (SELECT value FROM json_each(?))').run(ids).changes;
+    this.addFrequencies(new Map([['#entries', gone]]), -1);
   }
   /** Names indexed, for inverse document frequency. */
   entryCount(): number {
