@@ -69,7 +69,7 @@ async function run(input: WorkerInput): Promise<void> {
     if (seen.has(e.ref)) continue;
     seen.add(e.ref);
     entries++;
-    allNames += e.names.length;
+    allNames += e.names.filter((n) => n.type !== 'WEAK_ALIAS').length;
     const digest = createHash('sha256').update(JSON.stringify(e)).digest('base64url').slice(0, 16);
     const old = before.get(e.ref);
     if (old === digest) continue;
@@ -82,7 +82,8 @@ async function run(input: WorkerInput): Promise<void> {
       source: input.source, list_ref: e.ref, party_role: e.role ?? null, countries: e.countries, identifiers: e.identifiers,
       birthDates: e.birthDates, listFrom: input.next, entryDigest: digest,
     };
-    for (const n of e.names) inserts.push(...nameEntries(n.value, { ...facts, name_type: n.type }));
+    // weak aliases (nicknames, FtM weakAlias) are not indexed, as for records: too vague to alert on
+    for (const n of e.names) if (n.type !== 'WEAK_ALIAS') inserts.push(...nameEntries(n.value, { ...facts, name_type: n.type }));
     if (inserts.length >= BATCH_NAMES) {
       await send({ kind: 'batch', inserts, retire, entries, bytes });
       inserts = [];

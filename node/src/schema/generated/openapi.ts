@@ -278,9 +278,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["listReferenceLists"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/reference-lists/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listImportJobs"];
+        put?: never;
+        /** @description The list file is the request body, streamed (plain or gzip); docs/screening.md lists the formats. */
         post: operations["importReferenceList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/reference-lists/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getImportJob"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -917,6 +950,22 @@ export interface components {
                 [key: string]: number;
             };
         };
+        ImportJob: {
+            bytes: number;
+            entries: number;
+            error?: string | null;
+            finishedAt?: string | null;
+            format?: string | null;
+            id: string;
+            list: string;
+            namesIndexed: number;
+            rate: number;
+            result?: Record<string, never> | null;
+            startedAt?: string;
+            /** @enum {string} */
+            state: "receiving" | "indexing" | "done" | "failed" | "cancelled";
+            totalBytes: number;
+        };
         InboxBody: {
             items: string[];
         };
@@ -1462,6 +1511,7 @@ export interface components {
             application?: Record<string, never>;
             limit?: number;
             parties?: {
+                birthDate?: string;
                 country?: components["schemas"]["Country"];
                 identifiers?: components["schemas"]["PartyIdentifier"][];
                 name: string;
@@ -2115,7 +2165,7 @@ export interface operations {
             409: components["responses"]["Problem"];
         };
     };
-    importReferenceList: {
+    listReferenceLists: {
         parameters: {
             query?: never;
             header?: never;
@@ -2124,7 +2174,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description imported */
+            /** @description each list: name, source, format, version, entries, names, importedAt, lastImport {at, added, removed, changed, seconds} */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2133,6 +2183,89 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+        };
+    };
+    listImportJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description this process's import jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    importReferenceList: {
+        parameters: {
+            query?: {
+                filename?: string;
+                format?: "csl-csv" | "csl-json" | "entity-json" | "ftm" | "csv";
+                list?: string;
+                /** @description columns of a plain CSV, e.g. name=Name,alias=AKA,country=Country */
+                map?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description the same file as the version in force (nothing changed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            /** @description the import job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            400: components["responses"]["Problem"];
+        };
+    };
+    getImportJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            404: components["responses"]["Problem"];
         };
     };
     screen: {
