@@ -52,7 +52,9 @@ function aliasQueries(parties: EvalParty[]): { p: EvalParty; alias: string }[] {
 function evaluate(label: string, parties: EvalParty[]): void {
   const t0 = performance.now();
   const index = new EvalIndex(parties);
-  log(`${label}: ${parties.length} parties, ${index.names} names indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `${label}: ${parties.length} parties, ${index.names} names indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const queries = aliasQueries(parties);
   const all = parties.reduce((n, p) => n + p.names.length - 1, 0);
   log(`  ${queries.length} findable aliases queried (of ${all} aliases${SAMPLE > 1 ? `, every ${SAMPLE}th` : ''})`);
@@ -65,19 +67,54 @@ function evaluate(label: string, parties: EvalParty[]): void {
     const mine = hits.filter((h) => partyOf(h) === p.id);
     const at10 = mine.length > 0;
     const alert = mine.some((h) => h.score >= T);
-    for (const c of [count, ...(nonLatin(alias) ? [count.script] : []), ...(calibrationHalf(p.id) ? [count.calib] : [])]) {
+    for (const c of [
+      count,
+      ...(nonLatin(alias) ? [count.script] : []),
+      ...(calibrationHalf(p.id) ? [count.calib] : []),
+    ]) {
       c.n++;
       if (alert) c.alert++;
       if (at10) c.at10++;
     }
-    if (!alert) misses.push([label, alias, p.names.filter((n) => n !== alias).slice(0, 3).join(' | '), mine[0]?.score.toFixed(3) ?? '-', hits.slice(0, 2).map((h) => `${h.matchedName} ${h.score.toFixed(2)}`).join(' | ')].join('\t'));
+    if (!alert)
+      misses.push(
+        [
+          label,
+          alias,
+          p.names
+            .filter((n) => n !== alias)
+            .slice(0, 3)
+            .join(' | '),
+          mine[0]?.score.toFixed(3) ?? '-',
+          hits
+            .slice(0, 2)
+            .map((h) => `${h.matchedName} ${h.score.toFixed(2)}`)
+            .join(' | '),
+        ].join('\t'),
+      );
     if (count.n % 2000 === 0) log(`  ${count.n} queries`);
   }
   lat.sort((x, y) => x - y);
   const pct = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))]?.toFixed(1);
-  report.push({ label: `${label}: matcher`, queries: count.n, alert: count.alert / count.n, at10: count.at10 / count.n });
-  report.push({ label: `${label}: matcher, held-out half (not in the calibration set)`, queries: count.n - count.calib.n, alert: (count.alert - count.calib.alert) / (count.n - count.calib.n), at10: (count.at10 - count.calib.at10) / (count.n - count.calib.n) });
-  if (count.script.n > 0) report.push({ label: `${label}: matcher, original-script aliases`, queries: count.script.n, alert: count.script.alert / count.script.n, at10: count.script.at10 / count.script.n });
+  report.push({
+    label: `${label}: matcher`,
+    queries: count.n,
+    alert: count.alert / count.n,
+    at10: count.at10 / count.n,
+  });
+  report.push({
+    label: `${label}: matcher, held-out half (not in the calibration set)`,
+    queries: count.n - count.calib.n,
+    alert: (count.alert - count.calib.alert) / (count.n - count.calib.n),
+    at10: (count.at10 - count.calib.at10) / (count.n - count.calib.n),
+  });
+  if (count.script.n > 0)
+    report.push({
+      label: `${label}: matcher, original-script aliases`,
+      queries: count.script.n,
+      alert: count.script.alert / count.script.n,
+      at10: count.script.at10 / count.script.n,
+    });
   log(`  latency p50 / p95 ${pct(0.5)} / ${pct(0.95)} ms at ${index.names} names`);
   index.close();
   baselines(label, parties, queries);
@@ -89,7 +126,10 @@ const baselineThreshold = { tsr: 1 };
 function baselines(label: string, parties: EvalParty[], queries: { p: EvalParty; alias: string }[]): void {
   const base = new TokenSortBaseline(parties.flatMap((p) => p.names.map((name) => ({ name, party: p.id }))));
   const step = Math.max(1, Math.ceil(queries.length / BASELINE_QUERIES));
-  let n = 0, exact = 0, tsrAlert = 0, tsrAt10 = 0;
+  let n = 0,
+    exact = 0,
+    tsrAlert = 0,
+    tsrAt10 = 0;
   for (let i = 0; i < queries.length; i += step) {
     const { p, alias } = queries[i]!;
     n++;
@@ -100,7 +140,12 @@ function baselines(label: string, parties: EvalParty[], queries: { p: EvalParty;
     if (mine && mine.score >= baselineThreshold.tsr) tsrAlert++;
   }
   report.push({ label: `${label}: baseline exact after normalisation`, queries: n, alert: exact / n, at10: exact / n });
-  report.push({ label: `${label}: baseline token-sort ratio ≥ ${baselineThreshold.tsr.toFixed(2)}`, queries: n, alert: tsrAlert / n, at10: tsrAt10 / n });
+  report.push({
+    label: `${label}: baseline token-sort ratio ≥ ${baselineThreshold.tsr.toFixed(2)}`,
+    queries: n,
+    alert: tsrAlert / n,
+    at10: tsrAt10 / n,
+  });
 }
 
 function falsePositives(sets: FpSet[]): void {
@@ -108,7 +153,8 @@ function falsePositives(sets: FpSet[]): void {
   for (const s of sets) {
     const index = new EvalIndex(s.indexed);
     const base = new TokenSortBaseline(s.indexed.flatMap((p) => p.names.map((name) => ({ name, party: p.id }))));
-    let fp = 0, exact = 0;
+    let fp = 0,
+      exact = 0;
     for (const [k, q] of s.queries.entries()) {
       if (k % SAMPLE !== 0) continue;
       const hits = index.screen(q.name);
@@ -127,7 +173,13 @@ function falsePositives(sets: FpSet[]): void {
   // the token-sort baseline's threshold: the lowest at which its false positives are at most 2 %
   scores.sort((x, y) => y - x);
   baselineThreshold.tsr = Math.min(1, (scores[Math.floor(0.02 * scores.length)] ?? 0.99) + 1e-9);
-  report.push({ label: `false positives, all sets: baseline token-sort ratio ≥ ${baselineThreshold.tsr.toFixed(2)}`, queries: scores.length, alert: 0, at10: 0, fp: scores.filter((x) => x >= baselineThreshold.tsr).length / scores.length });
+  report.push({
+    label: `false positives, all sets: baseline token-sort ratio ≥ ${baselineThreshold.tsr.toFixed(2)}`,
+    queries: scores.length,
+    alert: 0,
+    at10: 0,
+    fp: scores.filter((x) => x >= baselineThreshold.tsr).length / scores.length,
+  });
 }
 
 const csl = loadCsl();
@@ -140,7 +192,11 @@ console.log('| set | queries | alerting recall | recall@10 | false positives |')
 console.log('|---|---|---|---|---|');
 for (const r of report) {
   const f = (x: number) => x.toFixed(3);
-  console.log(r.fp === undefined ? `| ${r.label} | ${r.queries} | ${f(r.alert)} | ${f(r.at10)} | |` : `| ${r.label} | ${r.queries} | | | ${f(r.fp)} |`);
+  console.log(
+    r.fp === undefined
+      ? `| ${r.label} | ${r.queries} | ${f(r.alert)} | ${f(r.at10)} | |`
+      : `| ${r.label} | ${r.queries} | | | ${f(r.fp)} |`,
+  );
 }
 if (arg('--misses')) writeFileSync(arg('--misses')!, misses.join('\n') + '\n');
 
@@ -159,7 +215,11 @@ function checkDifflib(parties: EvalParty[]): void {
     "  return ' '.join(sorted(re.sub(r'\\W+', ' ', s).split()))",
     'for a, b in json.load(sys.stdin): print(repr(difflib.SequenceMatcher(None, norm(a), norm(b)).ratio()))',
   ].join('\n');
-  const out = execFileSync('python3', ['-c', py], { input: JSON.stringify(pairs) }).toString().trim().split('\n').map(Number);
+  const out = execFileSync('python3', ['-c', py], { input: JSON.stringify(pairs) })
+    .toString()
+    .trim()
+    .split('\n')
+    .map(Number);
   const differ = pairs.filter(([a, b], i) => sequenceRatio(tokenSorted(a), tokenSorted(b)) !== out[i]).length;
   console.log(`difflib port against python3 difflib: ${pairs.length} pairs, ${differ} differ`);
 }

@@ -46,21 +46,29 @@ const fps: Query[] = [];
 }
 for (const s of crossListSets(csl, loadNsfreg())) {
   const index = new EvalIndex(s.indexed);
-  for (const q of s.queries.filter((x) => calibrationHalf(x.party))) fps.push(byParty(index.compareWithout(null, '', q.name), null));
+  for (const q of s.queries.filter((x) => calibrationHalf(x.party)))
+    fps.push(byParty(index.compareWithout(null, '', q.name), null));
   index.close();
   log(`  ${fps.length} false-positive queries`);
 }
 
 const score = (m: Calibration, c: NameComparison) => nameScore(c, 0, m);
-const best = (m: Calibration, list: NameComparison[]) => list.reduce<NameComparison | null>((b, c) => (!b || score(m, c) > score(m, b) ? c : b), null);
+const best = (m: Calibration, list: NameComparison[]) =>
+  list.reduce<NameComparison | null>((b, c) => (!b || score(m, c) > score(m, b) ? c : b), null);
 
-/** Samples under a model: each alias query's best own name (positive) and best names of the three best other parties (negative). */
+/**
+ * Samples under a model: each alias query's best own name (positive) and best names of the three best other parties
+ * (negative).
+ */
 function samples(m: Calibration): { x: number[]; y: number }[] {
   const out: { x: number[]; y: number }[] = [];
   for (const q of [...aliases, ...fps]) {
     const own = best(m, q.own);
     if (own) out.push({ x: featureVector(own), y: 1 });
-    const others = q.others.map((l) => best(m, l)!).sort((a, b) => score(m, b) - score(m, a)).slice(0, 3);
+    const others = q.others
+      .map((l) => best(m, l)!)
+      .sort((a, b) => score(m, b) - score(m, a))
+      .slice(0, 3);
     for (const o of others) out.push({ x: featureVector(o), y: 0 });
   }
   return out;
@@ -78,9 +86,17 @@ const fpMax = fps.map((q) => Math.max(0, ...q.others.flat().map((c) => score(mod
 const aliasOwn = aliases.map((q) => Math.max(0, ...q.own.map((c) => score(model, c))));
 const threshold = chooseThreshold(fpMax, TARGET_FP);
 const table = thresholdTable(fpMax, aliasOwn, [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, threshold]);
-const set = `2022 CSL, the half of the parties whose id hashes even: ${aliases.length} findable aliases; ` +
+const set =
+  `2022 CSL, the half of the parties whose id hashes even: ${aliases.length} findable aliases; ` +
   `${fps.length} cross-list false-positive queries (the same half of the querying parties)`;
-const out: Calibration = { features: FEATURES, coefficients: model.coefficients, threshold, targetFp: TARGET_FP, table, set };
+const out: Calibration = {
+  features: FEATURES,
+  coefficients: model.coefficients,
+  threshold,
+  targetFp: TARGET_FP,
+  table,
+  set,
+};
 const file = join(import.meta.dirname, '../node/src/screening/calibration.ts');
 const text = `// Written by \`npm run calibrate:screening\` (scripts/calibrate-screening.ts); docs/screening.md says how.
 export interface Calibration {
@@ -94,9 +110,13 @@ export interface Calibration {
   set: string;
 }
 
-export const CALIBRATION: Calibration = ${JSON.stringify(out, null, 2).replace(/"([a-zA-Z]+)":/g, '$1:').replace(/"/g, "'")};
+export const CALIBRATION: Calibration = ${JSON.stringify(out, null, 2)
+  .replace(/"([a-zA-Z]+)":/g, '$1:')
+  .replace(/"/g, "'")};
 `;
 writeFileSync(file, text);
-console.log(`threshold ${threshold}: false positives ${rate(fpMax, threshold).toFixed(4)}, alerting recall ${rate(aliasOwn, threshold).toFixed(4)} on the calibration set`);
+console.log(
+  `threshold ${threshold}: false positives ${rate(fpMax, threshold).toFixed(4)}, alerting recall ${rate(aliasOwn, threshold).toFixed(4)} on the calibration set`,
+);
 console.log(table.map((r) => `| ${r.threshold.toFixed(2)} | ${r.fp.toFixed(4)} | ${r.recall.toFixed(4)} |`).join('\n'));
 console.table(table);

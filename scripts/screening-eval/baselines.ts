@@ -51,7 +51,10 @@ export class TokenSortBaseline {
       const s = (2 * lcsBits(pm, q.length, e.key)) / total;
       if (s > (best.get(e.party) ?? -1)) best.set(e.party, s);
     }
-    return [...best].map(([party, score]) => ({ party, score })).sort((x, y) => y.score - x.score).slice(0, k);
+    return [...best]
+      .map(([party, score]) => ({ party, score }))
+      .sort((x, y) => y.score - x.score)
+      .slice(0, k);
   }
 }
 

@@ -31,7 +31,14 @@ export function loadCsl(): EvalParty[] {
   for (const r of rows) {
     const id = `csl:${col(r, '_id')}`;
     const code = /\(([^)]+)\)/.exec(col(r, 'source'))?.[1] ?? col(r, 'source');
-    const p = byId.get(id) ?? { id, list: code.replace(/ List$/, ''), names: [], countries: [], birthDates: [], type: col(r, 'type') };
+    const p = byId.get(id) ?? {
+      id,
+      list: code.replace(/ List$/, ''),
+      names: [],
+      countries: [],
+      birthDates: [],
+      type: col(r, 'type'),
+    };
     for (const n of [col(r, 'name'), ...col(r, 'alt_names').split(';')]) {
       const v = n.trim();
       if (v && !p.names.includes(v)) p.names.push(v);
@@ -43,7 +50,8 @@ export function loadCsl(): EvalParty[] {
     for (const c of [...col(r, 'citizenships').split(/[;,]/), ...col(r, 'nationalities').split(/[;,]/)]) {
       if (/^[A-Z]{2}$/.test(c.trim()) && !p.countries.includes(c.trim())) p.countries.push(c.trim());
     }
-    for (const d of col(r, 'dates_of_birth').split(';')) if (d.trim() && !p.birthDates.includes(d.trim())) p.birthDates.push(d.trim());
+    for (const d of col(r, 'dates_of_birth').split(';'))
+      if (d.trim() && !p.birthDates.includes(d.trim())) p.birthDates.push(d.trim());
     byId.set(id, p);
   }
   return [...byId.values()].filter((p) => p.names.length > 0);
@@ -67,13 +75,27 @@ export function loadNsfreg(): EvalParty[] {
       }
     }
   }
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json') && x !== 'lists.json').sort()) {
-    const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { list_id: string; entities: { name?: string; aliases?: string[]; country?: string | null }[] };
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.json') && x !== 'lists.json')
+    .sort()) {
+    const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+      list_id: string;
+      entities: { name?: string; aliases?: string[]; country?: string | null }[];
+    };
     doc.entities.forEach((e, i) => {
-      const names = [e.name ?? '', ...(e.aliases ?? [])].map((n) => n.trim()).filter((n, k, all) => n && all.indexOf(n) === k);
+      const names = [e.name ?? '', ...(e.aliases ?? [])]
+        .map((n) => n.trim())
+        .filter((n, k, all) => n && all.indexOf(n) === k);
       if (names.length === 0) return;
       const cc = e.country ? codes.get(e.country.trim().toLowerCase()) : undefined;
-      out.push({ id: `nsfreg:${doc.list_id}:${i}`, list: doc.list_id, names, countries: cc ? [cc] : [], birthDates: [], type: '' });
+      out.push({
+        id: `nsfreg:${doc.list_id}:${i}`,
+        list: doc.list_id,
+        names,
+        countries: cc ? [cc] : [],
+        birthDates: [],
+        type: '',
+      });
     });
   }
   return out;

@@ -47,14 +47,23 @@ export function rate(scores: number[], t: number): number {
   return scores.length === 0 ? 0 : scores.filter((x) => x >= t).length / scores.length;
 }
 
-/** The lowest threshold (in steps of 0.01, from 0.2) at which at most `target` of the false-positive queries' best scores reach it. */
+/**
+ * The lowest threshold (in steps of 0.01, from 0.2) at which at most `target` of the false-positive queries' best
+ * scores reach it.
+ */
 export function chooseThreshold(fpMax: number[], target: number): number {
   for (let t = 0.2; t <= 0.99; t = Math.round((t + 0.01) * 100) / 100) if (rate(fpMax, t) <= target) return t;
   return 0.99;
 }
 
 /** False-positive rate and recall at some thresholds, rounded to four places. */
-export function thresholdTable(fpMax: number[], own: number[], thresholds: number[]): { threshold: number; fp: number; recall: number }[] {
+export function thresholdTable(
+  fpMax: number[],
+  own: number[],
+  thresholds: number[],
+): { threshold: number; fp: number; recall: number }[] {
   const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
-  return [...new Set(thresholds)].sort((a, b) => a - b).map((t) => ({ threshold: t, fp: r4(rate(fpMax, t)), recall: r4(rate(own, t)) }));
+  return [...new Set(thresholds)]
+    .sort((a, b) => a - b)
+    .map((t) => ({ threshold: t, fp: r4(rate(fpMax, t)), recall: r4(rate(own, t)) }));
 }

@@ -37,7 +37,14 @@ export class EvalIndex {
   }
 
   private insert(p: EvalParty, name: string, type: string): number | null {
-    const e = nameEntries(name, { source: 'list:eval', list_ref: p.id, party_role: p.type || null, name_type: type, countries: p.countries, birthDates: p.birthDates });
+    const e = nameEntries(name, {
+      source: 'list:eval',
+      list_ref: p.id,
+      party_role: p.type || null,
+      name_type: type,
+      countries: p.countries,
+      birthDates: p.birthDates,
+    });
     return e.length > 0 ? this.store.screening.insertMany(e)[0]! : null;
   }
 
@@ -62,7 +69,9 @@ export class EvalIndex {
     const rowId = this.rowOf.get(key);
     if (rowId !== undefined) this.store.screening.remove(rowId);
     try {
-      return this.service.compareCandidates({ name: query }).map((c) => ({ party: c.row.list_ref ?? '', comparison: c.comparison }));
+      return this.service
+        .compareCandidates({ name: query })
+        .map((c) => ({ party: c.row.list_ref ?? '', comparison: c.comparison }));
     } finally {
       if (p && rowId !== undefined) {
         const id = this.insert(p, name, name === p.names[0] ? 'PRIMARY' : 'ALIAS');
@@ -72,7 +81,10 @@ export class EvalIndex {
   }
 
   screen(query: string, opts: { country?: string } = {}): Hit[] {
-    return this.service.screen([{ name: query, ...(opts.country ? { country: opts.country } : {}) }], { threshold: 0, limit: 10 })[0]!.hits;
+    return this.service.screen([{ name: query, ...(opts.country ? { country: opts.country } : {}) }], {
+      threshold: 0,
+      limit: 10,
+    })[0]!.hits;
   }
 
   close(): void {

@@ -24,8 +24,19 @@ function notOn(indexed: EvalParty[], candidates: EvalParty[]): { name: string; p
 export function crossListSets(csl: EvalParty[], nsfreg: EvalParty[]): FpSet[] {
   const treasury = csl.filter((p) => TREASURY.has(p.list));
   const other = csl.filter((p) => !TREASURY.has(p.list));
-  const sets: FpSet[] = [{ label: 'CSL BIS and State parties against the CSL Treasury lists (SDN…)', indexed: treasury, queries: notOn(treasury, other) }];
+  const sets: FpSet[] = [
+    {
+      label: 'CSL BIS and State parties against the CSL Treasury lists (SDN…)',
+      indexed: treasury,
+      queries: notOn(treasury, other),
+    },
+  ];
   const el = nsfreg.filter((p) => p.list === 'bis-entity-list');
-  if (el.length > 0) sets.push({ label: 'CSL Treasury parties against the 2026 BIS Entity List', indexed: el, queries: notOn(el, treasury) });
+  if (el.length > 0)
+    sets.push({
+      label: 'CSL Treasury parties against the 2026 BIS Entity List',
+      indexed: el,
+      queries: notOn(el, treasury),
+    });
   return sets;
 }

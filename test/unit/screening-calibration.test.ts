@@ -25,7 +25,9 @@ describe('calibration', () => {
   it('docs/screening.md documents the calibration table in force', () => {
     const doc = readFileSync(join(import.meta.dirname, '../../docs/screening.md'), 'utf8');
     const section = doc.slice(doc.indexOf('### Calibration table'));
-    const rows = [...section.matchAll(/^\| (\d\.\d\d)( \(default\))? \| (\d\.\d{4}) \| (\d\.\d{4}) \|$/gm)].map((m) => ({ threshold: Number(m[1]), fp: Number(m[3]), recall: Number(m[4]) }));
+    const rows = [...section.matchAll(/^\| (\d\.\d\d)( \(default\))? \| (\d\.\d{4}) \| (\d\.\d{4}) \|$/gm)].map(
+      (m) => ({ threshold: Number(m[1]), fp: Number(m[3]), recall: Number(m[4]) }),
+    );
     expect(rows).toEqual(CALIBRATION.table);
     expect(section).toContain(`| ${CALIBRATION.threshold.toFixed(2)} (default) |`);
   });

@@ -3,7 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvRecords, parseColumnMap, parseList, sniffFormat, type ListEntry, type ListFormat } from '../../node/src/screening/formats.js';
+import {
+  csvRecords,
+  parseColumnMap,
+  parseList,
+  sniffFormat,
+  type ListEntry,
+  type ListFormat,
+} from '../../node/src/screening/formats.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures');
 const read = (f: string) => readFileSync(join(fixtures, f), 'utf8');
@@ -33,7 +40,9 @@ describe('list formats', () => {
     expect(list.map((e) => e.ref)).toEqual(['NK-ofac-abc', 'NK-ofac-def', 'NK-eu-ru1', 'NK-vessel-1']);
     const [kim, bank, ostrovok, vessel] = list;
     expect(kim!.names).toEqual([
-      { value: 'KIM Jong Un', type: 'PRIMARY' }, { value: 'Kim Jong-un', type: 'ALIAS' }, { value: '김정은', type: 'ALIAS' },
+      { value: 'KIM Jong Un', type: 'PRIMARY' },
+      { value: 'Kim Jong-un', type: 'ALIAS' },
+      { value: '김정은', type: 'ALIAS' },
       { value: 'Dear Respected Comrade', type: 'WEAK_ALIAS' },
     ]);
     expect(kim).toMatchObject({ countries: ['KP'], birthDates: ['1984-01-08'], role: 'Person' });
@@ -45,14 +54,35 @@ describe('list formats', () => {
 
   it('the CSL as JSON', async () => {
     const [mahan, saedi] = await entries('csl-json', read('lists/csl-api.json'));
-    expect(mahan).toMatchObject({ ref: 'csl:0b3f', countries: ['IR'], names: [{ value: 'Mahan Air', type: 'PRIMARY' }, { value: 'Mahan Airlines', type: 'ALIAS' }, { value: 'Mahan Air Company', type: 'ALIAS' }] });
+    expect(mahan).toMatchObject({
+      ref: 'csl:0b3f',
+      countries: ['IR'],
+      names: [
+        { value: 'Mahan Air', type: 'PRIMARY' },
+        { value: 'Mahan Airlines', type: 'ALIAS' },
+        { value: 'Mahan Air Company', type: 'ALIAS' },
+      ],
+    });
     expect(saedi).toMatchObject({ ref: 'csl:17aa', countries: ['IR'], birthDates: ['1962'] });
   });
 
   it('a plain CSV with a column mapping: aliases split on ;, country names to codes', async () => {
-    const list = await entries('csv', read('lists/agency-list.csv'), 'id=Ref,name=Full Name,alias=AKA,country=Country,birthDate=DOB');
+    const list = await entries(
+      'csv',
+      read('lists/agency-list.csv'),
+      'id=Ref,name=Full Name,alias=AKA,country=Country,birthDate=DOB',
+    );
     expect(list).toHaveLength(3);
-    expect(list[1]).toMatchObject({ ref: 'A-2', countries: ['CO'], birthDates: ['1970-03-02'], names: [{ value: 'ALVAREZ PINEDA, Rafael', type: 'PRIMARY' }, { value: 'CHEPE', type: 'ALIAS' }, { value: 'ALVAREZ, Rafael Antonio', type: 'ALIAS' }] });
+    expect(list[1]).toMatchObject({
+      ref: 'A-2',
+      countries: ['CO'],
+      birthDates: ['1970-03-02'],
+      names: [
+        { value: 'ALVAREZ PINEDA, Rafael', type: 'PRIMARY' },
+        { value: 'CHEPE', type: 'ALIAS' },
+        { value: 'ALVAREZ, Rafael Antonio', type: 'ALIAS' },
+      ],
+    });
     expect(list[2]!.names[0]!.value).toBe('Тянь-Шань Оптика');
     await expect(entries('csv', read('lists/agency-list.csv'), 'name=Name')).rejects.toThrow(/no column "Name"/);
     expect(() => parseColumnMap('alias=AKA')).toThrow(/needs name=COLUMN/);
@@ -72,7 +102,11 @@ describe('list formats', () => {
     for (const size of [1, 2, 3, 5, 100]) {
       const rows: string[][] = [];
       for await (const r of csvRecords(chunks(text, size))) rows.push(r);
-      expect(rows).toEqual([['a', 'b'], ['x\ny', '2'], ['p,"q"', '3']]);
+      expect(rows).toEqual([
+        ['a', 'b'],
+        ['x\ny', '2'],
+        ['p,"q"', '3'],
+      ]);
     }
   });
 });

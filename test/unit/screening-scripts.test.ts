@@ -6,10 +6,12 @@ import { latinRenderings } from '../../node/src/screening/scripts.js';
 import { DEFAULT_THRESHOLD } from '../../node/src/screening/service.js';
 import { nameSimilarity } from '../../node/src/screening/similarity.js';
 
-const best = (a: string, b: string) => Math.max(...normaliseNames(a).flatMap((x) => normaliseNames(b).map((y) => nameSimilarity(x, y))));
+const best = (a: string, b: string) =>
+  Math.max(...normaliseNames(a).flatMap((x) => normaliseNames(b).map((y) => nameSimilarity(x, y))));
 
 function matches(original: string, renderings: string[]): void {
-  for (const latin of renderings) expect(best(original, latin), `${original} / ${latin}`).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  for (const latin of renderings)
+    expect(best(original, latin), `${original} / ${latin}`).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
 }
 
 describe('names in other scripts', () => {
@@ -23,7 +25,7 @@ describe('names in other scripts', () => {
   it('Arabic: the usual English renderings, article and long vowels', () => {
     matches('محمد بن سلمان', ['Mohammed bin Salman', 'MUHAMMAD BIN SALMAN']);
     matches('حسن نصر الله', ['Hassan Nasrallah', 'NASRALLAH, Hasan']);
-    matches('عبد الله الرشيد', ['Abdullah Al-Rashid', "ABD ALLAH AL-RASHID"]);
+    matches('عبد الله الرشيد', ['Abdullah Al-Rashid', 'ABD ALLAH AL-RASHID']);
   });
 
   it('Persian: its own letters (ژ, پ, گ, ی, ک)', () => {

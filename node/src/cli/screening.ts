@@ -13,7 +13,17 @@ interface HitView {
   score: number;
   matchedName: string;
   target: string;
-  source: { kind: 'record'; id: string; origin: string; type: string; role: string | null; status: string; recalled: boolean } | { kind: 'reference-list'; list: string; ref: string };
+  source:
+    | {
+        kind: 'record';
+        id: string;
+        origin: string;
+        type: string;
+        role: string | null;
+        status: string;
+        recalled: boolean;
+      }
+    | { kind: 'reference-list'; list: string; ref: string };
   explanation: { name: number; country?: string; birthDate?: string; identifier?: string };
 }
 interface ScreenResult {
@@ -23,17 +33,26 @@ interface ScreenResult {
 
 /** Where a hit comes from, so that two hits from different denials never look the same. */
 function sourceOf(h: HitView): string {
-  return h.source.kind === 'record' ? `${h.source.origin} ${h.source.type} ${h.source.id} (${h.source.role ?? '-'})` : `list ${h.source.list} entry ${h.source.ref}`;
+  return h.source.kind === 'record'
+    ? `${h.source.origin} ${h.source.type} ${h.source.id} (${h.source.role ?? '-'})`
+    : `list ${h.source.list} entry ${h.source.ref}`;
 }
 
-const why = (h: HitView) => [`name ${h.explanation.name}`, h.explanation.country, h.explanation.birthDate, h.explanation.identifier].filter(Boolean).join('; ');
+const why = (h: HitView) =>
+  [`name ${h.explanation.name}`, h.explanation.country, h.explanation.birthDate, h.explanation.identifier]
+    .filter(Boolean)
+    .join('; ');
 
 function printResults(results: ScreenResult[]): void {
   for (const res of results) {
     process.stdout.write(`\n${res.input.name}: ${res.hits.length} hit(s)\n`);
     if (res.hits.length === 0) continue;
     const rows = res.hits.map((h) => [
-      h.score.toFixed(3), h.matchedName, sourceOf(h), h.source.kind === 'record' ? `${h.source.status}${h.source.recalled ? ', recalled' : ''}` : '-', why(h),
+      h.score.toFixed(3),
+      h.matchedName,
+      sourceOf(h),
+      h.source.kind === 'record' ? `${h.source.status}${h.source.recalled ? ', recalled' : ''}` : '-',
+      why(h),
     ]);
     process.stdout.write(table(['SCORE', 'MATCHED NAME', 'SOURCE', 'STATUS', 'WHY'], rows));
   }
@@ -53,20 +72,35 @@ async function screenCsv(dir: string, file: string, o: { threshold?: string }): 
   const countryCol = col('country');
   const birthCol = col('birthdate', 'birth date', 'date of birth', 'dob');
   const idCol = col('id', 'ref', 'reference');
-  const parties = rows.map((r, i) => ({
-    line: i + 2, ref: idCol >= 0 ? (r[idCol] ?? '') : String(i + 1), name: (r[nameCol] ?? '').trim(), country: countryCol >= 0 ? (r[countryCol] ?? '').trim().toUpperCase() : '',
-    birthDate: birthCol >= 0 ? (r[birthCol] ?? '').trim() : '',
-  })).filter((p) => p.name);
+  const parties = rows
+    .map((r, i) => ({
+      line: i + 2,
+      ref: idCol >= 0 ? (r[idCol] ?? '') : String(i + 1),
+      name: (r[nameCol] ?? '').trim(),
+      country: countryCol >= 0 ? (r[countryCol] ?? '').trim().toUpperCase() : '',
+      birthDate: birthCol >= 0 ? (r[birthCol] ?? '').trim() : '',
+    }))
+    .filter((p) => p.name);
   const client = operatorClient(dir);
-  const bar = new SingleBar({ format: 'screening [{bar}] {value}/{total} parties | {rate} parties/s | {hits} with hits', stream: process.stderr, hideCursor: true });
+  const bar = new SingleBar({
+    format: 'screening [{bar}] {value}/{total} parties | {rate} parties/s | {hits} with hits',
+    stream: process.stderr,
+    hideCursor: true,
+  });
   bar.start(parties.length, 0, { rate: 0, hits: 0 });
   const started = performance.now();
   let withHits = 0;
-  process.stdout.write('ref,input_name,input_country,score,matched_name,source,originator_or_list,record_or_entry,status,why\n');
+  process.stdout.write(
+    'ref,input_name,input_country,score,matched_name,source,originator_or_list,record_or_entry,status,why\n',
+  );
   for (let i = 0; i < parties.length; i += CHUNK) {
     const chunk = parties.slice(i, i + CHUNK);
     const body = {
-      parties: chunk.map((p) => ({ name: p.name, ...(/^[A-Z]{2}$/.test(p.country) ? { country: p.country } : {}), ...(/^\d{4}(-\d\d){0,2}$/.test(p.birthDate) ? { birthDate: p.birthDate } : {}) })),
+      parties: chunk.map((p) => ({
+        name: p.name,
+        ...(/^[A-Z]{2}$/.test(p.country) ? { country: p.country } : {}),
+        ...(/^\d{4}(-\d\d){0,2}$/.test(p.birthDate) ? { birthDate: p.birthDate } : {}),
+      })),
       ...(o.threshold ? { threshold: Number(o.threshold) } : {}),
     };
     const r = await client.call<{ results: ScreenResult[] }>('POST', '/admin/v1/screen', body);
@@ -74,17 +108,28 @@ async function screenCsv(dir: string, file: string, o: { threshold?: string }): 
       const p = chunk[k]!;
       if (res.hits.length > 0) withHits++;
       for (const h of res.hits) {
-        const [kind, who, what, status] = h.source.kind === 'record'
-          ? ['record', h.source.origin, h.source.id, `${h.source.status}${h.source.recalled ? ' recalled' : ''}`]
-          : ['reference-list', h.source.list, h.source.ref, ''];
-        process.stdout.write([p.ref, p.name, p.country, h.score.toFixed(3), h.matchedName, kind, who, what, status, why(h)].map(csvCell).join(',') + '\n');
+        const [kind, who, what, status] =
+          h.source.kind === 'record'
+            ? ['record', h.source.origin, h.source.id, `${h.source.status}${h.source.recalled ? ' recalled' : ''}`]
+            : ['reference-list', h.source.list, h.source.ref, ''];
+        process.stdout.write(
+          [p.ref, p.name, p.country, h.score.toFixed(3), h.matchedName, kind, who, what, status, why(h)]
+            .map(csvCell)
+            .join(',') + '\n',
+        );
       }
     });
     const done = Math.min(parties.length, i + CHUNK);
-    bar.update(done, { rate: Math.round(done / Math.max(0.001, (performance.now() - started) / 1000)), hits: withHits });
+    bar.update(done, {
+      rate: Math.round(done / Math.max(0.001, (performance.now() - started) / 1000)),
+      hits: withHits,
+    });
   }
   bar.stop();
-  process.stderr.write(`${parties.length} parties screened in ${((performance.now() - started) / 1000).toFixed(1)} s; ${withHits} with hits\n`);
+  process.stderr.write(
+    `${parties.length} parties screened in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+      `${withHits} with hits\n`,
+  );
 }
 
 interface ImportJobView {
@@ -97,13 +142,24 @@ interface ImportJobView {
   namesIndexed: number;
   rate: number;
   error: string | null;
-  result: { unchanged: boolean; added: number; removed: number; changed: number; entries: number; names: number; version: number } | null;
+  result: {
+    unchanged: boolean;
+    added: number;
+    removed: number;
+    changed: number;
+    entries: number;
+    names: number;
+    version: number;
+  } | null;
 }
 
 export function registerScreeningCommands(program: Command, kit: CliKit): void {
   program
     .command('screen [file]')
-    .description('screen parties against own, received and reference-list names: --name (and --country), a CSV of parties (--csv, hits as CSV on stdout), or FILE {parties: [{name, country?, birthDate?, identifiers?}], threshold?, limit?}')
+    .description(
+      'screen parties against own, received and reference-list names: --name (and --country), a CSV of parties ' +
+        '(--csv, hits as CSV on stdout), or FILE {parties: [{name, country?, birthDate?, identifiers?}], threshold?, limit?}',
+    )
     .addOption(kit.dirOption())
     .option('--name <name>', 'one party name')
     .option('--country <cc>', 'its country (ISO 3166-1 alpha-2)')
@@ -111,42 +167,86 @@ export function registerScreeningCommands(program: Command, kit: CliKit): void {
     .option('--csv <file>', 'a CSV of parties with a name column (and country, birthdate, id)')
     .option('--threshold <score>', 'alert threshold (default: the calibrated one)')
     .option('--json')
-    .action(async (file: string | undefined, o: { dir: string; name?: string; country?: string; birthDate?: string; csv?: string; threshold?: string; json?: boolean }) => {
-      if (o.csv) return screenCsv(o.dir, o.csv, o);
-      let body: unknown;
-      if (o.name) {
-        body = { parties: [{ name: o.name, ...(o.country ? { country: o.country.toUpperCase() } : {}), ...(o.birthDate ? { birthDate: o.birthDate } : {}) }], ...(o.threshold ? { threshold: Number(o.threshold) } : {}) };
-      } else if (file) body = kit.readJson(file);
-      else throw new Error('give --name, --csv or a request FILE');
-      const r = await operatorClient(o.dir).call<{ results: ScreenResult[] }>('POST', '/admin/v1/screen', body);
-      if (o.json) return kit.print(r);
-      printResults(r.results);
-    });
+    .action(
+      async (
+        file: string | undefined,
+        o: {
+          dir: string;
+          name?: string;
+          country?: string;
+          birthDate?: string;
+          csv?: string;
+          threshold?: string;
+          json?: boolean;
+        },
+      ) => {
+        if (o.csv) return screenCsv(o.dir, o.csv, o);
+        let body: unknown;
+        if (o.name) {
+          body = {
+            parties: [
+              {
+                name: o.name,
+                ...(o.country ? { country: o.country.toUpperCase() } : {}),
+                ...(o.birthDate ? { birthDate: o.birthDate } : {}),
+              },
+            ],
+            ...(o.threshold ? { threshold: Number(o.threshold) } : {}),
+          };
+        } else if (file) body = kit.readJson(file);
+        else throw new Error('give --name, --csv or a request FILE');
+        const r = await operatorClient(o.dir).call<{ results: ScreenResult[] }>('POST', '/admin/v1/screen', body);
+        if (o.json) return kit.print(r);
+        printResults(r.results);
+      },
+    );
   program
     .command('import-list <file>')
-    .description('upload a reference list (US CSL CSV or JSON, a JSON entity list, OpenSanctions FollowTheMoney JSON lines, or a CSV with --map); plain or gzip; a re-import reports what changed')
+    .description(
+      'upload a reference list (US CSL CSV or JSON, a JSON entity list, OpenSanctions FollowTheMoney JSON lines, ' +
+        'or a CSV with --map); plain or gzip; a re-import reports what changed',
+    )
     .addOption(kit.dirOption())
     .option('--format <format>', 'csl-csv, csl-json, entity-json, ftm or csv (default: recognised from the content)')
-    .option('--list <name>', 'the list\'s name (default: the name the file gives, us-csl for the CSL, else the file name)')
+    .option(
+      '--list <name>',
+      "the list's name (default: the name the file gives, us-csl for the CSL, else the file name)",
+    )
     .option('--map <mapping>', 'columns of a plain CSV: name=COLUMN,alias=COLUMN,country=COLUMN[,id=…,birthDate=…]')
     .action(async (file: string, o: { dir: string; format?: string; list?: string; map?: string }) => {
       const q = new URLSearchParams({ filename: basename(file) });
       for (const k of ['format', 'list', 'map'] as const) if (o[k]) q.set(k, o[k]!);
       const client = operatorClient(o.dir);
       process.stderr.write(`uploading ${file} (${statSync(file).size} bytes)…\n`);
-      let job = await client.call<ImportJobView>('POST', `/admin/v1/reference-lists/imports?${q.toString()}`, createReadStream(file));
-      const bar = new SingleBar({ format: `${job.list} [{bar}] {percentage}% | {entries} entries | {names} names indexed | {rate} names/s`, stream: process.stderr, hideCursor: true });
+      let job = await client.call<ImportJobView>(
+        'POST',
+        `/admin/v1/reference-lists/imports?${q.toString()}`,
+        createReadStream(file),
+      );
+      const bar = new SingleBar({
+        format: `${job.list} [{bar}] {percentage}% | {entries} entries | {names} names indexed | {rate} names/s`,
+        stream: process.stderr,
+        hideCursor: true,
+      });
       if (job.state === 'indexing') bar.start(Math.max(1, job.totalBytes), 0, { entries: 0, names: 0, rate: 0 });
       while (job.state === 'indexing' || job.state === 'receiving') {
         await new Promise((r) => setTimeout(r, 250));
         job = await client.call<ImportJobView>('GET', `/admin/v1/reference-lists/imports/${job.id}`);
-        bar.update(job.state === 'done' ? job.totalBytes : job.bytes, { entries: job.entries, names: job.namesIndexed, rate: job.rate });
+        bar.update(job.state === 'done' ? job.totalBytes : job.bytes, {
+          entries: job.entries,
+          names: job.namesIndexed,
+          rate: job.rate,
+        });
       }
       bar.stop();
       if (job.state !== 'done' || !job.result) throw new Error(`import ${job.state}: ${job.error ?? ''}`);
       const r = job.result;
-      process.stderr.write(r.unchanged ? `${job.list}: unchanged (${r.entries} entries)\n`
-        : `${job.list}: ${r.entries} entries, ${r.names} names; version ${r.version}: ${r.added} added, ${r.removed} removed, ${r.changed} changed\n`);
+      process.stderr.write(
+        r.unchanged
+          ? `${job.list}: unchanged (${r.entries} entries)\n`
+          : `${job.list}: ${r.entries} entries, ${r.names} names; ` +
+            `version ${r.version}: ${r.added} added, ${r.removed} removed, ${r.changed} changed\n`,
+      );
     });
   program
     .command('lists')
@@ -154,17 +254,46 @@ export function registerScreeningCommands(program: Command, kit: CliKit): void {
     .addOption(kit.dirOption())
     .option('--json')
     .action(async (o: { dir: string; json?: boolean }) => {
-      const r = await operatorClient(o.dir).call<{ items: { name: string; source: string; format: string; version: number; entries: number; names: number; importedAt: string; lastImport: { added?: number; removed?: number; changed?: number } }[] }>('GET', '/admin/v1/reference-lists');
+      const r = await operatorClient(o.dir).call<{
+        items: {
+          name: string;
+          source: string;
+          format: string;
+          version: number;
+          entries: number;
+          names: number;
+          importedAt: string;
+          lastImport: { added?: number; removed?: number; changed?: number };
+        }[];
+      }>('GET', '/admin/v1/reference-lists');
       if (o.json) return kit.print(r);
-      const delta = (l: { added?: number; removed?: number; changed?: number }) => (l.added === undefined ? '-' : `+${l.added} -${l.removed} ~${l.changed}`);
-      process.stdout.write(table(['LIST', 'SOURCE', 'FORMAT', 'VERSION', 'ENTRIES', 'NAMES', 'LAST IMPORT', 'CHANGES'], r.items.map((l) => [l.name, l.source, l.format || '-', String(l.version), String(l.entries), String(l.names), l.importedAt, delta(l.lastImport)])));
+      const delta = (l: { added?: number; removed?: number; changed?: number }) =>
+        l.added === undefined ? '-' : `+${l.added} -${l.removed} ~${l.changed}`;
+      process.stdout.write(
+        table(
+          ['LIST', 'SOURCE', 'FORMAT', 'VERSION', 'ENTRIES', 'NAMES', 'LAST IMPORT', 'CHANGES'],
+          r.items.map((l) => [
+            l.name,
+            l.source,
+            l.format || '-',
+            String(l.version),
+            String(l.entries),
+            String(l.names),
+            l.importedAt,
+            delta(l.lastImport),
+          ]),
+        ),
+      );
     });
 }
 
 export function registerIndexCommand(program: Command, kit: CliKit): void {
   program
     .command('screen-index-rebuild')
-    .description('rebuild the screening index from scratch: every name of own and received records and reference lists normalised again')
+    .description(
+      'rebuild the screening index from scratch: every name of own and received records and reference lists ' +
+        'normalised again',
+    )
     .addOption(kit.dirOption())
     .action(async (o: { dir: string }) => {
       process.stderr.write('rebuilding the screening index…\n');

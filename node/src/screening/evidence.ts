@@ -44,11 +44,22 @@ export function datesAgree(a: string, b: string): boolean {
 
 /** A candidate's name as the comparison needs it (from its indexed row). */
 export function candidateName(row: CandidateFacts): NormalisedName {
-  return { tokens: row.key.split(' '), key: row.key, skeleton: row.skeleton, initials: row.initials, surname: row.surname };
+  return {
+    tokens: row.key.split(' '),
+    key: row.key,
+    skeleton: row.skeleton,
+    initials: row.initials,
+    surname: row.surname,
+  };
 }
 
 /** The score of a compared candidate with the party's other facts; `identical` lists shared identifiers. */
-export function scoreCandidate(cmp: NameComparison, p: ScreenParty, row: CandidateFacts, identical: string[]): { score: number; explanation: Explanation } {
+export function scoreCandidate(
+  cmp: NameComparison,
+  p: ScreenParty,
+  row: CandidateFacts,
+  identical: string[],
+): { score: number; explanation: Explanation } {
   const name = round(nameScore(cmp));
   const explanation: Explanation = { name, adjusted: 0 };
   let offset = 0;

@@ -30,7 +30,10 @@ export function parseColumnMap(spec: string): ColumnMap {
   for (const part of spec.split(',')) {
     const [k, v] = part.split('=').map((x) => x.trim());
     if (!k || !v || !['name', 'alias', 'country', 'id', 'birthDate', 'identifier'].includes(k)) {
-      throw new AppError('validation', `bad column mapping "${part}": use name=COLUMN[,alias=COLUMN,country=COLUMN,id=COLUMN,birthDate=COLUMN]`);
+      throw new AppError(
+        'validation',
+        `bad column mapping "${part}": use name=COLUMN[,alias=COLUMN,country=COLUMN,id=COLUMN,birthDate=COLUMN]`,
+      );
     }
     out[k as keyof ColumnMap] = v;
   }
@@ -41,7 +44,8 @@ export function parseColumnMap(spec: string): ColumnMap {
 /** The format of a file from its first bytes (after any gzip), unless one is given. */
 export function sniffFormat(head: string, given?: string): ListFormat {
   if (given) {
-    if (!(FORMATS as readonly string[]).includes(given)) throw new AppError('validation', `unknown list format ${given}; one of ${FORMATS.join(', ')}`);
+    if (!(FORMATS as readonly string[]).includes(given))
+      throw new AppError('validation', `unknown list format ${given}; one of ${FORMATS.join(', ')}`);
     return given as ListFormat;
   }
   const text = head.replace(/^\uFEFF/, '').trimStart();
@@ -98,11 +102,18 @@ async function wholeText(chunks: AsyncIterable<string>): Promise<string> {
   return s;
 }
 
-const cc = (c: unknown): string | null => (typeof c === 'string' && /^[A-Za-z]{2}$/.test(c.trim()) && c.trim().toLowerCase() !== 'zz' ? c.trim().toUpperCase() : null);
+const cc = (c: unknown): string | null =>
+  typeof c === 'string' && /^[A-Za-z]{2}$/.test(c.trim()) && c.trim().toLowerCase() !== 'zz'
+    ? c.trim().toUpperCase()
+    : null;
 const uniq = <T>(xs: T[]): T[] => [...new Set(xs)];
 
 /** The entries of a list file in the given format; `list` is the name the file gives itself, if any. */
-export async function* parseList(format: ListFormat, chunks: AsyncIterable<string>, map?: ColumnMap): AsyncGenerator<ListEntry> {
+export async function* parseList(
+  format: ListFormat,
+  chunks: AsyncIterable<string>,
+  map?: ColumnMap,
+): AsyncGenerator<ListEntry> {
   if (format === 'csl-csv') yield* cslCsv(chunks);
   else if (format === 'csv') yield* mappedCsv(chunks, map);
   else if (format === 'ftm') yield* followTheMoney(chunks);
@@ -113,22 +124,38 @@ async function* cslCsv(chunks: AsyncIterable<string>): AsyncGenerator<ListEntry>
   const rows = csvRecords(chunks);
   const first = await rows.next();
   const header = first.done ? [] : first.value;
-  if (!header.includes('name') || !header.includes('alt_names')) throw new AppError('validation', 'not a Consolidated Screening List CSV (no name and alt_names columns)');
+  if (!header.includes('name') || !header.includes('alt_names'))
+    throw new AppError('validation', 'not a Consolidated Screening List CSV (no name and alt_names columns)');
   const col = (r: string[], n: string) => r[header.indexOf(n)] ?? '';
   // an OFAC party on several programmes has one row per programme, under one _id
   const byRef = new Map<string, ListEntry>();
   for await (const r of rows) {
     const ref = `csl:${col(r, '_id')}`;
-    const e = byRef.get(ref) ?? { ref, names: [], countries: [], birthDates: [], identifiers: [], role: col(r, 'source').slice(0, 120) };
-    for (const [v, type] of [[col(r, 'name'), 'PRIMARY'], ...col(r, 'alt_names').split(';').map((a) => [a, 'ALIAS'])] as [string, string][]) {
+    const e = byRef.get(ref) ?? {
+      ref,
+      names: [],
+      countries: [],
+      birthDates: [],
+      identifiers: [],
+      role: col(r, 'source').slice(0, 120),
+    };
+    for (const [v, type] of [
+      [col(r, 'name'), 'PRIMARY'],
+      ...col(r, 'alt_names')
+        .split(';')
+        .map((a) => [a, 'ALIAS']),
+    ] as [string, string][]) {
       if (v.trim() && !e.names.some((n) => n.value === v.trim())) e.names.push({ value: v.trim(), type });
     }
     for (const a of col(r, 'addresses').split(';')) e.countries.push(cc(a.trim().split(',').at(-1)) ?? '');
-    for (const c of [...col(r, 'citizenships').split(/[;,]/), ...col(r, 'nationalities').split(/[;,]/)]) e.countries.push(cc(c) ?? '');
-    for (const d of col(r, 'dates_of_birth').split(';')) if (/^\d{4}(-\d\d){0,2}$/.test(d.trim())) e.birthDates.push(d.trim());
+    for (const c of [...col(r, 'citizenships').split(/[;,]/), ...col(r, 'nationalities').split(/[;,]/)])
+      e.countries.push(cc(c) ?? '');
+    for (const d of col(r, 'dates_of_birth').split(';'))
+      if (/^\d{4}(-\d\d){0,2}$/.test(d.trim())) e.birthDates.push(d.trim());
     for (const id of col(r, 'ids').split(';')) {
       const [country, number, type] = id.split(',').map((x) => x.trim());
-      if (number && type && country !== undefined) e.identifiers.push(identKey(type.toUpperCase().replace(/[^A-Z0-9]+/g, '-'), number));
+      if (number && type && country !== undefined)
+        e.identifiers.push(identKey(type.toUpperCase().replace(/[^A-Z0-9]+/g, '-'), number));
     }
     byRef.set(ref, e);
   }
@@ -136,28 +163,51 @@ async function* cslCsv(chunks: AsyncIterable<string>): AsyncGenerator<ListEntry>
 }
 
 function tidy(e: ListEntry): ListEntry {
-  return { ...e, countries: uniq(e.countries.filter(Boolean)), birthDates: uniq(e.birthDates), identifiers: uniq(e.identifiers) };
+  return {
+    ...e,
+    countries: uniq(e.countries.filter(Boolean)),
+    birthDates: uniq(e.birthDates),
+    identifiers: uniq(e.identifiers),
+  };
 }
 
 async function* mappedCsv(chunks: AsyncIterable<string>, map: ColumnMap | undefined): AsyncGenerator<ListEntry> {
-  if (!map?.name) throw new AppError('validation', 'a plain CSV list needs a column mapping (--map name=COLUMN,alias=COLUMN,country=COLUMN)');
+  if (!map?.name)
+    throw new AppError(
+      'validation',
+      'a plain CSV list needs a column mapping (--map name=COLUMN,alias=COLUMN,country=COLUMN)',
+    );
   const rows = csvRecords(chunks);
   const first = await rows.next();
   const header = (first.done ? [] : first.value).map((h) => h.trim().replace(/^\uFEFF/, ''));
-  for (const [k, v] of Object.entries(map)) if (!header.includes(v)) throw new AppError('validation', `the CSV has no column "${v}" (mapped to ${k}); it has ${header.join(', ')}`);
+  for (const [k, v] of Object.entries(map))
+    if (!header.includes(v))
+      throw new AppError('validation', `the CSV has no column "${v}" (mapped to ${k}); it has ${header.join(', ')}`);
   const get = (r: string[], k: keyof ColumnMap) => (map[k] ? (r[header.indexOf(map[k])] ?? '').trim() : '');
   let i = 0;
   for await (const r of rows) {
     i++;
     const primary = get(r, 'name');
     if (!primary) continue;
-    const aliases = get(r, 'alias').split(/[;|]/).map((a) => a.trim()).filter((a) => a && a !== primary);
+    const aliases = get(r, 'alias')
+      .split(/[;|]/)
+      .map((a) => a.trim())
+      .filter((a) => a && a !== primary);
     yield tidy({
       ref: get(r, 'id') || String(i),
       names: [{ value: primary, type: 'PRIMARY' }, ...uniq(aliases).map((value) => ({ value, type: 'ALIAS' }))],
-      countries: get(r, 'country').split(/[;|,]/).map((c) => cc(c) ?? countryCode(c) ?? ''),
-      birthDates: get(r, 'birthDate').split(/[;|]/).map((d) => d.trim()).filter((d) => /^\d{4}(-\d\d){0,2}$/.test(d)),
-      identifiers: get(r, 'identifier').split(/[;|]/).map((x) => x.trim()).filter(Boolean).map((x) => identKey('ID', x)),
+      countries: get(r, 'country')
+        .split(/[;|,]/)
+        .map((c) => cc(c) ?? countryCode(c) ?? ''),
+      birthDates: get(r, 'birthDate')
+        .split(/[;|]/)
+        .map((d) => d.trim())
+        .filter((d) => /^\d{4}(-\d\d){0,2}$/.test(d)),
+      identifiers: get(r, 'identifier')
+        .split(/[;|]/)
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map((x) => identKey('ID', x)),
     });
   }
 }
@@ -166,8 +216,16 @@ async function* mappedCsv(chunks: AsyncIterable<string>, map: ColumnMap | undefi
 const FTM_PARTIES = new Set(['Person', 'Company', 'Organization', 'LegalEntity', 'PublicBody', 'Vessel', 'Airplane']);
 /** FollowTheMoney identifier properties and the schemes they are indexed under. */
 const FTM_IDS: Record<string, string> = {
-  leiCode: 'LEI', innCode: 'INN', ogrnCode: 'OGRN', imoNumber: 'IMO', swiftBic: 'BIC', taxNumber: 'TAX',
-  registrationNumber: 'REG', idNumber: 'ID', passportNumber: 'PASSPORT', vatCode: 'VAT',
+  leiCode: 'LEI',
+  innCode: 'INN',
+  ogrnCode: 'OGRN',
+  imoNumber: 'IMO',
+  swiftBic: 'BIC',
+  taxNumber: 'TAX',
+  registrationNumber: 'REG',
+  idNumber: 'ID',
+  passportNumber: 'PASSPORT',
+  vatCode: 'VAT',
 };
 
 async function* followTheMoney(chunks: AsyncIterable<string>): AsyncGenerator<ListEntry> {
@@ -181,9 +239,18 @@ async function* followTheMoney(chunks: AsyncIterable<string>): AsyncGenerator<Li
     } catch {
       throw new AppError('validation', `line ${n} is not JSON (FollowTheMoney entities are one JSON object a line)`);
     }
-    if (typeof e.schema !== 'string' || !FTM_PARTIES.has(e.schema) || typeof e.properties !== 'object' || e.properties === null) continue;
+    if (
+      typeof e.schema !== 'string' ||
+      !FTM_PARTIES.has(e.schema) ||
+      typeof e.properties !== 'object' ||
+      e.properties === null
+    )
+      continue;
     const p = e.properties;
-    const strs = (k: string) => (Array.isArray(p[k]) ? (p[k] as unknown[]).filter((x): x is string => typeof x === 'string' && x.trim() !== '') : []);
+    const strs = (k: string) =>
+      Array.isArray(p[k])
+        ? (p[k] as unknown[]).filter((x): x is string => typeof x === 'string' && x.trim() !== '')
+        : [];
     const names = [
       ...strs('name').map((value, i) => ({ value, type: i === 0 ? 'PRIMARY' : 'ALIAS' })),
       ...strs('alias').map((value) => ({ value, type: 'ALIAS' })),
@@ -194,8 +261,12 @@ async function* followTheMoney(chunks: AsyncIterable<string>): AsyncGenerator<Li
     yield tidy({
       ref: typeof e.id === 'string' ? e.id : String(n),
       names,
-      countries: [...strs('country'), ...strs('nationality'), ...strs('citizenship'), ...strs('jurisdiction')].map((c) => cc(c) ?? ''),
-      birthDates: strs('birthDate').filter((d) => /^\d{4}(-\d\d){0,2}/.test(d)).map((d) => d.slice(0, 10)),
+      countries: [...strs('country'), ...strs('nationality'), ...strs('citizenship'), ...strs('jurisdiction')].map(
+        (c) => cc(c) ?? '',
+      ),
+      birthDates: strs('birthDate')
+        .filter((d) => /^\d{4}(-\d\d){0,2}/.test(d))
+        .map((d) => d.slice(0, 10)),
       identifiers: Object.entries(FTM_IDS).flatMap(([k, scheme]) => strs(k).map((v) => identKey(scheme, v))),
       role: e.schema,
     });
@@ -211,18 +282,36 @@ function* jsonList(format: ListFormat, text: string): Generator<ListEntry> {
   }
   if (format === 'csl-json') {
     const results = Array.isArray(doc) ? doc : (doc as { results?: unknown }).results;
-    if (!Array.isArray(results)) throw new AppError('validation', 'a CSL JSON file has results: [{name, alt_names, …}]');
+    if (!Array.isArray(results))
+      throw new AppError('validation', 'a CSL JSON file has results: [{name, alt_names, …}]');
     for (const [i, r] of (results as Record<string, unknown>[]).entries()) {
       if (typeof r.name !== 'string') continue;
-      const alts = Array.isArray(r.alt_names) ? r.alt_names : typeof r.alt_names === 'string' ? r.alt_names.split(';') : [];
+      const alts = Array.isArray(r.alt_names)
+        ? r.alt_names
+        : typeof r.alt_names === 'string'
+          ? r.alt_names.split(';')
+          : [];
       const addresses = Array.isArray(r.addresses) ? (r.addresses as { country?: unknown }[]) : [];
-      const nats = [r.nationalities, r.citizenships].flatMap((x) => (Array.isArray(x) ? x : typeof x === 'string' ? x.split(/[;,]/) : []));
-      const dobs = Array.isArray(r.dates_of_birth) ? r.dates_of_birth : typeof r.dates_of_birth === 'string' ? r.dates_of_birth.split(';') : [];
+      const nats = [r.nationalities, r.citizenships].flatMap((x) =>
+        Array.isArray(x) ? x : typeof x === 'string' ? x.split(/[;,]/) : [],
+      );
+      const dobs = Array.isArray(r.dates_of_birth)
+        ? r.dates_of_birth
+        : typeof r.dates_of_birth === 'string'
+          ? r.dates_of_birth.split(';')
+          : [];
       yield tidy({
         ref: `csl:${typeof r.id === 'string' || typeof r.id === 'number' ? String(r.id) : i}`,
-        names: [{ value: r.name.trim(), type: 'PRIMARY' }, ...alts.filter((a): a is string => typeof a === 'string' && a.trim() !== '').map((a) => ({ value: a.trim(), type: 'ALIAS' }))],
+        names: [
+          { value: r.name.trim(), type: 'PRIMARY' },
+          ...alts
+            .filter((a): a is string => typeof a === 'string' && a.trim() !== '')
+            .map((a) => ({ value: a.trim(), type: 'ALIAS' })),
+        ],
         countries: [...addresses.map((a) => cc(a.country) ?? ''), ...nats.map((c) => cc(c) ?? '')],
-        birthDates: dobs.filter((d): d is string => typeof d === 'string' && /^\d{4}(-\d\d){0,2}$/.test(d.trim())).map((d) => d.trim()),
+        birthDates: dobs
+          .filter((d): d is string => typeof d === 'string' && /^\d{4}(-\d\d){0,2}$/.test(d.trim()))
+          .map((d) => d.trim()),
         identifiers: [],
         role: typeof r.source === 'string' ? r.source.slice(0, 120) : undefined,
       });
@@ -230,10 +319,13 @@ function* jsonList(format: ListFormat, text: string): Generator<ListEntry> {
     return;
   }
   const d = doc as { list_id?: unknown; entities?: unknown };
-  if (typeof d.list_id !== 'string' || !Array.isArray(d.entities)) throw new AppError('validation', 'a JSON list needs list_id and entities [{name, aliases?, country?}]');
+  if (typeof d.list_id !== 'string' || !Array.isArray(d.entities))
+    throw new AppError('validation', 'a JSON list needs list_id and entities [{name, aliases?, country?}]');
   for (const [i, e] of (d.entities as Record<string, unknown>[]).entries()) {
     if (typeof e.name !== 'string' || !e.name.trim()) continue;
-    const aliases = Array.isArray(e.aliases) ? e.aliases.filter((a): a is string => typeof a === 'string' && a.trim() !== '') : [];
+    const aliases = Array.isArray(e.aliases)
+      ? e.aliases.filter((a): a is string => typeof a === 'string' && a.trim() !== '')
+      : [];
     const names = [e.name.trim(), ...aliases.map((a) => a.trim())].filter((v, k, all) => all.indexOf(v) === k);
     yield tidy({
       ref: `${d.list_id}:${i}`,
@@ -268,9 +360,21 @@ export function countryCode(name: string): string | null {
         }
       }
     }
-    const extra: [string, string][] = [['hong kong', 'HK'], ['macau', 'MO'], ['burma', 'MM'], ['north korea', 'KP'], ['korea, north', 'KP'],
-      ['south korea', 'KR'], ['korea, south', 'KR'], ['russian federation', 'RU'], ['the netherlands', 'NL'], ['united kingdom', 'GB'],
-      ['u.a.e.', 'AE'], ['turkey', 'TR'], ['czech republic', 'CZ']];
+    const extra: [string, string][] = [
+      ['hong kong', 'HK'],
+      ['macau', 'MO'],
+      ['burma', 'MM'],
+      ['north korea', 'KP'],
+      ['korea, north', 'KP'],
+      ['south korea', 'KR'],
+      ['korea, south', 'KR'],
+      ['russian federation', 'RU'],
+      ['the netherlands', 'NL'],
+      ['united kingdom', 'GB'],
+      ['u.a.e.', 'AE'],
+      ['turkey', 'TR'],
+      ['czech republic', 'CZ'],
+    ];
     for (const [n, c] of extra) map.set(n, c);
     countryNames = map;
   }

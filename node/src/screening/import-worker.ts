@@ -79,11 +79,18 @@ async function run(input: WorkerInput): Promise<void> {
       retire.push(e.ref);
     }
     const facts = {
-      source: input.source, list_ref: e.ref, party_role: e.role ?? null, countries: e.countries, identifiers: e.identifiers,
-      birthDates: e.birthDates, listFrom: input.next, entryDigest: digest,
+      source: input.source,
+      list_ref: e.ref,
+      party_role: e.role ?? null,
+      countries: e.countries,
+      identifiers: e.identifiers,
+      birthDates: e.birthDates,
+      listFrom: input.next,
+      entryDigest: digest,
     };
     // weak aliases (nicknames, FtM weakAlias) are not indexed, as for records: too vague to alert on
-    for (const n of e.names) if (n.type !== 'WEAK_ALIAS') inserts.push(...nameEntries(n.value, { ...facts, name_type: n.type }));
+    for (const n of e.names)
+      if (n.type !== 'WEAK_ALIAS') inserts.push(...nameEntries(n.value, { ...facts, name_type: n.type }));
     if (inserts.length >= BATCH_NAMES) {
       await send({ kind: 'batch', inserts, retire, entries, bytes });
       inserts = [];
@@ -92,10 +99,14 @@ async function run(input: WorkerInput): Promise<void> {
   }
   await send({ kind: 'batch', inserts, retire, entries, bytes });
   const removed = [...before.keys()].filter((r) => !seen.has(r));
-  for (let i = 0; i < removed.length; i += 2000) await send({ kind: 'batch', inserts: [], retire: removed.slice(i, i + 2000), entries, bytes });
+  for (let i = 0; i < removed.length; i += 2000)
+    await send({ kind: 'batch', inserts: [], retire: removed.slice(i, i + 2000), entries, bytes });
   await send({ kind: 'done', added, changed, removed: removed.length, entries, names: allNames });
 }
 
 run(workerData as WorkerInput).catch((e: unknown) => {
-  parentPort!.postMessage({ kind: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
+  parentPort!.postMessage({
+    kind: 'error',
+    message: e instanceof Error ? e.message : String(e),
+  } satisfies WorkerMessage);
 });

@@ -43,7 +43,15 @@ export interface ImportJob {
   namesIndexed: number;
   /** Names per second written so far. */
   rate: number;
-  result: { unchanged: boolean; added: number; removed: number; changed: number; entries: number; names: number; version: number } | null;
+  result: {
+    unchanged: boolean;
+    added: number;
+    removed: number;
+    changed: number;
+    entries: number;
+    names: number;
+    version: number;
+  } | null;
   error: string | null;
 }
 
@@ -57,7 +65,12 @@ export class ReferenceListImports {
   private readonly workers = new Set<Worker>();
   private closed = false;
 
-  constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock, private readonly dir: string) {}
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly dir: string,
+  ) {}
 
   get(id: string): ImportJob | undefined {
     return this.jobs.get(id);
@@ -78,7 +91,11 @@ export class ReferenceListImports {
     for (const source of this.store.referenceLists.sources()) {
       const v = versions.get(source) ?? 0;
       this.store.tx(() => this.store.referenceLists.unretire(source, v));
-      for (let ids = this.store.referenceLists.unseenRows(source, v, CLEANUP_ROWS); ids.length > 0; ids = this.store.referenceLists.unseenRows(source, v, CLEANUP_ROWS)) {
+      for (
+        let ids = this.store.referenceLists.unseenRows(source, v, CLEANUP_ROWS);
+        ids.length > 0;
+        ids = this.store.referenceLists.unseenRows(source, v, CLEANUP_ROWS)
+      ) {
         this.store.tx(() => this.store.screening.removeMany(ids));
         n += ids.length;
       }
@@ -91,8 +108,19 @@ export class ReferenceListImports {
     if (this.closed) throw new AppError('unavailable', 'the node is stopping');
     const id = randomUUID();
     const job: ImportJob = {
-      id, list: req.list ?? '', format: null, state: 'receiving', startedAt: new Date(this.clock.now()).toISOString(), finishedAt: null,
-      bytes: 0, totalBytes: 0, entries: 0, namesIndexed: 0, rate: 0, result: null, error: null,
+      id,
+      list: req.list ?? '',
+      format: null,
+      state: 'receiving',
+      startedAt: new Date(this.clock.now()).toISOString(),
+      finishedAt: null,
+      bytes: 0,
+      totalBytes: 0,
+      entries: 0,
+      namesIndexed: 0,
+      rate: 0,
+      result: null,
+      error: null,
     };
     this.jobs.set(id, job);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -102,7 +130,8 @@ export class ReferenceListImports {
     const tap = new Transform({
       transform(chunk: Buffer, _enc, done) {
         job.totalBytes += chunk.length;
-        if (job.totalBytes > MAX_UPLOAD) return done(new AppError('validation', `the list file is larger than ${MAX_UPLOAD} bytes`));
+        if (job.totalBytes > MAX_UPLOAD)
+          return done(new AppError('validation', `the list file is larger than ${MAX_UPLOAD} bytes`));
         hash.update(chunk);
         if (head.length < 4096) head = Buffer.concat([head, chunk.subarray(0, 4096 - head.length)]);
         done(null, chunk);
@@ -111,11 +140,15 @@ export class ReferenceListImports {
     try {
       await pipeline(body, tap, createWriteStream(file, { mode: 0o600 }));
       const gzip = head[0] === 0x1f && head[1] === 0x8b;
-      const text = gzip ? (await import('node:zlib')).gunzipSync(head, { finishFlush: 2 }).toString('utf8') : head.toString('utf8');
+      const text = gzip
+        ? (await import('node:zlib')).gunzipSync(head, { finishFlush: 2 }).toString('utf8')
+        : head.toString('utf8');
       job.format = sniffFormat(text, req.format);
       job.list = req.list ?? listIdOf(text) ?? (job.format.startsWith('csl') ? 'us-csl' : listNameOf(req.filename));
-      if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(job.list)) throw new AppError('validation', `list name "${job.list}" is not [a-z0-9-] (give one with list=)`);
-      if (job.format === 'csv' && !req.map) throw new AppError('validation', 'a plain CSV list needs a column mapping (map=name=COLUMN,alias=COLUMN,…)');
+      if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(job.list))
+        throw new AppError('validation', `list name "${job.list}" is not [a-z0-9-] (give one with list=)`);
+      if (job.format === 'csv' && !req.map)
+        throw new AppError('validation', 'a plain CSV list needs a column mapping (map=name=COLUMN,alias=COLUMN,…)');
       const digest = hash.digest('hex');
       const prev = this.store.referenceLists.get(job.list);
       if (prev?.digest === digest) {
@@ -123,24 +156,64 @@ export class ReferenceListImports {
         job.state = 'done';
         job.finishedAt = new Date(this.clock.now()).toISOString();
         job.entries = prev.entries;
-        job.result = { unchanged: true, added: 0, removed: 0, changed: 0, entries: prev.entries, names: prev.names, version: prev.version };
+        job.result = {
+          unchanged: true,
+          added: 0,
+          removed: 0,
+          changed: 0,
+          entries: prev.entries,
+          names: prev.names,
+          version: prev.version,
+        };
         return job;
       }
       job.state = 'indexing';
-      this.run(job, { file, gzip, digest, format: job.format, map: req.map, source: req.filename ?? job.list, actor, size: statSync(file).size });
+      this.run(job, {
+        file,
+        gzip,
+        digest,
+        format: job.format,
+        map: req.map,
+        source: req.filename ?? job.list,
+        actor,
+        size: statSync(file).size,
+      });
       return job;
     } catch (e) {
       rmSync(file, { force: true });
       this.jobs.delete(id);
-      throw e instanceof AppError ? e : new AppError('bad-request', `the list file could not be read: ${(e as Error).message.slice(0, 200)}`);
+      throw e instanceof AppError
+        ? e
+        : new AppError('bad-request', `the list file could not be read: ${(e as Error).message.slice(0, 200)}`);
     }
   }
 
-  private run(job: ImportJob, o: { file: string; gzip: boolean; digest: string; format: ListFormat; map: ColumnMap | undefined; source: string; actor: string; size: number }): void {
+  private run(
+    job: ImportJob,
+    o: {
+      file: string;
+      gzip: boolean;
+      digest: string;
+      format: ListFormat;
+      map: ColumnMap | undefined;
+      source: string;
+      actor: string;
+      size: number;
+    },
+  ): void {
     const source = `list:${job.list}`;
     const version = this.store.referenceLists.versions().get(source) ?? 0;
     const next = version + 1;
-    const input: WorkerInput = { file: o.file, gzip: o.gzip, format: o.format, map: o.map, database: this.store.db.name, source, version, next };
+    const input: WorkerInput = {
+      file: o.file,
+      gzip: o.gzip,
+      format: o.format,
+      map: o.map,
+      database: this.store.db.name,
+      source,
+      version,
+      next,
+    };
     const worker = spawnWorker(input);
     this.workers.add(worker);
     job.bytes = 0;
@@ -176,10 +249,22 @@ export class ReferenceListImports {
           const delta = { added: m.added, removed: m.removed, changed: m.changed };
           this.store.tx(() => {
             this.store.referenceLists.switchTo({
-              name: job.list, source: o.source.slice(0, 200), entries: m.entries, names: m.names, imported_at: at, digest: o.digest,
-              version: next, format: o.format, last_import: JSON.stringify({ at, ...delta, seconds }),
+              name: job.list,
+              source: o.source.slice(0, 200),
+              entries: m.entries,
+              names: m.names,
+              imported_at: at,
+              digest: o.digest,
+              version: next,
+              format: o.format,
+              last_import: JSON.stringify({ at, ...delta, seconds }),
             });
-            this.audit.append({ action: 'reference-list.import', actor: o.actor, subject: job.list, details: { ...delta, entries: m.entries, version: next, digest: o.digest } });
+            this.audit.append({
+              action: 'reference-list.import',
+              actor: o.actor,
+              subject: job.list,
+              details: { ...delta, entries: m.entries, version: next, digest: o.digest },
+            });
           });
           job.entries = m.entries;
           job.bytes = o.size;
@@ -194,7 +279,9 @@ export class ReferenceListImports {
       }
     });
     worker.on('error', (e) => finish('failed', e.message));
-    worker.on('exit', () => finish(this.closed ? 'cancelled' : 'failed', this.closed ? 'the node stopped' : 'the import worker stopped'));
+    worker.on('exit', () =>
+      finish(this.closed ? 'cancelled' : 'failed', this.closed ? 'the node stopped' : 'the import worker stopped'),
+    );
   }
 
   /** Removes the rows a switch superseded, a few thousand per transaction, between other work. */
@@ -224,15 +311,29 @@ export class ReferenceListImports {
 }
 
 function listNameOf(filename: string | undefined): string {
-  const base = (filename ?? 'list').split('/').at(-1)!.replace(/\.(gz|csv|json|jsonl|ndjson|ftm)$/gi, '').replace(/\.(gz|csv|json|jsonl|ndjson|ftm)$/gi, '');
-  return base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64) || 'list';
+  const base = (filename ?? 'list')
+    .split('/')
+    .at(-1)!
+    .replace(/\.(gz|csv|json|jsonl|ndjson|ftm)$/gi, '')
+    .replace(/\.(gz|csv|json|jsonl|ndjson|ftm)$/gi, '');
+  return (
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 64) || 'list'
+  );
 }
 
 /** The worker, from the build (compiled .js) or from source under tsx (registered in the worker first). */
 function spawnWorker(input: WorkerInput): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./import-worker.js', here), { workerData: input });
-  const api = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const api = pathToFileURL(
+    createRequire(here)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const target = new URL('./import-worker.ts', here).href;
   const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(target)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { workerData: input });

@@ -5,13 +5,123 @@ import { skeletonOf } from './tokens.js';
 
 /** Legal-form words in many languages, after normalisation (lower case, Latin, no punctuation). */
 const LEGAL_FORMS = new Set([
-  'llc', 'ltd', 'limited', 'co', 'company', 'corp', 'corporation', 'inc', 'incorporated', 'plc', 'lp', 'llp', 'pte', 'pvt', 'private', 'public',
-  'gmbh', 'mbh', 'ag', 'kg', 'ohg', 'ug', 'ev', 'sa', 'sas', 'sarl', 'sl', 'srl', 'spa', 'sca', 'snc', 'bv', 'nv', 'cv', 'vof', 'oy', 'oyj', 'ab', 'as', 'asa', 'aps',
-  'sp', 'zoo', 'ooo', 'oao', 'zao', 'pao', 'ao', 'jsc', 'cjsc', 'ojsc', 'pjsc', 'tov', 'too', 'ip', 'mchj', 'chp', 'fze', 'fzco', 'fzllc', 'fz', 'fzc', 'wll', 'est',
-  'sprl', 'sprlu', 'kk', 'gk', 'kabushiki', 'kaisha', 'yugen', 'sdn', 'bhd', 'tbk', 'pt', 'jsc', 'ltda', 'eireli', 'sti', 'as', 'ltdsti', 'youxiangongsi', 'youxian', 'gongsi',
-  'trading', 'group', 'holding', 'holdings', 'the', 'and', 'of', 've',
-  'liability', 'joint', 'stock', 'obshchestvo', 'obshestvo', 'ogranichennoi', 'ogranichennoy', 'otvetstvennostyu', 'aktsionernoe', 'aktsionernoye', 'zakrytoe', 'otkrytoe', 'publichnoe',
-  'tovarystvo', 'obmezhenoyu', 'vidpovidalnistyu', 'sociedad', 'anonima', 'responsabilidad', 'limitada', 'sirketi', 'anonim', 'limited', 'societe', 'anonyme',
+  'llc',
+  'ltd',
+  'limited',
+  'co',
+  'company',
+  'corp',
+  'corporation',
+  'inc',
+  'incorporated',
+  'plc',
+  'lp',
+  'llp',
+  'pte',
+  'pvt',
+  'private',
+  'public',
+  'gmbh',
+  'mbh',
+  'ag',
+  'kg',
+  'ohg',
+  'ug',
+  'ev',
+  'sa',
+  'sas',
+  'sarl',
+  'sl',
+  'srl',
+  'spa',
+  'sca',
+  'snc',
+  'bv',
+  'nv',
+  'cv',
+  'vof',
+  'oy',
+  'oyj',
+  'ab',
+  'as',
+  'asa',
+  'aps',
+  'sp',
+  'zoo',
+  'ooo',
+  'oao',
+  'zao',
+  'pao',
+  'ao',
+  'jsc',
+  'cjsc',
+  'ojsc',
+  'pjsc',
+  'tov',
+  'too',
+  'ip',
+  'mchj',
+  'chp',
+  'fze',
+  'fzco',
+  'fzllc',
+  'fz',
+  'fzc',
+  'wll',
+  'est',
+  'sprl',
+  'sprlu',
+  'kk',
+  'gk',
+  'kabushiki',
+  'kaisha',
+  'yugen',
+  'sdn',
+  'bhd',
+  'tbk',
+  'pt',
+  'jsc',
+  'ltda',
+  'eireli',
+  'sti',
+  'as',
+  'ltdsti',
+  'youxiangongsi',
+  'youxian',
+  'gongsi',
+  'trading',
+  'group',
+  'holding',
+  'holdings',
+  'the',
+  'and',
+  'of',
+  've',
+  'liability',
+  'joint',
+  'stock',
+  'obshchestvo',
+  'obshestvo',
+  'ogranichennoi',
+  'ogranichennoy',
+  'otvetstvennostyu',
+  'aktsionernoe',
+  'aktsionernoye',
+  'zakrytoe',
+  'otkrytoe',
+  'publichnoe',
+  'tovarystvo',
+  'obmezhenoyu',
+  'vidpovidalnistyu',
+  'sociedad',
+  'anonima',
+  'responsabilidad',
+  'limitada',
+  'sirketi',
+  'anonim',
+  'limited',
+  'societe',
+  'anonyme',
 ]);
 
 /** Legal-form phrases removed before tokenising. */
@@ -62,7 +172,25 @@ export interface NormalisedName {
 }
 
 /** Words never part of an acronym. */
-const CONNECTIVES = new Set(['of', 'the', 'and', 'for', 'de', 'del', 'des', 'du', 'la', 'le', 'der', 'die', 'und', 'i', 'y', 'e', 'et']);
+const CONNECTIVES = new Set([
+  'of',
+  'the',
+  'and',
+  'for',
+  'de',
+  'del',
+  'des',
+  'du',
+  'la',
+  'le',
+  'der',
+  'die',
+  'und',
+  'i',
+  'y',
+  'e',
+  'et',
+]);
 
 /** Arabic articles written as separate words (Al-Rashid, Al Rashid, Alrashid): joined to the next word. */
 const ARTICLES = new Set(['al', 'el', 'ul', 'ad', 'ash', 'az']);
@@ -81,8 +209,17 @@ export function normaliseNames(raw: string): NormalisedName[] {
 
 function normaliseLatin(latin: string, raw: string): NormalisedName {
   let s = latin;
-  s = s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
-  s = s.replace(/[ß]/g, 'ss').replace(/[æ]/g, 'ae').replace(/[ø]/g, 'o').replace(/[đ]/g, 'd').replace(/[ł]/g, 'l').replace(/[ı]/g, 'i');
+  s = s
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+  s = s
+    .replace(/[ß]/g, 'ss')
+    .replace(/[æ]/g, 'ae')
+    .replace(/[ø]/g, 'o')
+    .replace(/[đ]/g, 'd')
+    .replace(/[ł]/g, 'l')
+    .replace(/[ı]/g, 'i');
   s = s.replace(/['’`ʼ]/g, '').replace(/[^a-z0-9]+/g, ' ');
   for (const [re, rep] of LEGAL_PHRASES) s = s.replace(re, rep);
   const written: string[] = [];
@@ -96,11 +233,22 @@ function normaliseLatin(latin: string, raw: string): NormalisedName {
   const distinctive = written.filter((t) => !LEGAL_FORMS.has(t));
   const ordered = distinctive.length > 0 ? distinctive : written;
   const tokens = [...ordered].sort();
-  const initialsOf = (ts: string[]) => ts.filter((t) => !CONNECTIVES.has(t)).map((t) => t[0]).join('');
+  const initialsOf = (ts: string[]) =>
+    ts
+      .filter((t) => !CONNECTIVES.has(t))
+      .map((t) => t[0])
+      .join('');
   const acronyms = new Set([initialsOf(ordered), initialsOf(written)].filter((a) => a.length >= 2));
   const pairs = ordered.slice(1).map((t, i) => ordered[i]! + t);
   const initials = ordered.length >= 2 ? [...acronyms].join(' ') : '';
-  return { tokens, key: tokens.join(' '), skeleton: tokens.map(skeletonOf).join(' '), initials, pairs, surname: surnameOf(raw, tokens) };
+  return {
+    tokens,
+    key: tokens.join(' '),
+    skeleton: tokens.map(skeletonOf).join(' '),
+    initials,
+    pairs,
+    surname: surnameOf(raw, tokens),
+  };
 }
 
 /**
@@ -119,7 +267,13 @@ function surnameOf(raw: string, tokens: string[]): string {
 }
 
 function normaliseWords(s: string): string[] {
-  return s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/['’`ʼ]/g, '').split(/[^a-z0-9]+/).filter(Boolean);
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/['’`ʼ]/g, '')
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
 /**
@@ -136,7 +290,12 @@ function splitTheophoric(words: string[]): string[] {
       out.push('abd', `al${joined[1]!.replace(/^(?:al|el|ul|l)(?=[a-z]{3})/, '')}`);
       continue;
     }
-    if (/^abd(?:ul|el|al|ol|oul)$/.test(w) && i + 1 < words.length && /^[a-z]{3,}$/.test(words[i + 1]!) && !ARTICLES.has(words[i + 1]!)) {
+    if (
+      /^abd(?:ul|el|al|ol|oul)$/.test(w) &&
+      i + 1 < words.length &&
+      /^[a-z]{3,}$/.test(words[i + 1]!) &&
+      !ARTICLES.has(words[i + 1]!)
+    ) {
       out.push('abd', 'al');
       continue;
     }

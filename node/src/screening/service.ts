@@ -8,21 +8,21 @@
 // The index lags ingest (records are queued in the ingest transaction and indexed by a worker) so
 // that screening never slows replication; `entente_screening_queue` shows the lag.
 import { AppError } from '../domain/errors.js';
-import { NAME_FORMAT, normaliseName, normaliseNames, type NormalisedName } from './names.js';
+import { normaliseName, normaliseNames, type NormalisedName } from './names.js';
 import { CALIBRATION } from './calibration.js';
+import { identKeys, ScreeningIndexer } from './indexer.js';
 import { checkApplication, type ApplicationResult } from './application.js';
 import { candidateName, scoreCandidate, type Explanation, type ScreenParty } from './evidence.js';
 import { compareNames, descriptorFactor, nameScore, type NameComparison } from './similarity.js';
-import { identKey, nameEntries, queryTerms, trigrams } from './terms.js';
+import { queryTerms, trigrams } from './terms.js';
 import { skeletonOf } from './tokens.js';
 import { isTerminal } from '../domain/record-rules.js';
 export type { ScreenParty } from './evidence.js';
 import type { RecordType } from '../domain/redaction.js';
 import { asArray, isObject, type Json } from '../domain/validation.js';
-import type { ScreenEntryRow, ScreenInsert, Store } from '../store/index.js';
+import type { ScreenEntryRow, Store } from '../store/index.js';
 import type { AuditService } from '../services/audit.js';
 import type { Clock } from '../services/clock.js';
-
 
 export interface Hit {
   /** Stable reference to the party hit: `record|<id>|<partyIndex>` or `list|<list>|<ref>`. */
@@ -34,7 +34,16 @@ export interface Hit {
   matchedNameType: string;
   explanation: Explanation;
   source:
-    | { kind: 'record'; id: string; origin: string; type: string; role: string | null; status: string; recalled: boolean; active: boolean }
+    | {
+        kind: 'record';
+        id: string;
+        origin: string;
+        type: string;
+        role: string | null;
+        status: string;
+        recalled: boolean;
+        active: boolean;
+      }
     | { kind: 'reference-list'; list: string; ref: string };
 }
 
@@ -53,11 +62,17 @@ export interface ScreenOptions {
 const CANDIDATES = 150;
 const TRIGRAM_CANDIDATES = 30;
 const MAX_QUERY_TRIGRAMS = 8;
-/** Trigrams of at most this many of the query's rarest words; a trigram in more than this share of the index (and at least the floor) is not used. */
+/**
+ * Trigrams of at most this many of the query's rarest words; a trigram in more than this share of the index (and at
+ * least the floor) is not used.
+ */
 const TRIGRAM_WORDS = 3;
 const COMMON_TRIGRAM = 0.002;
 const COMMON_TRIGRAM_FLOOR = 200;
-/** A term in more than this share of the index (and at least `COMMON_TERM_FLOOR` names) finds no candidates by itself. */
+/**
+ * A term in more than this share of the index (and at least `COMMON_TERM_FLOOR` names) finds no candidates by
+ * itself.
+ */
 const COMMON_TERM = 0.02;
 const COMMON_TERM_FLOOR = 200;
 /** Rows read per term. */
@@ -66,10 +81,6 @@ const POSTINGS = 5000;
 const TRIGRAM_DF_TTL_MS = 60_000;
 /** Trigrams in fewer names than this are counted afresh every time. */
 const TRIGRAM_DF_REMEMBER = 100;
-
-function identKeys(ids: { scheme?: unknown; value?: unknown }[]): string[] {
-  return ids.filter((i) => typeof i.scheme === 'string' && typeof i.value === 'string').map((i) => identKey(String(i.scheme), String(i.value)));
-}
 
 export class ScreeningService {
   onLatency: ((seconds: number) => void) | null = null;
@@ -82,7 +93,16 @@ export class ScreeningService {
    */
   private readonly trigramDf = new Map<string, { n: number; at: number }>();
 
-  constructor(private readonly store: Store, private readonly audit: AuditService, private readonly clock: Clock, private readonly selfNodeId = '') {}
+  private readonly indexer: ScreeningIndexer;
+
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly selfNodeId = '',
+  ) {
+    this.indexer = new ScreeningIndexer(store);
+  }
 
   queueLength(): number {
     return this.store.screening.queueLength();
@@ -90,92 +110,17 @@ export class ScreeningService {
 
   /** Indexes queued records (their current versions); returns how many were indexed. */
   indexPending(limit = 2000): number {
-    const ids = this.store.screening.queued(limit);
-    if (ids.length === 0) return 0;
-    this.store.tx(() => {
-      const batch: ScreenInsert[] = [];
-      for (const id of ids) {
-        this.store.screening.deleteRecord(id);
-        const v = this.store.records.currentVersion(id);
-        if (v) {
-          const record = JSON.parse(v.body) as Record<string, Json>;
-          asArray(record.parties).forEach((entry, i) => {
-            if (!isObject(entry) || !isObject(entry.party)) return;
-            const party = entry.party;
-            const countries = [...asArray(party.countries), ...asArray(party.addresses).map((a) => (isObject(a) ? a.country : undefined)), ...asArray(party.nationalities)].filter((c): c is string => typeof c === 'string');
-            const idents = identKeys(asArray(party.identifiers).filter(isObject));
-            const birthDates = asArray(party.birthDates).filter((d): d is string => typeof d === 'string');
-            const role = typeof entry.role === 'string' ? entry.role : null;
-            const facts = { source: 'record', record_id: id, party_index: i, party_role: role, countries: [...new Set(countries)], identifiers: idents, birthDates };
-            for (const n of asArray(party.names)) {
-              if (!isObject(n) || typeof n.value !== 'string' || n.type === 'WEAK_ALIAS') continue;
-              batch.push(...nameEntries(n.value, { ...facts, name_type: String(n.type) }));
-            }
-          });
-        }
-        this.store.screening.dequeue(id);
-      }
-      this.store.screening.insertMany(batch);
-    });
-    return ids.length;
+    return this.indexer.indexPending(limit);
   }
 
-  /**
-   * Re-derives the index when the name normalisation changed since it was built (meta
-   * `screening.format` against NAME_FORMAT; also names imported before migration 7 gave them
-   * terms): record names are re-queued, reference-list names normalised again (same list, reference
-   * and identifiers; a new row). Restartable: the format is recorded last, and doing it twice is
-   * harmless. Returns how many list names it re-derived.
-   */
+  /** Re-derives the index when the name normalisation changed since it was built (indexer.ts). */
   reindexIfStale(progress: (line: string) => void = () => {}): number {
-    if (this.store.meta.get('screening.format') === NAME_FORMAT && this.store.meta.get('screening.terms-backfill') === undefined) return 0;
-    return this.reindex(progress);
+    return this.indexer.reindexIfStale(progress);
   }
 
-  private reindex(progress: (line: string) => void): number {
-    this.store.tx(() => this.store.screening.requeueRecords());
-    const upTo = this.store.screening.maxRowId();
-    const derived = new Set<string>();
-    let n = 0;
-    for (let after = 0; ; ) {
-      const page = this.store.screening.listRows(after, upTo, 5000);
-      if (page.length === 0) break;
-      this.store.tx(() => {
-        const batch: ScreenInsert[] = [];
-        this.store.screening.removeMany(page.map((r) => r.row_id));
-        for (const row of page) {
-          // a name in another script has a row per rendering: it is derived again once
-          if (/[^\u0000-\u024F\u1E00-\u1EFF]/.test(row.name)) {
-            const k = `${row.source}\u0000${row.list_ref}\u0000${row.name}`;
-            if (derived.has(k)) continue;
-            derived.add(k);
-          }
-          const e = nameEntries(row.name, {
-            source: row.source, record_id: row.record_id, list_ref: row.list_ref, party_index: row.party_index, party_role: row.party_role,
-            name_type: row.name_type, countries: JSON.parse(row.countries) as string[], identifiers: JSON.parse(row.identifiers) as string[],
-            birthDates: JSON.parse(row.birth_dates) as string[], listFrom: row.list_from, entryDigest: row.entry_digest,
-          });
-          batch.push(...e);
-        }
-        this.store.screening.insertMany(batch);
-      });
-      n += page.length;
-      after = page.at(-1)!.row_id;
-      progress(`  screening index: ${n} reference-list names normalised again`);
-    }
-    this.store.tx(() => {
-      this.store.meta.set('screening.format', NAME_FORMAT);
-      this.store.meta.delete('screening.terms-backfill');
-    });
-    return n;
-  }
-
-  /** Rebuilds the index from scratch (`entente screen-index-rebuild`): every name normalised again. Returns the record names indexed. */
+  /** Rebuilds the index from scratch (`entente screen-index-rebuild`); returns the record names indexed. */
   rebuild(): number {
-    this.reindex(() => {});
-    let n = 0;
-    for (let k = this.indexPending(5000); k > 0; k = this.indexPending(5000)) n += k;
-    return n;
+    return this.indexer.rebuild();
   }
 
   /** Screens parties; per input party the hits above the threshold, best first. */
@@ -186,7 +131,10 @@ export class ScreeningService {
     }
     const threshold = o.threshold ?? DEFAULT_THRESHOLD;
     const limit = Math.min(Math.max(o.limit ?? 10, 1), 100);
-    const out = parties.map((p) => ({ input: p, hits: this.remember(p, this.screenOne(p, threshold, limit, o.includeInactive ?? false), o) }));
+    const out = parties.map((p) => ({
+      input: p,
+      hits: this.remember(p, this.screenOne(p, threshold, limit, o.includeInactive ?? false), o),
+    }));
     this.onLatency?.((performance.now() - started) / 1000);
     return out;
   }
@@ -255,8 +203,16 @@ export class ScreeningService {
       const idf = Math.log(1 + n / df.get(t)!);
       for (const r of this.store.screening.postings(t, POSTINGS)) sum.set(r, (sum.get(r) ?? 0) + idf);
     }
-    const rarestWords = [...q.tokens].sort((x, y) => df.get(`t:${x}`)! - df.get(`t:${y}`)! || y.length - x.length).slice(0, TRIGRAM_WORDS);
-    return { rows: [...sum].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, CANDIDATES).map(([r]) => r), rarestWords };
+    const rarestWords = [...q.tokens]
+      .sort((x, y) => df.get(`t:${x}`)! - df.get(`t:${y}`)! || y.length - x.length)
+      .slice(0, TRIGRAM_WORDS);
+    return {
+      rows: [...sum]
+        .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+        .slice(0, CANDIDATES)
+        .map(([r]) => r),
+      rarestWords,
+    };
   }
 
   /**
@@ -269,7 +225,10 @@ export class ScreeningService {
     for (const t of words) for (const g of [...trigrams(t), ...trigrams(skeletonOf(t))]) grams.add(g);
     const df = this.trigramFrequencies([...grams]);
     const cap = Math.max(COMMON_TRIGRAM_FLOOR, n * COMMON_TRIGRAM);
-    const chosen = [...grams].filter((g) => (df.get(g) ?? 0) > 0 && df.get(g)! <= cap).sort((x, y) => df.get(x)! - df.get(y)!).slice(0, MAX_QUERY_TRIGRAMS);
+    const chosen = [...grams]
+      .filter((g) => (df.get(g) ?? 0) > 0 && df.get(g)! <= cap)
+      .sort((x, y) => df.get(x)! - df.get(y)!)
+      .slice(0, MAX_QUERY_TRIGRAMS);
     const match = chosen.map((g) => `"${g.replace(/"/g, '""')}"`).join(' OR ');
     return match ? this.store.screening.candidates(match, TRIGRAM_CANDIDATES) : [];
   }
@@ -286,14 +245,23 @@ export class ScreeningService {
     return new Map(grams.map((g) => [g, fresh.get(g) ?? this.trigramDf.get(g)!.n]));
   }
 
-  /** Token weights for ranking: rarity in the index (inverse document frequency), less for one- and two-letter tokens. */
-  private tokenWeights(q: NormalisedName, rows: ScreenEntryRow[], n: number, more: NormalisedName[] = []): (token: string) => number {
+  /**
+   * Token weights for ranking: rarity in the index (inverse document frequency), less for one- and two-letter
+   * tokens.
+   */
+  private tokenWeights(
+    q: NormalisedName,
+    rows: ScreenEntryRow[],
+    n: number,
+    more: NormalisedName[] = [],
+  ): (token: string) => number {
     const tokens = new Set([...q.tokens, ...more.flatMap((m) => m.tokens)]);
     for (const r of rows) for (const t of r.key.split(' ')) tokens.add(t);
     const df = this.store.screening.termCounts([...tokens].map((t) => `t:${t}`));
     // rarity in index units: 1 for a word in one name, less the commoner it is (log n ≥ log 2)
     const scale = Math.log(1 + Math.max(n, 1));
-    return (t) => (Math.log(1 + n / Math.max(1, df.get(`t:${t}`) ?? 1)) / scale) * Math.min(1, t.length / 3) * descriptorFactor(t);
+    return (t) =>
+      (Math.log(1 + n / Math.max(1, df.get(`t:${t}`) ?? 1)) / scale) * Math.min(1, t.length / 3) * descriptorFactor(t);
   }
 
   /** Input key for analyst memory: the normalised name and the country given. */
@@ -313,10 +281,18 @@ export class ScreeningService {
         const rows = this.store.screening.rows(this.store.screening.entriesOf(t));
         const row = rows.find((r) => r.name_type === 'PRIMARY') ?? rows[0];
         if (!row) continue;
-        const linked = this.hit(row, scoreCandidate(compareNames(q, candidateName(row), this.tokenWeights(q, [row], n)), p, row, []));
+        const linked = this.hit(
+          row,
+          scoreCandidate(compareNames(q, candidateName(row), this.tokenWeights(q, [row], n)), p, row, []),
+        );
         if (!linked) continue;
         seen.add(t);
-        added.push({ ...linked, score: h.score, linkedFrom: h.target, explanation: { ...linked.explanation, name: h.explanation.name } });
+        added.push({
+          ...linked,
+          score: h.score,
+          linkedFrom: h.target,
+          explanation: { ...linked.explanation, name: h.explanation.name },
+        });
       }
     }
     const dismissed = this.store.screening.dismissed(this.inputKey(p));
@@ -329,12 +305,18 @@ export class ScreeningService {
   dismiss(p: ScreenParty, target: string, by: string, note: string | null): void {
     this.store.tx(() => {
       this.store.screening.dismiss(this.inputKey(p), target, by, new Date(this.clock.now()).toISOString(), note);
-      this.audit.append({ action: 'screening.false-positive', actor: by, subject: target, details: { input: this.inputKey(p) } });
+      this.audit.append({
+        action: 'screening.false-positive',
+        actor: by,
+        subject: target,
+        details: { input: this.inputKey(p) },
+      });
     });
   }
 
   link(a: string, b: string, by: string, note: string | null): void {
-    if (this.store.screening.entriesOf(a).length === 0 || this.store.screening.entriesOf(b).length === 0) throw new AppError('not-found', 'both parties must be in the screening index');
+    if (this.store.screening.entriesOf(a).length === 0 || this.store.screening.entriesOf(b).length === 0)
+      throw new AppError('not-found', 'both parties must be in the screening index');
     this.store.tx(() => {
       this.store.screening.link(a < b ? a : b, a < b ? b : a, by, new Date(this.clock.now()).toISOString(), note);
       this.audit.append({ action: 'screening.link', actor: by, subject: a, details: { b } });
@@ -346,13 +328,40 @@ export class ScreeningService {
       const st = this.store.screening.recordState(row.record_id!);
       if (!st) return null;
       const active = !st.recalled && !isTerminal(st.type as RecordType, st.status);
-      return { target: `record|${row.record_id}|${row.party_index}`, score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'record', id: row.record_id!, origin: st.origin, type: st.type, role: row.party_role, status: st.status, recalled: st.recalled === 1, active } };
+      return {
+        target: `record|${row.record_id}|${row.party_index}`,
+        score,
+        matchedName: row.name,
+        matchedNameType: row.name_type,
+        explanation,
+        source: {
+          kind: 'record',
+          id: row.record_id!,
+          origin: st.origin,
+          type: st.type,
+          role: row.party_role,
+          status: st.status,
+          recalled: st.recalled === 1,
+          active,
+        },
+      };
     }
-    return { target: `list|${row.source.slice('list:'.length)}|${row.list_ref ?? ''}`, score, matchedName: row.name, matchedNameType: row.name_type, explanation, source: { kind: 'reference-list', list: row.source.slice('list:'.length), ref: row.list_ref ?? '' } };
+    return {
+      target: `list|${row.source.slice('list:'.length)}|${row.list_ref ?? ''}`,
+      score,
+      matchedName: row.name,
+      matchedNameType: row.name_type,
+      explanation,
+      source: { kind: 'reference-list', list: row.source.slice('list:'.length), ref: row.list_ref ?? '' },
+    };
   }
 
   /** Screens a licence application: its parties, and essentially identical transaction candidates (application.ts). */
   screenApplication(app: Record<string, Json>, o: ScreenOptions = {}): ApplicationResult {
-    return checkApplication(app, o, { screen: (parties, opts) => this.screen(parties, opts), body: (id) => this.store.records.currentVersion(id)?.body, selfNodeId: this.selfNodeId });
+    return checkApplication(app, o, {
+      screen: (parties, opts) => this.screen(parties, opts),
+      body: (id) => this.store.records.currentVersion(id)?.body,
+      selfNodeId: this.selfNodeId,
+    });
   }
 }

@@ -11,12 +11,59 @@ import { levenshtein, tokenSimilarity, TOKEN_MATCH } from './tokens.js';
  * Harbourline; Shenzhen Tenco / Tenco): they stay in the name but weigh less, whatever the index says.
  */
 const DESCRIPTORS = new Set([
-  'tech', 'technology', 'technologies', 'techno', 'international', 'intl', 'industries', 'industrial', 'industry',
-  'services', 'service', 'solutions', 'systems', 'engineering', 'enterprise', 'enterprises', 'global', 'import',
-  'export', 'impex', 'logistics', 'general', 'commercial', 'investment', 'investments', 'manufacturing',
-  'electronics', 'electronic', 'equipment', 'supply', 'supplies', 'products', 'development', 'consulting',
-  'partners', 'corporation', 'factory', 'plant', 'institute', 'research', 'scientific', 'center', 'centre',
-  'branch', 'bureau', 'design', 'science', 'shipping', 'marine', 'bank', 'foundation', 'society', 'association',
+  'tech',
+  'technology',
+  'technologies',
+  'techno',
+  'international',
+  'intl',
+  'industries',
+  'industrial',
+  'industry',
+  'services',
+  'service',
+  'solutions',
+  'systems',
+  'engineering',
+  'enterprise',
+  'enterprises',
+  'global',
+  'import',
+  'export',
+  'impex',
+  'logistics',
+  'general',
+  'commercial',
+  'investment',
+  'investments',
+  'manufacturing',
+  'electronics',
+  'electronic',
+  'equipment',
+  'supply',
+  'supplies',
+  'products',
+  'development',
+  'consulting',
+  'partners',
+  'corporation',
+  'factory',
+  'plant',
+  'institute',
+  'research',
+  'scientific',
+  'center',
+  'centre',
+  'branch',
+  'bureau',
+  'design',
+  'science',
+  'shipping',
+  'marine',
+  'bank',
+  'foundation',
+  'society',
+  'association',
 ]);
 
 /** How much a word weighs relative to its rarity: descriptors 0.3, other words 1. */
@@ -54,7 +101,11 @@ export function partialSimilarity(a: string, b: string): number {
   return 0;
 }
 
-export function compareNames(q: NormalisedName, c: NormalisedName, weight: (token: string) => number = lengthWeight): NameComparison {
+export function compareNames(
+  q: NormalisedName,
+  c: NormalisedName,
+  weight: (token: string) => number = lengthWeight,
+): NameComparison {
   const none = { qCover: 0, cCover: 0, evidence: 0, short: true, acronym: false, surname: 0, quality: 0, exact: false };
   if (q.tokens.length === 0 || c.tokens.length === 0) return none;
   const wq = q.tokens.map(weight);
@@ -139,9 +190,17 @@ export function compareNames(q: NormalisedName, c: NormalisedName, weight: (toke
 }
 
 /** 1 when every known surname (either side) is among the paired words, −1 when one is not, 0 when neither is known. */
-function surnameMatch(q: NormalisedName, usedQ: Map<number, number>, c: NormalisedName, usedC: Map<number, number>): number {
+function surnameMatch(
+  q: NormalisedName,
+  usedQ: Map<number, number>,
+  c: NormalisedName,
+  usedC: Map<number, number>,
+): number {
   let known = false;
-  for (const [n, used] of [[q, usedQ], [c, usedC]] as const) {
+  for (const [n, used] of [
+    [q, usedQ],
+    [c, usedC],
+  ] as const) {
     if (!n.surname) continue;
     known = true;
     for (const s of n.surname.split(' ')) if (!used.has(n.tokens.indexOf(s))) return -1;
@@ -164,7 +223,17 @@ export function featureVector(m: NameComparison): number[] {
   ];
 }
 
-export const FEATURES = ['bias', 'cover-min', 'cover-max', 'evidence', 'short', 'acronym', 'surname-matched', 'surname-missed', 'quality'];
+export const FEATURES = [
+  'bias',
+  'cover-min',
+  'cover-max',
+  'evidence',
+  'short',
+  'acronym',
+  'surname-matched',
+  'surname-missed',
+  'quality',
+];
 
 /** The calibrated score of a comparison (0..1), with an offset in log-odds for other evidence (country, birth date). */
 export function nameScore(m: NameComparison, offset = 0, model: Calibration = CALIBRATION): number {
@@ -176,6 +245,10 @@ export function nameScore(m: NameComparison, offset = 0, model: Calibration = CA
 }
 
 /** Calibrated similarity of two names, 0..1 (1 when equal after normalisation). */
-export function nameSimilarity(q: NormalisedName, c: NormalisedName, weight: (token: string) => number = lengthWeight): number {
+export function nameSimilarity(
+  q: NormalisedName,
+  c: NormalisedName,
+  weight: (token: string) => number = lengthWeight,
+): number {
   return nameScore(compareNames(q, c, weight));
 }

@@ -89,17 +89,31 @@ export function nameEntry(name: string, f: NameFacts): ScreenInsert | null {
 
 /** The index rows of one name: one per Latin rendering (names in other scripts have several: scripts.ts). */
 export function nameEntries(name: string, f: NameFacts): ScreenInsert[] {
-  return normaliseNames(name).filter((n, i, all) => n.key && all.findIndex((m) => m.key === n.key) === i).map((n) => rowOf(name, n, f));
+  return normaliseNames(name)
+    .filter((n, i, all) => n.key && all.findIndex((m) => m.key === n.key) === i)
+    .map((n) => rowOf(name, n, f));
 }
 
 function rowOf(name: string, n: NormalisedName, f: NameFacts): ScreenInsert {
   const idents = f.identifiers ?? [];
   return {
     entry: {
-      source: f.source, record_id: f.record_id ?? null, list_ref: f.list_ref ?? null, party_index: f.party_index ?? 0,
-      party_role: f.party_role ?? null, name, name_type: f.name_type, key: n.key, skeleton: n.skeleton, initials: n.initials,
-      countries: JSON.stringify(f.countries ?? []), identifiers: JSON.stringify(idents), surname: n.surname ?? '',
-      birth_dates: JSON.stringify(f.birthDates ?? []), list_from: f.listFrom ?? 0, entry_digest: f.entryDigest ?? '',
+      source: f.source,
+      record_id: f.record_id ?? null,
+      list_ref: f.list_ref ?? null,
+      party_index: f.party_index ?? 0,
+      party_role: f.party_role ?? null,
+      name,
+      name_type: f.name_type,
+      key: n.key,
+      skeleton: n.skeleton,
+      initials: n.initials,
+      countries: JSON.stringify(f.countries ?? []),
+      identifiers: JSON.stringify(idents),
+      surname: n.surname ?? '',
+      birth_dates: JSON.stringify(f.birthDates ?? []),
+      list_from: f.listFrom ?? 0,
+      entry_digest: f.entryDigest ?? '',
     },
     idents,
     terms: indexTerms(n),

@@ -6,10 +6,20 @@
  * th/t, dh/d, gh/g), vowels and y dropped, doubled letters once (Melcom / Melkom, Mohammed / Muhammad).
  */
 export function skeletonOf(token: string): string {
+  return cached(skeletons, token, skeletonOnce);
+}
+
+function skeletonOnce(token: string): string {
   const s = phoneticOf(token)
-    .replace(/ph/g, 'f').replace(/([tdg])h/g, '$1').replace(/ck/g, 'k').replace(/x/g, 'ks')
-    .replace(/[cq]/g, 'k').replace(/z/g, 's').replace(/w/g, 'v')
-    .replace(/[aeiouy]/g, '').replace(/(.)\1+/g, '$1');
+    .replace(/ph/g, 'f')
+    .replace(/([tdg])h/g, '$1')
+    .replace(/ck/g, 'k')
+    .replace(/x/g, 'ks')
+    .replace(/[cq]/g, 'k')
+    .replace(/z/g, 's')
+    .replace(/w/g, 'v')
+    .replace(/[aeiouy]/g, '')
+    .replace(/(.)\1+/g, '$1');
   return s.length > 0 ? s : token;
 }
 
@@ -17,14 +27,24 @@ export function skeletonOf(token: string): string {
  * A token with the spelling differences of transliteration schemes folded (French, English and
  * German conventions for Arabic, Persian and Slavic names; soft c and g): ou/oo → u (Younous /
  * Yunus, Oumar / Umar), ee → i, dj → j (Djarrah / Jarrah), c before e/i/y → s, g before e/i → j
- * (Rougi / Rouji), other c and q → k (Calcimin / Kalsimin, Qasim / Kasim), a final h after a vowel dropped (Aradah / Arada), the Slavic adjective
+ * (Rougi / Rouji), other c and q → k (Calcimin / Kalsimin, Qasim / Kasim), a final h after a vowel dropped (Aradah /
+ * Arada), the Slavic adjective
  * endings -iy/-yy/-ii/-ij → y (Kovalskiy / Kovalsky), doubled letters once (Kassem / Kasem).
  */
 export function phoneticOf(token: string): string {
+  return cached(phonetics, token, phoneticOnce);
+}
+
+function phoneticOnce(token: string): string {
   return token
-    .replace(/dj/g, 'j').replace(/zh/g, 'j')
-    .replace(/ou|oo/g, 'u').replace(/ee/g, 'i')
-    .replace(/c(?=[eiy])/g, 's').replace(/g(?=[ei])/g, 'j').replace(/ck/g, 'k').replace(/[cq]/g, 'k')
+    .replace(/dj/g, 'j')
+    .replace(/zh/g, 'j')
+    .replace(/ou|oo/g, 'u')
+    .replace(/ee/g, 'i')
+    .replace(/c(?=[eiy])/g, 's')
+    .replace(/g(?=[ei])/g, 'j')
+    .replace(/ck/g, 'k')
+    .replace(/[cq]/g, 'k')
     .replace(/(iy|yy|ii|ij|yj|yi)$/, 'y')
     .replace(/([aeiou])h$/, '$1')
     .replace(/(.)\1+/g, '$1');
@@ -77,7 +97,8 @@ export function jaroWinkler(a: string, b: string): number {
  * and not too different in spelling (transliteration: Mohammed / Muhammad, Hossein / Husain, but not
  * Usman / Yasmin) 0.9; otherwise the Levenshtein ratio
  * (typos and spelling variants: Cordobez / Cordobes). Tokens of four letters or fewer match exactly
- * or with one edit that keeps the first letter. Jaro-Winkler is not used here: its prefix bonus makes distinct names look alike
+ * or with one edit that keeps the first letter. Jaro-Winkler is not used here: its prefix bonus makes distinct names
+ * look alike
  * (Valeryevna / Valeryevich).
  */
 export function tokenSimilarity(a: string, b: string): number {
@@ -97,12 +118,12 @@ function tokenSimilarityOnce(a: string, b: string): number {
   // the singular and the plural of a word (Technology / Technologies, System / Systems)
   if (a.length > 4 && b.length > 4 && singular(a) === singular(b)) return 0.95;
   // spelling compared after folding transliteration differences (phoneticOf)
-  const pa = cached(phonetics, a, phoneticOf);
-  const pb = cached(phonetics, b, phoneticOf);
+  const pa = phoneticOf(a);
+  const pb = phoneticOf(b);
   if (pa === pb) return pa.length >= 3 ? 0.95 : 0;
   const longest = Math.max(pa.length, pb.length);
-  const sa = cached(skeletons, a, skeletonOf);
-  if (sa.length >= 3 && sa === cached(skeletons, b, skeletonOf)) {
+  const sa = skeletonOf(a);
+  if (sa.length >= 3 && sa === skeletonOf(b)) {
     // the same skeleton, and not too different in spelling unless one side is written without vowels
     // (Arabic script transliterated: mhmd / Mohammed)
     const ratio = 1 - levenshtein(pa, pb) / longest;
@@ -164,7 +185,8 @@ export function levenshtein(a: string, b: string, max = Infinity): number {
     for (let j = 1; j <= b.length; j++) {
       const cb = b.charCodeAt(j - 1);
       let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === cb ? 0 : 1));
-      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb && ca !== cb) v = Math.min(v, before[j - 2]! + 1);
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb && ca !== cb)
+        v = Math.min(v, before[j - 2]! + 1);
       cur[j] = v;
       if (v < best) best = v;
     }

@@ -55,14 +55,22 @@ export class ReferenceListTables {
       `INSERT INTO reference_lists (name, source, entries, names, imported_at, digest, version, format, last_import)
        VALUES (@name, @source, @entries, @names, @imported_at, @digest, @version, @format, @last_import)
        ON CONFLICT (name) DO UPDATE SET source = excluded.source, entries = excluded.entries, names = excluded.names,
-         imported_at = excluded.imported_at, digest = excluded.digest, version = excluded.version, format = excluded.format,
-         last_import = excluded.last_import`,
+         imported_at = excluded.imported_at, digest = excluded.digest, version = excluded.version,
+         format = excluded.format, last_import = excluded.last_import`,
     ).run(r);
   }
-  /** Rows of a list that no version sees: superseded by the version in force, or written by an import that did not finish. */
+  /**
+   * Rows of a list that no version sees: superseded by the version in force, or written by an import that did not
+   * finish.
+   */
   unseenRows(source: string, version: number, limit: number): number[] {
     return (
-      this.q('SELECT row_id FROM screen_entries WHERE source = ? AND (list_to <= ? OR list_from > ?) LIMIT ?').all(source, version, version, limit) as {
+      this.q('SELECT row_id FROM screen_entries WHERE source = ? AND (list_to <= ? OR list_from > ?) LIMIT ?').all(
+        source,
+        version,
+        version,
+        limit,
+      ) as {
         row_id: number;
       }[]
     ).map((r) => r.row_id);
@@ -71,8 +79,13 @@ export class ReferenceListTables {
   unretire(source: string, version: number): void {
     this.q('UPDATE screen_entries SET list_to = NULL WHERE source = ? AND list_to > ?').run(source, version);
   }
-  /** Index sources that hold list rows (lists with rows but no reference_lists row included: an interrupted first import). */
+  /**
+   * Index sources that hold list rows (lists with rows but no reference_lists row included: an interrupted first
+   * import).
+   */
   sources(): string[] {
-    return (this.q("SELECT DISTINCT source FROM screen_entries WHERE source LIKE 'list:%'").all() as { source: string }[]).map((r) => r.source);
+    return (
+      this.q("SELECT DISTINCT source FROM screen_entries WHERE source LIKE 'list:%'").all() as { source: string }[]
+    ).map((r) => r.source);
   }
 }

@@ -86,12 +86,15 @@ export class ScreeningTables {
       for (const t of terms) pairs.push([t, id]);
       return id;
     });
-    // in term order: neighbouring rows of the (term, row_id) key go to the same pages
-    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
     const df = new Map<string, number>();
     for (const [t, id] of pairs) if (term.run(t, id).changes > 0) df.set(t, (df.get(t) ?? 0) + 1);
     df.set('#entries', items.length);
     this.addFrequencies(df, 1);
+    // the trigram index of the batch in one statement (a trigger per row cost four times as much)
+    if (ids.length > 0) {
+      this.q('INSERT INTO screen_fts (rowid, key, skeleton) SELECT row_id, key, skeleton FROM screen_entries WHERE row_id BETWEEN ? AND ?')
+        .run(ids[0], ids.at(-1));
+    }
     return ids;
   }
   private addFrequencies(df: Map<string, number>, sign: 1 | -1): void {

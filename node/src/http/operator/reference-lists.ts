@@ -14,12 +14,26 @@ export function referenceListUploadRoutes(imports: ReferenceListImports): Router
   const r = Router();
   r.post('/reference-lists/imports', requireRole('admin'), async (req, res) => {
     const enc = req.headers['content-encoding'];
-    if (enc !== undefined && enc.trim().toLowerCase() !== 'identity') throw new AppError('unsupported-media-type', 'send the file as it is (gzip files are recognised by their content)');
+    if (enc !== undefined && enc.trim().toLowerCase() !== 'identity')
+      throw new AppError(
+        'unsupported-media-type',
+        'send the file as it is (gzip files are recognised by their content)',
+      );
     const map = one(req.query.map);
-    const job = await imports.start(req, {
-      list: one(req.query.list), format: one(req.query.format), filename: one(req.query.filename), ...(map ? { map: parseColumnMap(map) } : {}),
-    }, `token:${principalOf(res).name}`);
-    res.status(job.state === 'done' ? 200 : 202).location(`/admin/v1/reference-lists/imports/${job.id}`).json(job);
+    const job = await imports.start(
+      req,
+      {
+        list: one(req.query.list),
+        format: one(req.query.format),
+        filename: one(req.query.filename),
+        ...(map ? { map: parseColumnMap(map) } : {}),
+      },
+      `token:${principalOf(res).name}`,
+    );
+    res
+      .status(job.state === 'done' ? 200 : 202)
+      .location(`/admin/v1/reference-lists/imports/${job.id}`)
+      .json(job);
   });
   return r;
 }
@@ -29,8 +43,15 @@ export function referenceListRoutes(imports: ReferenceListImports, lists: () => 
   r.get('/reference-lists', requireRole('analyst'), (_req, res) => {
     res.json({
       items: lists().map((l) => ({
-        name: l.name, source: l.source, format: l.format, entries: l.entries, names: l.names, version: l.version, importedAt: l.imported_at,
-        digest: l.digest, lastImport: JSON.parse(l.last_import) as unknown,
+        name: l.name,
+        source: l.source,
+        format: l.format,
+        entries: l.entries,
+        names: l.names,
+        version: l.version,
+        importedAt: l.imported_at,
+        digest: l.digest,
+        lastImport: JSON.parse(l.last_import) as unknown,
       })),
     });
   });
