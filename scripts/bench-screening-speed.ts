@@ -87,9 +87,11 @@ for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
   const tb = performance.now();
   for (let i = 0; i < parties.length; i += 200) service.screen(parties.slice(i, i + 200));
   const batchSeconds = (performance.now() - tb) / 1000;
+  const rate = (n: number, sec: number) => Math.round(n / sec);
   console.log(
-    `${size} names: index build ${build.toFixed(1)} s (${Math.round(size / build)} names/s); latency per party p50 ${pct(lat, 0.5).toFixed(1)} ms, ` +
-      `p95 ${pct(lat, 0.95).toFixed(1)} ms; batch of 10,000 parties ${batchSeconds.toFixed(1)} s (${Math.round(10_000 / batchSeconds)} parties/s)`,
+    `${size} names: index build ${build.toFixed(1)} s (${rate(size, build)} names/s); ` +
+      `latency per party p50 ${pct(lat, 0.5).toFixed(1)} ms, p95 ${pct(lat, 0.95).toFixed(1)} ms; ` +
+      `batch of 10,000 parties ${batchSeconds.toFixed(1)} s (${rate(10_000, batchSeconds)} parties/s)`,
   );
   store.close();
   rmSync(dir, { recursive: true, force: true });
@@ -126,7 +128,8 @@ for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
   }
   const s = (performance.now() - t) / 1000;
   console.log(
-    `import of ${IMPORT_ENTITIES} entities (${job.result?.names} names), FollowTheMoney: ${s.toFixed(1)} s (${Math.round((job.result?.names ?? 0) / s)} names/s), ${job.state}`,
+    `import of ${IMPORT_ENTITIES} entities (${job.result?.names} names), FollowTheMoney: ${s.toFixed(1)} s ` +
+      `(${Math.round((job.result?.names ?? 0) / s)} names/s), ${job.state}`,
   );
   await imports.close();
   store.close();

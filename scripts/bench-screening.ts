@@ -53,7 +53,8 @@ function evaluate(label: string, parties: EvalParty[]): void {
   const t0 = performance.now();
   const index = new EvalIndex(parties);
   log(
-    `${label}: ${parties.length} parties, ${index.names} names indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `${label}: ${parties.length} parties, ${index.names} names indexed in ` +
+      `${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   const queries = aliasQueries(parties);
   const all = parties.reduce((n, p) => n + p.names.length - 1, 0);

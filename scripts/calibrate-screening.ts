@@ -87,8 +87,8 @@ const aliasOwn = aliases.map((q) => Math.max(0, ...q.own.map((c) => score(model,
 const threshold = chooseThreshold(fpMax, TARGET_FP);
 const table = thresholdTable(fpMax, aliasOwn, [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, threshold]);
 const set =
-  `2022 CSL, the half of the parties whose id hashes even: ${aliases.length} findable aliases; ` +
-  `${fps.length} cross-list false-positive queries (the same half of the querying parties)`;
+  `2022 CSL, half of the parties (id hash even): ${aliases.length} findable aliases, ` +
+  `${fps.length} false-positive queries`;
 const out: Calibration = {
   features: FEATURES,
   coefficients: model.coefficients,
@@ -116,7 +116,8 @@ export const CALIBRATION: Calibration = ${JSON.stringify(out, null, 2)
 `;
 writeFileSync(file, text);
 console.log(
-  `threshold ${threshold}: false positives ${rate(fpMax, threshold).toFixed(4)}, alerting recall ${rate(aliasOwn, threshold).toFixed(4)} on the calibration set`,
+  `threshold ${threshold}: false positives ${rate(fpMax, threshold).toFixed(4)}, ` +
+    `alerting recall ${rate(aliasOwn, threshold).toFixed(4)} on the calibration set`,
 );
 console.log(table.map((r) => `| ${r.threshold.toFixed(2)} | ${r.fp.toFixed(4)} | ${r.recall.toFixed(4)} |`).join('\n'));
 console.table(table);

@@ -62,5 +62,5 @@ export const CALIBRATION: Calibration = {
       recall: 0.188,
     },
   ],
-  set: '2022 CSL, the half of the parties whose id hashes even: 8006 findable aliases; 6598 cross-list false-positive queries (the same half of the querying parties)',
+  set: '2022 CSL, half of the parties (id hash even): 8006 findable aliases, 6598 false-positive queries',
 };
