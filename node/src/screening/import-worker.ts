@@ -29,7 +29,7 @@ export type WorkerMessage =
   | { kind: 'error'; message: string };
 
 /** Names per batch: a batch is one short transaction on the main thread. */
-const BATCH_NAMES = 250;
+const BATCH_NAMES = 100;
 
 async function run(input: WorkerInput): Promise<void> {
   const port = parentPort!;
