@@ -98,7 +98,7 @@ const out: Calibration = {
   set,
 };
 const file = join(import.meta.dirname, '../node/src/screening/calibration.ts');
-const text = `// Written by \`npm run calibrate:screening\` (scripts/calibrate-screening.ts); docs/screening.md says how.
+const text = `// Written by \`npm run calibrate:screening\` (scripts/calibrate-screening.ts); docs/screening.md: how.
 export interface Calibration {
   features: string[];
   coefficients: number[];

@@ -79,7 +79,7 @@ beforeAll(async () => {
 afterAll(stopAll);
 
 describe('reference-list imports', () => {
-  it('a FollowTheMoney file uploaded as a stream: a job with progress, then the list screens and is listed', async () => {
+  it('a FollowTheMoney file uploaded as a stream: a job with progress; the list screens and is listed', async () => {
     const up = await upload(
       a.node.operatorUrl,
       a.adminToken,
@@ -176,7 +176,7 @@ describe('reference-list imports', () => {
     },
   );
 
-  it('/healthz answers in under 100 ms throughout a large import (a real entente start process)', { timeout: 300_000 }, async () => {
+  it('/healthz answers in under 100 ms throughout a large import (real entente start)', { timeout: 300_000 }, async () => {
     const p = await makeProcNode('fr-lic-01', 'FR');
     await startProc(p);
     try {

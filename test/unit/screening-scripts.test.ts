@@ -34,7 +34,7 @@ describe('names in other scripts', () => {
     expect(latinRenderings('بانک ملی ایران')[0]).toBe('bank mli iran');
   });
 
-  it('Chinese, Simplified and Traditional: Hanyu Pinyin, Wade–Giles, and company words as lists write them in English', () => {
+  it('Chinese (Simplified, Traditional): Hanyu Pinyin, Wade–Giles, company words as lists write them in English', () => {
     matches('华为技术有限公司', ['Huawei Technologies Co., Ltd.', 'HUAWEI TECHNOLOGY COMPANY LIMITED']);
     matches('華為技術有限公司', ['Huawei Technologies Co., Ltd.']);
     expect(best('华为技术有限公司', '華為技術有限公司')).toBe(1);
@@ -44,7 +44,7 @@ describe('names in other scripts', () => {
     expect(latinRenderings('重庆集团')[0]).toBe('chongqing group');
   });
 
-  it('Korean: Revised Romanisation, McCune–Reischauer as North Korean names are listed, South Korean surnames by convention', () => {
+  it('Korean: Revised Romanisation, McCune–Reischauer as DPRK names are listed, South Korean surnames by convention', () => {
     matches('김정은', ['KIM Jong Un', 'Kim Jong-un', 'Gim Jeong-eun']);
     matches('박봉주', ['PAK Pong Ju', 'Bak Bong-ju']);
     matches('최룡해', ['CHOE Ryong Hae']);
@@ -52,7 +52,7 @@ describe('names in other scripts', () => {
     matches('이재용', ['Lee Jae-yong', 'Lee Jaeyong']);
   });
 
-  it('a Cyrillic look-alike inside a Latin word is read as the Latin letter (Shenzhen Ditai Technology Со., Ltd.)', () => {
+  it('a Cyrillic look-alike inside a Latin word is read as the Latin letter (Shenzhen Ditai Technology Со.)', () => {
     expect(latinRenderings('Shenzhen Ditai Technology Со., Ltd.')[0]).toBe('Shenzhen Ditai Technology Co., Ltd.');
     expect(latinRenderings('ООО Ромашка')[0]).toBe('OOO Romashka');
   });

@@ -158,7 +158,8 @@ export function registerScreeningCommands(program: Command, kit: CliKit): void {
     .command('screen [file]')
     .description(
       'screen parties against own, received and reference-list names: --name (and --country), a CSV of parties ' +
-        '(--csv, hits as CSV on stdout), or FILE {parties: [{name, country?, birthDate?, identifiers?}], threshold?, limit?}',
+        '(--csv, hits as CSV on stdout), or FILE {parties: [{name, country?, birthDate?, identifiers?}], ' +
+        'threshold?, limit?}',
     )
     .addOption(kit.dirOption())
     .option('--name <name>', 'one party name')
