@@ -435,7 +435,8 @@ DROP INDEX record_terms_value;
 `,
   },
   {
-    version: 9,
+    // numbered 11: main holds 9 (personal-dismissals) and 10 (cross-version-review) from issue 13
+    version: 11,
     name: 'screening-bulk-terms',
     sql: `
 -- Screening (docs/screening.md): a person's surname and dates of birth weigh in the score; document
