@@ -10,13 +10,14 @@ import type { KeyService } from '../services/keys.js';
 import type { PartnerAdmin } from '../exchange/partner-admin.js';
 import type { ReciprocityService } from '../services/reciprocity.js';
 import type { RecordService } from '../services/records.js';
-import type { ScreeningService } from '../services/screening.js';
+import type { ScreeningService } from '../screening/service.js';
 import type { TokenService } from '../services/tokens.js';
 
 export type { Principal } from '../services/tokens.js';
 export type { LiveSession, SessionListItem } from '../services/console-sessions.js';
 export type { RecordDetail, RecordSummary, SearchParams, VersionView } from '../services/records.js';
-export type { Hit, Candidate, ScreenParty } from '../services/screening.js';
+export type { Hit, ScreenParty } from '../screening/service.js';
+export type { Candidate } from '../screening/application.js';
 export type { ConsultationView } from '../services/consultation-view.js';
 export type { PartnerView } from '../exchange/partner-admin.js';
 export type { ReciprocityRow, Flow as ReciprocityFlow } from '../services/reciprocity.js';
