@@ -317,6 +317,7 @@ export async function createNode(
       consultations,
       partners: {
         list: () => partnerAdmin.list(),
+        nodeIds: () => partnerAdmin.nodeIds(),
         view: (nodeId) => partnerAdmin.view(nodeId),
         put: (nodeId, bundle, fingerprint, change, actor) =>
           partnerAdmin.put(nodeId, bundle, fingerprint, change, actor),

@@ -32,12 +32,12 @@ export interface ConsoleDeps {
   writable(): string | null;
   sessions: Pick<ConsoleSessions, 'signIn' | 'lookup' | 'signOut' | 'revoke' | 'list'>;
   tokens: Pick<TokenService, 'create' | 'list' | 'revoke' | 'recordUse'>;
-  records: Pick<RecordService, 'publish' | 'amend' | 'changeStatus' | 'get' | 'search'>;
+  records: Pick<RecordService, 'publish' | 'amend' | 'changeStatus' | 'markReviewed' | 'get' | 'search'>;
   views: Pick<ConsoleViews, 'receivedSince' | 'markSeen' | 'releasedTo' | 'flow' | 'receivedPerWeek' | 'preview'>;
   screening: Pick<ScreeningService, 'screen' | 'screenApplication' | 'dismiss' | 'link'>;
   audit: Pick<AuditService, 'record' | 'verify' | 'page'> & { exportAll(): AuditBundle };
   consultations: Pick<ConsultationService, 'open' | 'reply' | 'list' | 'view'>;
-  partners: Pick<PartnerAdmin, 'list' | 'view' | 'put' | 'remove'> & {
+  partners: Pick<PartnerAdmin, 'list' | 'nodeIds' | 'view' | 'put' | 'remove'> & {
     /** base64url(sha256(JCS(bundle))) of an uploaded bundle, shown before it is registered. */
     fingerprintOf(bundle: unknown): string;
   };

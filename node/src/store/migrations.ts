@@ -291,4 +291,20 @@ ALTER TABLE reference_lists ADD COLUMN names INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE reference_lists ADD COLUMN last_import TEXT NOT NULL DEFAULT '{}';
 `,
   },
+  {
+    version: 16,
+    name: 'console-speed',
+    sql: `
+-- Per partner: how many records it holds (not recalled). Kept by store/exchange.ts with every holdings
+-- write, in that write's transaction, so the partner list and the sync dashboard never count(*) them.
+CREATE TABLE holding_counts (partner TEXT PRIMARY KEY, held INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+INSERT INTO holding_counts (partner, held) SELECT partner, count(*) FROM holdings WHERE recalled = 0 GROUP BY partner;
+-- Receipts by day (the sync charts): the cursor per day read from the index alone (up_to is in it).
+CREATE INDEX receipts_in_day ON receipts_in (partner, stream, received_at, up_to);
+-- Receipts that name quarantined releases (rare): the dashboard's "quarantined by them" reads only these.
+CREATE INDEX receipts_in_rejected ON receipts_in (partner, stream) WHERE rejected <> '[]';
+-- Records awaiting a cross-version review (rare): the partner's "to review" count reads only these.
+CREATE INDEX records_review ON records (origin) WHERE review IS NOT NULL;
+`,
+  },
 ];
