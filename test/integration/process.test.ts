@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { initNode } from '../../node/src/services/node-init.js';
 import { readRunFile } from '../../node/src/config/run-file.js';
 import { tempDir } from '../helpers/nodes.js';
+import { ENTENTE_BIN } from '../helpers/entente-bin.js';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -30,11 +31,7 @@ describe('entente start', () => {
       federationListen: '127.0.0.1:0',
       operatorListen: '127.0.0.1:0',
     });
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', dir],
-      { cwd: root },
-    );
+    const child = spawn(process.execPath, [ENTENTE_BIN, 'start', '--dir', dir], { cwd: root });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -65,11 +62,10 @@ describe('entente start', () => {
       federationListen: '127.0.0.1:0',
       operatorListen: '127.0.0.1:0',
     });
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', dir],
-      { cwd: root, env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' } },
-    );
+    const child = spawn(process.execPath, [ENTENTE_BIN, 'start', '--dir', dir], {
+      cwd: root,
+      env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' },
+    });
     let err = '';
     child.stderr.on('data', (c) => (err += c));
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
