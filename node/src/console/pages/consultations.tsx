@@ -1,4 +1,4 @@
-// Consultations (brief §8): the inbox (asked of us, and asked by us), the conversation view with due
+// Consultations (docs/protocol.md §8): the inbox (asked of us, and asked by us), the conversation view with due
 // dates on the responder's calendar, and the forms each side may send next.
 import type { VNode } from 'preact';
 import { AppError } from '../../domain/errors.js';

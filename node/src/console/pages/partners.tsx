@@ -1,6 +1,6 @@
 // Partners: the list with sync health, one partner's page (bundle, agreement, explain), and adding a
 // partner from an uploaded bundle: its fingerprint is shown for reading aloud, and the operator types
-// the fingerprint the partner read out in a second field; the node compares them (brief §3.2).
+// the fingerprint the partner read out in a second field; the node compares them (docs/protocol.md §3.2).
 import type { Request, Response, Router } from 'express';
 import type { VNode } from 'preact';
 import { AppError } from '../../domain/errors.js';
