@@ -5,18 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      'dist/**',
-      'node_modules/**',
-      'node/src/schema/generated/**',
-      'schemas/generated/**',
-      // until the screening room lands
-      'node/src/domain/names.ts',
-      'node/src/services/screening.ts',
-      'node/src/services/reference-lists.ts',
-      'node/src/store/screening.ts',
-      'node/src/http/operator/screening.ts',
-    ],
+    ignores: ['dist/**', 'node_modules/**', 'node/src/schema/generated/**', 'schemas/generated/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

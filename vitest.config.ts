@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/helpers/cleanup.ts'],
+    globalSetup: ['test/helpers/build.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -212,13 +212,15 @@ async function main(): Promise<void> {
         }),
       ),
       await time('sync dashboard', () => get('/sync')),
+      // the charts: their own request, made by the page's script after the page (the table answers first)
+      await time('sync charts (own request)', () => get('/sync/charts/jp-lic-01/fragment')),
     ];
     // first page load: the page and every stylesheet, script and icon it references
     const first = async (path: string) => {
       const html = await (await get(path)).text();
       let bytes = Buffer.byteLength(html);
-      for (const m of html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g))
-        bytes += (await (await get(m[1]!)).arrayBuffer()).byteLength;
+      for (const m of html.matchAll(/(?:(?:href|src)="(\/assets\/[^"]+)"|data-load="([^"]+)")/g))
+        bytes += (await (await get((m[1] ?? m[2])!)).arrayBuffer()).byteLength;
       bytes += (await (await get('/assets/favicon.svg')).arrayBuffer()).byteLength;
       return bytes;
     };
@@ -232,7 +234,7 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|');
     for (const r of results)
       console.log(
-        `| ${r.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ≤ 150 ${r.p95 <= 150 ? '(met)' : '(NOT met)'} |`,
+        `| ${r.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.name.includes('charts') ? '(no target)' : `≤ 150 ${r.p95 <= 150 ? '(met)' : '(NOT met)'}`} |`,
       );
     console.log(
       `\nfirst page load transfer (page + CSS + JS + icon, uncompressed): records list ${kib(transfer.records)}, ` +

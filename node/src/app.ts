@@ -1,6 +1,9 @@
 // Composition root: createNode() builds every module by constructor injection and wires their events
 // here, in one place; it returns something that closes servers, timers and the database.
 // No process.exit here.
+// Composition root: createNode() wires every module and returns something that closes servers,
+// timers and the database. No process.exit here.
+import { dirname, join } from 'node:path';
 import type { Router } from 'express';
 import { ConfigError, type NodeConfig, type Secrets } from './config/index.js';
 import { consoleRouter } from './console/app.js';
@@ -38,6 +41,9 @@ import { reciprocityRoutes } from './http/operator/reciprocity.js';
 import { recordRoutes } from './http/operator/records.js';
 import { screeningRoutes } from './http/operator/screening.js';
 import { tokenRoutes } from './http/operator/tokens.js';
+import { ReferenceListImports } from './screening/imports.js';
+import { referenceListRoutes, referenceListUploadRoutes } from './http/operator/reference-lists.js';
+import { ScreeningService } from './screening/service.js';
 import { createFederationServer, createOperatorServer } from './http/servers.js';
 import { silentLogger, type Logger } from './log.js';
 import { ConsoleSessions } from './services/console-sessions.js';
@@ -48,8 +54,6 @@ import { Metrics } from './services/metrics.js';
 import { ReciprocityService } from './services/reciprocity.js';
 import { ReceivedRecordStore } from './services/received-records.js';
 import { RecordService } from './services/records.js';
-import { ReferenceLists } from './services/reference-lists.js';
-import { ScreeningService } from './services/screening.js';
 import { TokenService } from './services/tokens.js';
 import { Store } from './store/index.js';
 import type { Role } from './schema/types.js';
@@ -230,7 +234,11 @@ export async function createNode(
     const keys = new KeyService({ store, audit, clock, identity, announcer: outbound, config, secrets });
 
     const screening = new ScreeningService(store, audit, clock, nodeId);
+    const imports = new ReferenceListImports(store, audit, clock, join(dirname(config.files.database), 'imports'));
     if (!degraded) {
+      const left = imports.recover();
+      if (left > 0)
+        log.info({ names: left }, 'screening index: names of unfinished or superseded list imports removed');
       const renormalised = screening.reindexIfStale((line) => log.info(line.trim()));
       if (renormalised > 0) {
         log.info(
@@ -323,6 +331,7 @@ export async function createNode(
       consultations,
       partners: {
         list: () => partnerAdmin.list(),
+        nodeIds: () => partnerAdmin.nodeIds(),
         view: (nodeId) => partnerAdmin.view(nodeId),
         put: (nodeId, bundle, fingerprint, change, actor) =>
           partnerAdmin.put(nodeId, bundle, fingerprint, change, actor),
@@ -345,7 +354,8 @@ export async function createNode(
       keyRoutes(keys),
       reciprocityRoutes(reciprocity),
       consultationRoutes(consultations),
-      screeningRoutes(screening, new ReferenceLists(store, audit, clock, () => closed), audit),
+      screeningRoutes(screening, audit),
+      referenceListRoutes(imports),
     ];
     const opApp = createOperatorApp({
       tokens,
@@ -357,6 +367,7 @@ export async function createNode(
       selfAuthenticated: [
         ['/taxii2', taxiiRoutes(taxii, interop, { maxContentLength: config.limits.operatorBodyBytes })],
       ],
+      uploads: [referenceListUploadRoutes(imports)],
       writable,
       countRequest: (status) => metrics.requests.inc({ listener: 'operator', status: String(status) }),
       public: apiDocsRoutes(),
@@ -368,7 +379,9 @@ export async function createNode(
       },
       health: {
         health: () => {
-          const database = closed ? 'closed' : store.integrity();
+          // the integrity check of the start: quick_check reads every page (seconds with a large screening
+          // index), and /healthz must answer at once, also during a list import (docs/screening.md)
+          const database = closed ? 'closed' : integrity;
           return {
             ok: database === 'ok' && !degraded && Object.values(listeners).every((s) => s === 'listening'),
             database,
@@ -463,6 +476,7 @@ export async function createNode(
         closed = true;
         clearInterval(checkpointTimer);
         clearInterval(lapseTimer);
+        await imports.close();
         await links.close();
         await Promise.all([federation.close(), operator.close()]);
         await signatures.close();

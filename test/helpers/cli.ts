@@ -1,6 +1,7 @@
-// Runs the real `entente` CLI (from source, through tsx) as a child process.
+// Runs the real `entente` CLI (bin/entente.js, built by the suite's global setup) as a child process.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { ENTENTE_BIN } from './entente-bin.js';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -17,7 +18,7 @@ export function cli(
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), ...args],
+      [ENTENTE_BIN, ...args],
       { cwd: root, env: { ...process.env, ...options.env }, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );

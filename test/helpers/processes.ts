@@ -9,6 +9,7 @@ import { readRunFile } from '../../node/src/config/run-file.js';
 import { initNode, keepBoundAddresses } from '../../node/src/services/node-init.js';
 import { buildBundle, bundleFingerprint, type Bundle } from '../../node/src/exchange/bundle.js';
 import { tempDir } from './nodes.js';
+import { ENTENTE_BIN } from './entente-bin.js';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -64,11 +65,11 @@ export async function startProc(
   env: Record<string, string> = {},
   options: { mayDie?: boolean } = {},
 ): Promise<void> {
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', n.dir, '--log-level', 'error'],
-    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const proc = spawn(process.execPath, [ENTENTE_BIN, 'start', '--dir', n.dir, '--log-level', 'error'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   n.proc = proc;
   n.stderr = '';
   proc.stderr.on('data', (c) => (n.stderr += c));

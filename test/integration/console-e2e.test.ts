@@ -199,8 +199,13 @@ describe('the console across two nodes, in chromium', { timeout: 180_000 }, () =
     await expect(p.locator('.banner.ok').textContent()).resolves.toMatch(/Agreement saved/);
     const ag = await a.op('GET', `/admin/v1/partners/${b.nodeId}`);
     expect(ag.body.agreement.share.denial.maxTlp).toBe('GREEN');
+    // the sync charts are their own request, loaded by the page's script after the table
+    await p.goto(a.node.operatorUrl + '/sync');
+    await p.locator('[data-loaded] figure.chart').first().waitFor();
+    await axe(p, 'sync');
+    await shot(p, '14-sync');
     for (const [path, name] of [
-      ['/sync', '14-sync'],
+      [`/sync/charts/${b.nodeId}`, '14-sync-charts-page'],
       ['/reciprocity', '15-reciprocity'],
       ['/alarms', '16-alarms'],
       ['/audit', '17-audit'],

@@ -90,7 +90,17 @@ const PAGES = [
   '/keys',
 ];
 const OFFICER_ONLY = ['/records/new?type=denial', '/records/new?type=finding'];
-const OPERATOR_ONLY = ['/partners', '/partners/new', '/sync', '/alarms', '/reciprocity', '/audit', '/tokens', '/keys'];
+const OPERATOR_ONLY = [
+  '/partners',
+  '/partners/new',
+  '/sync',
+  '/sync/charts/jp-lic-01',
+  '/alarms',
+  '/reciprocity',
+  '/audit',
+  '/tokens',
+  '/keys',
+];
 
 beforeAll(async () => {
   n = await startTestNode('nl-lic-01', { clock, sync: { autoStart: false } });

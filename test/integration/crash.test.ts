@@ -2,7 +2,8 @@
 // before the receipt is sent, mid-push, mid-materialisation, after the publication commit, mid-
 // backfill, mid-backup), restarted, and checked: no acknowledged publication or release lost, no
 // duplicate effect, no seq or version reused, streams verify end to end, integrity_check ok, audit
-// chains verify, queues drain. `npm test` runs 40 kills; ENTENTE_CRASH_KILLS=1000 runs the long form.
+// chains verify, queues drain. `npm test` runs 21 kills (three at each point); ENTENTE_CRASH_KILLS=1000
+// runs the long form.
 import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,8 +16,9 @@ import { agreement } from '../helpers/exchange.js';
 import { publishBody } from '../helpers/examples.js';
 import { alive, api, makeProcNode, startProc, stopProc, type ProcNode } from '../helpers/processes.js';
 import { tempDir } from '../helpers/nodes.js';
+import { ENTENTE_BIN } from '../helpers/entente-bin.js';
 
-const KILLS = Number(process.env.ENTENTE_CRASH_KILLS ?? 40);
+const KILLS = Number(process.env.ENTENTE_CRASH_KILLS ?? 21);
 const root = join(import.meta.dirname, '../..');
 const nodes: ProcNode[] = [];
 afterAll(async () => {
@@ -38,7 +40,7 @@ function cliBackup(a: ProcNode, out: string, env: Record<string, string>): Promi
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'backup', '--dir', a.dir, out],
+      [ENTENTE_BIN, 'backup', '--dir', a.dir, out],
       { cwd: root, env: { ...process.env, ...env } },
       (err, _stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stderr: String(stderr) }),

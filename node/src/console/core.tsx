@@ -37,6 +37,7 @@ const FLASH: Record<string, string> = {
   amended: 'Amendment published and signed.',
   status: 'New version published and signed.',
   seen: 'Marked as seen.',
+  reviewed: 'Marked reviewed; the label is gone and the review is in the audit log.',
   dismissed: 'Hit marked as a false positive for this input.',
   linked: 'Linked as the same party.',
   opened: 'Consultation request sent.',

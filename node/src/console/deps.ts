@@ -10,13 +10,14 @@ import type { KeyService } from '../services/keys.js';
 import type { PartnerAdmin } from '../exchange/partner-admin.js';
 import type { ReciprocityService } from '../services/reciprocity.js';
 import type { RecordService } from '../services/records.js';
-import type { ScreeningService } from '../services/screening.js';
+import type { ScreeningService } from '../screening/service.js';
 import type { TokenService } from '../services/tokens.js';
 
 export type { Principal } from '../services/tokens.js';
 export type { LiveSession, SessionListItem } from '../services/console-sessions.js';
 export type { RecordDetail, RecordSummary, SearchParams, VersionView } from '../services/records.js';
-export type { Hit, Candidate, ScreenParty } from '../services/screening.js';
+export type { Hit, ScreenParty } from '../screening/service.js';
+export type { Candidate } from '../screening/application.js';
 export type { ConsultationView } from '../services/consultation-view.js';
 export type { PartnerView } from '../exchange/partner-admin.js';
 export type { ReciprocityRow, Flow as ReciprocityFlow } from '../services/reciprocity.js';
@@ -31,12 +32,12 @@ export interface ConsoleDeps {
   writable(): string | null;
   sessions: Pick<ConsoleSessions, 'signIn' | 'lookup' | 'signOut' | 'revoke' | 'list'>;
   tokens: Pick<TokenService, 'create' | 'list' | 'revoke' | 'recordUse'>;
-  records: Pick<RecordService, 'publish' | 'amend' | 'changeStatus' | 'get' | 'search'>;
+  records: Pick<RecordService, 'publish' | 'amend' | 'changeStatus' | 'markReviewed' | 'get' | 'search'>;
   views: Pick<ConsoleViews, 'receivedSince' | 'markSeen' | 'releasedTo' | 'flow' | 'receivedPerWeek' | 'preview'>;
   screening: Pick<ScreeningService, 'screen' | 'screenApplication' | 'dismiss' | 'link'>;
   audit: Pick<AuditService, 'record' | 'verify' | 'page'> & { exportAll(): AuditBundle };
   consultations: Pick<ConsultationService, 'open' | 'reply' | 'list' | 'view'>;
-  partners: Pick<PartnerAdmin, 'list' | 'view' | 'put' | 'remove'> & {
+  partners: Pick<PartnerAdmin, 'list' | 'nodeIds' | 'view' | 'put' | 'remove'> & {
     /** base64url(sha256(JCS(bundle))) of an uploaded bundle, shown before it is registered. */
     fingerprintOf(bundle: unknown): string;
     /** The same fingerprint as six groups of five digits (docs/protocol.md §3.2). */

@@ -1,6 +1,6 @@
 // Renders a record version for reading: members in a fixed, readable order, partner text as isolated
 // text, and every member the originator withheld shown at its place as "withheld by the originator"
-// (records-v1 §8: the release's `redacted` pointers name them in the unredacted record).
+// (docs/records.md §8: the release's `redacted` pointers name them in the unredacted record).
 import type { VNode } from 'preact';
 import { T, Withheld } from './ui.js';
 import { asText } from './ui.js';

@@ -54,6 +54,11 @@ export class PartnerAdmin {
     return this.partners.list().map((p) => this.toView(p));
   }
 
+  /** Every registered partner's node id (removed ones too), without the sync figures list() computes. */
+  nodeIds(): string[] {
+    return this.partners.list().map((p) => p.node_id);
+  }
+
   view(nodeId: string): PartnerView {
     const p = this.partners.get(nodeId);
     if (!p) throw new AppError('not-found', 'no such partner');

@@ -40,15 +40,25 @@ export async function pullFeed(c: PullContext, done: { pages: number; items: num
     if (res.status !== 200) return c.failed(`feed answered ${res.status}`, true);
     const page = res.json<FeedPage>();
     if (page.stream !== st.stream && st.stream !== '' && after > 0) {
-      // the partner reset its stream: read the new one from its start
-      const first = page.items.length
-        ? page.items
-        : (await client.call('GET', '/v1/feed?after=0&limit=1000')).json<{ items: string[] }>().items;
-      if (first.length === 0) return;
-      const r = await c.inbound.ingestBatch(c.partner, first, 'pull');
-      done.pages++;
-      done.items += first.length;
-      await postReceipt(client, r.receipt);
+      // the partner reset its stream: read the new one from its start (seq 1, docs/protocol.md §6.9),
+      // never from the old stream's position, which the new stream may already have passed
+      let fromStart;
+      try {
+        fromStart = await client.call('GET', '/v1/feed?after=0&limit=1000', undefined, c.requestTimeoutMs);
+      } catch (e) {
+        return c.failed(`network: ${(e as Error).message}`, true);
+      }
+      if (fromStart.status !== 200) return c.failed(`feed answered ${fromStart.status}`, true);
+      const first = fromStart.json<FeedPage>().items;
+      if (first.length === 0) return c.succeeded();
+      try {
+        const r = await c.inbound.ingestBatch(c.partner, first, 'pull');
+        done.pages++;
+        done.items += first.length;
+        await postReceipt(client, r.receipt);
+      } catch (e) {
+        return c.failed(e instanceof AppError ? `${e.status} ${e.message}` : String(e), false);
+      }
       continue;
     }
     if (page.items.length === 0) {

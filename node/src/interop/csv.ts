@@ -153,6 +153,7 @@ export const SCREENING_COLUMNS = [
   'essentially_identical',
   'control',
   'destination',
+  'labels',
 ];
 
 function hitCells(
@@ -188,11 +189,15 @@ function hitCells(
     typeof x.name === 'number' ? x.name : undefined,
     str(x.country),
     str(x.identifier),
-    isJsonObject(h.dismissed) ? str(h.dismissed.by) : undefined,
+    // the viewer's own dismissal first, then other tokens' (a label: those hits still alert)
+    [isJsonObject(h.dismissed) ? str(h.dismissed.by) : undefined, ...objects(h.dismissedBy).map((d) => str(d.by))]
+      .filter(Boolean)
+      .join(' ') || undefined,
     str(h.linkedFrom),
     undefined,
     undefined,
     undefined,
+    Array.isArray(s.labels) ? s.labels.map((l) => asText(l)).join(' ') || undefined : undefined,
   ];
 }
 
@@ -255,6 +260,7 @@ export function screeningCsv(result: unknown, maxTlp: Tlp, tlpOf: (recordId: str
       c.essentiallyIdentical === true,
       str(c.control),
       str(c.destination),
+      strings(d.labels).join(' ') || undefined,
     ]);
   }
   return { text, withheld };

@@ -156,7 +156,7 @@ export function partyObjects(
   return out;
 }
 
-/** The party an identity made by partyObjects() carries (its role and the party, records-v1 §4). */
+/** The party an identity made by partyObjects() carries (its role and the party, docs/records.md §4). */
 export function partyOf(identity: StixObject): { role: string; party: JsonObject } | null {
   const ext = isJsonObject(identity.extensions) ? identity.extensions[PARTY_EXTENSION] : undefined;
   if (!isJsonObject(ext)) return null;

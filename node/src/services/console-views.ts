@@ -98,7 +98,9 @@ export class ConsoleViews {
     for (let d = days; d >= 0; d--) {
       const day = new Date(today - d * DAY).toISOString().slice(0, 10);
       const end = new Date(today - (d - 1) * DAY).toISOString();
-      const sent = out ? this.store.console.seqBefore('releases', partner, out.stream, out.head_seq, end) : 0;
+      const sent = out
+        ? this.store.console.seqBefore('releases', partner, out.stream, out.head_seq, end, Math.max(0, prevOut))
+        : 0;
       ack = Math.max(ack, acks.get(day) ?? 0);
       if (prevOut >= 0) flow.recordsOut.push({ day, value: sent - prevOut });
       flow.sent.push({ day, value: sent });
@@ -115,13 +117,15 @@ export class ConsoleViews {
     const monday = Date.parse(now.toISOString().slice(0, 10)) - ((now.getUTCDay() + 6) % 7) * DAY;
     const inn = this.store.exchange.inStream(partner);
     const head = inn ? inn.next_seq - 1 : 0;
-    const at = (ms: number) =>
-      inn?.stream ? this.store.console.seqBefore('inbound', partner, inn.stream, head, new Date(ms).toISOString()) : 0;
+    const at = (ms: number, from: number) =>
+      inn?.stream
+        ? this.store.console.seqBefore('inbound', partner, inn.stream, head, new Date(ms).toISOString(), from)
+        : 0;
     const out: DayPoint[] = [];
-    let prev = at(monday - weeks * 7 * DAY);
+    let prev = at(monday - weeks * 7 * DAY, 0);
     for (let w = weeks - 1; w >= 0; w--) {
       const start = monday - w * 7 * DAY;
-      const next = at(start + 7 * DAY);
+      const next = at(start + 7 * DAY, prev);
       out.push({ day: new Date(start).toISOString().slice(0, 10), value: next - prev });
       prev = next;
     }

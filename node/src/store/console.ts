@@ -126,11 +126,28 @@ export class ConsoleTables {
           ).get(partner, stream, seq)
     ) as { seq: number; t: string | number } | undefined;
   }
-  /** The highest seq of a stream made (releases) or received (inbound) before `iso` (0 if none). */
-  seqBefore(table: 'releases' | 'inbound', partner: string, stream: string, head: number, iso: string): number {
+  /**
+   * The highest seq of a stream made (releases) or received (inbound) before `iso` (0 if none).
+   * `from`: an answer for an earlier time, when the caller walks forward in time (the search starts there).
+   */
+  seqBefore(
+    table: 'releases' | 'inbound',
+    partner: string,
+    stream: string,
+    head: number,
+    iso: string,
+    from = 0,
+  ): number {
     const limit = table === 'releases' ? Math.floor(Date.parse(iso) / 1000) : iso;
-    let lo = 0;
+    let lo = Math.min(from, head);
     let hi = head;
+    if (lo >= hi) return lo;
+    // the two ends first: a day without releases, or with all of them, costs two reads, not a search
+    const next = this.firstAtOrAfter(table, partner, stream, lo + 1);
+    if (!next || next.seq > hi || next.t >= limit) return lo;
+    lo = next.seq;
+    const last = this.firstAtOrAfter(table, partner, stream, hi);
+    if (last && last.seq === hi && last.t < limit) return hi;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
       const row = this.firstAtOrAfter(table, partner, stream, mid);

@@ -11,6 +11,7 @@ import { ConsultationTables } from './consultations.js';
 import { ScreeningTables } from './screening.js';
 import { ConsoleTables } from './console.js';
 import { InteropTables } from './interop.js';
+import { ReferenceListTables } from './reference-lists.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -24,6 +25,7 @@ export class Store {
   readonly screening: ScreeningTables;
   readonly console: ConsoleTables;
   readonly interop: InteropTables;
+  readonly referenceLists: ReferenceListTables;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
@@ -36,6 +38,7 @@ export class Store {
     this.screening = new ScreeningTables(db);
     this.console = new ConsoleTables(db);
     this.interop = new InteropTables(db);
+    this.referenceLists = new ReferenceListTables(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
@@ -75,6 +78,7 @@ export type {
   AlarmRow,
 } from './exchange.js';
 export type { ConsultationRow, MessageRow } from './consultations.js';
-export type { Dismissal, ScreenEntry, ScreenEntryRow } from './screening.js';
+export type { Dismissal, ScreenEntry, ScreenEntryRow, ScreenInsert } from './screening.js';
 export type { SessionRow, LiveSessionRow, ReceivedVersionRow, DayPoint } from './console.js';
 export type { CollectionScope, ExportAccessRow, ExportVersionRow, ScanQuery } from './interop.js';
+export type { ReferenceListRow } from './reference-lists.js';

@@ -263,6 +263,35 @@ CREATE TABLE console_marks (token_name TEXT NOT NULL, mark TEXT NOT NULL, at TEX
 `,
   },
   {
+    version: 13,
+    name: 'screening-bulk-terms',
+    sql: `
+-- Screening (docs/screening.md): a person's surname and dates of birth weigh in the score; document
+-- frequencies are counted per batch by store/screening.ts instead of by a trigger per term row (a
+-- million names took five minutes to index with the triggers). The index is re-derived at start
+-- (meta screening.format changes with this version).
+ALTER TABLE screen_entries ADD COLUMN surname TEXT NOT NULL DEFAULT '';
+ALTER TABLE screen_entries ADD COLUMN birth_dates TEXT NOT NULL DEFAULT '[]';
+DROP TRIGGER screen_terms_ai;
+DROP TRIGGER screen_terms_ad;
+DROP TRIGGER screen_entries_terms_ai;
+DROP TRIGGER screen_entries_terms_ad;
+-- The trigram index is written per batch too (one INSERT … SELECT: a quarter of the per-row trigger's cost).
+DROP TRIGGER screen_entries_ai;
+-- Reference lists are imported in versions: a list row is seen by screening while its list's version
+-- is at least list_from and below list_to (NULL: not superseded). An import writes the next version
+-- beside the one in force and switches in one small transaction; an interrupted import leaves rows
+-- no version sees, removed at the next start. entry_digest tells a re-import what changed.
+ALTER TABLE screen_entries ADD COLUMN list_from INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE screen_entries ADD COLUMN list_to INTEGER;
+ALTER TABLE screen_entries ADD COLUMN entry_digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE reference_lists ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reference_lists ADD COLUMN format TEXT NOT NULL DEFAULT '';
+ALTER TABLE reference_lists ADD COLUMN names INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reference_lists ADD COLUMN last_import TEXT NOT NULL DEFAULT '{}';
+`,
+  },
+  {
     version: 14,
     name: 'token-expiry-and-metrics-role',
     sql: `
@@ -306,6 +335,22 @@ CREATE INDEX console_sessions_token ON console_sessions (token_name);
 INSERT INTO console_sessions SELECT * FROM temp.console_sessions_kept;
 DROP TABLE temp.export_access_kept;
 DROP TABLE temp.console_sessions_kept;
+`,
+  },
+  {
+    version: 16,
+    name: 'console-speed',
+    sql: `
+-- Per partner: how many records it holds (not recalled). Kept by store/exchange.ts with every holdings
+-- write, in that write's transaction, so the partner list and the sync dashboard never count(*) them.
+CREATE TABLE holding_counts (partner TEXT PRIMARY KEY, held INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+INSERT INTO holding_counts (partner, held) SELECT partner, count(*) FROM holdings WHERE recalled = 0 GROUP BY partner;
+-- Receipts by day (the sync charts): the cursor per day read from the index alone (up_to is in it).
+CREATE INDEX receipts_in_day ON receipts_in (partner, stream, received_at, up_to);
+-- Receipts that name quarantined releases (rare): the dashboard's "quarantined by them" reads only these.
+CREATE INDEX receipts_in_rejected ON receipts_in (partner, stream) WHERE rejected <> '[]';
+-- Records awaiting a cross-version review (rare): the partner's "to review" count reads only these.
+CREATE INDEX records_review ON records (origin) WHERE review IS NOT NULL;
 `,
   },
 ];

@@ -1,5 +1,6 @@
 // Entente console: small enhancements only. Every page works without this file.
 // - live refresh of [data-refresh] regions (the sync dashboard) while the tab is visible;
+// - [data-load] regions (the sync charts) fetched after the page, which works without them;
 // - focus moves to the error summary after a refused form, so keyboard and screen-reader users land on it;
 // - a button that ends something asks once before it submits;
 // - a form is not submitted twice by a double click.
@@ -34,6 +35,27 @@ function refresh(el) {
 }
 
 for (const el of document.querySelectorAll('[data-refresh]')) refresh(el);
+
+// a region served as its own request (the sync charts): its link stays when the fetch fails
+async function load(el) {
+  try {
+    const res = await fetch(el.getAttribute('data-load'), {
+      credentials: 'same-origin',
+      headers: { accept: 'text/html' },
+      redirect: 'manual',
+    });
+    if (!res.ok) return;
+    const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+    const fresh = doc.body.firstElementChild;
+    const slot = el.querySelector('.slot-body');
+    if (fresh && slot) slot.replaceWith(document.importNode(fresh, true));
+    el.setAttribute('data-loaded', new Date().toISOString());
+  } catch {
+    /* the link still leads to the charts */
+  }
+}
+
+for (const el of document.querySelectorAll('[data-load]')) void load(el);
 
 const summary = document.getElementById('error-summary');
 if (summary) summary.focus();

@@ -1,4 +1,4 @@
-// The denial and finding forms: every member of records-v1 §3–§7 a person may write (the node assigns
+// The denial and finding forms: every member of docs/records.md §3–§7 a person may write (the node assigns
 // the envelope), named as the record names them so the node's error pointers land on the field.
 import type { Json } from '../../domain/validation.js';
 import type { FieldSpec } from './spec.js';

@@ -1,5 +1,5 @@
 // A licence application as a form: what screening checks for an essentially identical transaction,
-// and the `proposedTransaction` of a consultation REQUEST (records-v1 §9).
+// and the `proposedTransaction` of a consultation REQUEST (docs/records.md §9).
 import { ITEMS, PARTIES } from './records.js';
 import type { FieldSpec } from './spec.js';
 

@@ -1,4 +1,4 @@
-// The agreement editor: the agreement object (records-v1 §10) as a form, with a preview of what it
+// The agreement editor: the agreement object (docs/records.md §10) as a form, with a preview of what it
 // would share, withhold and redact among the current own records, decided by the same function as
 // `explain`. Nothing changes until the operator saves; the partner then sees the agreement verbatim.
 import type { VNode } from 'preact';

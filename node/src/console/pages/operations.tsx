@@ -1,6 +1,7 @@
 // Watching the exchange: the sync dashboard (per partner: head, acknowledged, queue, quarantines both
 // ways, last contact, last error; flow over time), alarms, and reciprocity in both directions.
 import type { VNode } from 'preact';
+import { AppError } from '../../domain/errors.js';
 import { renderToString } from 'preact-render-to-string';
 import type { Ctx, PageRouter } from '../core.js';
 import type { Flow, PartnerView, ReciprocityFlow, ReciprocityRow } from '../deps.js';
@@ -85,8 +86,9 @@ function daysOf(f: Flow): string[] {
   return [...new Set([...f.sent, ...f.acknowledged].map((p) => p.day))].sort();
 }
 
-function SyncCharts(props: { c: Ctx; p: PartnerView }): VNode {
-  const f = props.c.deps.views.flow(props.p.nodeId, 30);
+function SyncCharts(props: { c: Ctx; partner: string }): VNode {
+  const partner = props.partner;
+  const f = props.c.deps.views.flow(partner, 30);
   const days = daysOf(f);
   const sent = fill(days, f.sent);
   const ack = fill(days, f.acknowledged);
@@ -99,18 +101,31 @@ function SyncCharts(props: { c: Ctx; p: PartnerView }): VNode {
   return (
     <div class="chart-pair">
       <LineChart
-        id={`flow-${props.p.nodeId}`}
-        title={`Releases to ${props.p.nodeId}, last 30 days`}
+        id={`flow-${partner}`}
+        title={`Releases to ${partner}, last 30 days`}
         summary={`stream position sent and acknowledged at the end of each day; a gap is the queue (now ${last})`}
         series={series}
       />
       <LineChart
-        id={`queue-${props.p.nodeId}`}
+        id={`queue-${partner}`}
         title="Queue depth"
         summary="releases sent but not yet acknowledged, end of day"
         series={[{ label: 'queue', points: queue }]}
       />
     </div>
+  );
+}
+
+/** Where a partner's charts go: a link that works without script, replaced by the charts when script runs. */
+function ChartSlot(props: { partner: string }): VNode {
+  const href = `/sync/charts/${encodeURIComponent(props.partner)}`;
+  return (
+    <section class="chart-slot" aria-labelledby={`slot-${props.partner}`} data-load={`${href}/fragment`}>
+      <h2 id={`slot-${props.partner}`}>Flow to {props.partner}</h2>
+      <p class="slot-body">
+        <a href={href}>Releases sent and acknowledged per day, and the queue (last 30 days)</a>
+      </p>
+    </section>
   );
 }
 
@@ -236,7 +251,7 @@ export function operationPages(p: PageRouter): void {
           {list
             .filter((x) => !x.removed)
             .map((x) => (
-              <SyncCharts c={c} p={x} />
+              <ChartSlot partner={x.nodeId} />
             ))}
         </>
       ),
@@ -246,6 +261,31 @@ export function operationPages(p: PageRouter): void {
     c.res
       .type('text/html; charset=utf-8')
       .send(renderToString(<SyncTable list={c.deps.partners.list()} at={c.deps.now()} />));
+  });
+  // The charts are their own request, so the table answers first: the page's script loads the
+  // fragment into its slot; without script the slot's link opens the same charts as a page.
+  const partnerOf = (c: Ctx): string => {
+    const id = String(c.req.params.nodeId);
+    if (!c.deps.partners.nodeIds().includes(id)) throw new AppError('not-found', 'There is no such partner.');
+    return id;
+  };
+  p.get('/sync/charts/:nodeId', 'admin', (c) => {
+    const partner = partnerOf(c);
+    return {
+      title: `Sync with ${partner}: flow`,
+      body: (
+        <>
+          <p>
+            <a href="/sync">Back to the sync dashboard</a>
+          </p>
+          <SyncCharts c={c} partner={partner} />
+        </>
+      ),
+    };
+  });
+  p.get('/sync/charts/:nodeId/fragment', 'admin', (c) => {
+    const partner = partnerOf(c);
+    c.res.type('text/html; charset=utf-8').send(renderToString(<SyncCharts c={c} partner={partner} />));
   });
   p.get('/alarms', 'admin', (c) => {
     const items = c.deps.exchange.alarms() as { at: string; partner: string | null; kind: string; detail: string }[];

@@ -3,10 +3,11 @@
 // and the lifecycle actions a publisher may take on an own record.
 import type { VNode } from 'preact';
 import { AppError } from '../../domain/errors.js';
-import { one, redirect, type Ctx, type PageRouter, type View } from '../core.js';
+import { errorView, one, redirect, type Ctx, type PageRouter, type View } from '../core.js';
 import type { RecordDetail, VersionView } from '../deps.js';
 import { diff, RecordBody, show } from '../record-render.js';
 import { Csrf, Empty, HandlingFlags, Labels, StatusBadge, T, TlpBand, When } from '../ui.js';
+import { ReviewPanel, reviewNote } from '../review.js';
 
 const TERMINAL = new Set(['REVOKED', 'WITHDRAWN', 'EXPIRED']);
 const DECISIONS = [
@@ -240,12 +241,17 @@ function Lifecycle(props: { c: Ctx; d: RecordDetail; error?: string | undefined 
   );
 }
 
-export function recordView(c: Ctx, id: string, error?: string): View {
+export function recordView(
+  c: Ctx,
+  id: string,
+  error?: string,
+  review?: { note: string; problem: string | undefined },
+): View {
   const d = c.deps.records.get(id);
   const rec = d.current.record as { originatorReference?: string; handling?: { tlp?: string }; status?: string };
   return {
     title: `${d.type === 'denial' ? 'Denial' : 'Finding'} ${rec.originatorReference ?? ''}`,
-    status: error ? 400 : 200,
+    status: error || review?.problem ? 400 : 200,
     body: (
       <article class="record">
         <TlpBand tlp={rec.handling?.tlp ?? 'RED'} />
@@ -261,6 +267,7 @@ export function recordView(c: Ctx, id: string, error?: string): View {
           {d.recalled ? <span class="badge off">recalled by the originator</span> : null} version {d.current.version} ·
           origin {d.origin} · <code>{d.id}</code>
         </p>
+        <ReviewPanel d={d} csrf={c.csrf} note={review?.note} problem={review?.problem} />
         <RecordBody record={d.current.record} redacted={d.current.redacted} />
         <section aria-labelledby="sec-sig">
           <h2 id="sec-sig">Signature and delivery</h2>
@@ -306,5 +313,18 @@ export function recordViewPages(p: PageRouter): void {
       return recordView(c, id, `${e.message}${detail && !e.message.includes(detail) ? ` (${detail})` : ''}`);
     }
     redirect(c.res, `/records/${encodeURIComponent(id)}?flash=status`);
+  });
+  // the same service call as POST /admin/v1/records/{id}/review, audited with the person's token name
+  p.post('/records/:id/review', 'analyst', (c) => {
+    const id = String(c.req.params.id);
+    const { note, problem } = reviewNote(one(c.form.note));
+    if (problem) return recordView(c, id, undefined, { note: note ?? '', problem });
+    try {
+      c.deps.records.markReviewed(id, c.actor, note);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status !== 409) throw e;
+      return errorView(409, 'Nothing on this record awaits review (someone may have marked it reviewed already).');
+    }
+    redirect(c.res, `/records/${encodeURIComponent(id)}?flash=reviewed`);
   });
 }

@@ -8,6 +8,7 @@ import type { RecordSummary, SearchParams } from '../deps.js';
 import { REGIMES } from '../forms/codes.js';
 import { Empty, Labels, StatusBadge, T } from '../ui.js';
 import { asText } from '../ui.js';
+import { REVIEW_LABEL, ReviewBadge } from '../review.js';
 
 const FILTERS = ['q', 'type', 'origin', 'status', 'destination', 'control', 'regime'] as const;
 const STATUSES = [
@@ -160,7 +161,8 @@ export function RecordTable(props: { items: RecordSummary[]; self: string }): VN
                 <span class={`chip tlp-${s.tlp.toLowerCase().replace('+', '-')}`}>{s.tlp}</span>
               </td>
               <td>
-                <StatusBadge status={r.status} /> <Labels labels={r.labels} />
+                <StatusBadge status={r.status} /> <Labels labels={r.labels.filter((l) => l !== REVIEW_LABEL)} />
+                {r.labels.includes(REVIEW_LABEL) ? <ReviewBadge id={r.id} /> : null}
               </td>
               <td>
                 <T>{s.what}</T>
@@ -186,7 +188,8 @@ export function recordPages(p: PageRouter): void {
         problems.push({ name: 'after', message: e.message });
       }
     }
-    const origins = [c.deps.node.nodeId, ...c.deps.partners.list().map((x) => x.nodeId)];
+    // the origin filter needs only the ids: the partner list's sync figures are the dashboard's
+    const origins = [c.deps.node.nodeId, ...c.deps.partners.nodeIds()];
     const keep = new URLSearchParams(Object.entries(raw).filter(([k, v]) => v && k !== 'after'));
     const nextHref = result.next ? `/records?${new URLSearchParams([...keep, ['after', result.next]])}` : null;
     return {

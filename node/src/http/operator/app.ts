@@ -29,6 +29,8 @@ export interface OperatorDeps {
   routers: Router[];
   /** Route modules that authenticate for themselves, by mount path (TAXII: HTTP Basic, its own errors). */
   selfAuthenticated?: [string, Router][];
+  /** Route modules that read a streamed, non-JSON body themselves (list uploads), mounted before the JSON parser. */
+  uploads?: Router[];
   /** Why writes are refused (database or audit chain broken), or null. */
   writable?: () => string | null;
   /** Routes served without a token (the API description and its reference page). */
@@ -61,6 +63,7 @@ export function createOperatorApp(deps: OperatorDeps): Express {
   app.use(bearerAuth(deps.tokens));
   deps.extra?.(app);
   app.use(writeGuard({ writable: deps.writable ?? (() => null) }));
+  for (const r of deps.uploads ?? []) app.use('/admin/v1', r);
   app.use(jsonOnly());
   app.use(express.json({ limit: deps.bodyLimitBytes, strict: false, type: 'application/json', inflate: false }));
   app.use(depthGuard(deps.jsonDepth ?? 64));

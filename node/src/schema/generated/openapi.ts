@@ -324,10 +324,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** @description analyst role */
+        get: operations["listReferenceLists"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/reference-lists/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
         /** @description admin role */
+        get: operations["listImportJobs"];
+        put?: never;
+        /** @description admin role. The list file is the request body, streamed (plain or gzip); docs/screening.md lists the formats. */
         post: operations["importReferenceList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/reference-lists/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description admin role */
+        get: operations["getImportJob"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1375,6 +1410,22 @@ export interface components {
                 [key: string]: number;
             };
         };
+        ImportJob: {
+            bytes: number;
+            entries: number;
+            error?: string | null;
+            finishedAt?: string | null;
+            format?: string | null;
+            id: string;
+            list: string;
+            namesIndexed: number;
+            rate: number;
+            result?: Record<string, unknown> | null;
+            startedAt?: string;
+            /** @enum {string} */
+            state: "receiving" | "indexing" | "done" | "failed" | "cancelled";
+            totalBytes: number;
+        };
         InboxBody: {
             items: string[];
         };
@@ -1890,16 +1941,6 @@ export interface components {
             stream?: string;
             version: number;
         };
-        ReferenceListBody: {
-            /** @description absolute path of a list file on this host (CSL CSV */
-            path: string;
-        };
-        ReferenceListImport: {
-            entries: number;
-            list: string;
-            names: number;
-            unchanged: boolean;
-        };
         /** @enum {string} */
         Regime: "WA" | "AG" | "NSG" | "MTCR" | "CWC" | "EU_DUAL_USE" | "EU_SANCTIONS" | "NATIONAL";
         /**
@@ -2088,6 +2129,7 @@ export interface components {
             includeInactive?: boolean;
             limit?: number;
             parties?: {
+                birthDate?: string;
                 country?: components["schemas"]["Country"];
                 identifiers?: components["schemas"]["PartyIdentifier"][];
                 name: string;
@@ -2958,34 +3000,119 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
-    importReferenceList: {
+    listReferenceLists: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReferenceListBody"];
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description imported (or unchanged, by digest) */
+            /** @description each list: name, source, format, version, entries, names, importedAt, lastImport {at, added, removed, changed, seconds} */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReferenceListImport"];
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    listImportJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description this process's import jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    importReferenceList: {
+        parameters: {
+            query?: {
+                filename?: string;
+                format?: "csl-csv" | "csl-json" | "entity-json" | "ftm" | "csv";
+                list?: string;
+                /** @description columns of a plain CSV, e.g. name=Name,alias=AKA,country=Country */
+                map?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description the same file as the version in force (nothing changed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            /** @description the import job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
                 };
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
+        };
+    };
+    getImportJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
         };
     };
     screen: {
