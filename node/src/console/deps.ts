@@ -17,6 +17,8 @@ export type { Principal } from '../services/tokens.js';
 export type { LiveSession, SessionListItem } from '../services/console-sessions.js';
 export type { RecordDetail, RecordSummary, SearchParams, VersionView } from '../services/records.js';
 export type { Hit, ScreenParty } from '../screening/service.js';
+/** The calibrated threshold at which a screening hit alerts (docs/screening.md). */
+export { DEFAULT_THRESHOLD } from '../screening/service.js';
 export type { Candidate } from '../screening/application.js';
 export type { ConsultationView } from '../services/consultation-view.js';
 export type { PartnerView } from '../exchange/partner-admin.js';
