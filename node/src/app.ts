@@ -18,6 +18,8 @@ import { SignaturePool } from './crypto/signature-pool.js';
 import { ExchangeAdmin } from './exchange/admin.js';
 import { AgreementService } from './exchange/agreements.js';
 import { AlarmService } from './exchange/alarms.js';
+import { Alerts } from './exchange/alerts.js';
+import { ProtocolVersions } from './exchange/versions.js';
 import { Inbound } from './exchange/inbound/inbound.js';
 import { Links, type LinkOptions } from './exchange/links/links.js';
 import { Outbound } from './exchange/outbound/outbound.js';
@@ -30,6 +32,7 @@ import { requireRole, type ObservedResponse } from './http/middleware.js';
 import { createOperatorApp } from './http/operator/app.js';
 import { auditRoutes } from './http/operator/audit.js';
 import { consultationRoutes } from './http/operator/consultations.js';
+import { alertRoutes } from './http/operator/alerts.js';
 import { apiDocsRoutes } from './http/operator/docs.js';
 import { exchangeRoutes } from './http/operator/exchange.js';
 import { keyRoutes } from './http/operator/keys.js';
@@ -51,6 +54,7 @@ import { RecordService } from './services/records.js';
 import { ReferenceLists } from './services/reference-lists.js';
 import { ScreeningService } from './services/screening.js';
 import { TokenService } from './services/tokens.js';
+import { WebhookNotifier } from './services/webhooks.js';
 import { Store } from './store/index.js';
 import type { Role } from './schema/types.js';
 
@@ -97,6 +101,9 @@ export interface EntenteNode {
     keys: KeyService;
     consultations: ConsultationService;
     screening: ScreeningService;
+    versions: ProtocolVersions;
+    alerts: Alerts;
+    webhooks: WebhookNotifier;
   };
   close(): Promise<void>;
 }
@@ -137,6 +144,8 @@ export async function createNode(
     const partners = new PartnerService(store, audit, clock, nodeId);
     const agreements = new AgreementService(store, nodeId);
     const alarms = new AlarmService(store, audit, clock, log);
+    // entente/1.1 (docs/protocol.md §14.1): what this node speaks, and what each partner said it speaks
+    const versions = new ProtocolVersions(store, clock, config.protocol.maxMinor);
 
     // the exchange: publication → outbound (materialise) → `appended` → links (push) → partner's receipt
     const outbound = new Outbound(
@@ -147,6 +156,7 @@ export async function createNode(
         identity,
         agreements,
         alarms,
+        versions,
         options: {
           nodeId,
           country,
@@ -169,7 +179,29 @@ export async function createNode(
       reviewReminderDays: config.records.reviewReminderDays,
       identity,
       publications: outbound,
+      maxMinor: config.protocol.maxMinor,
     });
+    // alerts and acknowledgements (docs/protocol.md §14.2–§14.4)
+    const alerts = new Alerts({
+      store,
+      audit,
+      clock,
+      alarms,
+      outbound,
+      agreements,
+      versions,
+      nodeId,
+      webhooks: config.notifications.webhooks,
+    });
+    const webhooks = new WebhookNotifier(store, clock, log, { webhooks: config.notifications.webhooks });
+    // RECEIVED goes to the originator after the commit; when its versions are not known yet, they are
+    // learned first (late-bound: the links are built below)
+    let learnThen: (partner: string) => void = () => undefined;
+    const sendReceived = (partner?: string) => {
+      const r = alerts.sendReceived(partner);
+      outbound.wake(r.appended);
+      for (const p of r.learn) learnThen(p);
+    };
     const received = new ReceivedRecordStore(store);
     const signatures = new SignaturePool();
     const inbound = new Inbound({
@@ -185,6 +217,12 @@ export async function createNode(
       nodeId,
       countryOf: (n) => (n === nodeId ? country : partners.countryOf(n)),
       maxReleaseBytes: limits.maxReleaseBytes,
+      alerts,
+      maxMinor: config.protocol.maxMinor,
+      committed: (peer) => {
+        sendReceived(peer);
+        webhooks.kick();
+      },
       observer: {
         counts: (p, outcome, n) => n > 0 && metrics.ingest.inc({ partner: p, outcome }, n),
         skew: (p, sec) => metrics.observeSkew(p, sec),
@@ -199,6 +237,11 @@ export async function createNode(
       identity,
       clock,
       log,
+      versions,
+      learned: (partner) => {
+        const r = alerts.sendReceived(partner);
+        outbound.wake(r.appended);
+      },
       observer: {
         pushError: (p, kind) => metrics.pushErrors.inc({ partner: p, kind }),
         pullError: (p) => metrics.pullErrors.inc({ partner: p }),
@@ -211,7 +254,20 @@ export async function createNode(
         ...options.sync,
       },
     });
-    const exchange = new ExchangeAdmin({ store, audit, clock, agreements, outbound, alarms, links, reviews: received });
+    learnThen = (partner) => {
+      void links.learn(partner).catch((e: unknown) => log.warn({ err: e, partner }, 'learning versions failed'));
+    };
+    const exchange = new ExchangeAdmin({
+      store,
+      audit,
+      clock,
+      agreements,
+      outbound,
+      alarms,
+      links,
+      reviews: received,
+      versions,
+    });
     const partnerAdmin = new PartnerAdmin(partners, exchange);
     const keys = new KeyService({ store, audit, clock, identity, announcer: outbound, config, secrets });
 
@@ -235,6 +291,8 @@ export async function createNode(
           name: config.name,
           country,
           protocol: 'entente/1',
+          // a node in 1.0 mode answers exactly as a 1.0 node: no protocolVersions
+          ...(versions.local11 ? { protocolVersions: versions.own } : {}),
           keys: { keys: identity.publicKeys },
           maxBatchBytes: limits.maxBatchBytes,
           maxReleaseBytes: limits.maxReleaseBytes,
@@ -262,6 +320,8 @@ export async function createNode(
     // events with more than one listener, or crossing capabilities
     outbound.events.on('appended', (partner) => links.wake(partner));
     outbound.events.on('receipt', () => keys.check());
+    outbound.events.on('urgent', (partner) => links.urge(partner));
+    metrics.alertGauge(() => alerts.unacknowledged());
     partners.events.on('changed', (partner) => {
       links.trustChanged(partner);
       federation.trustChanged(partner);
@@ -330,6 +390,9 @@ export async function createNode(
       keyRoutes(keys),
       reciprocityRoutes(reciprocity),
       consultationRoutes(consultations),
+      alertRoutes(alerts, (partner) => {
+        if (partner) outbound.wake([partner]);
+      }),
       screeningRoutes(screening, new ReferenceLists(store, audit, clock), audit),
     ];
     const opApp = createOperatorApp({
@@ -376,6 +439,10 @@ export async function createNode(
     const operatorPort = await operator.listen(config.operator.host, options.operatorPort ?? config.operator.port);
     listeners.operator = 'listening';
     if (options.sync?.autoStart !== false) links.start();
+    if (!degraded) {
+      webhooks.start();
+      sendReceived();
+    }
     const checkpointTimer = setInterval(
       () => {
         if (!degraded) audit.checkpoint(identity.signer);
@@ -387,6 +454,7 @@ export async function createNode(
       if (degraded) return;
       consultations.lapse();
       screening.indexPending();
+      sendReceived();
     }, 60_000);
     lapseTimer.unref();
     if (!degraded) audit.checkpoint(identity.signer);
@@ -420,6 +488,9 @@ export async function createNode(
         keys,
         consultations,
         screening,
+        versions,
+        alerts,
+        webhooks,
       },
       async close() {
         if (closed) return;
@@ -427,6 +498,7 @@ export async function createNode(
         clearInterval(checkpointTimer);
         clearInterval(lapseTimer);
         await links.close();
+        await webhooks.close();
         await Promise.all([federation.close(), operator.close()]);
         await signatures.close();
         store.close();

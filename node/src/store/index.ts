@@ -11,6 +11,7 @@ import { ConsultationTables } from './consultations.js';
 import { ScreeningTables } from './screening.js';
 import { ConsoleTables } from './console.js';
 import { InteropTables } from './interop.js';
+import { AlertTables } from './alerts.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -24,6 +25,7 @@ export class Store {
   readonly screening: ScreeningTables;
   readonly console: ConsoleTables;
   readonly interop: InteropTables;
+  readonly alerts: AlertTables;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
@@ -36,6 +38,7 @@ export class Store {
     this.screening = new ScreeningTables(db);
     this.console = new ConsoleTables(db);
     this.interop = new InteropTables(db);
+    this.alerts = new AlertTables(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
@@ -78,3 +81,4 @@ export type { ConsultationRow, MessageRow } from './consultations.js';
 export type { Dismissal, ScreenEntry, ScreenEntryRow } from './screening.js';
 export type { SessionRow, LiveSessionRow, ReceivedVersionRow, DayPoint } from './console.js';
 export type { CollectionScope, ExportAccessRow, ExportVersionRow, ScanQuery } from './interop.js';
+export type { AlertInRow, AckInRow, WebhookDeliveryRow, PartnerProtocolRow } from './alerts.js';

@@ -10,6 +10,7 @@ import type { AlarmSink } from '../alarms.js';
 import type { Inbound } from '../inbound/inbound.js';
 import type { Outbound } from '../outbound/outbound.js';
 import type { PartnerService } from '../partners.js';
+import type { ProtocolVersions } from '../versions.js';
 import { pullFeed, type PullContext } from '../puller.js';
 import { backoffDelay, CircuitBreaker, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { newLink, type Link, type LinkHealth } from './link.js';
@@ -50,6 +51,10 @@ export interface LinkDeps {
   clock: Clock;
   log: Logger;
   observer?: LinkObserver;
+  /** What each partner speaks (docs/protocol.md §14.1), learned here over the pinned link. */
+  versions: ProtocolVersions;
+  /** After the partner's versions were learned (pending acknowledgements may now go). */
+  learned?: (partner: string) => void;
   options: LinkOptions;
 }
 
@@ -73,7 +78,62 @@ export class Links {
       refused: (l, why) => this.block(l, why),
       requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
       spacingMs: o.pushSpacingMs ?? 60,
+      learn: (l) => this.learnIfDue(l),
     };
+  }
+
+  /**
+   * Learns the partner's versions from its GET /v1/node (docs/protocol.md §14.1) before the first
+   * push or pull after start, after a link error that ended a backoff, and at least daily. False
+   * when the partner could not be reached (a link error like any other).
+   */
+  private async learnIfDue(l: Link): Promise<boolean> {
+    if (!l.relearn && !this.d.versions.stale(l.partner)) return true;
+    const client = this.client(l);
+    if (!client) return false;
+    try {
+      const res = await client.call('GET', '/v1/node', undefined, this.d.options.requestTimeoutMs ?? 30_000);
+      if (res.status !== 200) throw new Error(`GET /v1/node answered ${res.status}`);
+      let body: unknown = null;
+      try {
+        body = res.json();
+      } catch {
+        /* not JSON: counts as a 1.0 answer without protocolVersions */
+      }
+      this.d.versions.record(l.partner, body);
+      l.relearn = false;
+      this.d.learned?.(l.partner);
+      return true;
+    } catch (e) {
+      l.breaker.failure();
+      l.lastPushError = `network: ${(e as Error).message}`;
+      this.recordError(l, l.lastPushError);
+      return false;
+    }
+  }
+
+  /** Learns the partner's versions now if they are due (for acknowledgements waiting on them). */
+  async learn(partner: string): Promise<void> {
+    if (this.closed) return;
+    await this.learnIfDue(this.link(partner));
+  }
+
+  /**
+   * A FLASH release was appended for the partner (docs/protocol.md §14.2): a link waiting in backoff
+   * retries now, and the pusher sends it in its next batch.
+   */
+  urge(partner: string): void {
+    if (this.closed) return;
+    const l = this.link(partner);
+    l.urgent = true;
+    if (l.pushTimer) {
+      clearTimeout(l.pushTimer);
+      l.pushTimer = null;
+      l.relearn = true;
+    }
+    l.breaker.allowNow();
+    l.nextAttemptAt = this.d.clock.now();
+    this.wake(partner);
   }
 
   /** Starts the timers and lets wake() push in the background. */
@@ -190,6 +250,7 @@ export class Links {
     if (this.closed || !this.running) return;
     l.pushTimer = setTimeout(() => {
       l.pushTimer = null;
+      l.relearn = true;
       this.wake(l.partner);
     }, delay);
     l.pushTimer.unref();
@@ -226,6 +287,7 @@ export class Links {
       contacted: () => (l.lastPullAt = new Date(this.d.clock.now()).toISOString()),
       failed: (error, metric) => {
         l.lastPullError = error;
+        l.relearn = true;
         l.pullAttempt++;
         if (metric) this.d.observer?.pullError(partner);
       },
@@ -234,7 +296,11 @@ export class Links {
         l.pullAttempt = 0;
       },
     };
-    l.pulling = pullFeed(puller, done).finally(() => (l.pulling = null));
+    const pulling = async () => {
+      if (await this.learnIfDue(l)) await pullFeed(puller, done);
+      else l.relearn = true;
+    };
+    l.pulling = pulling().finally(() => (l.pulling = null));
     await l.pulling;
     return done;
   }
