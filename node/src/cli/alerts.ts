@@ -48,7 +48,10 @@ interface Sent {
 export function registerAlertCommands(program: Command, kit: CliKit): void {
   const alerts = program
     .command('alerts')
-    .description('alerts received from partners and, for own alerts, who received and acted on them')
+    .description('alerts received from partners and, for own alerts, who received and acted on them');
+  alerts
+    .command('list', { isDefault: true })
+    .description('alerts received (open ones first) and the table of partners of each own alert')
     .addOption(kit.dirOption())
     .option('--json')
     .action(async (o: { dir: string; json?: boolean }) => {
