@@ -78,19 +78,27 @@ export class Links {
       refused: (l, why) => this.block(l, why),
       requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
       spacingMs: o.pushSpacingMs ?? 60,
-      learn: (l) => this.learnIfDue(l),
+      learn: async (l) => {
+        const error = await this.learnIfDue(l);
+        if (error === null) return true;
+        // before a push: a link error like a failed push (backoff and breaker)
+        l.breaker.failure();
+        l.lastPushError = error;
+        this.recordError(l, error);
+        return false;
+      },
     };
   }
 
   /**
    * Learns the partner's versions from its GET /v1/node (docs/protocol.md §14.1) before the first
-   * push or pull after start, after a link error that ended a backoff, and at least daily. False
-   * when the partner could not be reached (a link error like any other).
+   * push or pull after start, after a link error that ended a backoff, and at least daily. Null
+   * when learned (or not due), else the link error.
    */
-  private async learnIfDue(l: Link): Promise<boolean> {
-    if (!l.relearn && !this.d.versions.stale(l.partner)) return true;
+  private async learnIfDue(l: Link): Promise<string | null> {
+    if (!l.relearn && !this.d.versions.stale(l.partner)) return null;
     const client = this.client(l);
-    if (!client) return false;
+    if (!client) return 'no pinned client for the partner';
     try {
       const res = await client.call('GET', '/v1/node', undefined, this.d.options.requestTimeoutMs ?? 30_000);
       if (res.status !== 200) throw new Error(`GET /v1/node answered ${res.status}`);
@@ -103,12 +111,9 @@ export class Links {
       this.d.versions.record(l.partner, body);
       l.relearn = false;
       this.d.learned?.(l.partner);
-      return true;
+      return null;
     } catch (e) {
-      l.breaker.failure();
-      l.lastPushError = `network: ${(e as Error).message}`;
-      this.recordError(l, l.lastPushError);
-      return false;
+      return `network: ${(e as Error).message}`;
     }
   }
 
@@ -297,8 +302,10 @@ export class Links {
       },
     };
     const pulling = async () => {
-      if (await this.learnIfDue(l)) await pullFeed(puller, done);
-      else l.relearn = true;
+      const error = await this.learnIfDue(l);
+      if (error === null) return pullFeed(puller, done);
+      // a pull that could not start: recorded like a failed pull
+      puller.failed(error, true);
     };
     l.pulling = pulling().finally(() => (l.pulling = null));
     await l.pulling;
