@@ -70,7 +70,7 @@ describe('order', () => {
 });
 
 describe('backoff', () => {
-  it('a link waiting in backoff retries at once for a FLASH alert', async () => {
+  it('a link waiting in backoff retries at once for a FLASH alert, and within a second until it is acknowledged', async () => {
     // A pushes by itself; a failed push waits 10 minutes (random 1 = the ceiling), ticks hourly
     const [a, b] = await pair('nl-lic-02', 'jp-lic-02', {
       sync: {
@@ -90,9 +90,26 @@ describe('backoff', () => {
       },
       { timeout: 20_000, interval: 100 },
     );
+    // published while B is still down: the attempt it triggers fails, and the link keeps retrying
+    // within a second (not in 10 minutes) while the FLASH release is unacknowledged
+    const whileDown = await publish(a, body('FLASH'));
+    await b.restart({ sync: { autoStart: false } });
+    await vi.waitFor(async () => expect((await receivedAt(b, 'nl-lic-02')).map((i) => i.id)).toContain(whileDown.id), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    // and once acknowledged, a FLASH release published into a backed-off link goes at once
+    await b.stop();
+    await publish(a, body(null));
+    await vi.waitFor(
+      async () =>
+        expect((await a.op('GET', '/admin/v1/partners/jp-lic-02')).body.sync.link.nextAttemptInMs).toBeGreaterThan(
+          60_000,
+        ),
+      { timeout: 20_000, interval: 100 },
+    );
     await b.restart({ sync: { autoStart: false } });
     const flash = await publish(a, body('FLASH'));
-    // well before the backoff would have ended: the FLASH alert woke the link
     await vi.waitFor(async () => expect((await receivedAt(b, 'nl-lic-02')).map((i) => i.id)).toContain(flash.id), {
       timeout: 30_000,
       interval: 100,

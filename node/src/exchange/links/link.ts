@@ -26,6 +26,8 @@ export interface Link {
   relearn: boolean;
   /** A FLASH release waits: the push loop drops the batch it prepared and sends from the cursor. */
   urgent: boolean;
+  /** A FLASH release is not acknowledged yet: failed pushes retry within a second. */
+  flashPending: boolean;
 }
 
 export interface LinkHealth {
@@ -60,5 +62,6 @@ export function newLink(partner: string, breaker: CircuitBreaker): Link {
     lastRequestAt: -Infinity,
     relearn: true,
     urgent: false,
+    flashPending: false,
   };
 }

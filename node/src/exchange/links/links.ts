@@ -33,6 +33,8 @@ export interface LinkOptions {
    * closer together travel in one batch instead of spending the partner's request budget (its
    * per-partner limit answers 429, and a 429 costs a backoff). */
   pushSpacingMs?: number;
+  /** Longest wait between push attempts while a FLASH release is unacknowledged (default 1 s). */
+  flashRetryMs?: number;
 }
 
 /** Counts for metrics. */
@@ -131,6 +133,7 @@ export class Links {
     if (this.closed) return;
     const l = this.link(partner);
     l.urgent = true;
+    l.flashPending = true;
     if (l.pushTimer) {
       clearTimeout(l.pushTimer);
       l.pushTimer = null;
@@ -220,6 +223,7 @@ export class Links {
     if (!this.running) return;
     l.pushing = pushLoop(l, this.push).finally(() => {
       l.pushing = null;
+      if (l.flashPending && this.d.outbound.pushPosition(partner)?.acked) l.flashPending = false;
       if (l.rewake && !this.closed) {
         l.rewake = false;
         this.wake(partner);
@@ -249,7 +253,13 @@ export class Links {
   private schedulePushRetry(l: Link): void {
     const o = this.d.options;
     const backoff = backoffDelay(l.pushAttempt, o.random ?? Math.random, o.backoff ?? DEFAULT_BACKOFF);
-    const delay = Math.max(backoff, l.breaker.waitMs());
+    let delay = Math.max(backoff, l.breaker.waitMs());
+    if (l.flashPending) {
+      // a FLASH release waits for this partner: at most a second between attempts, through an open
+      // breaker, until the partner acknowledges it (docs/protocol.md, interpretation 20)
+      delay = Math.min(delay, o.flashRetryMs ?? 1000);
+      l.breaker.allowNow();
+    }
     l.pushAttempt++;
     l.nextAttemptAt = this.d.clock.now() + delay;
     if (this.closed || !this.running) return;
