@@ -378,6 +378,16 @@ export async function createNode(
       exchange,
       reciprocity,
       keys,
+      alerts: {
+        received: (limit) => alerts.received(limit),
+        sent: (limit) => alerts.sent(limit),
+        unacknowledged: () => alerts.unacknowledged(),
+        acknowledge: (input, actor) => {
+          const r = alerts.acknowledge(input, actor);
+          if (r.appended) outbound.wake([r.appended]);
+          return r;
+        },
+      },
     });
     const routers: Router[] = [
       // first: CSV by content negotiation wraps what the record and screening routes send

@@ -56,6 +56,26 @@ export interface ReceivedAlertView {
   desk: string | null;
 }
 
+/** One own alert version and its table of partners (docs/protocol.md §14.3). */
+export interface SentAlertView {
+  id: string;
+  version: number;
+  level: AlertLevel;
+  publishedAt: string;
+  partners: {
+    partner: string;
+    status: 'released' | 'pending' | 'not-eligible';
+    protocol: '1.0' | '1.1';
+    releasedAt: string | null;
+    receiptAt: string | null;
+    receivedAt: string | null;
+    finalState: FinalState | null;
+    finalAt: string | null;
+    note: string | null;
+    desk: string | null;
+  }[];
+}
+
 export class Alerts {
   constructor(private readonly d: AlertsDeps) {}
 
@@ -245,7 +265,7 @@ export class Alerts {
    * The originator's table (docs/protocol.md §14.3): per own alert version, per partner, released at,
    * receipt at, RECEIVED at, final state at; "not eligible" and a 1.0 partner kept apart.
    */
-  sent(limit = 100): Record<string, unknown>[] {
+  sent(limit = 100): SentAlertView[] {
     const a = this.d.store.alerts;
     return a.ownAlerts(limit).map((v) => {
       const record = JSON.parse(v.body) as Record<string, Json>;
@@ -261,7 +281,7 @@ export class Alerts {
           const rel = releases.get(partner);
           const received = acks.find((k) => k.partner === partner && k.slot === 'received');
           const final = acks.find((k) => k.partner === partner && k.slot === 'final');
-          const status = rel
+          const status: SentAlertView['partners'][number]['status'] = rel
             ? 'released'
             : this.d.outbound.decideFor(partner, { id: v.id, type, record }).action === 'release'
               ? 'pending'
@@ -269,7 +289,7 @@ export class Alerts {
           return {
             partner,
             status,
-            protocol: this.d.versions.speaks11(partner) ? '1.1' : '1.0',
+            protocol: this.d.versions.speaks11(partner) ? ('1.1' as const) : ('1.0' as const),
             releasedAt: rel?.created_at ?? null,
             receiptAt: rel?.receipt_at ?? null,
             receivedAt: received?.at ?? null,
