@@ -94,5 +94,7 @@ describe('alerts in the console', () => {
     expect(sent).toMatch(/<th scope="row">jp-lic-01<\/th><td>released<\/td>/);
     expect(sent).toContain('ACTIONED');
     expect(sent).toContain('Detained at NRT.');
+    // the partner page shows what the partner speaks and when it was learned
+    expect(await page(sa, '/partners/jp-lic-01')).toMatch(/using 1\.1; speaks 1\.0, 1\.1, learned <time/);
   });
 });
