@@ -134,6 +134,9 @@ async function main(): Promise<void> {
   a.services.links.start();
   const toVisible: number[] = [];
   const toReceived: number[] = [];
+  // whether B was still receiving the backlog when each alert was published
+  const duringBacklog: boolean[] = [];
+  const total = () => BACKLOG + routine.length;
   const routine: { id: string; t: number }[] = [];
   const every = Math.max(1, Math.floor(ALERTS / Math.max(1, ROUTINE)));
   for (let i = 0; i < ALERTS; i++) {
@@ -141,6 +144,7 @@ async function main(): Promise<void> {
       const t = performance.now();
       routine.push({ id: a.services.records.publish('denial', denial(BACKLOG + 10_000 + i), 'bench').id, t });
     }
+    duringBacklog.push((heldAtB.get() as { n: number }).n < total() + i);
     const t = performance.now();
     const v = a.services.records.publish('denial', denial(BACKLOG + i, 'FLASH'), 'bench');
     let seen = false;
@@ -177,12 +181,24 @@ async function main(): Promise<void> {
   const afterReturn = performance.now() - back;
 
   const f = (x: number) => `${(x / 1000).toFixed(3)} s`;
+  const split = (xs: number[], during: boolean) => xs.filter((_, i) => duringBacklog[i] === during);
+  const figures = (xs: number[]) => (xs.length ? { n: xs.length, p50: f(pct(xs, 50)), p99: f(pct(xs, 99)) } : { n: 0 });
   const out = {
     machine: { cores: cpus().length, load1: Number(loadavg()[0]!.toFixed(1)) },
     backlog: BACKLOG,
     alerts: ALERTS,
-    flashToVisibleAtB: { p50: f(pct(toVisible, 50)), p99: f(pct(toVisible, 99)), target: 'p99 ≤ 1 s' },
-    flashToReceivedAtA: { p50: f(pct(toReceived, 50)), p99: f(pct(toReceived, 99)), target: 'p99 ≤ 2 s' },
+    flashToVisibleAtB: {
+      all: figures(toVisible),
+      duringBacklog: figures(split(toVisible, true)),
+      afterBacklog: figures(split(toVisible, false)),
+      target: 'p99 ≤ 1 s',
+    },
+    flashToReceivedAtA: {
+      all: figures(toReceived),
+      duringBacklog: figures(split(toReceived, true)),
+      afterBacklog: figures(split(toReceived, false)),
+      target: 'p99 ≤ 2 s',
+    },
     routineToVisibleAtB: {
       n: routineMs.length,
       p50: f(pct(routineMs, 50)),

@@ -130,6 +130,20 @@ describe('FLASH between 1.1 nodes', () => {
     expect((await b.op('GET', '/admin/v1/partners/nl-lic-01')).body.sync.inbound.counts.rejected ?? 0).toBe(0);
   });
 
+  it('a later version without alert ends the escalation: no longer open, no acknowledgement of it', async () => {
+    const r = await publish(a, alerting('PRIORITY'));
+    const current = (await a.op('GET', `/admin/v1/records/${r.id}`)).body.current.record;
+    delete current.alert;
+    const amended = await a.op('PUT', `/admin/v1/records/${r.id}`, { record: current });
+    expect(amended.status, JSON.stringify(amended.body)).toBe(200);
+    await push(a, b);
+    const mine = (await b.op('GET', '/admin/v1/alerts')).body.received.find((x: any) => x.id === r.id);
+    expect(mine).toMatchObject({ version: 1, open: false, finalState: null });
+    const ack = await b.op('POST', '/admin/v1/alerts/ack', { id: r.id, state: 'NO_ACTION' });
+    expect(ack.status).toBe(409);
+    expect(ack.body.detail).toMatch(/ended by a later version/);
+  });
+
   it('an acknowledgement for a version never held is refused at the receiver', async () => {
     const r = await b.op('POST', '/admin/v1/alerts/ack', {
       id: 'urn:entente:nl-lic-01:finding:00000000-0000-4000-8000-000000000000',

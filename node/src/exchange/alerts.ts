@@ -203,6 +203,8 @@ export class Alerts {
       if (cur.final_state !== null) {
         throw new AppError('conflict', `already acknowledged ${cur.final_state} at ${cur.final_at}`);
       }
+      // a later version of the record ended this escalation (docs/protocol.md, defect 21)
+      if (cur.ended_at !== null) throw new AppError('conflict', `ended by a later version at ${cur.ended_at}`);
       const send = this.d.versions.speaks11(cur.partner) && !!this.d.store.exchange.outStream(cur.partner);
       if (send) {
         const ack: Record<string, Json> = { ref: { id: cur.id, version: cur.version }, state: input.state };
