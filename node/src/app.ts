@@ -21,6 +21,8 @@ import { SignaturePool } from './crypto/signature-pool.js';
 import { ExchangeAdmin } from './exchange/admin.js';
 import { AgreementService } from './exchange/agreements.js';
 import { AlarmService } from './exchange/alarms.js';
+import { Alerts } from './exchange/alerts.js';
+import { ProtocolVersions } from './exchange/versions.js';
 import { Inbound } from './exchange/inbound/inbound.js';
 import { Links, type LinkOptions } from './exchange/links/links.js';
 import { Outbound } from './exchange/outbound/outbound.js';
@@ -33,6 +35,7 @@ import { requireRole, type ObservedResponse } from './http/middleware.js';
 import { createOperatorApp } from './http/operator/app.js';
 import { auditRoutes } from './http/operator/audit.js';
 import { consultationRoutes } from './http/operator/consultations.js';
+import { alertRoutes } from './http/operator/alerts.js';
 import { apiDocsRoutes } from './http/operator/docs.js';
 import { exchangeRoutes } from './http/operator/exchange.js';
 import { keyRoutes } from './http/operator/keys.js';
@@ -55,6 +58,7 @@ import { ReciprocityService } from './services/reciprocity.js';
 import { ReceivedRecordStore } from './services/received-records.js';
 import { RecordService } from './services/records.js';
 import { TokenService } from './services/tokens.js';
+import { WebhookNotifier } from './services/webhooks.js';
 import { Store } from './store/index.js';
 import type { Role } from './schema/types.js';
 
@@ -101,6 +105,9 @@ export interface EntenteNode {
     keys: KeyService;
     consultations: ConsultationService;
     screening: ScreeningService;
+    versions: ProtocolVersions;
+    alerts: Alerts;
+    webhooks: WebhookNotifier;
   };
   close(): Promise<void>;
 }
@@ -141,6 +148,8 @@ export async function createNode(
     const partners = new PartnerService(store, audit, clock, nodeId);
     const agreements = new AgreementService(store, nodeId);
     const alarms = new AlarmService(store, audit, clock, log);
+    // entente/1.1 (docs/protocol.md §14.1): what this node speaks, and what each partner said it speaks
+    const versions = new ProtocolVersions(store, clock, config.protocol.maxMinor);
 
     // the exchange: publication → outbound (materialise) → `appended` → links (push) → partner's receipt
     const outbound = new Outbound(
@@ -151,6 +160,7 @@ export async function createNode(
         identity,
         agreements,
         alarms,
+        versions,
         options: {
           nodeId,
           country,
@@ -173,7 +183,29 @@ export async function createNode(
       reviewReminderDays: config.records.reviewReminderDays,
       identity,
       publications: outbound,
+      maxMinor: config.protocol.maxMinor,
     });
+    // alerts and acknowledgements (docs/protocol.md §14.2–§14.4)
+    const alerts = new Alerts({
+      store,
+      audit,
+      clock,
+      alarms,
+      outbound,
+      agreements,
+      versions,
+      nodeId,
+      webhooks: config.notifications.webhooks,
+    });
+    const webhooks = new WebhookNotifier(store, clock, log, { webhooks: config.notifications.webhooks });
+    // RECEIVED goes to the originator after the commit; when its versions are not known yet, they are
+    // learned first (late-bound: the links are built below)
+    let learnThen: (partner: string) => void = () => undefined;
+    const sendReceived = (partner?: string) => {
+      const r = alerts.sendReceived(partner);
+      outbound.wake(r.appended);
+      for (const p of r.learn) learnThen(p);
+    };
     const received = new ReceivedRecordStore(store);
     const signatures = new SignaturePool();
     const inbound = new Inbound({
@@ -189,6 +221,12 @@ export async function createNode(
       nodeId,
       countryOf: (n) => (n === nodeId ? country : partners.countryOf(n)),
       maxReleaseBytes: limits.maxReleaseBytes,
+      alerts,
+      maxMinor: config.protocol.maxMinor,
+      committed: (peer) => {
+        sendReceived(peer);
+        webhooks.kick();
+      },
       observer: {
         counts: (p, outcome, n) => n > 0 && metrics.ingest.inc({ partner: p, outcome }, n),
         skew: (p, sec) => metrics.observeSkew(p, sec),
@@ -203,6 +241,11 @@ export async function createNode(
       identity,
       clock,
       log,
+      versions,
+      learned: (partner) => {
+        const r = alerts.sendReceived(partner);
+        outbound.wake(r.appended);
+      },
       observer: {
         pushError: (p, kind) => metrics.pushErrors.inc({ partner: p, kind }),
         pullError: (p) => metrics.pullErrors.inc({ partner: p }),
@@ -215,7 +258,20 @@ export async function createNode(
         ...options.sync,
       },
     });
-    const exchange = new ExchangeAdmin({ store, audit, clock, agreements, outbound, alarms, links, reviews: received });
+    learnThen = (partner) => {
+      void links.learn(partner).catch((e: unknown) => log.warn({ err: e, partner }, 'learning versions failed'));
+    };
+    const exchange = new ExchangeAdmin({
+      store,
+      audit,
+      clock,
+      agreements,
+      outbound,
+      alarms,
+      links,
+      reviews: received,
+      versions,
+    });
     const partnerAdmin = new PartnerAdmin(partners, exchange);
     const keys = new KeyService({ store, audit, clock, identity, announcer: outbound, config, secrets });
 
@@ -243,6 +299,8 @@ export async function createNode(
           name: config.name,
           country,
           protocol: 'entente/1',
+          // a node in 1.0 mode answers exactly as a 1.0 node: no protocolVersions
+          ...(versions.local11 ? { protocolVersions: versions.own } : {}),
           keys: { keys: identity.publicKeys },
           maxBatchBytes: limits.maxBatchBytes,
           maxReleaseBytes: limits.maxReleaseBytes,
@@ -270,6 +328,8 @@ export async function createNode(
     // events with more than one listener, or crossing capabilities
     outbound.events.on('appended', (partner) => links.wake(partner));
     outbound.events.on('receipt', () => keys.check());
+    outbound.events.on('urgent', (partner) => links.urge(partner));
+    metrics.alertGauge(() => alerts.unacknowledged());
     partners.events.on('changed', (partner) => {
       links.trustChanged(partner);
       federation.trustChanged(partner);
@@ -327,6 +387,16 @@ export async function createNode(
       exchange,
       reciprocity,
       keys,
+      alerts: {
+        received: (limit) => alerts.received(limit),
+        sent: (limit) => alerts.sent(limit),
+        unacknowledged: () => alerts.unacknowledged(),
+        acknowledge: (input, actor) => {
+          const r = alerts.acknowledge(input, actor);
+          if (r.appended) outbound.wake([r.appended]);
+          return r;
+        },
+      },
     });
     const routers: Router[] = [
       // first: CSV by content negotiation wraps what the record and screening routes send
@@ -339,6 +409,9 @@ export async function createNode(
       keyRoutes(keys),
       reciprocityRoutes(reciprocity),
       consultationRoutes(consultations),
+      alertRoutes(alerts, (partner) => {
+        if (partner) outbound.wake([partner]);
+      }),
       screeningRoutes(screening, audit),
       referenceListRoutes(imports),
     ];
@@ -389,6 +462,10 @@ export async function createNode(
     const operatorPort = await operator.listen(config.operator.host, options.operatorPort ?? config.operator.port);
     listeners.operator = 'listening';
     if (options.sync?.autoStart !== false) links.start();
+    if (!degraded) {
+      webhooks.start();
+      sendReceived();
+    }
     const checkpointTimer = setInterval(
       () => {
         if (!degraded) audit.checkpoint(identity.signer);
@@ -400,6 +477,7 @@ export async function createNode(
       if (degraded) return;
       consultations.lapse();
       screening.indexPending();
+      sendReceived();
     }, 60_000);
     lapseTimer.unref();
     if (!degraded) audit.checkpoint(identity.signer);
@@ -433,6 +511,9 @@ export async function createNode(
         keys,
         consultations,
         screening,
+        versions,
+        alerts,
+        webhooks,
       },
       async close() {
         if (closed) return;
@@ -441,6 +522,7 @@ export async function createNode(
         clearInterval(lapseTimer);
         await imports.close();
         await links.close();
+        await webhooks.close();
         await Promise.all([federation.close(), operator.close()]);
         await signatures.close();
         store.close();

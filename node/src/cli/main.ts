@@ -2,6 +2,7 @@
 // The `entente` command (docs/protocol.md §10): one file of commands per capability.
 import { Command } from 'commander';
 import { ConfigError } from '../config/index.js';
+import { registerAlertCommands } from './alerts.js';
 import { registerAuditCommands } from './audit.js';
 import { ApiError } from './client.js';
 import { registerConsultCommands } from './consultations.js';
@@ -28,6 +29,7 @@ registerAuditCommands(program, kit);
 registerReciprocityCommand(program, kit);
 registerKeyCommands(program, kit);
 registerConsultCommands(program, kit);
+registerAlertCommands(program, kit);
 registerScreeningCommands(program, kit);
 registerIndexCommand(program, kit);
 

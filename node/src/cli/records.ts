@@ -49,11 +49,23 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     .command('publish <file>')
     .description('publish a new record; FILE is {type: "denial"|"finding", record}')
     .addOption(kit.dirOption())
-    .action(async (file: string, o: { dir: string }) => {
-      done(
-        await operatorClient(o.dir).call<VersionResult>('POST', '/admin/v1/records', kit.readJson(file)),
-        'published',
-      );
+    .option('--alert <level>', 'escalate to every eligible partner: FLASH (at once, ignoring the embargo) or PRIORITY')
+    .option('--action <text>', 'with --alert: what allies are asked to do, e.g. "detain shipment on arrival"')
+    .option('--alert-expires <timestamp>', 'with --alert: when the alert lapses (RFC 3339 UTC)')
+    .action(async (file: string, o: { dir: string; alert?: string; action?: string; alertExpires?: string }) => {
+      const body = kit.readJson(file) as { record?: Record<string, unknown> };
+      if (o.alert !== undefined) {
+        if (!o.action) throw new Error('--alert needs --action "what allies are asked to do"');
+        body.record = {
+          ...body.record,
+          alert: {
+            level: o.alert,
+            actionRequested: o.action,
+            ...(o.alertExpires ? { expiresAt: o.alertExpires } : {}),
+          },
+        };
+      }
+      done(await operatorClient(o.dir).call<VersionResult>('POST', '/admin/v1/records', body), 'published');
     });
   program
     .command('amend <id> <file>')

@@ -35,6 +35,10 @@ export interface NodeConfig {
   };
   records: { reviewReminderDays: number };
   consultations: { holidays: Record<string, string[]> };
+  /** The highest minor version of entente/1 spoken (docs/protocol.md §14.1): 0 is a 1.0 node. */
+  protocol: { maxMinor: number };
+  /** Receiver notifications of alerts (docs/protocol.md §14.4). */
+  notifications: { webhooks: { url: string; secret: string }[] };
   example: boolean;
 }
 
@@ -123,6 +127,8 @@ export function parseConfig(raw: unknown, dir: string): NodeConfig {
     },
     records: { reviewReminderDays: c.records?.reviewReminderDays ?? 30 },
     consultations: { holidays: c.consultations?.holidays ?? {} },
+    protocol: { maxMinor: c.protocol?.maxMinor ?? 1 },
+    notifications: { webhooks: (c.notifications?.webhooks ?? []).map((w) => ({ url: w.url, secret: w.secret })) },
     example: c.example ?? false,
   };
 }
