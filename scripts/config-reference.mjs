@@ -55,6 +55,8 @@ const MEANING = {
   'sync.statementIdleHours': 'a statement is sent to an idle partner at least this often',
   'records.reviewReminderDays': "remind this many days before a denial's `reviewDueOn`",
   consultations: 'consultation settings',
+  'notifications.webhooks':
+    '`[{url, secret}]`: each alert received is POSTed there, signed `X-Entente-Signature: sha256=<HMAC>` (docs/protocol.md §14.4); default none',
   'consultations.holidays': '',
 };
 

@@ -502,6 +502,45 @@ async function main(): Promise<void> {
   say('one STIX 2.1 bundle, excerpt:');
   for (const line of JSON.stringify(excerpt, null, 2).split('\n')) say(dim(`  ${line}`));
 
+  section('de-enf-01 raises a FLASH alert on a diversion; nl-lic-01 acknowledges it (protocol 1.1)');
+  const diversion = asNew('finding-seizure');
+  diversion.record.originatorReference = 'DE-ZOLL-HH-2025-7790';
+  diversion.record.alert = {
+    level: 'FLASH',
+    actionRequested: 'Detain the onward consignment of GaN MMIC amplifiers on arrival and inform the originator.',
+  };
+  const flash = await de.api('POST', '/admin/v1/records', diversion);
+  if (flash.status !== 201) throw new Error(`FLASH alert: ${JSON.stringify(flash.body)}`);
+  say(`de-enf-01 published a FLASH alert ${dim(flash.body.id)}`);
+  await settle(all);
+  const alertsAtNl = (await nl.api('GET', '/admin/v1/alerts')).body;
+  const open = alertsAtNl.received.find((x: any) => x.id === flash.body.id);
+  const nlAlarms = (await nl.api('GET', `/admin/v1/alarms?partner=${de.id}`)).body.items as { kind: string }[];
+  expectThat(
+    !!open?.open && open.level === 'FLASH' && nlAlarms.some((a) => a.kind === 'alert'),
+    'nl-lic-01 shows the alert as open, with an alert alarm',
+  );
+  expectThat(open?.receivedAck === 'sent', 'nl-lic-01 sent RECEIVED to de-enf-01 when it committed the version');
+  const acked = await nl.api('POST', '/admin/v1/alerts/ack', {
+    id: flash.body.id,
+    state: 'ACTIONED',
+    note: 'Consignment detained at Rotterdam; details by consultation.',
+    desk: 'customs liaison desk',
+  });
+  expectThat(acked.status === 200, 'an analyst at nl-lic-01 acknowledges it: ACTIONED');
+  await settle(all);
+  const table = (await de.api('GET', '/admin/v1/alerts')).body.sent.find((x: any) => x.id === flash.body.id);
+  for (const p of table?.partners ?? []) {
+    say(
+      `${p.partner}: ${p.status}${p.releasedAt ? `, released ${p.releasedAt}` : ''}${p.receiptAt ? `, receipt ${p.receiptAt}` : ''}${p.receivedAt ? `, RECEIVED ${p.receivedAt}` : ''}${p.finalState ? `, ${p.finalState} ${p.finalAt}` : ''}`,
+    );
+  }
+  const nlRow = table?.partners.find((p: any) => p.partner === nl.id);
+  expectThat(
+    nlRow?.receivedAt !== null && nlRow?.finalState === 'ACTIONED',
+    "de-enf-01's table shows nl-lic-01 released, receipt, RECEIVED and ACTIONED",
+  );
+
   section('Sync health and the audit trail');
   for (const n of all) {
     const partners = (await n.api('GET', '/admin/v1/partners')).body.items;

@@ -21,6 +21,8 @@ import { SignaturePool } from './crypto/signature-pool.js';
 import { ExchangeAdmin } from './exchange/admin.js';
 import { AgreementService } from './exchange/agreements.js';
 import { AlarmService } from './exchange/alarms.js';
+import { Alerts } from './exchange/alerts.js';
+import { ProtocolVersions } from './exchange/versions.js';
 import { Inbound } from './exchange/inbound/inbound.js';
 import { Links, type LinkOptions } from './exchange/links/links.js';
 import { Outbound } from './exchange/outbound/outbound.js';
@@ -33,6 +35,7 @@ import { requireRole, type ObservedResponse } from './http/middleware.js';
 import { createOperatorApp } from './http/operator/app.js';
 import { auditRoutes } from './http/operator/audit.js';
 import { consultationRoutes } from './http/operator/consultations.js';
+import { alertRoutes } from './http/operator/alerts.js';
 import { apiDocsRoutes } from './http/operator/docs.js';
 import { exchangeRoutes } from './http/operator/exchange.js';
 import { keyRoutes } from './http/operator/keys.js';
@@ -55,6 +58,7 @@ import { ReciprocityService } from './services/reciprocity.js';
 import { ReceivedRecordStore } from './services/received-records.js';
 import { RecordService } from './services/records.js';
 import { TokenService } from './services/tokens.js';
+import { WebhookNotifier } from './services/webhooks.js';
 import { Store } from './store/index.js';
 import type { Role } from './schema/types.js';
 
@@ -101,6 +105,9 @@ export interface EntenteNode {
     keys: KeyService;
     consultations: ConsultationService;
     screening: ScreeningService;
+    versions: ProtocolVersions;
+    alerts: Alerts;
+    webhooks: WebhookNotifier;
   };
   close(): Promise<void>;
 }
@@ -155,6 +162,8 @@ export async function createNode(
     const partners = new PartnerService(store, audit, clock, nodeId);
     const agreements = new AgreementService(store, nodeId);
     const alarms = new AlarmService(store, audit, clock, log);
+    // entente/1.1 (docs/protocol.md §14.1): what this node speaks, and what each partner said it speaks
+    const versions = new ProtocolVersions(store, clock, config.protocol.maxMinor);
 
     // the exchange: publication → outbound (materialise) → `appended` → links (push) → partner's receipt
     const outbound = new Outbound(
@@ -165,6 +174,7 @@ export async function createNode(
         identity,
         agreements,
         alarms,
+        versions,
         options: {
           nodeId,
           country,
@@ -187,7 +197,29 @@ export async function createNode(
       reviewReminderDays: config.records.reviewReminderDays,
       identity,
       publications: outbound,
+      maxMinor: config.protocol.maxMinor,
     });
+    // alerts and acknowledgements (docs/protocol.md §14.2–§14.4)
+    const alerts = new Alerts({
+      store,
+      audit,
+      clock,
+      alarms,
+      outbound,
+      agreements,
+      versions,
+      nodeId,
+      webhooks: config.notifications.webhooks,
+    });
+    const webhooks = new WebhookNotifier(store, clock, log, { webhooks: config.notifications.webhooks });
+    // RECEIVED goes to the originator after the commit; when its versions are not known yet, they are
+    // learned first (late-bound: the links are built below)
+    let learnThen: (partner: string) => void = () => undefined;
+    const sendReceived = (partner?: string) => {
+      const r = alerts.sendReceived(partner);
+      outbound.wake(r.appended);
+      for (const p of r.learn) learnThen(p);
+    };
     const received = new ReceivedRecordStore(store);
     const signatures = new SignaturePool();
     const inbound = new Inbound({
@@ -203,6 +235,12 @@ export async function createNode(
       nodeId,
       countryOf: (n) => (n === nodeId ? country : partners.countryOf(n)),
       maxReleaseBytes: limits.maxReleaseBytes,
+      alerts,
+      maxMinor: config.protocol.maxMinor,
+      committed: (peer) => {
+        sendReceived(peer);
+        webhooks.kick();
+      },
       observer: {
         counts: (p, outcome, n) => n > 0 && metrics.ingest.inc({ partner: p, outcome }, n),
         skew: (p, sec) => metrics.observeSkew(p, sec),
@@ -217,6 +255,11 @@ export async function createNode(
       identity,
       clock,
       log,
+      versions,
+      learned: (partner) => {
+        const r = alerts.sendReceived(partner);
+        outbound.wake(r.appended);
+      },
       observer: {
         pushError: (p, kind) => metrics.pushErrors.inc({ partner: p, kind }),
         pullError: (p) => metrics.pullErrors.inc({ partner: p }),
@@ -229,7 +272,20 @@ export async function createNode(
         ...options.sync,
       },
     });
-    const exchange = new ExchangeAdmin({ store, audit, clock, agreements, outbound, alarms, links, reviews: received });
+    learnThen = (partner) => {
+      void links.learn(partner).catch((e: unknown) => log.warn({ err: e, partner }, 'learning versions failed'));
+    };
+    const exchange = new ExchangeAdmin({
+      store,
+      audit,
+      clock,
+      agreements,
+      outbound,
+      alarms,
+      links,
+      reviews: received,
+      versions,
+    });
     const partnerAdmin = new PartnerAdmin(partners, exchange);
     const keys = new KeyService({ store, audit, clock, identity, announcer: outbound, config, secrets });
 
@@ -257,6 +313,8 @@ export async function createNode(
           name: config.name,
           country,
           protocol: 'entente/1',
+          // a node in 1.0 mode answers exactly as a 1.0 node: no protocolVersions
+          ...(versions.local11 ? { protocolVersions: versions.own } : {}),
           keys: { keys: identity.publicKeys },
           maxBatchBytes: limits.maxBatchBytes,
           maxReleaseBytes: limits.maxReleaseBytes,
@@ -284,6 +342,8 @@ export async function createNode(
     // events with more than one listener, or crossing capabilities
     outbound.events.on('appended', (partner) => links.wake(partner));
     outbound.events.on('receipt', () => keys.check());
+    outbound.events.on('urgent', (partner) => links.urge(partner));
+    metrics.alertGauge(() => alerts.unacknowledged());
     partners.events.on('changed', (partner) => {
       links.trustChanged(partner);
       federation.trustChanged(partner);
@@ -342,6 +402,16 @@ export async function createNode(
       exchange,
       reciprocity,
       keys,
+      alerts: {
+        received: (limit) => alerts.received(limit),
+        sent: (limit) => alerts.sent(limit),
+        unacknowledged: () => alerts.unacknowledged(),
+        acknowledge: (input, actor) => {
+          const r = alerts.acknowledge(input, actor);
+          if (r.appended) outbound.wake([r.appended]);
+          return r;
+        },
+      },
     });
     const routers: Router[] = [
       // first: CSV by content negotiation wraps what the record and screening routes send
@@ -354,6 +424,9 @@ export async function createNode(
       keyRoutes(keys),
       reciprocityRoutes(reciprocity),
       consultationRoutes(consultations),
+      alertRoutes(alerts, (partner) => {
+        if (partner) outbound.wake([partner]);
+      }),
       screeningRoutes(screening, audit),
       referenceListRoutes(imports),
     ];
@@ -426,6 +499,10 @@ export async function createNode(
       options.operatorPort ?? config.operator.port,
     );
     if (options.sync?.autoStart !== false) links.start();
+    if (!degraded) {
+      webhooks.start();
+      sendReceived();
+    }
     const checkpointTimer = setInterval(
       () => {
         if (!degraded) audit.checkpoint(identity.signer);
@@ -437,6 +514,7 @@ export async function createNode(
       if (degraded) return;
       consultations.lapse();
       screening.indexPending();
+      sendReceived();
     }, 60_000);
     lapseTimer.unref();
     if (!degraded) audit.checkpoint(identity.signer);
@@ -470,6 +548,9 @@ export async function createNode(
         keys,
         consultations,
         screening,
+        versions,
+        alerts,
+        webhooks,
       },
       async close() {
         if (closed) return;
@@ -478,6 +559,7 @@ export async function createNode(
         clearInterval(lapseTimer);
         await imports.close();
         await links.close();
+        await webhooks.close();
         await Promise.all([federation.close(), operator.close()]);
         await signatures.close();
         store.close();

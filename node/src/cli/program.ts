@@ -1,6 +1,7 @@
 // The `entente` command tree: every command file registers its commands here; examples are added to
 // each command's --help, and `entente completion bash|zsh` is built from the same tree.
 import { Command } from 'commander';
+import { registerAlertCommands } from './alerts.js';
 import { registerAuditCommands } from './audit.js';
 import { registerCompletionCommand } from './completion.js';
 import { registerConsultCommands } from './consultations.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerReciprocityCommand(program, kit);
   registerKeyCommands(program, kit);
   registerConsultCommands(program, kit);
+  registerAlertCommands(program, kit);
   registerScreeningCommands(program, kit);
   registerIndexCommand(program, kit);
   registerCompletionCommand(program);

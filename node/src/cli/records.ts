@@ -122,15 +122,38 @@ export function registerRecordCommands(program: Command, kit: CliKit): void {
     .command('publish <file>')
     .description('publish a new record; FILE is {type: "denial"|"finding", record}; prints the new id')
     .addOption(kit.dirOption())
+    .option('--alert <level>', 'escalate to every eligible partner: FLASH (at once, ignoring the embargo) or PRIORITY')
+    .option('--action <text>', 'with --alert: what allies are asked to do, e.g. "detain shipment on arrival"')
+    .option('--alert-expires <timestamp>', 'with --alert: when the alert lapses (RFC 3339 UTC)')
     .addOption(kit.jsonOption())
     .addHelpText(
       'after',
-      examples(['ID=$(entente publish --dir ./nl denial.json)', 'entente publish --dir ./nl - < finding.json']),
+      examples([
+        'ID=$(entente publish --dir ./nl denial.json)',
+        'entente publish --dir ./nl - < finding.json',
+        'entente publish --dir ./nl denial.json --alert FLASH --action "detain shipment on arrival"',
+      ]),
     )
-    .action(async (file: string, o: { dir: string; json?: boolean }) => {
-      const body = kit.readJson(file);
-      done(await operatorClient(o.dir).call<VersionResult>('POST', '/admin/v1/records', body), 'published', o);
-    });
+    .action(
+      async (
+        file: string,
+        o: { dir: string; alert?: string; action?: string; alertExpires?: string; json?: boolean },
+      ) => {
+        const body = kit.readJson(file) as { record?: Record<string, unknown> };
+        if (o.alert !== undefined) {
+          if (!o.action) throw new Error('--alert needs --action "what allies are asked to do"');
+          body.record = {
+            ...body.record,
+            alert: {
+              level: o.alert,
+              actionRequested: o.action,
+              ...(o.alertExpires ? { expiresAt: o.alertExpires } : {}),
+            },
+          };
+        }
+        done(await operatorClient(o.dir).call<VersionResult>('POST', '/admin/v1/records', body), 'published', o);
+      },
+    );
   program
     .command('amend <id> <file>')
     .description('amend a record; FILE is {record} with the full record of the new version')

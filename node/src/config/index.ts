@@ -37,6 +37,10 @@ export interface NodeConfig {
   records: { reviewReminderDays: number };
   shutdown: { timeoutSeconds: number };
   consultations: { holidays: Record<string, string[]> };
+  /** The highest minor version of entente/1 spoken (docs/protocol.md §14.1): 0 is a 1.0 node. */
+  protocol: { maxMinor: number };
+  /** Receiver notifications of alerts (docs/protocol.md §14.4). */
+  notifications: { webhooks: { url: string; secret: string }[] };
   example: boolean;
 }
 
@@ -168,6 +172,8 @@ export function parseConfig(raw: unknown, dir: string): NodeConfig {
     records: { reviewReminderDays: c.records?.reviewReminderDays ?? 30 },
     shutdown: { timeoutSeconds: c.shutdown?.timeoutSeconds ?? 5 },
     consultations: { holidays: c.consultations?.holidays ?? {} },
+    protocol: { maxMinor: c.protocol?.maxMinor ?? 1 },
+    notifications: { webhooks: (c.notifications?.webhooks ?? []).map((w) => ({ url: w.url, secret: w.secret })) },
     example: c.example ?? false,
   };
 }

@@ -28,6 +28,7 @@ import { partnerPages } from './pages/partners.js';
 import { agreementPages } from './pages/agreement.js';
 import { operationPages } from './pages/operations.js';
 import { adminPages } from './pages/admin.js';
+import { alertPages } from './pages/alerts.js';
 
 /** Paths that belong to the operator API (and TAXII): never answered by the console. */
 const API = /^\/(admin|metrics|healthz|taxii2)(\/|$)/;
@@ -117,6 +118,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   agreementPages(pages);
   operationPages(pages);
   adminPages(pages);
+  alertPages(pages);
 
   r.use((req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();

@@ -49,6 +49,7 @@ const FLASH: Record<string, string> = {
   'token-revoked': 'Token revoked; its sessions have ended.',
   'session-revoked': 'Session ended.',
   rotated: 'Rotation started; see what it waits for below.',
+  acknowledged: 'Acknowledged; the originator is told when it speaks protocol 1.1.',
 };
 
 export function html(
@@ -65,6 +66,7 @@ export function html(
       path={c.req.path}
       degraded={c.deps.writable()}
       flash={FLASH[flashKey] ?? null}
+      alerts={user ? c.deps.alerts.unacknowledged() : null}
     >
       {v.body}
     </Layout>

@@ -6,6 +6,7 @@ import type { ConsoleSessions } from '../services/console-sessions.js';
 import type { ConsoleViews } from '../services/console-views.js';
 import type { ConsultationService } from '../services/consultations.js';
 import type { ExchangeAdmin } from '../exchange/admin.js';
+import type { Alerts } from '../exchange/alerts.js';
 import type { KeyService } from '../services/keys.js';
 import type { PartnerAdmin } from '../exchange/partner-admin.js';
 import type { ReciprocityService } from '../services/reciprocity.js';
@@ -17,6 +18,8 @@ export type { Principal } from '../services/tokens.js';
 export type { LiveSession, SessionListItem } from '../services/console-sessions.js';
 export type { RecordDetail, RecordSummary, SearchParams, VersionView } from '../services/records.js';
 export type { Hit, ScreenParty } from '../screening/service.js';
+/** The calibrated threshold at which a screening hit alerts (docs/screening.md). */
+export { DEFAULT_THRESHOLD } from '../screening/service.js';
 export type { Candidate } from '../screening/application.js';
 export type { ConsultationView } from '../services/consultation-view.js';
 export type { PartnerView } from '../exchange/partner-admin.js';
@@ -24,6 +27,7 @@ export type { ReciprocityRow, Flow as ReciprocityFlow } from '../services/recipr
 export type { Preview, ReceivedSince, ReleasedTo, Flow } from '../services/console-views.js';
 export type { AuditVerification } from '../core/audit.js';
 export type { Role } from '../schema/types.js';
+export type { ReceivedAlertView, SentAlertView } from '../exchange/alerts.js';
 
 export interface ConsoleDeps {
   node: { nodeId: string; name: string; country: string };
@@ -46,4 +50,9 @@ export interface ConsoleDeps {
   exchange: Pick<ExchangeAdmin, 'setAgreement' | 'explain' | 'alarms'>;
   reciprocity: Pick<ReciprocityService, 'report'>;
   keys: Pick<KeyService, 'status' | 'rotate'>;
+  /** Alerts received and sent, and acknowledging (docs/protocol.md §14). */
+  alerts: Pick<Alerts, 'received' | 'sent' | 'unacknowledged'> & {
+    /** Acknowledges and wakes the pusher towards the originator. */
+    acknowledge: Alerts['acknowledge'];
+  };
 }

@@ -20,6 +20,7 @@ export const NAV: NavItem[] = [
   { href: '/records', label: 'Records', role: 'analyst', group: 'Work' },
   { href: '/screen', label: 'Screening', role: 'analyst', group: 'Work' },
   { href: '/consultations', label: 'Consultations', role: 'analyst', group: 'Work' },
+  { href: '/alerts', label: 'Alerts', role: 'analyst', group: 'Work' },
   { href: '/partners', label: 'Partners', role: 'admin', group: 'Operate' },
   { href: '/sync', label: 'Sync', role: 'admin', group: 'Operate' },
   { href: '/alarms', label: 'Alarms', role: 'admin', group: 'Operate' },
@@ -36,6 +37,8 @@ export interface LayoutProps {
   path: string;
   degraded: string | null;
   flash?: string | null;
+  /** Unacknowledged alerts from partners (docs/protocol.md §14.4): a banner on every page. */
+  alerts?: { FLASH: number; PRIORITY: number } | null;
   children?: ComponentChildren;
 }
 
@@ -103,7 +106,17 @@ export function Layout(p: LayoutProps): VNode {
           ) : null}
           <main id="main" tabindex={-1}>
             {/* the alerts of rapid escalation (issue 19) render here, above every page */}
-            <div id="banner-slot" class="banner-slot"></div>
+            <div id="banner-slot" class="banner-slot">
+              {p.alerts && p.alerts.FLASH + p.alerts.PRIORITY > 0 ? (
+                <div class={`banner ${p.alerts.FLASH > 0 ? 'danger' : 'warn'}`} role="alert" id="alert-banner">
+                  {p.alerts.FLASH > 0 ? `${p.alerts.FLASH} FLASH` : ''}
+                  {p.alerts.FLASH > 0 && p.alerts.PRIORITY > 0 ? ' and ' : ''}
+                  {p.alerts.PRIORITY > 0 ? `${p.alerts.PRIORITY} PRIORITY` : ''} alert
+                  {p.alerts.FLASH + p.alerts.PRIORITY > 1 ? 's' : ''} from partners not acknowledged.{' '}
+                  <a href="/alerts">Acknowledge</a>
+                </div>
+              ) : null}
+            </div>
             {p.degraded ? (
               <div class="banner danger" role="alert">
                 This node refuses changes until an operator repairs it: {p.degraded}

@@ -135,6 +135,12 @@ function envelopeErrors(r: Json, type: RecordType, options: RecordCheckOptions, 
       push('/updatedAt', 'E9', 'version 1: updatedAt must equal createdAt');
     if (version > 1 && !(r.updatedAt > r.createdAt)) push('/updatedAt', 'E9', 'updatedAt must be later than createdAt');
   }
+  // entente/1.1 (docs/protocol.md §14.2): an alert expires after the version it is set on
+  const alert = r.alert;
+  if (isObject(alert) && typeof alert.expiresAt === 'string' && typeof r.updatedAt === 'string') {
+    if (!(alert.expiresAt > r.updatedAt))
+      push('/alert/expiresAt', 'L1', 'alert.expiresAt must be later than updatedAt');
+  }
   return out;
 }
 

@@ -28,6 +28,8 @@ const UNREDACTABLE_COMMON = [
   '/parties/*/role',
   '/createdAt',
   '/updatedAt',
+  // entente/1.1 (docs/protocol.md §14.2): an alert is not redactable
+  '/alert',
 ];
 export function unredactable(type: RecordType): string[][] {
   const list = type === 'denial' ? [...UNREDACTABLE_COMMON, '/destinationCountry'] : UNREDACTABLE_COMMON;

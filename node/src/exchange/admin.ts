@@ -10,6 +10,8 @@ import type { Clock } from '../core/clock.js';
 import type { LinkHealth } from './links/links.js';
 import type { PartnerHooks } from './partner-admin.js';
 import type { Outbound } from './outbound/outbound.js';
+import { alertLevel } from './outbound/append.js';
+import type { ProtocolVersions } from './versions.js';
 
 export interface ExchangeAdminDeps {
   store: ExchangeStore;
@@ -21,6 +23,8 @@ export interface ExchangeAdminDeps {
   links: { health(partner: string): LinkHealth };
   /** Received records labelled after a cross-version violation, per partner, until reviewed. */
   reviews: { reviewCount(partner: string): number };
+  /** What each partner speaks (docs/protocol.md §14.1). */
+  versions: ProtocolVersions;
 }
 
 export class ExchangeAdmin implements PartnerHooks {
@@ -104,6 +108,10 @@ export class ExchangeAdmin implements PartnerHooks {
           }
         : null,
       link: this.d.links.health(nodeId),
+      protocol: (() => {
+        const l = this.d.versions.learned(nodeId);
+        return { versions: l?.versions ?? null, learnedAt: l?.learnedAt ?? null, using: this.d.versions.using(nodeId) };
+      })(),
     };
   }
 
@@ -151,6 +159,19 @@ export class ExchangeAdmin implements PartnerHooks {
       if (d.notBefore !== undefined) out.notBefore = new Date(d.notBefore).toISOString();
     }
     if (d.action === 'tombstone') out.tombstone = d.ref;
+    // an alert changes when and in what order a version goes, never whether (docs/protocol.md §14.2)
+    const level = alertLevel(record);
+    if (level) {
+      const speaks11 = this.d.versions.speaks11(partner);
+      const effect =
+        d.action !== 'release'
+          ? 'none: the alert never widens the agreement'
+          : (level === 'FLASH'
+              ? 'materialised at publication ignoring the window and the embargo, pushed at once'
+              : 'materialised at publication ahead of backfill and routine records, embargo kept') +
+            (speaks11 ? '' : '; released without the alert member (1.0 partner)');
+      out.alert = { level, effect };
+    }
     return out;
   }
 

@@ -17,6 +17,8 @@ export type RecordRelease = Kinds['record'];
 export type TombstoneRelease = Kinds['tombstone'];
 export type StatementRelease = Kinds['statement'];
 export type ConsultationRelease = Kinds['consultation'];
+/** entente/1.1: an acknowledgement of an alert version (docs/protocol.md §14.3). */
+export type AckRelease = Kinds['ack'];
 /** A verified release payload: the envelope, and the members of its kind. */
 export type ReleasePayload = ReleaseEnvelope & Record<string, unknown>;
 export type Statement = StatementRelease['statement'];

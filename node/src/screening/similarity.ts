@@ -242,8 +242,15 @@ export const FEATURES = [
 ];
 
 /** The calibrated score of a comparison (0..1), with an offset in log-odds for other evidence (country, birth date). */
+/**
+ * The log-odds an identical name starts from when another fact conflicts (a country or a date of
+ * birth): 0.95 before the conflict's offset. An identical name scores 1 otherwise: evidence that
+ * agrees never lowers a score below what the name alone gives.
+ */
+const EXACT_LOG_ODDS = 3;
+
 export function nameScore(m: NameComparison, offset = 0, model: Calibration = CALIBRATION): number {
-  if (m.exact && offset === 0) return 1;
+  if (m.exact) return offset >= 0 ? 1 : 1 / (1 + Math.exp(-(EXACT_LOG_ODDS + offset)));
   if (m.qCover === 0 && m.cCover === 0 && !m.acronym) return 0;
   const x = featureVector(m);
   const z = x.reduce((s, v, i) => s + v * (model.coefficients[i] ?? 0), 0) + offset;

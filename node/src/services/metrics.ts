@@ -116,6 +116,21 @@ export class Metrics {
     });
   }
 
+  /** Unacknowledged alerts by level (docs/protocol.md §14.4), counted at scrape time. */
+  alertGauge(count: () => { PRIORITY: number; FLASH: number }): void {
+    new Gauge({
+      name: 'entente_alerts_unacknowledged',
+      help: 'Alerts received from partners, neither acknowledged, ended by a later version nor expired, by level',
+      labelNames: ['level'],
+      registers: [this.registry],
+      collect() {
+        const c = count();
+        this.set({ level: 'FLASH' }, c.FLASH);
+        this.set({ level: 'PRIORITY' }, c.PRIORITY);
+      },
+    });
+  }
+
   observeSkew(partner: string, seconds: number): void {
     this.skew.set(partner, seconds);
   }

@@ -60,6 +60,8 @@ export interface RecordServiceOptions {
   identity: { readonly signer: Signer; readonly signingKey: PublicJwk };
   /** The exchange materialises a publication in its transaction. */
   publications: PublicationListener;
+  /** The highest minor version spoken: a 1.0 node publishes no alert (docs/protocol.md §14.2). */
+  maxMinor?: number;
 }
 
 export class RecordService {
@@ -130,7 +132,10 @@ export class RecordService {
       }
       throw e;
     }
-    const record = withEnvelope(t.body, this.nextEnvelope(current, t.changeType));
+    // a status change carries no alert: it ends an escalation (docs/protocol.md §14.2)
+    const body = { ...t.body };
+    delete body.alert;
+    const record = withEnvelope(body, this.nextEnvelope(current, t.changeType));
     const action =
       t.changeType === 'RENEWAL'
         ? 'record.renew'
@@ -192,6 +197,9 @@ export class RecordService {
       expectedType: type,
       countryOf: (n) => (n === this.o.nodeId ? this.o.country : undefined),
     }).filter((e) => !(filled.includes(e.pointer.slice(1)) && e.message === 'is required'));
+    if ((this.o.maxMinor ?? 1) < 1 && record.alert !== undefined) {
+      errors.push({ pointer: '/alert', rule: 'protocol', message: 'alert is entente/1.1: this node speaks 1.0' });
+    }
     if (errors.length) throw validationError(errors, '/record');
     const canonical = canonicalString(record);
     if (Buffer.byteLength(canonical) > MAX_RECORD_BYTES)

@@ -52,8 +52,13 @@ export function schemaVersion(db: Db): number {
 }
 
 export function migrate(db: Db): number {
-  const current = schemaVersion(db);
-  const pending = MIGRATIONS.filter((m) => m.version > current);
+  schemaVersion(db);
+  // every migration not applied yet, also one numbered below the highest applied (parallel branches
+  // take numbers out of order: 15 may be applied before 13 and 14 arrive)
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  const pending = MIGRATIONS.filter((m) => !applied.has(m.version));
   for (const m of pending) {
     db.transaction(() => {
       db.exec(m.sql);

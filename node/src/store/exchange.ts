@@ -2,12 +2,14 @@
 // inbound streams and evidence, statements received, alarms.
 import type Database from 'better-sqlite3';
 import { preparer, type Db } from './db.js';
+import type { AlertTables } from './alerts.js';
 import type { PartnersTable } from './partners.js';
 
 /** What the exchange reaches of the store: its own tables and the partner registry, and transactions. */
 export interface ExchangeStore {
   readonly exchange: ExchangeTables;
   readonly partners: PartnersTable;
+  readonly alerts: AlertTables;
   tx<T>(fn: () => T): T;
   inTransaction(): boolean;
 }

@@ -12,6 +12,7 @@ import { ScreeningTables } from './screening.js';
 import { ConsoleTables } from './console.js';
 import { InteropTables } from './interop.js';
 import { ReferenceListTables } from './reference-lists.js';
+import { AlertTables } from './alerts.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -26,6 +27,7 @@ export class Store {
   readonly console: ConsoleTables;
   readonly interop: InteropTables;
   readonly referenceLists: ReferenceListTables;
+  readonly alerts: AlertTables;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
@@ -39,6 +41,7 @@ export class Store {
     this.console = new ConsoleTables(db);
     this.interop = new InteropTables(db);
     this.referenceLists = new ReferenceListTables(db);
+    this.alerts = new AlertTables(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
@@ -82,3 +85,4 @@ export type { Dismissal, ScreenEntry, ScreenEntryRow, ScreenInsert } from './scr
 export type { SessionRow, LiveSessionRow, ReceivedVersionRow, DayPoint } from './console.js';
 export type { CollectionScope, ExportAccessRow, ExportVersionRow, ScanQuery } from './interop.js';
 export type { ReferenceListRow } from './reference-lists.js';
+export type { AlertInRow, AckInRow, WebhookDeliveryRow, PartnerProtocolRow } from './alerts.js';

@@ -338,6 +338,68 @@ DROP TABLE temp.console_sessions_kept;
 `,
   },
   {
+    version: 15,
+    name: 'protocol-1.1-alerts',
+    sql: `
+-- entente/1.1 (docs/protocol.md §14). What each partner said it speaks (GET /v1/node), and when.
+CREATE TABLE partner_protocol (
+  partner TEXT PRIMARY KEY,
+  versions TEXT NOT NULL,
+  learned_at TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+-- Receiver side: every alert version received, its notification state and our acknowledgements.
+CREATE TABLE alerts_in (
+  partner TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('PRIORITY', 'FLASH')),
+  action TEXT NOT NULL,
+  expires_at TEXT,
+  received_at TEXT NOT NULL,
+  -- RECEIVED: 'pending' until sent, then 'sent'; 'not-sent' when the originator speaks 1.0
+  received_ack TEXT NOT NULL DEFAULT 'pending',
+  received_ack_at TEXT,
+  final_state TEXT CHECK (final_state IN ('ACTIONED', 'NO_ACTION')),
+  final_at TEXT,
+  final_by TEXT,
+  final_note TEXT,
+  final_desk TEXT,
+  final_sent INTEGER NOT NULL DEFAULT 0,
+  -- a later version of the record (with or without alert) ends this one's escalation
+  ended_at TEXT,
+  PRIMARY KEY (partner, id, version)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX alerts_in_open ON alerts_in (final_state, ended_at);
+-- Originator side: acknowledgements received, at most one RECEIVED and one final state per version.
+CREATE TABLE acks_in (
+  partner TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  slot TEXT NOT NULL CHECK (slot IN ('received', 'final')),
+  state TEXT NOT NULL,
+  note TEXT,
+  desk TEXT,
+  iat INTEGER NOT NULL,
+  stream TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (id, version, partner, slot)
+) STRICT, WITHOUT ROWID;
+-- Webhook deliveries of received alerts (written with the alert, sent after the commit, retried).
+CREATE TABLE webhook_deliveries (
+  row_id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL,
+  body TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL,
+  done_at TEXT,
+  last_status TEXT
+) STRICT;
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (done_at, next_at);
+CREATE INDEX releases_record ON releases (partner, record_id, record_version);
+`,
+  },
+  {
     version: 16,
     name: 'console-speed',
     sql: `

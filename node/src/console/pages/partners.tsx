@@ -233,6 +233,20 @@ function partnerView(c: Ctx, nodeId: string, explain?: VNode): View {
           </dd>
           <dt>Last error</dt>
           <dd>{out?.blocked ?? out?.lastError ?? inn?.lastError ?? 'none'}</dd>
+          <dt>Protocol (what the partner said it speaks, and when)</dt>
+          <dd>
+            {(() => {
+              const pr = (
+                p.sync as { protocol?: { versions: string[] | null; learnedAt: string | null; using: string } }
+              ).protocol;
+              if (!pr?.versions) return 'not learned yet (1.0 until then)';
+              return (
+                <span>
+                  using {pr.using}; speaks {pr.versions.join(', ')}, learned <When at={pr.learnedAt} />
+                </span>
+              );
+            })()}
+          </dd>
         </dl>
         <h2>Explain a decision</h2>
         <form method="get" action={`/partners/${p.nodeId}/explain`} class="row-fields">

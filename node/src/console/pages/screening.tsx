@@ -4,7 +4,7 @@
 import type { VNode } from 'preact';
 import { AppError } from '../../domain/errors.js';
 import { one, type Ctx, type PageRouter, type View } from '../core.js';
-import type { ScreenParty } from '../deps.js';
+import { DEFAULT_THRESHOLD, type ScreenParty } from '../deps.js';
 import { applyRowAction, fromState, toState, type FormState } from '../forms/spec.js';
 import { TRANSACTION_FIELDS, TRANSACTION_STARTER } from '../forms/transaction.js';
 import { Fields, indexErrors } from '../forms/view.js';
@@ -107,7 +107,7 @@ function screenForm(c: Ctx, mode: Mode, state: FormState, results?: VNode, error
                 inputMode="decimal"
                 id="s-thr"
                 name="threshold"
-                value={one(state.threshold) || '0.7'}
+                value={one(state.threshold) || String(DEFAULT_THRESHOLD)}
               />
             </div>
             <div class="field field-bool">
@@ -140,7 +140,7 @@ export function screeningPages(p: PageRouter): void {
     const add = one(c.form._add);
     const remove = one(c.form._remove);
     if (add || remove) return screenForm(c, mode, applyRowAction(c.form, { add, remove }));
-    const threshold = one(c.form.threshold) === '' ? 0.7 : Number(one(c.form.threshold));
+    const threshold = one(c.form.threshold) === '' ? DEFAULT_THRESHOLD : Number(one(c.form.threshold));
     if (!(threshold >= 0 && threshold <= 1))
       return screenForm(c, mode, c.form, undefined, 'The threshold is a number from 0 to 1.');
     // dismissals are personal: the viewer's own hide a hit, others' only label it
@@ -194,7 +194,12 @@ export function screeningPages(p: PageRouter): void {
   });
   const rescreen = (c: Ctx, flash: string): View => {
     const input = partyOf(c.form);
-    const r = c.deps.screening.screen([input], { threshold: 0.7, limit: 10, includeDismissed: true, viewer: c.actor });
+    const r = c.deps.screening.screen([input], {
+      threshold: DEFAULT_THRESHOLD,
+      limit: 10,
+      includeDismissed: true,
+      viewer: c.actor,
+    });
     const v = screenForm(
       c,
       'party',

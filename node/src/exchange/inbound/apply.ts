@@ -15,7 +15,7 @@ import { isObject, type Json } from '../../domain/validation.js';
 import type { ExchangeStore } from '../../store/exchange.js';
 import type { AlarmSink } from '../alarms.js';
 import { announcedKeyProblem } from '../partners.js';
-import type { ConsultationRelease, RecordRelease, StatementRelease, TombstoneRelease } from '../wire.js';
+import type { AckRelease, ConsultationRelease, RecordRelease, StatementRelease, TombstoneRelease } from '../wire.js';
 import { KNOWN_KINDS, type Verified } from './checks.js';
 
 /** A received version as the records it lands in keep it. */
@@ -77,6 +77,18 @@ export function receiptReason(reason: string): string {
   return points.length <= 300 ? clean : points.slice(0, 299).join('') + '…';
 }
 
+/** Alerts and acknowledgements, entente/1.1 (docs/protocol.md §14), in the batch transaction. */
+export interface AlertSink {
+  /** A newer version of a partner's record became current (it may carry an alert). */
+  versionApplied(peer: string, record: Record<string, Json>): void;
+  /** An `ack` release: null when kept, else the quarantine reason. */
+  ackArrived(
+    peer: string,
+    ack: AckRelease['ack'],
+    release: { stream: string; seq: number; iat: number },
+  ): string | null;
+}
+
 export interface ApplyDeps {
   store: ExchangeStore;
   audit: AuditService;
@@ -85,6 +97,9 @@ export interface ApplyDeps {
   records: ReceivedRecords;
   consultations: ConsultationSink;
   partners: Announced;
+  alerts: AlertSink;
+  /** The highest minor version this node speaks: a 1.0 node quarantines 1.1 members and kinds. */
+  maxMinor: number;
   nodeId: string;
   countryOf: (nodeId: string) => string | undefined;
 }
@@ -114,6 +129,13 @@ export class Applier {
       }
       case 'statement':
         return this.statement(peer, v, stream);
+      case 'ack': {
+        // a 1.0 node does not know the kind (docs/protocol.md §14.3)
+        if (this.d.maxMinor < 1) return { kind: 'rejected', reason: 'unknown-kind' };
+        const a = p as AckRelease;
+        const problem = this.d.alerts.ackArrived(peer, a.ack, { stream, seq: a.seq, iat: a.iat });
+        return problem ? { kind: 'rejected', reason: problem } : { kind: 'accepted' };
+      }
       case 'consultation': {
         const c = p as ConsultationRelease;
         const problem = this.d.consultations.check(peer, c);
@@ -130,6 +152,8 @@ export class Applier {
     const p = v.payload as RecordRelease & { record: Record<string, Json> };
     const record = p.record;
     const redacted = p.redacted;
+    // a 1.0 node's closed record schema has no alert member (docs/protocol.md §14.2)
+    if (this.d.maxMinor < 1 && record.alert !== undefined) return { kind: 'rejected', reason: 'schema:/alert' };
     const verdict = checkReleasedRecord(record, redacted, this.d.countryOf, true);
     if (verdict.reason) return { kind: 'rejected', reason: verdict.reason };
     const id = record.id as string;
@@ -160,6 +184,7 @@ export class Applier {
       const heldVersion = held ? this.d.records.currentVersion(id) : undefined;
       this.d.records.storeCurrent(row, record, held ?? null);
       if (heldVersion) this.checkCrossVersion(peer, type, heldVersion, { version, record, redacted });
+      this.d.alerts.versionApplied(peer, record);
       return { kind: 'accepted' };
     }
     const existing = this.d.records.heldVersion(id, version);

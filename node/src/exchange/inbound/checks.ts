@@ -10,7 +10,8 @@ import { isObject } from '../../domain/validation.js';
 import { schemas } from '../../schema/registry.js';
 import type { ReleasePayload } from '../wire.js';
 
-export const KNOWN_KINDS = new Set(['record', 'tombstone', 'statement', 'consultation']);
+// `ack` is entente/1.1 (docs/protocol.md §14.3); a node in 1.0 mode quarantines it as unknown at check 12
+export const KNOWN_KINDS = new Set(['record', 'tombstone', 'statement', 'consultation', 'ack']);
 export const MAX_SKEW_SECONDS = 300;
 
 /** Where the inbound stream stands (the row's members the checks read). */

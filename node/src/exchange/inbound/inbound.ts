@@ -45,6 +45,8 @@ export interface InboundDeps extends Omit<ApplyDeps, 'store' | 'audit' | 'clock'
   signatures?: SignaturePool;
   observer?: IngestObserver;
   maxReleaseBytes: number;
+  /** After a batch from the partner committed (acknowledgements of the alerts in it may go). */
+  committed?: (peer: string) => void;
 }
 
 export class Inbound {
@@ -157,6 +159,7 @@ export class Inbound {
     const counts = { accepted: 0, rejected: 0, duplicate: 0 };
     const receipt = this.d.store.tx(() => this.commit(peer, st, verified, newStream, via, counts));
     crashPoint('ingest.after-commit');
+    this.d.committed?.(peer);
     this.counters.accepted += counts.accepted;
     this.counters.rejected += counts.rejected;
     this.counters.duplicate += counts.duplicate;

@@ -50,6 +50,10 @@ export class CircuitBreaker {
       this.openedAt = this.now();
     }
   }
+  /** A FLASH alert is waiting: let one attempt through now (half-open), whatever the cooldown. */
+  allowNow(): void {
+    if (this.state === 'open') this.st = 'half-open';
+  }
   /** ms until an attempt is allowed again (0 when allowed). */
   waitMs(): number {
     return this.state === 'open' ? Math.max(0, this.cooldownMs - (this.now() - this.openedAt)) : 0;

@@ -22,6 +22,12 @@ export interface Link {
   nextAttemptAt: number;
   /** performance.now() of the last push request sent. */
   lastRequestAt: number;
+  /** The partner's versions must be learned before the next push or pull (docs/protocol.md §14.1). */
+  relearn: boolean;
+  /** A FLASH release waits: the push loop drops the batch it prepared and sends from the cursor. */
+  urgent: boolean;
+  /** A FLASH release is not acknowledged yet: failed pushes retry within a second. */
+  flashPending: boolean;
 }
 
 export interface LinkHealth {
@@ -54,5 +60,8 @@ export function newLink(partner: string, breaker: CircuitBreaker): Link {
     lastPullAt: null,
     nextAttemptAt: 0,
     lastRequestAt: -Infinity,
+    relearn: true,
+    urgent: false,
+    flashPending: false,
   };
 }

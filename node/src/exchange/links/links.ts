@@ -10,6 +10,7 @@ import type { AlarmSink } from '../alarms.js';
 import type { Inbound } from '../inbound/inbound.js';
 import type { Outbound } from '../outbound/outbound.js';
 import type { PartnerService } from '../partners.js';
+import type { ProtocolVersions } from '../versions.js';
 import { pullFeed, type PullContext } from '../puller.js';
 import { backoffDelay, CircuitBreaker, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { newLink, type Link, type LinkHealth } from './link.js';
@@ -32,6 +33,8 @@ export interface LinkOptions {
    * closer together travel in one batch instead of spending the partner's request budget (its
    * per-partner limit answers 429, and a 429 costs a backoff). */
   pushSpacingMs?: number;
+  /** Longest wait between push attempts while a FLASH release is unacknowledged (default 1 s). */
+  flashRetryMs?: number;
 }
 
 /** Counts for metrics. */
@@ -50,6 +53,10 @@ export interface LinkDeps {
   clock: Clock;
   log: Logger;
   observer?: LinkObserver;
+  /** What each partner speaks (docs/protocol.md §14.1), learned here over the pinned link. */
+  versions: ProtocolVersions;
+  /** After the partner's versions were learned (pending acknowledgements may now go). */
+  learned?: (partner: string) => void;
   options: LinkOptions;
 }
 
@@ -73,7 +80,68 @@ export class Links {
       refused: (l, why) => this.block(l, why),
       requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
       spacingMs: o.pushSpacingMs ?? 60,
+      learn: async (l) => {
+        const error = await this.learnIfDue(l);
+        if (error === null) return true;
+        // before a push: a link error like a failed push (backoff and breaker)
+        l.breaker.failure();
+        l.lastPushError = error;
+        this.recordError(l, error);
+        return false;
+      },
     };
+  }
+
+  /**
+   * Learns the partner's versions from its GET /v1/node (docs/protocol.md §14.1) before the first
+   * push or pull after start, after a link error that ended a backoff, and at least daily. Null
+   * when learned (or not due), else the link error.
+   */
+  private async learnIfDue(l: Link): Promise<string | null> {
+    if (!l.relearn && !this.d.versions.stale(l.partner)) return null;
+    const client = this.client(l);
+    if (!client) return 'no pinned client for the partner';
+    try {
+      const res = await client.call('GET', '/v1/node', undefined, this.d.options.requestTimeoutMs ?? 30_000);
+      if (res.status !== 200) throw new Error(`GET /v1/node answered ${res.status}`);
+      let body: unknown = null;
+      try {
+        body = res.json();
+      } catch {
+        /* not JSON: counts as a 1.0 answer without protocolVersions */
+      }
+      this.d.versions.record(l.partner, body);
+      l.relearn = false;
+      this.d.learned?.(l.partner);
+      return null;
+    } catch (e) {
+      return `network: ${(e as Error).message}`;
+    }
+  }
+
+  /** Learns the partner's versions now if they are due (for acknowledgements waiting on them). */
+  async learn(partner: string): Promise<void> {
+    if (this.closed) return;
+    await this.learnIfDue(this.link(partner));
+  }
+
+  /**
+   * A FLASH release was appended for the partner (docs/protocol.md §14.2): a link waiting in backoff
+   * retries now, and the pusher sends it in its next batch.
+   */
+  urge(partner: string): void {
+    if (this.closed) return;
+    const l = this.link(partner);
+    l.urgent = true;
+    l.flashPending = true;
+    if (l.pushTimer) {
+      clearTimeout(l.pushTimer);
+      l.pushTimer = null;
+      l.relearn = true;
+    }
+    l.breaker.allowNow();
+    l.nextAttemptAt = this.d.clock.now();
+    this.wake(partner);
   }
 
   /** Starts the timers and lets wake() push in the background. */
@@ -155,6 +223,7 @@ export class Links {
     if (!this.running) return;
     l.pushing = pushLoop(l, this.push).finally(() => {
       l.pushing = null;
+      if (l.flashPending && this.d.outbound.pushPosition(partner)?.acked) l.flashPending = false;
       if (l.rewake && !this.closed) {
         l.rewake = false;
         this.wake(partner);
@@ -184,12 +253,19 @@ export class Links {
   private schedulePushRetry(l: Link): void {
     const o = this.d.options;
     const backoff = backoffDelay(l.pushAttempt, o.random ?? Math.random, o.backoff ?? DEFAULT_BACKOFF);
-    const delay = Math.max(backoff, l.breaker.waitMs());
+    let delay = Math.max(backoff, l.breaker.waitMs());
+    if (l.flashPending) {
+      // a FLASH release waits for this partner: at most a second between attempts, through an open
+      // breaker, until the partner acknowledges it (docs/protocol.md, interpretation 20)
+      delay = Math.min(delay, o.flashRetryMs ?? 1000);
+      l.breaker.allowNow();
+    }
     l.pushAttempt++;
     l.nextAttemptAt = this.d.clock.now() + delay;
     if (this.closed || !this.running) return;
     l.pushTimer = setTimeout(() => {
       l.pushTimer = null;
+      l.relearn = true;
       this.wake(l.partner);
     }, delay);
     l.pushTimer.unref();
@@ -226,6 +302,7 @@ export class Links {
       contacted: () => (l.lastPullAt = new Date(this.d.clock.now()).toISOString()),
       failed: (error, metric) => {
         l.lastPullError = error;
+        l.relearn = true;
         l.pullAttempt++;
         if (metric) this.d.observer?.pullError(partner);
       },
@@ -234,7 +311,13 @@ export class Links {
         l.pullAttempt = 0;
       },
     };
-    l.pulling = pullFeed(puller, done).finally(() => (l.pulling = null));
+    const pulling = async () => {
+      const error = await this.learnIfDue(l);
+      if (error === null) return pullFeed(puller, done);
+      // a pull that could not start: recorded like a failed pull
+      puller.failed(error, true);
+    };
+    l.pulling = pulling().finally(() => (l.pulling = null));
     await l.pulling;
     return done;
   }

@@ -24,6 +24,8 @@ export interface PushContext {
   requestTimeoutMs: number;
   /** Least time between two push requests to one partner. */
   spacingMs: number;
+  /** Learns the partner's protocol versions when due (docs/protocol.md §14.1); false: not reachable. */
+  learn(l: Link): Promise<boolean>;
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -49,10 +51,16 @@ export async function pushLoop(l: Link, c: PushContext): Promise<void> {
   try {
     for (;;) {
       if (c.closed()) return;
+      if (!(await c.learn(l))) return c.retryLater(l);
+      // a FLASH release was appended: the batch prepared before it is made again so that it carries
+      // the release, and the spacing between requests is not waited out
+      const urgent = l.urgent;
+      l.urgent = false;
+      if (urgent) prepared = null;
       // at least spacingMs between two requests: what is published meanwhile travels in the next
       // batch instead of spending the partner's request budget (a 429 costs a backoff)
       const wait = c.spacingMs - (performance.now() - l.lastRequestAt);
-      if (wait > 0) {
+      if (wait > 0 && !urgent) {
         await new Promise((r) => setTimeout(r, wait));
         prepared = null;
         if (c.closed()) return;

@@ -34,7 +34,15 @@ export interface OutboundDeps {
   identity: NodeIdentity;
   agreements: AgreementService;
   alarms: AlarmSink;
+  /** Whether 1.1 members and kinds may go to a partner (docs/protocol.md §14.1). */
+  versions: { speaks11(partner: string): boolean };
   options: OutboundOptions;
+}
+
+/** The alert level of a version (docs/protocol.md §14.2), or null. */
+export function alertLevel(record: Record<string, Json>): 'PRIORITY' | 'FLASH' | null {
+  const a = record.alert as { level?: unknown } | undefined;
+  return a?.level === 'FLASH' || a?.level === 'PRIORITY' ? a.level : null;
 }
 
 export type ValidityState = 'none' | 'before' | 'in' | 'after';
@@ -51,6 +59,12 @@ export interface Publication {
 }
 
 type Release = Extract<Decision, { action: 'release' }>;
+
+function withoutAlert(record: Record<string, Json>): Record<string, Json> {
+  const copy = { ...record };
+  delete copy.alert;
+  return copy;
+}
 
 export class StreamWriter {
   constructor(private readonly d: OutboundDeps) {}
@@ -169,6 +183,22 @@ export class StreamWriter {
   }
 
   /**
+   * An acknowledgement of a partner's alert version (kind `ack`, entente/1.1), to its originator.
+   * Inside a transaction; the caller checked that the partner speaks 1.1.
+   */
+  appendAck(partner: string, ack: Record<string, Json>): ReleaseRow {
+    if (!this.d.store.exchange.outStream(partner)) throw new AppError('conflict', 'no stream to that partner');
+    const row = this.append(partner, 'ack', { ack });
+    this.d.audit.append({
+      action: 'release.ack',
+      actor: 'system',
+      subject: partner,
+      details: { stream: row.stream, seq: row.seq, ref: ack.ref, state: ack.state },
+    });
+    return row;
+  }
+
+  /**
    * Sender-side checks 5–14 of a record release before it is materialised. A version released
    * unredacted is the version validated in full at publication, so only its size is checked again.
    */
@@ -188,8 +218,11 @@ export class StreamWriter {
       this.d.alarms.alarm(partner, 'unshareable-version', `${pub.id} v${pub.version} was not released: ${problem}`);
       return false;
     }
+    // towards a 1.0 partner the alert is removed, not listed in `redacted` (docs/protocol.md §14.2)
+    const strip = d.record.alert !== undefined && !this.d.versions.speaks11(partner);
+    const view = strip ? withoutAlert(d.record) : d.record;
     // released whole: the stored canonical text goes into the payload as it is, not serialised again
-    const record = d.redacted.length === 0 && pub.body !== undefined ? new CanonicalText(pub.body) : d.record;
+    const record = d.redacted.length === 0 && pub.body !== undefined && !strip ? new CanonicalText(pub.body) : view;
     const meta = { recordId: pub.id, version: pub.version, ...(pub.pubSeq !== null ? { pubSeq: pub.pubSeq } : {}) };
     const row = this.append(partner, 'record', { record, redacted: d.redacted }, meta);
     this.d.store.exchange.setHolding(partner, pub.id, pub.version, false);
@@ -198,7 +231,14 @@ export class StreamWriter {
       action: 'release.record',
       actor: 'system',
       subject: partner,
-      details: { stream: row.stream, seq: row.seq, id: pub.id, version: pub.version, redacted: d.redacted },
+      details: {
+        stream: row.stream,
+        seq: row.seq,
+        id: pub.id,
+        version: pub.version,
+        redacted: d.redacted,
+        ...(d.record.alert !== undefined ? { alert: strip ? 'removed (1.0 partner)' : alertLevel(d.record) } : {}),
+      },
     });
     return true;
   }
@@ -237,7 +277,8 @@ export class StreamWriter {
     if (h && !h.recalled && h.version >= pub.version) return false;
     const d = this.decideFor(partner, pub);
     if (d.action === 'release') {
-      if (d.notBefore !== undefined) {
+      // a FLASH version ignores the embargo; decide() is unchanged (docs/protocol.md §14.2)
+      if (d.notBefore !== undefined && alertLevel(pub.record) !== 'FLASH') {
         this.d.store.exchange.addEmbargo(partner, pub.id, Math.ceil(d.notBefore / 1000));
         return false;
       }

@@ -4,7 +4,7 @@
 import { crashPoint } from '../../config/crash.js';
 import { isTerminal } from '../../domain/record-rules.js';
 import type { Json } from '../../domain/validation.js';
-import type { OutboundDeps, Publication, StreamWriter } from './append.js';
+import { alertLevel, type OutboundDeps, type Publication, type StreamWriter } from './append.js';
 
 const PUBLICATION_BATCH = 500;
 
@@ -14,22 +14,35 @@ export class Materialiser {
     private readonly w: StreamWriter,
   ) {}
 
-  /** At publication, inside its transaction: materialise for partners within W; returns those appended to. */
-  onPublished(v: Publication & { pubSeq: number }): string[] {
+  /**
+   * At publication, inside its transaction: materialise for partners within W; returns those appended
+   * to, and those given a FLASH release. An alert version (docs/protocol.md §14.2) is materialised
+   * for every partner now, whatever W and the partner's materialisation cursor: it follows only what
+   * is already in the stream, and the cursor later finds it held. A FLASH version also ignores the
+   * embargo (StreamWriter.materialiseVersion); a PRIORITY one keeps it.
+   */
+  onPublished(v: Publication & { pubSeq: number }): { touched: string[]; urgent: string[] } {
     const x = this.d.store.exchange;
+    const level = alertLevel(v.record);
     const touched: string[] = [];
+    const urgent: string[] = [];
     for (const s of x.outStreams()) {
-      if (s.mat_cursor !== v.pubSeq - 1) continue;
-      if (s.head_seq - s.receipt_upto >= this.d.options.window) continue;
-      if (!this.w.registered(s.partner)) {
+      const inOrder = s.mat_cursor === v.pubSeq - 1;
+      let appended = false;
+      if (inOrder && (level !== null || s.head_seq - s.receipt_upto < this.d.options.window)) {
+        if (!this.w.registered(s.partner)) {
+          x.updateOutStream(s.partner, { mat_cursor: v.pubSeq });
+          continue;
+        }
+        appended = this.w.materialiseVersion(s.partner, v);
         x.updateOutStream(s.partner, { mat_cursor: v.pubSeq });
-        continue;
+      } else if (level !== null && this.w.registered(s.partner)) {
+        appended = this.w.materialiseVersion(s.partner, v);
       }
-      const appended = this.w.materialiseVersion(s.partner, v);
-      x.updateOutStream(s.partner, { mat_cursor: v.pubSeq });
       if (appended) touched.push(s.partner);
+      if (appended && level === 'FLASH') urgent.push(s.partner);
     }
-    return touched;
+    return { touched, urgent };
   }
 
   /** Whether more could be materialised for a partner right now. */

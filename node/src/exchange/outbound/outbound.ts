@@ -22,6 +22,8 @@ export interface OutboundEvents extends Record<string, unknown[]> {
   appended: [partner: string];
   /** A receipt was stored (key rotation waits on receipts). */
   receipt: [partner: string];
+  /** A committed FLASH release waits for the partner (its link retries now, docs/protocol.md §14.2). */
+  urgent: [partner: string];
 }
 
 export interface Page {
@@ -46,6 +48,7 @@ export class Outbound {
   private readonly m: Materialiser;
   private readonly r: Receipts;
   private touched: string[] = [];
+  private urgent: string[] = [];
 
   constructor(
     private readonly d: OutboundDeps,
@@ -65,14 +68,19 @@ export class Outbound {
 
   /** Inside the publication transaction: materialise for partners within W. */
   published(v: Publication & { pubSeq: number }): void {
-    this.touched = this.m.onPublished(v);
+    const r = this.m.onPublished(v);
+    this.touched = r.touched;
+    this.urgent = r.urgent;
   }
 
   /** After the publication committed: wake the pushers of the partners it was appended for. */
   committed(): void {
     const partners = this.touched;
+    const urgent = this.urgent;
     this.touched = [];
-    this.wake(partners);
+    this.urgent = [];
+    for (const p of urgent) this.events.emit('urgent', p);
+    this.wake(partners.filter((p) => !urgent.includes(p)));
   }
 
   // ---------- partner lifecycle (inside the registration transaction)
@@ -121,6 +129,11 @@ export class Outbound {
       partners.push(p.node_id);
     }
     return partners;
+  }
+
+  /** An acknowledgement of a partner's alert (kind `ack`, entente/1.1). Inside a transaction. */
+  appendAck(partner: string, ack: Record<string, Json>): ReleaseRow {
+    return this.w.appendAck(partner, ack);
   }
 
   /** A consultation message to a partner. Inside a transaction. */

@@ -18,6 +18,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description analyst role. Alerts received from partners (newest first, `open` ones unacknowledged, unended and unexpired) and, for each own alert version, its table of partners (docs/protocol.md §14.3) */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/alerts/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description analyst role. Acknowledges a received alert version with ACTIONED or NO_ACTION, sent to the originator when it speaks 1.1 (docs/protocol.md §14.3) */
+        post: operations["ackAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/audit": {
         parameters: {
             query?: never;
@@ -851,6 +885,37 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ack */
+        ack: {
+            /** @description entente/1.1 (docs/protocol.md §14.3): an acknowledgement of an alert version, sent to its originator */
+            ack: {
+                /** @description a function, never a person */
+                desk?: components["schemas"]["Text"];
+                note?: components["schemas"]["TextP"];
+                ref: {
+                    id: components["schemas"]["RecordId"];
+                    version: number;
+                };
+                state: components["schemas"]["AckState"];
+            };
+            agreement: {
+                reference: string;
+                version: number;
+            } | null;
+            aud: components["schemas"]["NodeId"];
+            iat: number;
+            iss: components["schemas"]["NodeId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "ack";
+            prev: string;
+            seq: number;
+            stream: components["schemas"]["StreamId"];
+        };
+        /** @enum {string} */
+        AckState: "RECEIVED" | "ACTIONED" | "NO_ACTION";
         Agreement: components["schemas"]["agreement.schema"];
         /**
          * Agreement
@@ -926,6 +991,33 @@ export interface components {
                 partner: string | null;
                 row_id: number;
             }[];
+        };
+        /** @description entente/1.1 (docs/protocol.md §14.2): rapid escalation, set per version; not redactable; removed towards a 1.0 partner */
+        Alert: {
+            /** @description what the originator asks allies to do */
+            actionRequested: components["schemas"]["TextP"];
+            /** @description L1: later than the version updatedAt */
+            expiresAt?: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            level: "PRIORITY" | "FLASH";
+        };
+        AlertAckBody: {
+            /** @description a function ("customs liaison desk"), never a person */
+            desk?: components["schemas"]["Text"];
+            id: components["schemas"]["RecordId"];
+            note?: components["schemas"]["TextP"];
+            /** @enum {string} */
+            state: "ACTIONED" | "NO_ACTION";
+            /** @description default: the latest alert version received for the record */
+            version?: number;
+        };
+        AlertList: {
+            received: components["schemas"]["ReceivedAlert"][];
+            sent: components["schemas"]["SentAlert"][];
+            unacknowledged: {
+                FLASH: number;
+                PRIORITY: number;
+            };
         };
         AmendBody: {
             /** @description the full record of the new version */
@@ -1186,6 +1278,7 @@ export interface components {
          * @description docs/records.md §2, §6: one version of a denial notice. Cross-member rules (E, P, I, D) are in the domain validator.
          */
         "denial-notice.schema": {
+            alert?: components["schemas"]["Alert"];
             /** @enum {string} */
             changeType: "NEW" | "AMENDMENT" | "RENEWAL" | "STATUS_CHANGE" | "FINAL_ASSESSMENT";
             createdAt: components["schemas"]["Timestamp"];
@@ -1250,6 +1343,7 @@ export interface components {
          * @description docs/records.md §2, §7: one version of an enforcement finding.
          */
         "enforcement-finding.schema": {
+            alert?: components["schemas"]["Alert"];
             /** @enum {string} */
             changeType: "NEW" | "AMENDMENT" | "RENEWAL" | "STATUS_CHANGE" | "FINAL_ASSESSMENT";
             conveyance?: {
@@ -1308,6 +1402,13 @@ export interface components {
         };
         EnforcementFinding: components["schemas"]["enforcement-finding.schema"];
         Explanation: {
+            /** @description the version's alert; it never changes the decision (docs/protocol.md §14.2) */
+            alert?: {
+                /** @description what the alert changes for this partner (timing and order only) */
+                effect: string;
+                /** @enum {string} */
+                level: "PRIORITY" | "FLASH";
+            };
             /** @enum {string} */
             decision: "release" | "tombstone" | "nothing";
             held: null | {
@@ -1587,10 +1688,24 @@ export interface components {
             };
             name: components["schemas"]["Text"];
             nodeId: components["schemas"]["NodeId"];
+            notifications?: {
+                webhooks?: {
+                    /** @description the HMAC-SHA256 key of X-Entente-Signature */
+                    secret: string;
+                    url: string;
+                }[];
+            };
             operator: {
                 /** @default false */
                 allowNonLoopback: boolean;
                 listen: string;
+            };
+            protocol?: {
+                /**
+                 * @description the highest minor version of entente/1 this node speaks: 0 makes it a 1.0 node (mixed-alliance tests)
+                 * @default 1
+                 */
+                maxMinor: number;
             };
             records?: {
                 /** @default 30 */
@@ -1635,6 +1750,8 @@ export interface components {
             nodeId: components["schemas"]["NodeId"];
             /** @constant */
             protocol: "entente/1";
+            /** @description entente/1.1 (docs/protocol.md §14.1) the sorted minor versions the node speaks; absent means ["1.0"] */
+            protocolVersions?: string[];
         };
         /** OUTCOME */
         OUTCOME: {
@@ -1717,6 +1834,13 @@ export interface components {
                 quarantinedByPartner: number;
                 queued: number;
                 stream: string;
+            };
+            /** @description what the partner said it speaks (GET /v1/node over the pinned link) and when; null before it was learned */
+            protocol?: {
+                learnedAt: string | null;
+                /** @description the highest version both speak (1.0 until learned) */
+                using: string;
+                versions: null | string[];
             };
         };
         PartnerView: {
@@ -1847,6 +1971,29 @@ export interface components {
             receipt: string;
         };
         ReceiptPayload: components["schemas"]["receipt-payload.schema"];
+        ReceivedAlert: {
+            /** @description the originator's text (partner data) */
+            actionRequested: string;
+            desk: string | null;
+            expiresAt: string | null;
+            finalAt: string | null;
+            finalState: null | ("ACTIONED" | "NO_ACTION");
+            id: components["schemas"]["RecordId"];
+            /** @enum {string} */
+            level: "PRIORITY" | "FLASH";
+            note: string | null;
+            /** @description unacknowledged */
+            open: boolean;
+            partner: components["schemas"]["NodeId"];
+            /**
+             * @description RECEIVED: not-sent when the originator speaks 1.0
+             * @enum {string}
+             */
+            receivedAck: "pending" | "sent" | "not-sent";
+            receivedAckAt: string | null;
+            receivedAt: string;
+            version: number;
+        };
         Reciprocity: {
             consultations: {
                 theyAnswered: components["schemas"]["ConsultationCounts"];
@@ -2055,8 +2202,37 @@ export interface components {
                     seq: number;
                     stream: components["schemas"]["StreamId"];
                 };
+                /** ack */
+                ack: {
+                    /** @description entente/1.1 (docs/protocol.md §14.3): an acknowledgement of an alert version, sent to its originator */
+                    ack: {
+                        /** @description a function, never a person */
+                        desk?: components["schemas"]["Text"];
+                        note?: components["schemas"]["TextP"];
+                        ref: {
+                            id: components["schemas"]["RecordId"];
+                            version: number;
+                        };
+                        state: components["schemas"]["AckState"];
+                    };
+                    agreement: {
+                        reference: string;
+                        version: number;
+                    } | null;
+                    aud: components["schemas"]["NodeId"];
+                    iat: number;
+                    iss: components["schemas"]["NodeId"];
+                    /**
+                     * @description discriminator enum property added by openapi-typescript
+                     * @enum {string}
+                     */
+                    kind: "ack";
+                    prev: string;
+                    seq: number;
+                    stream: components["schemas"]["StreamId"];
+                };
             };
-        } & (components["schemas"]["record"] | components["schemas"]["tombstone"] | components["schemas"]["statement"] | components["schemas"]["consultation"]);
+        } & (components["schemas"]["record"] | components["schemas"]["tombstone"] | components["schemas"]["statement"] | components["schemas"]["consultation"] | components["schemas"]["ack"]);
         ReleasePayload: components["schemas"]["release-payload.schema"];
         /** REQUEST */
         REQUEST: {
@@ -2178,6 +2354,36 @@ export interface components {
                 score: number;
             }[];
             parties: Record<string, unknown>[];
+        };
+        SentAlert: {
+            actionRequested: string;
+            id: components["schemas"]["RecordId"];
+            /** @enum {string} */
+            level: "PRIORITY" | "FLASH";
+            partners: {
+                /** @description the partner's text */
+                desk: string | null;
+                finalAt: string | null;
+                finalState: null | ("ACTIONED" | "NO_ACTION");
+                /** @description the partner's text */
+                note: string | null;
+                partner: components["schemas"]["NodeId"];
+                /**
+                 * @description 1.0: the partner receives the record without alert and sends no acknowledgement
+                 * @enum {string}
+                 */
+                protocol?: "1.0" | "1.1";
+                receiptAt: string | null;
+                receivedAt: string | null;
+                releasedAt: string | null;
+                /**
+                 * @description pending: eligible, not materialised yet (embargo or backlog)
+                 * @enum {string}
+                 */
+                status: "released" | "not-eligible" | "pending";
+            }[];
+            publishedAt: string;
+            version: number;
         };
         /** @description base64url SHA-256, no padding */
         Sha256: string;
@@ -2368,6 +2574,60 @@ export interface operations {
             };
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description received and sent alerts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    ackAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertAckBody"];
+            };
+        };
+        responses: {
+            /** @description the acknowledged alert */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivedAlert"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     listAudit: {
