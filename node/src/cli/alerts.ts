@@ -103,15 +103,22 @@ export function registerAlertCommands(program: Command, kit: CliKit): void {
     .option('--version <n>', 'the alert version (default: the latest received)')
     .option('--note <text>', 'what was done (up to 2000 characters)')
     .option('--desk <name>', 'the function acknowledging, e.g. "customs liaison desk" (never a person)')
-    .action(async (id: string, o: { dir: string; state: string; version?: string; note?: string; desk?: string }) => {
-      const body = {
-        id,
-        state: o.state,
-        ...(o.version !== undefined ? { version: Number(o.version) } : {}),
-        ...(o.note !== undefined ? { note: o.note } : {}),
-        ...(o.desk !== undefined ? { desk: o.desk } : {}),
-      };
-      const r = await operatorClient(o.dir).call<Received>('POST', '/admin/v1/alerts/ack', body);
-      process.stderr.write(`acknowledged ${r.id} v${r.version} ${r.finalState}\n`);
-    });
+    .addOption(kit.jsonOption())
+    .action(
+      async (
+        id: string,
+        o: { dir: string; state: string; version?: string; note?: string; desk?: string; json?: boolean },
+      ) => {
+        const body = {
+          id,
+          state: o.state,
+          ...(o.version !== undefined ? { version: Number(o.version) } : {}),
+          ...(o.note !== undefined ? { note: o.note } : {}),
+          ...(o.desk !== undefined ? { desk: o.desk } : {}),
+        };
+        const r = await operatorClient(o.dir).call<Received>('POST', '/admin/v1/alerts/ack', body);
+        process.stderr.write(`acknowledged ${r.id} v${r.version} ${r.finalState}\n`);
+        if (o.json) kit.print(r);
+      },
+    );
 }

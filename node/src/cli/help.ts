@@ -38,6 +38,10 @@ export const EXAMPLES: Record<string, string[]> = {
   'import-list': ['entente import-list consolidated.csv.gz --dir ./nl'],
   lists: ['entente lists --dir ./nl', 'entente lists --dir ./nl --json'],
   'screen-index-rebuild': ['entente screen-index-rebuild --dir ./nl'],
+  'alerts list': ['entente alerts --dir ./jp', 'entente alerts list --dir ./jp --json'],
+  'alerts ack': [
+    'entente alerts ack "$ID" --dir ./jp --state ACTIONED --desk "customs liaison desk" --note "Shipment held."',
+  ],
   completion: [
     'entente completion bash > /etc/bash_completion.d/entente',
     'entente completion zsh > "${fpath[1]}/_entente"',
