@@ -127,6 +127,19 @@ describe('one convention for every command', () => {
     expect(missing.stderr).toBe('entente: parties.json: no such file\n');
   });
 
+  it('text a terminal would act on is neutralised in tables: C1 controls, line breaks, bidi overrides', async () => {
+    const body = publishBody('denial-wa-sensitive', { originatorReference: 'CONV-C1' });
+    // valid record text (the schemas refuse only C0 and DEL): an 8-bit CSI that clears the screen in a
+    // terminal taking C1 controls, and a right-to-left override that reverses what follows it
+    body.record.parties[0].party.names[0].value = 'Harbourline \u009b2J Trading \u202eEZF';
+    const r = await a.op('POST', '/admin/v1/records', body);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const shown = await cli(['screen', 'Harbourline 2J Trading EZF', '--dir', a.dir]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('Harbourline \ufffd2J Trading EZF');
+    expect(shown.stdout).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('completion bash completes commands, subcommands and options', async () => {
     const r = await cli(['completion', 'bash']);
     expect(r.code).toBe(0);

@@ -4,7 +4,25 @@ import stringWidth from 'string-width';
 
 const pad = (s: string, width: number) => s + ' '.repeat(Math.max(0, width - stringWidth(s)));
 
-export function table(headers: string[], rows: string[][]): string {
+/**
+ * Text from a record or a partner as a terminal may show it: control characters a terminal would act
+ * on (C0 and C1, DEL: an 8-bit CSI starts an escape sequence) become U+FFFD, line breaks and tabs a
+ * space (a cell cannot start a forged row), and the bidirectional formatting characters that reorder
+ * what is shown (U+202A–U+202E, U+2066–U+2069) are dropped. The schemas refuse C0 and DEL in record
+ * text; C1 and the bidi formats are valid Unicode text they let through.
+ */
+export function terminalText(s: string): string {
+  return (
+    s
+      .replace(/[\t\n\r]/g, ' ')
+      // eslint-disable-next-line no-control-regex -- finding control characters is the point
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd')
+      .replace(/[\u202a-\u202e\u2066-\u2069]/g, '')
+  );
+}
+
+export function table(headers: string[], cells: string[][]): string {
+  const rows = cells.map((r) => r.map(terminalText));
   const widths = headers.map((h, i) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[i] ?? ''))));
   const line = (cells: string[]) =>
     cells
