@@ -15,6 +15,7 @@ import { readRunFile } from '../node/src/config/run-file.js';
 import { buildBundle, bundleFingerprint } from '../node/src/exchange/bundle.js';
 import { initNode, keepBoundAddresses } from '../node/src/services/node-init.js';
 import { example } from '../test/helpers/examples.js';
+import { consoleSignIn as signIn } from '../test/helpers/console-session.js';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -152,24 +153,6 @@ async function start(dir: string): Promise<{ proc: ChildProcess; url: string }> 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('node did not start');
-}
-
-async function signIn(url: string, token: string): Promise<{ cookie: string; csrf: string }> {
-  const page = await fetch(url + '/sign-in');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const pre = page.headers.getSetCookie()[0]!.split(';')[0]!;
-  const r = await fetch(url + '/sign-in', {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ _csrf: csrf, token }),
-  });
-  const cookie = r.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('entente_session='))!
-    .split(';')[0]!;
-  const home = await (await fetch(url + '/', { headers: { cookie } })).text();
-  return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(home)![1]! };
 }
 
 async function main(): Promise<void> {

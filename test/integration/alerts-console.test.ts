@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreement, push } from '../helpers/exchange.js';
 import { publishBody } from '../helpers/examples.js';
 import { link, startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';
+import { consoleSignIn } from '../helpers/console-session.js';
 
 let a: TestNode;
 let b: TestNode;
@@ -27,24 +28,7 @@ interface Session {
 
 async function signIn(n: TestNode): Promise<Session> {
   const url = n.node.operatorUrl;
-  const page = await fetch(url + '/sign-in');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const signin = page.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('entente_signin='))!
-    .split(';')[0]!;
-  const r = await fetch(url + '/sign-in', {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: signin, 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ _csrf: csrf, token: n.adminToken, next: '/' }),
-  });
-  const cookie = r.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('entente_session='))!
-    .split(';')[0]!;
-  const home = await (await fetch(url + '/', { headers: { cookie } })).text();
-  return { url, cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(home)![1]! };
+  return { url, ...(await consoleSignIn(url, n.adminToken)) };
 }
 
 const page = async (s: Session, path: string) => (await fetch(s.url + path, { headers: { cookie: s.cookie } })).text();

@@ -8,29 +8,14 @@ import { day } from '../helpers/dates.js';
 import { agreement, push } from '../helpers/exchange.js';
 import { publishBody } from '../helpers/examples.js';
 import { startTestNode, stopAll, type TestNode } from '../helpers/nodes.js';
+import { consoleSignIn } from '../helpers/console-session.js';
 
 let n: TestNode;
 let other: TestNode;
 let url: string;
 let s: { cookie: string; csrf: string };
 
-async function signIn(token: string): Promise<{ cookie: string; csrf: string }> {
-  const page = await fetch(url + '/sign-in');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const pre = page.headers.getSetCookie()[0]!.split(';')[0]!;
-  const r = await fetch(url + '/sign-in', {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ _csrf: csrf, token }),
-  });
-  const cookie = r.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('entente_session='))!
-    .split(';')[0]!;
-  const home = await (await fetch(url + '/', { headers: { cookie } })).text();
-  return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(home)![1]! };
-}
+const signIn = (token: string) => consoleSignIn(url, token);
 
 async function post(
   path: string,
