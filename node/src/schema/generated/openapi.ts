@@ -174,6 +174,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/node": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description analyst role. Who this node is, and whether it is live or an exercise node (docs/protocol.md §14.5); every operator response also carries the header `Entente-Mode` (live or exercise) */
+        get: operations["getOperatorNode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/partners": {
         parameters: {
             query?: never;
@@ -1686,6 +1703,12 @@ export interface components {
                  */
                 ratePerSecond: number;
             };
+            /**
+             * @description live, or exercise for a node that rehearses with invented data (docs/protocol.md §14.5); chosen at `entente init` and fixed for the node's life: a node refuses to start when this differs from what its database was created with
+             * @default live
+             * @enum {string}
+             */
+            mode: "live" | "exercise";
             name: components["schemas"]["Text"];
             nodeId: components["schemas"]["NodeId"];
             notifications?: {
@@ -1746,12 +1769,29 @@ export interface components {
             keys: components["schemas"]["jwks.schema"];
             maxBatchBytes: number;
             maxReleaseBytes: number;
+            /**
+             * @description entente/1.1 (docs/protocol.md §14.5) live or exercise; sent by nodes that advertise 1.1, absent from a 1.0 answer (absent means live)
+             * @enum {string}
+             */
+            mode?: "live" | "exercise";
             name: string;
             nodeId: components["schemas"]["NodeId"];
             /** @constant */
             protocol: "entente/1";
             /** @description entente/1.1 (docs/protocol.md §14.1) the sorted minor versions the node speaks; absent means ["1.0"] */
             protocolVersions?: string[];
+        };
+        OperatorNode: {
+            country: components["schemas"]["Country"];
+            /**
+             * @description fixed for the node's life (docs/protocol.md §14.5)
+             * @enum {string}
+             */
+            mode: "live" | "exercise";
+            name: string;
+            nodeId: components["schemas"]["NodeId"];
+            protocolVersions: string[];
+            url: string;
         };
         /** OUTCOME */
         OUTCOME: {
@@ -1785,6 +1825,11 @@ export interface components {
             /** @constant */
             entente: 1;
             keys: components["schemas"]["jwks.schema"];
+            /**
+             * @description entente/1.1 (docs/protocol.md §14.5): present only on an exercise node's bundle; absent means live
+             * @constant
+             */
+            mode?: "exercise";
             name: components["schemas"]["Text"];
             nodeId: components["schemas"]["NodeId"];
             tlsSpkiSha256: components["schemas"]["Sha256"][];
@@ -2849,6 +2894,28 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
+        };
+    };
+    getOperatorNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description this node */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorNode"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     listPartners: {
