@@ -38,6 +38,7 @@ import { consultationRoutes } from './http/operator/consultations.js';
 import { alertRoutes } from './http/operator/alerts.js';
 import { apiDocsRoutes } from './http/operator/docs.js';
 import { exchangeRoutes } from './http/operator/exchange.js';
+import { exerciseRoutes } from './http/operator/exercise.js';
 import { keyRoutes } from './http/operator/keys.js';
 import { nodeRoutes, type NodeView } from './http/operator/node.js';
 import { partnerRoutes } from './http/operator/partners.js';
@@ -53,6 +54,7 @@ import { silentLogger, type Logger } from './log.js';
 import { ConsoleSessions } from './services/console-sessions.js';
 import { ConsoleViews } from './services/console-views.js';
 import { ConsultationService } from './services/consultations.js';
+import { ExerciseService } from './services/exercise.js';
 import { KeyService } from './services/keys.js';
 import { Metrics } from './services/metrics.js';
 import { ReciprocityService } from './services/reciprocity.js';
@@ -448,6 +450,8 @@ export async function createNode(
       })),
       partnerRoutes(partnerAdmin),
       exchangeRoutes(exchange),
+      // the exercise reset (docs/protocol.md §14.5): the wipe, then every stream restarted as by `stream reset`
+      exerciseRoutes(new ExerciseService({ store, audit, streams: outbound, nodeId, mode: config.mode })),
       recordRoutes(records),
       auditRoutes(audit, nodeId, () => identity.publicKeys),
       keyRoutes(keys),
