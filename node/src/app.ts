@@ -233,6 +233,7 @@ export async function createNode(
       versions,
       nodeId,
       webhooks: config.notifications.webhooks,
+      exercise: config.mode === 'exercise',
     });
     const webhooks = new WebhookNotifier(store, clock, log, { webhooks: config.notifications.webhooks });
     // RECEIVED goes to the originator after the commit; when its versions are not known yet, they are
@@ -397,7 +398,7 @@ export async function createNode(
     const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
     const reciprocity = new ReciprocityService(store);
     const webConsole = consoleRouter({
-      node: { nodeId, name: config.name, country },
+      node: { nodeId, name: config.name, country, mode: config.mode },
       now: () => clock.now(),
       writable,
       sessions: new ConsoleSessions(store, audit, tokens, clock),
@@ -409,7 +410,8 @@ export async function createNode(
         record: (e) => audit.record(e),
         verify: () => audit.verify(),
         page: (after, limit) => audit.page(after, limit),
-        exportAll: () => audit.export(nodeId, identity.publicKeys, 1, Number.MAX_SAFE_INTEGER),
+        exportAll: () =>
+          audit.export(nodeId, identity.publicKeys, 1, Number.MAX_SAFE_INTEGER, config.mode === 'exercise'),
       },
       consultations,
       partners: {
@@ -453,14 +455,14 @@ export async function createNode(
       // the exercise reset (docs/protocol.md §14.5): the wipe, then every stream restarted as by `stream reset`
       exerciseRoutes(new ExerciseService({ store, audit, streams: outbound, nodeId, mode: config.mode })),
       recordRoutes(records),
-      auditRoutes(audit, nodeId, () => identity.publicKeys),
+      auditRoutes(audit, nodeId, () => identity.publicKeys, config.mode === 'exercise'),
       keyRoutes(keys),
       reciprocityRoutes(reciprocity),
       consultationRoutes(consultations),
       alertRoutes(alerts, (partner) => {
         if (partner) outbound.wake([partner]);
       }),
-      screeningRoutes(screening, audit),
+      screeningRoutes(screening, audit, { exercise: config.mode === 'exercise' }),
       referenceListRoutes(imports),
     ];
     const opApp = createOperatorApp({

@@ -1077,6 +1077,11 @@ export interface components {
             keys: components["schemas"]["jwks.schema"];
             /** @constant */
             kind: "audit-bundle";
+            /**
+             * @description present only in an exercise node's export (docs/protocol.md §14.5); outside the hash chain
+             * @constant
+             */
+            mode?: "exercise";
             nodeId: string;
             /** @description hash of the entry before `from` ('' when from is 1) */
             prev: string;
@@ -2427,6 +2432,11 @@ export interface components {
             name: string;
         };
         ScreenResult: {
+            /**
+             * @description present on an exercise node only (docs/protocol.md §14.5)
+             * @constant
+             */
+            exercise?: true;
             results: {
                 hits: components["schemas"]["ScreenHit"][];
                 input: components["schemas"]["ScreenParty"];
@@ -2436,6 +2446,11 @@ export interface components {
                 denial: Record<string, unknown>;
                 score: number;
             }[];
+            /**
+             * @description present on an exercise node only (docs/protocol.md §14.5)
+             * @constant
+             */
+            exercise?: true;
             parties: Record<string, unknown>[];
         };
         SentAlert: {
