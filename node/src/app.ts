@@ -364,6 +364,7 @@ export async function createNode(
     // exports (TAXII/STIX, CSV): the interop room reaches tokens, partners and records only through this
     const interop: InteropDeps = {
       node: { nodeId: config.nodeId, name: config.name, country: config.country },
+      exercise: config.mode === 'exercise',
       partners: () =>
         partners.list().map((p) => ({ nodeId: p.node_id, name: p.name, country: p.country, removed: !!p.removed_at })),
       authenticate: (secret, context) => tokens.authenticate(secret, context),

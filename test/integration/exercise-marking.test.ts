@@ -1,6 +1,7 @@
 // EXERCISE on every human-facing surface of an exercise node (docs/protocol.md §14.5), and none of it
 // on a live node: the console's banner (in chromium, axe-clean), the first line of CLI tables,
-// screening answers, audit exports (still verifying) and signed webhook bodies.
+// screening answers, audit exports (still verifying), signed webhook bodies, and the exports: CSV,
+// STIX markings (read by the OASIS TAXII client, checked with the OASIS schemas), TAXII titles.
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -13,6 +14,8 @@ import { cli } from '../helpers/cli.js';
 import { agreement, push } from '../helpers/exchange.js';
 import { example, publishBody } from '../helpers/examples.js';
 import { link, startTestNode, stopAll, tempDir, type TestNode } from '../helpers/nodes.js';
+import { stixErrors } from '../helpers/stix-schemas.js';
+import { readWithTaxiiClient, type ClientRun } from '../helpers/taxii.js';
 
 const SECRET = 'exercise-webhook-secret-0123456789';
 let drill: TestNode; // the exercise node under test, with a webhook
@@ -159,3 +162,50 @@ describe('screening, audit exports, webhooks', () => {
     expect(sent).toMatchObject({ kind: 'alert', partner: 'jp-lic-01', level: 'FLASH', exercise: true });
   });
 });
+
+describe('exports', () => {
+  it('CSV exports lead with an exercise column on every line; a live node has none', async () => {
+    const csv = async (n: TestNode, path: string, body?: unknown) => {
+      const r = await n.op(body ? 'POST' : 'GET', path, body, undefined, { accept: 'text/csv' });
+      expect(r.status).toBe(200);
+      return String(r.body).trimEnd().split('\r\n');
+    };
+    const records = await csv(drill, '/admin/v1/records');
+    expect(records.length).toBeGreaterThan(1);
+    expect(records[0]).toMatch(/^exercise,id,version,/);
+    for (const line of records.slice(1)) expect(line).toMatch(/^EXERCISE,urn:entente:/);
+    const screened = await csv(drill, '/admin/v1/screen', { parties: [{ name: name() }] });
+    expect(screened[0]).toMatch(/^exercise,row,input,/);
+    expect(screened.length).toBeGreaterThan(1);
+    for (const line of screened.slice(1)) expect(line).toMatch(/^EXERCISE,hit,/);
+    const liveRecords = await csv(live, '/admin/v1/records');
+    expect(liveRecords[0]).toMatch(/^id,version,/);
+    expect(liveRecords.join('\n')).not.toContain('EXERCISE');
+  });
+
+  it('TAXII titles start EXERCISE and every STIX object carries the EXERCISE statement marking (OASIS schemas)', async () => {
+    await drill.op('POST', '/admin/v1/tokens', { name: 'drill-cti', role: 'consumer' }).then(async (t) => {
+      expect(t.status).toBe(201);
+      const g = await drill.op('PUT', '/admin/v1/tokens/drill-cti/exports', {
+        maxTlp: 'AMBER+STRICT',
+        collections: ['own', 'from-jp-lic-01'],
+      });
+      expect(g.status, JSON.stringify(g.body)).toBe(200);
+      run = await readWithTaxiiClient(drill, 'drill-cti', t.body.token, 50);
+    });
+    expect(run.title).toMatch(/^EXERCISE — Entente de-enf-01/);
+    const received = run.api_roots[0]!.collections.find((c) => c.alias === 'from-jp-lic-01')!;
+    expect(received.title).toMatch(/^EXERCISE — Received from/);
+    const marking = received.objects.find((o) => o.type === 'marking-definition' && o.name === 'EXERCISE');
+    expect(marking?.definition?.statement).toMatch(/^EXERCISE: invented data/);
+    const marked = received.objects.filter((o) => o.type !== 'marking-definition' && o.type !== 'extension-definition');
+    const ofRecords = marked.filter((o) => o.object_marking_refs);
+    expect(ofRecords.length).toBeGreaterThan(3);
+    for (const o of ofRecords) expect(o.object_marking_refs, o.id).toContain(marking!.id);
+    const report = received.objects.find((o) => o.type === 'report')!;
+    expect(report.name).toMatch(/^EXERCISE: /);
+    expect(report.labels).toContain('exercise');
+    for (const o of received.objects) expect(stixErrors(o), `${o.id} ${JSON.stringify(stixErrors(o))}`).toEqual([]);
+  });
+});
+let run: ClientRun;

@@ -42,7 +42,14 @@ export function allCollections(deps: InteropDeps): CollectionInfo[] {
       (p.removed ? '; the partner was removed, its records stay held.' : '.'),
     scope: { own: false as const, origin: p.nodeId },
   }));
-  return [own, ...partners];
+  // an exercise node's collections say so first (docs/protocol.md §14.5)
+  const all = [own, ...partners];
+  if (!deps.exercise) return all;
+  return all.map((c) => ({
+    ...c,
+    title: `EXERCISE — ${c.title}`,
+    description: `EXERCISE: invented data from an exercise node, not for operational use. ${c.description}`,
+  }));
 }
 
 export class ExportAccessService {

@@ -46,7 +46,7 @@ export function csvResponses(
 ): { records: RequestHandler; screening: RequestHandler } {
   const tlpOf = (id: string) => deps.store.currentTlp(id);
   return {
-    records: negotiate(access, recordsCsv, true),
-    screening: negotiate(access, (body, max) => screeningCsv(body, max, tlpOf), false),
+    records: negotiate(access, (body, max) => recordsCsv(body, max, deps.exercise), true),
+    screening: negotiate(access, (body, max) => screeningCsv(body, max, tlpOf, deps.exercise), false),
   };
 }

@@ -27,6 +27,17 @@ export function csvLine(cells: Cell[]): string {
 
 const join = (xs: string[]) => xs.join('; ');
 
+/**
+ * The lines of one export: on an exercise node (docs/protocol.md §14.5) every line starts with an
+ * `exercise` column valued EXERCISE, which a spreadsheet keeps through sorting and filtering.
+ */
+function lines(exercise: boolean): { header(columns: string[]): string; row(cells: Cell[]): string } {
+  return {
+    header: (columns) => csvLine(exercise ? ['exercise', ...columns] : columns),
+    row: (cells) => csvLine(exercise ? ['EXERCISE', ...cells] : cells),
+  };
+}
+
 function handlingText(h: JsonValue | undefined): string {
   const oc = isJsonObject(h) && isJsonObject(h.originatorControl) ? h.originatorControl : {};
   const flags = [
@@ -81,8 +92,9 @@ export const RECORD_COLUMNS = [
 ];
 
 /** The operator API's record search result (`{items}`) as CSV. */
-export function recordsCsv(result: unknown, maxTlp: Tlp): CsvOutput {
-  let text = csvLine(RECORD_COLUMNS);
+export function recordsCsv(result: unknown, maxTlp: Tlp, exercise = false): CsvOutput {
+  const out = lines(exercise);
+  let text = out.header(RECORD_COLUMNS);
   let withheld = 0;
   for (const item of objects(isJsonObject(result) ? result.items : undefined)) {
     const r = isJsonObject(item.record) ? item.record : {};
@@ -97,7 +109,7 @@ export function recordsCsv(result: unknown, maxTlp: Tlp): CsvOutput {
     const destination = denial
       ? r.destinationCountry
       : (routing.suspectedDestination ?? routing.declaredDestination ?? place);
-    text += csvLine([
+    text += out.row([
       str(item.id),
       Number(item.version),
       str(item.type),
@@ -205,8 +217,14 @@ function hitCells(
  * The operator API's screening result as CSV: `{results: [{input, hits}]}` for parties, or
  * `{parties: [{role, name, hits}], candidates}` for a licence application.
  */
-export function screeningCsv(result: unknown, maxTlp: Tlp, tlpOf: (recordId: string) => string | undefined): CsvOutput {
-  let text = csvLine(SCREENING_COLUMNS);
+export function screeningCsv(
+  result: unknown,
+  maxTlp: Tlp,
+  tlpOf: (recordId: string) => string | undefined,
+  exercise = false,
+): CsvOutput {
+  const out = lines(exercise);
+  let text = out.header(SCREENING_COLUMNS);
   let withheld = 0;
   const r = isJsonObject(result) ? result : {};
   const visible = (h: JsonObject) => {
@@ -219,11 +237,11 @@ export function screeningCsv(result: unknown, maxTlp: Tlp, tlpOf: (recordId: str
   objects(r.results).forEach((res, i) => {
     const input = isJsonObject(res.input) ? res.input : {};
     for (const h of objects(res.hits).filter(visible))
-      text += csvLine(hitCells(i, undefined, str(input.name), str(input.country), h));
+      text += out.row(hitCells(i, undefined, str(input.name), str(input.country), h));
   });
   objects(r.parties).forEach((p, i) => {
     for (const h of objects(p.hits).filter(visible))
-      text += csvLine(hitCells(i, str(p.role), str(p.name), undefined, h));
+      text += out.row(hitCells(i, str(p.role), str(p.name), undefined, h));
   });
   for (const c of objects(r.candidates)) {
     const d = isJsonObject(c.denial) ? c.denial : {};
@@ -232,7 +250,7 @@ export function screeningCsv(result: unknown, maxTlp: Tlp, tlpOf: (recordId: str
       continue;
     }
     const party = isJsonObject(c.party) ? c.party : {};
-    text += csvLine([
+    text += out.row([
       'candidate',
       undefined,
       str(party.applicationRole),

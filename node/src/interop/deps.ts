@@ -32,6 +32,8 @@ export type InteropStore = Pick<
 
 export interface InteropDeps {
   node: { nodeId: string; name: string; country: string };
+  /** An exercise node (docs/protocol.md §14.5): every export is marked EXERCISE. */
+  exercise: boolean;
   /** Every registered partner, removed ones too (their records stay held). */
   partners(): PartnerInfo[];
   /** The principal of a token secret, or null (unknown or revoked; the token service audits it). */

@@ -8,6 +8,7 @@ import { isTerminal } from '../domain/record-rules.js';
 import { base, countryLocation, partyObjects, partyOf, relationship, type VersionContext } from './stix-parties.js';
 import {
   DENIAL_EXTENSION,
+  EXERCISE_MARKING_ID,
   FINDING_EXTENSION,
   isTlp,
   nodeIdentityId,
@@ -36,6 +37,8 @@ export interface RecordVersionInput {
   type: RecordKind;
   /** The version as the node holds it (for a received record: as released, after redaction). */
   record: JsonObject;
+  /** Held by an exercise node (docs/protocol.md §14.5): every object carries the EXERCISE marking. */
+  exercise?: boolean;
 }
 
 export function recordObjectType(type: RecordKind): string {
@@ -173,7 +176,7 @@ export function toStix(v: RecordVersionInput): StixObject[] {
     revoked: isTerminal(v.type, r.status),
   };
   const marking = handlingMarking(ctx, r);
-  ctx.markings = [tlpMarkingId(tlp), marking.id];
+  ctx.markings = [tlpMarkingId(tlp), marking.id, ...(v.exercise ? [EXERCISE_MARKING_ID] : [])];
   const id = recordObjectId(v.type, recordId);
   const parties = partyObjects(ctx, id, r.parties);
   const { id: _id, version, createdAt: _c, updatedAt: _u, parties: _p, ...members } = r;
@@ -183,6 +186,10 @@ export function toStix(v: RecordVersionInput): StixObject[] {
   ];
   if (typeof r.publicSourceUrl === 'string') references.push({ source_name: 'public source', url: r.publicSourceUrl });
   const text = reportText(v.type, r);
+  if (v.exercise) {
+    text.name = `EXERCISE: ${text.name}`;
+    text.labels.push('exercise');
+  }
   const record: StixObject = {
     ...base(ctx, recordObjectType(v.type), id),
     name: text.name,

@@ -53,6 +53,24 @@ export const MAPPING_EPOCH = '2025-01-01T00:00:00.000Z';
 const SCHEMA_BASE = 'https://entente.example/schemas/stix/';
 
 export const AUTHOR_ID = stixId('identity', 'entente:author');
+
+/** The EXERCISE marking of an exercise node's objects (docs/protocol.md §14.5). */
+export const EXERCISE_MARKING_ID = stixId('marking-definition', 'entente:exercise');
+
+export function exerciseMarking(): StixObject {
+  return {
+    type: 'marking-definition',
+    spec_version: '2.1',
+    id: EXERCISE_MARKING_ID,
+    created_by_ref: AUTHOR_ID,
+    created: MAPPING_EPOCH,
+    name: 'EXERCISE',
+    definition_type: 'statement',
+    definition: {
+      statement: 'EXERCISE: invented data from an Entente exercise node, not for operational use.',
+    },
+  };
+}
 export const DENIAL_EXTENSION = stixId('extension-definition', 'entente:extension:entente-denial');
 export const FINDING_EXTENSION = stixId('extension-definition', 'entente:extension:entente-finding');
 export const PARTY_EXTENSION = stixId('extension-definition', 'entente:extension:entente-party');

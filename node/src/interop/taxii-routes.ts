@@ -162,7 +162,7 @@ export function taxiiRoutes(service: TaxiiService, deps: InteropDeps, o: { maxCo
   };
   r.get('/', (_req, res) => {
     send(res, 200, {
-      title: `Entente ${deps.node.nodeId}`,
+      title: `${deps.exercise ? 'EXERCISE — ' : ''}Entente ${deps.node.nodeId}`,
       description: `Denial notices and enforcement findings held by ${deps.node.name}, as STIX 2.1 (read-only).`,
       default: ROOT,
       api_roots: [ROOT],
@@ -170,7 +170,7 @@ export function taxiiRoutes(service: TaxiiService, deps: InteropDeps, o: { maxCo
   });
   r.get('/api/', (_req, res) => {
     send(res, 200, {
-      title: `Entente ${deps.node.nodeId}`,
+      title: `${deps.exercise ? 'EXERCISE — ' : ''}Entente ${deps.node.nodeId}`,
       description: 'Own records and the records each partner shared, one collection each.',
       versions: [TAXII_MEDIA],
       max_content_length: o.maxContentLength,

@@ -9,6 +9,7 @@ import type { InteropDeps, Principal } from './deps.js';
 import { toStix } from './stix-mapping.js';
 import {
   authorIdentity,
+  exerciseMarking,
   extensionDefinitions,
   nodeIdentity,
   tlpMarking,
@@ -102,7 +103,7 @@ export class TaxiiService {
     for (;;) {
       const rows = this.deps.store.rowsAfter(this.deps.store.indexedUpTo(), 500);
       if (rows.length === 0) return;
-      const entries = rows.flatMap((r) => expand(r).map((o) => ({ stixId: o.id, recordId: r.id })));
+      const entries = rows.flatMap((r) => expand(r, this.deps.exercise).map((o) => ({ stixId: o.id, recordId: r.id })));
       this.deps.tx(() => this.deps.store.addToIndex(entries, rows.at(-1)!.row_id));
     }
   }
@@ -113,8 +114,8 @@ export class TaxiiService {
   }
 }
 
-function expand(row: ExportVersionRow): StixObject[] {
-  return toStix({ type: row.type, record: JSON.parse(row.body) as Record<string, never> });
+function expand(row: ExportVersionRow, exercise: boolean): StixObject[] {
+  return toStix({ type: row.type, record: JSON.parse(row.body) as Record<string, never>, exercise });
 }
 
 interface HeldVersion {
@@ -143,7 +144,13 @@ class CollectionReader {
           name: scope.origin,
           country: '',
         });
-    return [...this.tlps.map(tlpMarking), ...extensionDefinitions(), authorIdentity(), nodeIdentity(origin)];
+    return [
+      ...this.tlps.map(tlpMarking),
+      ...(this.deps.exercise ? [exerciseMarking()] : []),
+      ...extensionDefinitions(),
+      authorIdentity(),
+      nodeIdentity(origin),
+    ];
   }
 
   page(): Page {
@@ -175,7 +182,7 @@ class CollectionReader {
       for (const row of rows) {
         budget--;
         afterRow = row.row_id;
-        expand(row).forEach((o, index) => {
+        expand(row, this.deps.exercise).forEach((o, index) => {
           const pos = { row: row.row_id, index };
           if (out.length < want && after(pos, start) && this.selected(o, row))
             out.push(this.entry(o, row.stored_at, pos));
@@ -229,7 +236,7 @@ class CollectionReader {
     }
     return held.some((h) => {
       if (!which(h.version)) return false;
-      h.ids ??= new Set(expand(h.row).map((o) => o.id));
+      h.ids ??= new Set(expand(h.row, this.deps.exercise).map((o) => o.id));
       return h.ids.has(id);
     });
   }
