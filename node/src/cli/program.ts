@@ -6,6 +6,7 @@ import { registerAuditCommands } from './audit.js';
 import { registerCompletionCommand } from './completion.js';
 import { registerConsultCommands } from './consultations.js';
 import { registerExchangeCommands } from './exchange.js';
+import { registerExerciseCommands } from './exercise.js';
 import { registerIndexCommand, registerScreeningCommands } from './screening.js';
 import { examples, EXAMPLES } from './help.js';
 import { registerKeyCommands } from './keys.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerAlertCommands(program, kit);
   registerScreeningCommands(program, kit);
   registerIndexCommand(program, kit);
+  registerExerciseCommands(program, kit);
   registerCompletionCommand(program);
   // examples for the commands whose files do not add their own
   for (const { path, command } of leafCommands(program)) {
