@@ -39,6 +39,7 @@ import { alertRoutes } from './http/operator/alerts.js';
 import { apiDocsRoutes } from './http/operator/docs.js';
 import { exchangeRoutes } from './http/operator/exchange.js';
 import { keyRoutes } from './http/operator/keys.js';
+import { nodeRoutes, type NodeView } from './http/operator/node.js';
 import { partnerRoutes } from './http/operator/partners.js';
 import { reciprocityRoutes } from './http/operator/reciprocity.js';
 import { recordRoutes } from './http/operator/records.js';
@@ -126,6 +127,25 @@ function listenError(name: 'federation' | 'operator', host: string, port: number
   return new ConfigError(`config.json /${name}/listen`, `cannot listen on ${address}: ${(e as Error).message}`);
 }
 
+/**
+ * A node is live or exercise for its whole life (docs/protocol.md §14.5): the database keeps the mode
+ * it was created with (a database from before modes existed records the config's at its first start),
+ * and a config.json that says otherwise stops the node before it serves anything.
+ */
+function checkMode(config: NodeConfig, store: Store): void {
+  const created = store.meta.get('mode');
+  if (created === undefined) {
+    store.meta.set('mode', config.mode);
+    return;
+  }
+  if (created !== config.mode) {
+    throw new ConfigError(
+      'config.json /mode',
+      `this node's database was created as a ${created} node and cannot become ${config.mode === 'exercise' ? 'an exercise' : 'a live'} node; set /mode back to "${created}", or run \`entente init${config.mode === 'exercise' ? ' --exercise' : ''}\` for a new node`,
+    );
+  }
+}
+
 const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
 
 export async function createNode(
@@ -142,6 +162,7 @@ export async function createNode(
   const store = Store.open(config.files.database);
   let closed = false;
   try {
+    checkMode(config, store);
     const integrity = store.integrity();
     const audit = new AuditService(store, clock);
     // integrity at start: a broken database or audit chain keeps the node read-only (docs/protocol.md §9)
@@ -159,7 +180,7 @@ export async function createNode(
     const identity = new NodeIdentity(nodeId, secrets, store.meta);
     const metrics = new Metrics(store, audit, clock);
     const tokens = new TokenService(store, audit, clock);
-    const partners = new PartnerService(store, audit, clock, nodeId);
+    const partners = new PartnerService(store, audit, clock, nodeId, config.mode);
     const agreements = new AgreementService(store, nodeId);
     const alarms = new AlarmService(store, audit, clock, log);
     // entente/1.1 (docs/protocol.md §14.1): what this node speaks, and what each partner said it speaks
@@ -314,7 +335,7 @@ export async function createNode(
           country,
           protocol: 'entente/1',
           // a node in 1.0 mode answers exactly as a 1.0 node: no protocolVersions
-          ...(versions.local11 ? { protocolVersions: versions.own } : {}),
+          ...(versions.local11 ? { protocolVersions: versions.own, mode: config.mode } : {}),
           keys: { keys: identity.publicKeys },
           maxBatchBytes: limits.maxBatchBytes,
           maxReleaseBytes: limits.maxReleaseBytes,
@@ -417,6 +438,14 @@ export async function createNode(
       // first: CSV by content negotiation wraps what the record and screening routes send
       exportRoutes(exportAccess, taxii, csvResponses(interop, exportAccess)),
       tokenRoutes(tokens),
+      nodeRoutes(() => ({
+        nodeId,
+        name: config.name,
+        country: country as NodeView['country'],
+        url: config.url,
+        mode: config.mode,
+        protocolVersions: versions.own,
+      })),
       partnerRoutes(partnerAdmin),
       exchangeRoutes(exchange),
       recordRoutes(records),
@@ -436,6 +465,7 @@ export async function createNode(
       bodyLimitBytes: limits.operatorBodyBytes,
       jsonDepth: limits.jsonDepth,
       routers,
+      mode: config.mode,
       console: webConsole,
       selfAuthenticated: [
         ['/taxii2', taxiiRoutes(taxii, interop, { maxContentLength: config.limits.operatorBodyBytes })],

@@ -54,6 +54,8 @@ const created: TestNode[] = [];
 export interface StartOptions extends CreateNodeOptions {
   country?: string;
   name?: string;
+  /** An exercise node (`entente init --exercise`, docs/protocol.md §14.5). */
+  exercise?: boolean;
   /** Edits config.json before the node loads it. */
   configure?: (raw: Record<string, any>) => void;
 }
@@ -67,6 +69,7 @@ export async function startTestNode(nodeId: string, options: StartOptions = {}):
     country: options.country ?? 'NL',
     federationListen: '127.0.0.1:0',
     operatorListen: '127.0.0.1:0',
+    ...(options.exercise ? { exercise: true } : {}),
   });
   if (options.configure) {
     const file = join(dir, 'config.json');

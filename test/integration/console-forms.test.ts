@@ -44,7 +44,8 @@ function formFields(html: string, action: string): [string, string][] {
     out.push([name, (type === 'checkbox' && !/value="/.test(a) ? 'on' : /value="([^"]*)"/.exec(a)?.[1]) ?? '']);
   }
   for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    const chosen = /<option value="([^"]*)" selected/.exec(m[2]!) ?? /<option value="([^"]*)"/.exec(m[2]!);
+    // an empty value renders as a bare `value` attribute, which a browser sends as ""
+    const chosen = /<option value="([^"]*)" selected/.exec(m[2]!) ?? /<option value(?:="([^"]*)")?/.exec(m[2]!);
     out.push([m[1]!, chosen?.[1] ?? '']);
   }
   for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) out.push([m[1]!, m[2]!]);

@@ -38,7 +38,7 @@ describe('partner bundles (docs/protocol.md §3.2)', () => {
     const fp = b.fingerprint;
     expect(fp).toHaveLength(43);
     expect(groupFingerprint(fp).replace(/ /g, '')).toBe(fp);
-    expect(() => checkBundle(b.bundle, groupFingerprint(fp), 'aa-lic-01')).not.toThrow();
+    expect(() => checkBundle(b.bundle, groupFingerprint(fp), { nodeId: 'aa-lic-01', mode: 'live' })).not.toThrow();
 
     const refused = async (bundle: unknown, fingerprint: string, type: string) => {
       const r = await a.op('PUT', `/admin/v1/partners/bb-lic-01`, { bundle, fingerprint });

@@ -38,10 +38,15 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
     .option('--federation-listen <host:port>', 'federation listener', '0.0.0.0:8443')
     .option('--operator-listen <host:port>', 'operator listener', '127.0.0.1:8080')
     .option('--host <name...>', 'extra DNS names or IPs for the TLS certificate')
+    .option(
+      '--exercise',
+      'an exercise node, for rehearsals with invented data: it partners only with exercise nodes, marks everything it shows EXERCISE, and stays one for life',
+    )
     .addOption(kit.jsonOption())
     .action(
       (o: {
         json?: boolean;
+        exercise?: boolean;
         dir: string;
         nodeId: string;
         name: string;
@@ -60,13 +65,15 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
           operatorListen: o.operatorListen,
           ...(o.url ? { url: o.url } : {}),
           ...(o.host ? { hosts: o.host } : {}),
+          ...(o.exercise ? { exercise: true } : {}),
         });
         process.stderr.write(
-          `initialised ${config.nodeId} in ${o.dir}\n  federation ${config.url}\n  operator   http://${config.operator.host}:${config.operator.port}\n  admin token in ${o.dir}/admin.token (mode 600)\nnext: entente bundle --dir ${o.dir} > ${config.nodeId}.bundle.json and send it to partners with its fingerprint\n`,
+          `initialised ${config.mode === 'exercise' ? 'EXERCISE node ' : ''}${config.nodeId} in ${o.dir}\n  federation ${config.url}\n  operator   http://${config.operator.host}:${config.operator.port}\n  admin token in ${o.dir}/admin.token (mode 600)\nnext: entente bundle --dir ${o.dir} > ${config.nodeId}.bundle.json and send it to partners with its fingerprint\n`,
         );
         if (o.json)
           kit.print({
             nodeId: config.nodeId,
+            mode: config.mode,
             dir: o.dir,
             url: config.url,
             operator: `http://${config.operator.host}:${config.operator.port}`,

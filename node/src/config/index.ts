@@ -42,7 +42,11 @@ export interface NodeConfig {
   /** Receiver notifications of alerts (docs/protocol.md §14.4). */
   notifications: { webhooks: { url: string; secret: string }[] };
   example: boolean;
+  /** live, or exercise (docs/protocol.md §14.5): fixed for the node's life. */
+  mode: NodeMode;
 }
+
+export type NodeMode = 'live' | 'exercise';
 
 export interface Secrets {
   caCertPem: string;
@@ -134,6 +138,12 @@ export function parseConfig(raw: unknown, dir: string): NodeConfig {
       message: `${operator.host} is not a loopback address; set /operator/allowNonLoopback to true to serve the operator API beyond this host`,
     });
   }
+  if (c?.mode === 'exercise' && c.protocol?.maxMinor === 0) {
+    problems.push({
+      setting: 'config.json /mode',
+      message: 'an exercise node speaks entente/1.1 (its bundle carries `mode`); remove /protocol/maxMinor 0',
+    });
+  }
   if (problems.length > 0 || !federation || !operator) throw new ConfigError(problems);
   const abs = (p: string) => (isAbsolute(p) ? p : join(dir, p));
   return {
@@ -175,6 +185,7 @@ export function parseConfig(raw: unknown, dir: string): NodeConfig {
     protocol: { maxMinor: c.protocol?.maxMinor ?? 1 },
     notifications: { webhooks: (c.notifications?.webhooks ?? []).map((w) => ({ url: w.url, secret: w.secret })) },
     example: c.example ?? false,
+    mode: c.mode ?? 'live',
   };
 }
 

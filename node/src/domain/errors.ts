@@ -18,6 +18,7 @@ export type ProblemCode =
   | 'unavailable'
   | 'fingerprint-mismatch'
   | 'bad-bundle'
+  | 'mode-mismatch'
   | 'config'
   | 'internal';
 
@@ -38,6 +39,7 @@ const STATUS: Record<ProblemCode, number> = {
   unavailable: 503,
   'fingerprint-mismatch': 400,
   'bad-bundle': 400,
+  'mode-mismatch': 400,
   config: 500,
   internal: 500,
 };
@@ -59,6 +61,7 @@ const TITLES: Record<ProblemCode, string> = {
   unavailable: 'Temporarily unavailable',
   'fingerprint-mismatch': 'The bundle does not match the fingerprint',
   'bad-bundle': 'The partner bundle is not acceptable',
+  'mode-mismatch': 'Live and exercise nodes cannot be partners',
   config: 'Configuration error',
   internal: 'Internal error',
 };

@@ -22,6 +22,8 @@ export function buildBundle(config: NodeConfig, secrets: Secrets): Bundle {
     cert: secrets.tlsCertPem.trim() + '\n',
     tlsSpkiSha256: [spkiSha256(secrets.tlsCertPem)],
     keys: { keys: keys.keys.map(publicJwk) },
+    // entente/1.1 (docs/protocol.md §14.5): a live node's bundle stays exactly a 1.0 bundle
+    ...(config.mode === 'exercise' ? { mode: 'exercise' as const } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import type { PartnerRow } from '../store/partners.js';
 import { Emitter } from '../core/events.js';
 import type { AuditService } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
+import type { NodeMode } from '../config/index.js';
 import { bundleFingerprint, fingerprintMatches, type Bundle } from './bundle.js';
 
 export interface PartnerTrust {
@@ -35,7 +36,12 @@ export interface PartnerEvents extends Record<string, unknown[]> {
 }
 
 /** Checks a bundle as docs/protocol.md §3.2 says; returns it typed. Throws AppError naming what is wrong. */
-export function checkBundle(bundle: unknown, fingerprint: string, selfNodeId: string, now = Date.now()): Bundle {
+export function checkBundle(
+  bundle: unknown,
+  fingerprint: string,
+  self: { nodeId: string; mode: NodeMode },
+  now = Date.now(),
+): Bundle {
   const errors = schemas().validate('partner-bundle', bundle);
   if (errors.length > 0)
     throw validationError(errors, '/bundle', 'the bundle does not match partner-bundle.schema.json');
@@ -45,7 +51,16 @@ export function checkBundle(bundle: unknown, fingerprint: string, selfNodeId: st
       'fingerprint-mismatch',
       'the fingerprint does not match this bundle: compare it with the partner over a second channel',
     );
-  if (b.nodeId === selfNodeId) throw new AppError('bad-bundle', 'this is our own bundle');
+  if (b.nodeId === self.nodeId) throw new AppError('bad-bundle', 'this is our own bundle');
+  // live and exercise data never meet (docs/protocol.md §14.5): refused before anything is stored
+  const mode: NodeMode = b.mode ?? 'live';
+  if (mode !== self.mode)
+    throw new AppError(
+      'mode-mismatch',
+      self.mode === 'exercise'
+        ? `${b.nodeId} is a live node and this is an exercise node: exercise nodes partner only with exercise nodes (ask for the bundle of the partner's exercise node)`
+        : `${b.nodeId} is an exercise node and this is a live node: live nodes never take exercise partners (register it on an exercise node made with \`entente init --exercise\`)`,
+    );
   let cas: X509Certificate[];
   let leaf: X509Certificate;
   try {
@@ -104,6 +119,7 @@ export class PartnerService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly selfNodeId: string,
+    private readonly selfMode: NodeMode = 'live',
   ) {}
 
   private changed(nodeId: string): void {
@@ -126,7 +142,7 @@ export class PartnerService {
     actor: string,
     inTx?: (b: Bundle, isNew: boolean) => void,
   ): { bundle: Bundle; created: boolean } {
-    const b = checkBundle(bundle, fingerprint, this.selfNodeId, this.clock.now());
+    const b = checkBundle(bundle, fingerprint, { nodeId: this.selfNodeId, mode: this.selfMode }, this.clock.now());
     const at = new Date(this.clock.now()).toISOString();
     let created = false;
     this.store.tx(() => {

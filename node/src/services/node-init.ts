@@ -23,6 +23,8 @@ export interface InitOptions {
   hosts?: string[];
   /** Mark the node as an example (committed keys): it then starts only with --demo. */
   example?: boolean;
+  /** An exercise node (docs/protocol.md §14.5): invented data, exercise partners only, for life. */
+  exercise?: boolean;
   /** Reuse a CA (e.g. tests that issue more certificates under it). */
   ca?: KeyAndCert;
   /** CA and TLS certificate validity (default: from now, 10 years and 825 days). */
@@ -72,6 +74,7 @@ export function provisionFromExample(
     const audit = new AuditService(store, clock);
     store.tx(() => {
       store.meta.set('nodeId', config.nodeId);
+      store.meta.set('mode', config.mode);
       store.tokens.insert('admin', 'admin', tokenHash(adminToken), new Date(clock.now()).toISOString());
       audit.append({ action: 'node.init', actor: 'cli', subject: config.nodeId, details: { example: true } });
     });
@@ -137,6 +140,7 @@ function writeNewNode(o: InitOptions): { config: NodeConfig; adminToken: string 
       database: 'entente.db',
     },
     ...(o.example ? { example: true } : {}),
+    ...(o.exercise ? { mode: 'exercise' } : {}),
   };
   const config = parseConfig(raw, o.dir); // validates before anything is written
   const ca = o.ca ?? createCa(3650, o.certValidity);
@@ -155,12 +159,13 @@ function writeNewNode(o: InitOptions): { config: NodeConfig; adminToken: string 
     const audit = new AuditService(store, clock);
     store.tx(() => {
       store.meta.set('nodeId', o.nodeId);
+      store.meta.set('mode', config.mode);
       store.tokens.insert('admin', 'admin', tokenHash(adminToken), new Date(clock.now()).toISOString());
       audit.append({
         action: 'node.init',
         actor: 'cli',
         subject: o.nodeId,
-        details: { kid: key.kid, tlsSpkiSha256: spkiSha256(tls.certPem) },
+        details: { kid: key.kid, tlsSpkiSha256: spkiSha256(tls.certPem), mode: config.mode },
       });
     });
   } finally {

@@ -44,6 +44,33 @@ export const HANDLING: FieldSpec = {
   ],
 };
 
+/**
+ * Rapid escalation (docs/protocol.md §14.2): set per version, so an amendment keeps the alert only if
+ * it is left filled in; empty, the record is routine.
+ */
+export const ALERT: FieldSpec = {
+  kind: 'group',
+  name: 'alert',
+  label: 'Alert to partners',
+  hint: 'Leave empty for a routine record. FLASH goes to every partner the agreements allow at once, ahead of routine traffic and ignoring any embargo; PRIORITY goes ahead of routine traffic. Partners acknowledge it. A later version without an alert ends the escalation.',
+  fields: [
+    { kind: 'select', name: 'level', label: 'Level', options: ['PRIORITY', 'FLASH'] },
+    {
+      kind: 'textarea',
+      name: 'actionRequested',
+      label: 'Action requested',
+      hint: 'what you ask allies to do, e.g. detain shipment on arrival',
+      rows: 2,
+    },
+    {
+      kind: 'text',
+      name: 'expiresAt',
+      label: 'Expires at',
+      hint: 'optional: a UTC time such as 2027-01-31T18:00:00Z; the alert is shown until then or until acknowledged',
+    },
+  ],
+};
+
 const money = (name: string, label: string, more = false): FieldSpec => ({
   kind: 'group',
   more,
@@ -212,6 +239,7 @@ export const ITEMS = (min: number, declaredAs: boolean): FieldSpec => ({
 export const DENIAL_FIELDS: FieldSpec[] = [
   { kind: 'text', name: 'originatorReference', label: 'National reference', required: true, fixedOnAmend: true },
   HANDLING,
+  ALERT,
   {
     kind: 'select',
     name: 'decisionType',
@@ -285,6 +313,7 @@ export const DENIAL_FIELDS: FieldSpec[] = [
 export const FINDING_FIELDS: FieldSpec[] = [
   { kind: 'text', name: 'originatorReference', label: 'National reference', required: true, fixedOnAmend: true },
   HANDLING,
+  ALERT,
   { kind: 'select', name: 'findingType', label: 'Finding type', options: FINDING_TYPES, required: true },
   {
     kind: 'select',

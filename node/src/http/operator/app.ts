@@ -43,6 +43,8 @@ export interface OperatorDeps {
   observe?: (r: ObservedResponse) => void;
   /** The web console: its own sessions, answering only its own paths, before bearer authentication. */
   console?: Router;
+  /** live or exercise (docs/protocol.md §14.5): every response says which, in `Entente-Mode`. */
+  mode?: 'live' | 'exercise';
 }
 
 export function createOperatorApp(deps: OperatorDeps): Express {
@@ -52,6 +54,12 @@ export function createOperatorApp(deps: OperatorDeps): Express {
   app.set('query parser', 'simple');
   if (deps.observe) app.use(observeResponses('operator', deps.observe));
   app.use(requestId());
+  const mode = deps.mode ?? 'live';
+  app.use((_req, res, next) => {
+    // clients (the CLI's tables, the exercise runner) mark what they show from this header
+    res.setHeader('Entente-Mode', mode);
+    next();
+  });
   app.use(requestLog(deps.log, 'operator', deps.countRequest));
   app.get('/healthz', (_req, res) => {
     const h = deps.health.health();

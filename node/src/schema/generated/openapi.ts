@@ -174,6 +174,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/node": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description analyst role. Who this node is, and whether it is live or an exercise node (docs/protocol.md §14.5); every operator response also carries the header `Entente-Mode` (live or exercise) */
+        get: operations["getOperatorNode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/partners": {
         parameters: {
             query?: never;
@@ -2090,6 +2107,12 @@ export interface components {
                  */
                 ratePerSecond: number;
             };
+            /**
+             * @description live, or exercise for a node that rehearses with invented data (docs/protocol.md §14.5); chosen at `entente init` and fixed for the node's life: a node refuses to start when this differs from what its database was created with
+             * @default live
+             * @enum {string}
+             */
+            mode: "live" | "exercise";
             name: components["schemas"]["Text"];
             nodeId: components["schemas"]["NodeId"];
             notifications?: {
@@ -2150,6 +2173,11 @@ export interface components {
             keys: components["schemas"]["jwks.schema"];
             maxBatchBytes: number;
             maxReleaseBytes: number;
+            /**
+             * @description entente/1.1 (docs/protocol.md §14.5) live or exercise; sent by nodes that advertise 1.1, absent from a 1.0 answer (absent means live)
+             * @enum {string}
+             */
+            mode?: "live" | "exercise";
             name: string;
             nodeId: components["schemas"]["NodeId"];
             /** @constant */
@@ -2159,6 +2187,18 @@ export interface components {
         };
         /** @description scenario time as an ISO 8601 duration (PT1H30M) or short form (1h30m, 5m, 90s) */
         Offset: string;
+        OperatorNode: {
+            country: components["schemas"]["Country"];
+            /**
+             * @description fixed for the node's life (docs/protocol.md §14.5)
+             * @enum {string}
+             */
+            mode: "live" | "exercise";
+            name: string;
+            nodeId: components["schemas"]["NodeId"];
+            protocolVersions: string[];
+            url: string;
+        };
         /** OUTCOME */
         OUTCOME: {
             consultationId: components["schemas"]["ConsultationId"];
@@ -2191,6 +2231,11 @@ export interface components {
             /** @constant */
             entente: 1;
             keys: components["schemas"]["jwks.schema"];
+            /**
+             * @description entente/1.1 (docs/protocol.md §14.5): present only on an exercise node's bundle; absent means live
+             * @constant
+             */
+            mode?: "exercise";
             name: components["schemas"]["Text"];
             nodeId: components["schemas"]["NodeId"];
             tlsSpkiSha256: components["schemas"]["Sha256"][];
@@ -3330,6 +3375,28 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
+        };
+    };
+    getOperatorNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description this node */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorNode"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     listPartners: {
