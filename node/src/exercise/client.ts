@@ -1,16 +1,10 @@
 // The exercise controller's view of each node: its operator API with the control file's token.
 // Every answer is checked for `Entente-Mode`: a node that says `live` stops the exercise at once.
+import type { Schemas } from '../schema/types.js';
 import type { ControlNode } from './scenario.js';
 
 /** What a node says about itself (`GET /admin/v1/node`). */
-export interface NodeInfo {
-  nodeId: string;
-  name: string;
-  country: string;
-  url: string;
-  mode: 'live' | 'exercise';
-  protocolVersions?: string[];
-}
+export type NodeInfo = Schemas['OperatorNode'];
 
 export class ExerciseError extends Error {
   constructor(

@@ -454,7 +454,9 @@ function Page(props: { r: Report }): VNode {
                       ? '—'
                       : g.withheld.map((x) => (
                           <div>
-                            {x.record}: {x.reasons.join('; ') || 'not released'}
+                            {x.record}
+                            {x.version !== null ? ` (policy on v${x.version})` : ''}:{' '}
+                            {x.reasons.join('; ') || 'not released'}
                           </div>
                         ))}
                   </td>

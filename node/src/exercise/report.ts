@@ -52,7 +52,14 @@ export interface Collected {
     onTime: boolean | null;
   }[];
   /** The policy decision for each record the run made on this node, per partner of the scenario. */
-  explanations: { record: string; partner: string; decision: string; reasons: string[]; redacted: string[] }[];
+  explanations: {
+    record: string;
+    version: number;
+    partner: string;
+    decision: string;
+    reasons: string[];
+    redacted: string[];
+  }[];
 }
 
 export interface TimelineEntry {
@@ -115,7 +122,8 @@ export interface AgreementReport {
   to: string;
   agreement: string | null;
   released: { record: string; id: string; versions: number[]; redacted: string[] }[];
-  withheld: { record: string; id: string; reasons: string[] }[];
+  /** Why, as the originator's policy explains it for the record's current version. */
+  withheld: { record: string; id: string; version: number | null; reasons: string[] }[];
 }
 
 export interface ExpectationReport {
@@ -205,12 +213,13 @@ export async function collect(log: RunLog, nodes: CheckedNode[]): Promise<Collec
     for (const id of own) {
       for (const p of nodes) {
         if (p === n) continue;
-        const e = await c.call<{ decision: string; reasons: string[]; redacted?: string[] }>(
+        const e = await c.call<{ version: number; decision: string; reasons: string[]; redacted?: string[] }>(
           'GET',
           `/admin/v1/partners/${enc(p.nodeId)}/explain?record=${enc(id)}`,
         );
         explanations.push({
           record: id,
+          version: e.version,
           partner: p.nodeId,
           decision: e.decision,
           reasons: e.reasons,
@@ -261,7 +270,8 @@ export function analyse(log: RunLog, collected: Collected[], generatedAt: string
   const tOf = (at: string) => ((Date.parse(at) - start) * log.speed) / 1000;
   const byLabel = new Map(collected.map((c) => [c.label, c]));
   const labelOf = (nodeId: string) => collected.find((c) => c.nodeId === nodeId)?.label ?? nodeId;
-  const audit = new Map(collected.map((c) => [c.label, entries(c.audit.entries)]));
+  const fullAudit = new Map(collected.map((c) => [c.label, entries(c.audit.entries)]));
+  const audit = new Map(fullAudit);
   // only what happened from the start of the run on
   for (const [k, v] of audit)
     audit.set(
@@ -456,7 +466,8 @@ export function analyse(log: RunLog, collected: Collected[], generatedAt: string
   for (const from of collected) {
     for (const to of collected) {
       if (from === to) continue;
-      const statement = audit
+      // the agreement in force: the last statement this node sent the partner (made before the run, usually)
+      const statement = fullAudit
         .get(from.label)!
         .filter((e) => e.action === 'release.statement' && e.subject === to.nodeId)
         .at(-1)?.details.agreement as { reference: string; version: number } | null | undefined;
@@ -477,7 +488,7 @@ export function analyse(log: RunLog, collected: Collected[], generatedAt: string
           });
         } else {
           const why = from.explanations.find((x) => x.record === id && x.partner === to.nodeId);
-          withheld.push({ record: i.name ?? id, id, reasons: why?.reasons ?? [] });
+          withheld.push({ record: i.name ?? id, id, version: why?.version ?? null, reasons: why?.reasons ?? [] });
         }
       }
       if (own.length)

@@ -149,7 +149,7 @@ export async function runScenario(scenario: Scenario, nodes: CheckedNode[], o: R
         entry.status = 'done';
         if (entry.name) results.set(entry.name, r);
         if (r.id && entry.name && inj.action === 'publish') names.set(r.id, entry.name);
-        if (r.consultationId && entry.name) names.set(r.consultationId, entry.name);
+        if (r.consultationId && entry.name && inj.action === 'consult') names.set(r.consultationId, entry.name);
         emit({ kind: 'inject', node: inj.node, text: describe(inj, r, byLabel) });
       } catch (e) {
         entry.status = 'failed';
