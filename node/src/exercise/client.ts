@@ -27,7 +27,8 @@ export class NodeClient {
     return `${this.label} (${this.url})`;
   }
 
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** `anyMode`: the one call that reads a live node's answer, to say which node it is. */
+  async call<T>(method: string, path: string, body?: unknown, anyMode = false): Promise<T> {
     let res: Response;
     try {
       res = await fetch(this.url + path, {
@@ -44,7 +45,7 @@ export class NodeClient {
     }
     const mode = res.headers.get('entente-mode');
     const text = await res.text();
-    if (mode !== null && mode !== 'exercise')
+    if (!anyMode && mode !== null && mode !== 'exercise')
       throw new ExerciseError(
         `${this.who} answers as a ${mode} node (Entente-Mode: ${mode}); exercises never touch one`,
       );
@@ -91,7 +92,7 @@ export async function checkNodes(nodes: Record<string, string>, control: Control
     const client = new NodeClient(label, c.url, c.token);
     let info: NodeInfo;
     try {
-      info = await client.call<NodeInfo>('GET', '/admin/v1/node');
+      info = await client.call<NodeInfo>('GET', '/admin/v1/node', undefined, true);
     } catch (e) {
       const status = e instanceof ExerciseError ? e.status : 0;
       problems.push(

@@ -21,12 +21,18 @@ export class ExerciseFileError extends Error {
 /** A parsed file with a way back from a JSON pointer to the line and column of the member. */
 interface Located {
   value: unknown;
-  where: (pointer: string) => string;
+  /** file:line:column of the member at the pointer: its name when `atName` (an unknown member), else its value. */
+  where: (pointer: string, atName?: boolean) => string;
 }
 
 const unescape = (t: string) => t.replace(/~1/g, '/').replace(/~0/g, '~');
 
-function positionIn(doc: Document, text: string, pointer: string): { line: number; column: number } | null {
+function positionIn(
+  doc: Document,
+  text: string,
+  pointer: string,
+  atName: boolean,
+): { line: number; column: number } | null {
   const tokens = pointer === '' ? [] : pointer.slice(1).split('/').map(unescape);
   let node: unknown = doc.contents;
   let range: [number, number, number] | undefined = (node as YamlNode | null)?.range ?? undefined;
@@ -34,8 +40,6 @@ function positionIn(doc: Document, text: string, pointer: string): { line: numbe
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === t);
       if (!pair) break;
-      // an unknown member is shown at its name; any other at its value
-      range = (isScalar(pair.key) ? pair.key.range : undefined) ?? range;
       node = pair.value;
       range = (node as YamlNode | null)?.range ?? range;
     } else if (isSeq(node)) {
@@ -45,7 +49,7 @@ function positionIn(doc: Document, text: string, pointer: string): { line: numbe
       range = (node as YamlNode | null)?.range ?? range;
     } else break;
   }
-  if (tokens.length > 0 && isMap(doc.contents)) {
+  if (atName && tokens.length > 0 && isMap(doc.contents)) {
     // the name of the last member, when the pointer ends at one (additional members)
     const parentTokens = tokens.slice(0, -1);
     const parent = parentTokens.length ? doc.getIn(parentTokens.map(asKey), true) : doc.contents;
@@ -83,8 +87,8 @@ export function parseStructured(text: string, file: string): Located {
   }
   return {
     value,
-    where: (pointer) => {
-      const pos = doc.errors.length ? null : positionIn(doc, text, pointer);
+    where: (pointer, atName = false) => {
+      const pos = doc.errors.length ? null : positionIn(doc, text, pointer, atName);
       return pos ? `${file}:${pos.line}:${pos.column}` : file;
     },
   };
@@ -100,7 +104,8 @@ function schemaLine(errors: SchemaError[], at: Located, allowed: (e: SchemaError
   const first = errors[0]!;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
   const message = allowed(first) ?? first.message;
-  return `${at.where(first.pointer)}: ${first.pointer || '/'} ${message}${more}`;
+  const atName = first.keyword === 'additionalProperties' || first.keyword === 'unevaluatedProperties';
+  return `${at.where(first.pointer, atName)}: ${first.pointer || '/'} ${message}${more}`;
 }
 
 export const ACTIONS = ['publish', 'amend', 'revoke', 'consult', 'respond', 'acknowledge'] as const;
