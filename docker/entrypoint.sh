@@ -4,6 +4,7 @@
 #   ENTENTE_EXAMPLE       an example node id from certs-example/ (demo only: starts with --demo)
 #   ENTENTE_PEERS         example peer ids to register with a demo agreement (space separated)
 #   ENTENTE_NODE_ID, ENTENTE_NAME, ENTENTE_COUNTRY, ENTENTE_URL   for `entente init` when not an example
+#   ENTENTE_EXERCISE=1    `entente init --exercise`: an exercise node (invented data, exercise partners only)
 #   ENTENTE_FEDERATION_LISTEN (default 0.0.0.0:8443), ENTENTE_OPERATOR_LISTEN (default 127.0.0.1:8080)
 #   ENTENTE_CMD           how to run the CLI (default: node /app/bin/entente.js)
 set -euo pipefail
@@ -22,7 +23,8 @@ if [[ -n "${ENTENTE_EXAMPLE:-}" ]]; then
 elif [[ ! -f "$DATA/config.json" ]]; then
   : "${ENTENTE_NODE_ID:?set ENTENTE_NODE_ID (or ENTENTE_EXAMPLE for the demo alliance)}"
   $CMD init --dir "$DATA" --node-id "$ENTENTE_NODE_ID" --name "${ENTENTE_NAME:-$ENTENTE_NODE_ID}" \
-    --country "${ENTENTE_COUNTRY:?set ENTENTE_COUNTRY}" --federation-listen "$FED" --operator-listen "$OP" ${ENTENTE_URL:+--url "$ENTENTE_URL"}
+    --country "${ENTENTE_COUNTRY:?set ENTENTE_COUNTRY}" --federation-listen "$FED" --operator-listen "$OP" ${ENTENTE_URL:+--url "$ENTENTE_URL"} \
+    ${ENTENTE_EXERCISE:+--exercise}
 fi
 
 $CMD start --dir "$DATA" "${DEMO[@]}" &

@@ -7,78 +7,36 @@
 //              (its health answering) to the alert visible at B
 // Options: --backlog N (default 20000), --alerts N (default 100), --routine N (default 20),
 // --down S (default 60).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createNode, type EntenteNode } from '../node/src/app.js';
-import { loadConfig, loadSecrets } from '../node/src/config/index.js';
-import { readRunFile } from '../node/src/config/run-file.js';
-import { buildBundle, bundleFingerprint } from '../node/src/exchange/bundle.js';
-import { initNode, keepBoundAddresses } from '../node/src/services/node-init.js';
-import { example } from '../test/helpers/examples.js';
+import {
+  benchAgreement,
+  benchDenial,
+  initBenchNode,
+  log,
+  numberArg,
+  pct,
+  remoteApi,
+  remoteBundle,
+  sleep,
+  startLocal,
+  startRemote,
+  stopRemote,
+  type Remote,
+} from './bench-kit.js';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const BACKLOG = arg('backlog', 20_000);
-const ALERTS = arg('alerts', 100);
-const ROUTINE = arg('routine', 20);
-const DOWN = arg('down', 60);
-const root = join(import.meta.dirname, '..');
+const BACKLOG = numberArg('backlog', 20_000);
+const ALERTS = numberArg('alerts', 100);
+const ROUTINE = numberArg('routine', 20);
+const DOWN = numberArg('down', 60);
 const work = mkdtempSync(join(tmpdir(), 'entente-bench-alerts-'));
-const log = (s: string) => process.stderr.write(`${s}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const ASSIGNED = ['id', 'version', 'supersedes', 'changeType', 'originatorNodeId', 'originatorCountry'];
 function denial(i: number, alert?: 'FLASH'): Record<string, any> {
-  const r = example('denial-wa-sensitive');
-  for (const k of [...ASSIGNED, 'createdAt', 'updatedAt']) delete r[k];
-  r.originatorReference = `BENCH-ALERT-${i}`;
-  r.parties[0].party.names[0].value = `Harbourline Trading ${i} FZE`;
+  const r = benchDenial(`BENCH-ALERT-${i}`, `Harbourline Trading ${i} FZE`);
   if (alert) r.alert = { level: alert, actionRequested: 'Detain the consignment on arrival.' };
   return r;
-}
-
-interface Remote {
-  dir: string;
-  opUrl: string;
-  token: string;
-  proc: ChildProcess | null;
-}
-
-async function startRemote(r: Remote): Promise<void> {
-  r.proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', r.dir, '--log-level', 'warn'],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  for (let i = 0; i < 600; i++) {
-    const run = readRunFile(r.dir);
-    if (run && run.pid === r.proc.pid) {
-      r.opUrl = run.operator.url;
-      if ((await fetch(`${r.opUrl}/healthz`).catch(() => null))?.ok) return;
-    }
-    await sleep(20);
-  }
-  throw new Error('remote node did not start');
-}
-
-async function stopRemote(r: Remote): Promise<void> {
-  const p = r.proc;
-  if (!p) return;
-  r.proc = null;
-  await new Promise<void>((resolve) => {
-    p.once('exit', () => resolve());
-    p.kill('SIGTERM');
-  });
-}
-
-function pct(values: number[], p: number): number {
-  const s = [...values].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
 async function main(): Promise<void> {
@@ -86,41 +44,19 @@ async function main(): Promise<void> {
     `entente bench:alerts: backlog ${BACKLOG}, ${ALERTS} FLASH alerts, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
   );
   const aDir = join(work, 'nl-lic-01');
-  initNode({
-    dir: aDir,
-    nodeId: 'nl-lic-01',
-    name: 'A',
-    country: 'NL',
-    federationListen: '127.0.0.1:0',
-    operatorListen: '127.0.0.1:0',
-  });
-  const aSecrets = loadSecrets(loadConfig(aDir));
-  const a: EntenteNode = await createNode(loadConfig(aDir), aSecrets, { sync: { autoStart: false } });
-  const aBundle = buildBundle(keepBoundAddresses(aDir, a), aSecrets);
+  initBenchNode(aDir, 'nl-lic-01', 'A', 'NL');
+  const {
+    node: a,
+    bundle: aBundle,
+    fingerprint: aFingerprint,
+  } = await startLocal(aDir, { sync: { autoStart: false } });
 
   const bDir = join(work, 'jp-lic-01');
-  const { adminToken } = initNode({
-    dir: bDir,
-    nodeId: 'jp-lic-01',
-    name: 'B',
-    country: 'JP',
-    federationListen: '127.0.0.1:0',
-    operatorListen: '127.0.0.1:0',
-  });
-  const b: Remote = { dir: bDir, opUrl: '', token: adminToken, proc: null };
+  const b: Remote = { dir: bDir, opUrl: '', token: initBenchNode(bDir, 'jp-lic-01', 'B', 'JP'), proc: null };
   await startRemote(b);
-  const run = readRunFile(bDir)!;
-  const bConfig = keepBoundAddresses(bDir, { federationPort: run.federation.port, operatorPort: run.operator.port });
-  const bBundle = buildBundle(bConfig, loadSecrets(bConfig));
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const ag = { ...example('agreement-wide'), partner: 'jp-lic-01', validFrom: day(-30), validUntil: day(365) };
-  delete (ag as Record<string, unknown>).version;
-  a.services.partnerAdmin.put('jp-lic-01', bBundle, bundleFingerprint(bBundle), { agreement: ag }, 'bench');
-  await fetch(`${b.opUrl}/admin/v1/partners/nl-lic-01`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ bundle: aBundle, fingerprint: bundleFingerprint(aBundle) }),
-  });
+  const { bundle: bBundle, fingerprint: bFingerprint } = remoteBundle(b);
+  a.services.partnerAdmin.put('jp-lic-01', bBundle, bFingerprint, { agreement: benchAgreement('jp-lic-01') }, 'bench');
+  await remoteApi(b, 'PUT', '/admin/v1/partners/nl-lic-01', { bundle: aBundle, fingerprint: aFingerprint });
   await a.services.links.flush('jp-lic-01');
 
   log(`1/3 backlog: publishing ${BACKLOG} routine denials on A while B is not pushed to…`);

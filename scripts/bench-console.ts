@@ -4,26 +4,26 @@
 // browser, times the records list, a record view, a screening of one party and the sync dashboard
 // (loopback round trips: an upper bound of the server time), and adds up what a first page load
 // transfers (the page and every asset it references).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNode } from '../node/src/app.js';
-import { loadConfig, loadSecrets } from '../node/src/config/index.js';
-import { readRunFile } from '../node/src/config/run-file.js';
-import { buildBundle, bundleFingerprint } from '../node/src/exchange/bundle.js';
-import { initNode, keepBoundAddresses } from '../node/src/services/node-init.js';
-import { example } from '../test/helpers/examples.js';
 import { consoleSignIn as signIn } from '../test/helpers/console-session.js';
+import {
+  benchAgreement,
+  benchDenial,
+  initBenchNode,
+  log,
+  numberArg,
+  pct,
+  startLocal,
+  startRemote,
+  stopRemote,
+  type Remote,
+} from './bench-kit.js';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const N = arg('records', 100_000);
-const SAMPLES = arg('samples', 200);
-const root = join(import.meta.dirname, '..');
+const N = numberArg('records', 100_000);
+const SAMPLES = numberArg('samples', 200);
 const work = mkdtempSync(join(tmpdir(), 'entente-bench-console-'));
 const flag = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,85 +39,31 @@ function loaded(dir: string): { dir: string; token: string; ids: string[] } {
   db.close();
   return { dir, token: readFileSync(join(dir, 'admin.token'), 'utf8').trim(), ids: rows.map((r) => r.id) };
 }
-const log = (s: string) => process.stderr.write(s + '\n');
 
 function denial(i: number, who: string): Record<string, any> {
-  const r = example('denial-wa-sensitive');
-  for (const k of [
-    'id',
-    'version',
-    'supersedes',
-    'changeType',
-    'originatorNodeId',
-    'originatorCountry',
-    'createdAt',
-    'updatedAt',
-  ])
-    delete r[k];
-  r.originatorReference = `${who}-${i}`;
   const stem = ['Harbourline', 'Meridian', 'Tianqiao', 'Sandline', 'Kestrel'][i % 5];
-  r.parties[0].party.names[0].value = `${stem} Trading ${i} FZE`;
-  return r;
-}
-
-function agreementFor(partner: string): Record<string, unknown> {
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const ag: Record<string, unknown> = {
-    ...example('agreement-wide'),
-    partner,
-    validFrom: day(-30),
-    validUntil: day(365),
-  };
-  delete ag.version;
-  return ag;
+  return benchDenial(`${who}-${i}`, `${stem} Trading ${i} FZE`);
 }
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
-function pct(values: number[], p: number): number {
-  const s = [...values].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-
 async function load(): Promise<{ dir: string; token: string; ids: string[] }> {
   const aDir = join(work, 'nl-lic-01');
   const bDir = join(work, 'jp-lic-01');
-  const { adminToken } = initNode({
-    dir: aDir,
-    nodeId: 'nl-lic-01',
-    name: 'NL dual-use licensing',
-    country: 'NL',
-    federationListen: '127.0.0.1:0',
-    operatorListen: '127.0.0.1:0',
-  });
-  initNode({
-    dir: bDir,
-    nodeId: 'jp-lic-01',
-    name: 'JP export licensing',
-    country: 'JP',
-    federationListen: '127.0.0.1:0',
-    operatorListen: '127.0.0.1:0',
-  });
-  const aSecrets = loadSecrets(loadConfig(aDir));
-  const bSecrets = loadSecrets(loadConfig(bDir));
-  const a = await createNode(loadConfig(aDir), aSecrets, { sync: { autoStart: false } });
-  const b = await createNode(loadConfig(bDir), bSecrets, { sync: { autoStart: false } });
-  const aBundle = buildBundle(keepBoundAddresses(aDir, a), aSecrets);
-  const bBundle = buildBundle(keepBoundAddresses(bDir, b), bSecrets);
-  a.services.partnerAdmin.put(
-    'jp-lic-01',
-    bBundle,
-    bundleFingerprint(bBundle),
-    { agreement: agreementFor('jp-lic-01') },
-    'bench',
-  );
-  b.services.partnerAdmin.put(
-    'nl-lic-01',
-    aBundle,
-    bundleFingerprint(aBundle),
-    { agreement: agreementFor('nl-lic-01') },
-    'bench',
-  );
+  const adminToken = initBenchNode(aDir, 'nl-lic-01', 'NL dual-use licensing', 'NL');
+  initBenchNode(bDir, 'jp-lic-01', 'JP export licensing', 'JP');
+  const {
+    node: a,
+    bundle: aBundle,
+    fingerprint: aFingerprint,
+  } = await startLocal(aDir, { sync: { autoStart: false } });
+  const {
+    node: b,
+    bundle: bBundle,
+    fingerprint: bFingerprint,
+  } = await startLocal(bDir, { sync: { autoStart: false } });
+  a.services.partnerAdmin.put('jp-lic-01', bBundle, bFingerprint, { agreement: benchAgreement('jp-lic-01') }, 'bench');
+  b.services.partnerAdmin.put('nl-lic-01', aBundle, aFingerprint, { agreement: benchAgreement('nl-lic-01') }, 'bench');
   // loading only: no fsync per publication (the measured node below reopens the file with synchronous=FULL)
   a.store.db.pragma('synchronous = OFF');
   b.store.db.pragma('synchronous = OFF');
@@ -140,21 +86,6 @@ async function load(): Promise<{ dir: string; token: string; ids: string[] }> {
   return { dir: aDir, token: adminToken, ids };
 }
 
-async function start(dir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', dir, '--log-level', 'warn'],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  for (let i = 0; i < 600; i++) {
-    const run = readRunFile(dir);
-    if (run && run.pid === proc.pid && (await fetch(`${run.operator.url}/healthz`).catch(() => null))?.ok)
-      return { proc, url: run.operator.url };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('node did not start');
-}
-
 async function main(): Promise<void> {
   log(`entente bench:console: ${N} records, ${cpus().length} cores, node ${process.version}`);
   // --keep DIR: keep the loaded node in DIR; --reuse DIR: measure a node loaded before (no loading)
@@ -162,7 +93,9 @@ async function main(): Promise<void> {
   const { dir, token, ids } = reuse ? loaded(reuse) : await load();
   const keep = flag('keep');
   if (keep) cpSync(dir, keep, { recursive: true });
-  const { proc, url } = await start(dir);
+  const node: Remote = { dir, opUrl: '', token, proc: null };
+  await startRemote(node);
+  const url = node.opUrl;
   try {
     const s = await signIn(url, token);
     const time = async (name: string, req: (i: number) => Promise<Response>) => {
@@ -224,8 +157,7 @@ async function main(): Promise<void> {
         `sync dashboard ${kib(transfer.sync)}, publish form ${kib(transfer.publish)} (target ≤ 300 KB)`,
     );
   } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
+    await stopRemote(node);
     rmSync(work, { recursive: true, force: true });
   }
 }

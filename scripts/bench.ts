@@ -7,53 +7,44 @@
 //   ingest alone the same releases into a fresh receiver in this process: B's work without the
 //                sender and the network on the same two cores (replication's ceiling here)
 // Options: --records N (default 20000), --latency N (default 200), --json FILE.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createNode, type EntenteNode } from '../node/src/app.js';
+import { createNode } from '../node/src/app.js';
 import { loadConfig, loadSecrets } from '../node/src/config/index.js';
-import { readRunFile } from '../node/src/config/run-file.js';
 import { canonicalString } from '../node/src/crypto/canonical.js';
 import { FileSigner, verifyJws } from '../node/src/crypto/jws.js';
 import { generateSigningKey, publicJwk } from '../node/src/crypto/keys.js';
 import { checkReleasedRecord } from '../node/src/domain/released-record.js';
-import { initNode, keepBoundAddresses } from '../node/src/services/node-init.js';
-import { buildBundle, bundleFingerprint } from '../node/src/exchange/bundle.js';
+import type { Bundle } from '../node/src/exchange/bundle.js';
 import { example } from '../test/helpers/examples.js';
+import {
+  benchAgreement,
+  benchDenial,
+  initBenchNode,
+  log,
+  numberArg,
+  pct,
+  remoteApi,
+  remoteBundle,
+  startLocal,
+  startRemote,
+  stopRemote,
+  type Remote,
+} from './bench-kit.js';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const N = arg('records', 20_000);
-const LAT = arg('latency', 200);
+const N = numberArg('records', 20_000);
+const LAT = numberArg('latency', 200);
 const jsonOut = (() => {
   const i = process.argv.indexOf('--json');
   return i > 0 ? process.argv[i + 1]! : join(import.meta.dirname, '..', 'bench-results', 'latest.json');
 })();
-const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'entente-bench-'));
-const log = (s: string) => process.stderr.write(`${s}\n`);
+// BENCH_PROFILE=DIR: B writes a CPU profile there
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 
-function denial(i: number): Record<string, any> {
-  const r = example('denial-wa-sensitive');
-  for (const k of [
-    'id',
-    'version',
-    'supersedes',
-    'changeType',
-    'originatorNodeId',
-    'originatorCountry',
-    'createdAt',
-    'updatedAt',
-  ])
-    delete r[k];
-  r.originatorReference = `BENCH-${i}`;
-  r.parties[0].party.names[0].value = `Harbourline Trading ${i} FZE`;
-  return r;
-}
+const denial = (i: number) => benchDenial(`BENCH-${i}`, `Harbourline Trading ${i} FZE`);
 
 // ---------------------------------------------------------------- floor
 function floor(count: number): number {
@@ -110,78 +101,14 @@ function floor(count: number): number {
 }
 
 // ---------------------------------------------------------------- nodes
-interface Remote {
-  dir: string;
-  opUrl: string;
-  token: string;
-  proc: ChildProcess | null;
-  bundle: ReturnType<typeof buildBundle>;
-  fingerprint: string;
-}
+type BenchRemote = Remote & { bundle: Bundle; fingerprint: string };
 
 /** B listens on port 0 at its first start; the ports it reports in run.json are then kept (restarts). */
-async function makeRemote(nodeId: string): Promise<Remote> {
+async function makeRemote(nodeId: string): Promise<BenchRemote> {
   const dir = join(work, nodeId);
-  const { adminToken } = initNode({
-    dir,
-    nodeId,
-    name: nodeId,
-    country: 'JP',
-    federationListen: '127.0.0.1:0',
-    operatorListen: '127.0.0.1:0',
-  });
-  const r: Remote = {
-    dir,
-    opUrl: '',
-    token: adminToken,
-    proc: null,
-    bundle: null as unknown as Remote['bundle'],
-    fingerprint: '',
-  };
-  await startRemote(r);
-  const run = readRunFile(dir)!;
-  const config = keepBoundAddresses(dir, { federationPort: run.federation.port, operatorPort: run.operator.port });
-  r.bundle = buildBundle(config, loadSecrets(config));
-  r.fingerprint = bundleFingerprint(r.bundle);
-  return r;
-}
-
-async function startRemote(r: Remote): Promise<void> {
-  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  r.proc = spawn(
-    process.execPath,
-    [...prof, '--import', 'tsx', join(root, 'node/src/cli/main.ts'), 'start', '--dir', r.dir, '--log-level', 'warn'],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  for (let i = 0; i < 400; i++) {
-    const run = readRunFile(r.dir);
-    if (run && run.pid === r.proc.pid) {
-      r.opUrl = run.operator.url;
-      if ((await fetch(`${r.opUrl}/healthz`).catch(() => null))?.ok) return;
-    }
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error('remote node did not start');
-}
-
-async function stopRemote(r: Remote): Promise<void> {
-  if (!r.proc) return;
-  const p = r.proc;
-  r.proc = null;
-  await new Promise<void>((resolve) => {
-    p.once('exit', () => resolve());
-    p.kill('SIGTERM');
-  });
-}
-
-async function api(r: Remote, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(r.opUrl + path, {
-    method,
-    headers: { authorization: `Bearer ${r.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : null,
-  });
-  const text = await res.text();
-  return text ? JSON.parse(text) : undefined;
+  const r: Remote = { dir, opUrl: '', token: initBenchNode(dir, nodeId, nodeId, 'JP'), proc: null };
+  await startRemote(r, profile);
+  return { ...r, ...remoteBundle(r) };
 }
 
 async function heldBy(r: Remote, origin: string): Promise<number> {
@@ -189,16 +116,15 @@ async function heldBy(r: Remote, origin: string): Promise<number> {
   let n = 0;
   let after = '';
   for (;;) {
-    const page = await api(r, 'GET', `/admin/v1/records?origin=${origin}&limit=1000${after ? `&after=${after}` : ''}`);
+    const page = await remoteApi(
+      r,
+      'GET',
+      `/admin/v1/records?origin=${origin}&limit=1000${after ? `&after=${after}` : ''}`,
+    );
     n += page.items.length;
     if (!page.next) return n;
     after = page.next;
   }
-}
-
-function pct(values: number[], p: number): number {
-  const s = [...values].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
 async function main(): Promise<void> {
@@ -208,24 +134,18 @@ async function main(): Promise<void> {
   log(`    ${floorRate.toFixed(0)} records/s`);
 
   const aDir = join(work, 'nl-lic-01');
-  initNode({
-    dir: aDir,
-    nodeId: 'nl-lic-01',
-    name: 'A',
-    country: 'NL',
-    federationListen: '127.0.0.1:0',
-    operatorListen: '127.0.0.1:0',
-  });
-  const aSecrets = loadSecrets(loadConfig(aDir));
-  const a: EntenteNode = await createNode(loadConfig(aDir), aSecrets, { sync: { autoStart: false } });
-  const aConfig = keepBoundAddresses(aDir, a);
-  const aBundle = buildBundle(aConfig, aSecrets);
+  initBenchNode(aDir, 'nl-lic-01', 'A', 'NL');
+  const {
+    node: a,
+    bundle: aBundle,
+    fingerprint: aFingerprint,
+  } = await startLocal(aDir, { sync: { autoStart: false } });
+  const aConfig = loadConfig(aDir);
+  const aSecrets = loadSecrets(aConfig);
   const b = await makeRemote('jp-lic-01');
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const ag = { ...example('agreement-wide'), partner: 'jp-lic-01', validFrom: day(-30), validUntil: day(365) };
-  delete (ag as Record<string, unknown>).version;
+  const ag = benchAgreement('jp-lic-01');
   a.services.partnerAdmin.put('jp-lic-01', b.bundle, b.fingerprint, { agreement: ag }, 'bench');
-  await api(b, 'PUT', '/admin/v1/partners/nl-lic-01', { bundle: aBundle, fingerprint: bundleFingerprint(aBundle) });
+  await remoteApi(b, 'PUT', '/admin/v1/partners/nl-lic-01', { bundle: aBundle, fingerprint: aFingerprint });
   await a.services.links.flush('jp-lic-01');
 
   log(`2/5 replication: publishing ${N} denial versions on A…`);
@@ -270,7 +190,7 @@ async function main(): Promise<void> {
     a2.services.records.publish('denial', denial(N + LAT + i), 'bench');
     if ((i + 1) % 5000 === 0) log(`    published ${i + 1}`);
   }
-  await startRemote(b);
+  await startRemote(b, profile);
   const tc = performance.now();
   await a2.services.links.flush('jp-lic-01');
   const drain = (performance.now() - tc) / 1000;
@@ -302,18 +222,10 @@ async function main(): Promise<void> {
     .map((r) => r.jws);
   await a2.close();
   const cDir = join(work, 'jp-lic-01-alone');
-  initNode({
-    dir: cDir,
-    nodeId: 'jp-lic-01',
-    name: 'B alone',
-    country: 'JP',
-    federationListen: '127.0.0.1:0',
-    operatorListen: '127.0.0.1:0',
-    url: 'https://127.0.0.1:1',
-  });
+  initBenchNode(cDir, 'jp-lic-01', 'B alone', 'JP');
   const cConfig = loadConfig(cDir);
   const c = await createNode(cConfig, loadSecrets(cConfig), { sync: { autoStart: false } });
-  c.services.partnerAdmin.put('nl-lic-01', aBundle, bundleFingerprint(aBundle), {}, 'bench');
+  c.services.partnerAdmin.put('nl-lic-01', aBundle, aFingerprint, {}, 'bench');
   const ti = performance.now();
   for (let i = 0; i < items.length; i += 500)
     await c.services.inbound.ingestBatch('nl-lic-01', items.slice(i, i + 500), 'push');

@@ -61,6 +61,7 @@ import { RecordService } from './services/records.js';
 import { TokenService } from './services/tokens.js';
 import { WebhookNotifier } from './services/webhooks.js';
 import { Store } from './store/index.js';
+import { checkNodeMode } from './services/node-init.js';
 import type { Role } from './schema/types.js';
 
 export interface CreateNodeOptions {
@@ -127,25 +128,6 @@ function listenError(name: 'federation' | 'operator', host: string, port: number
   return new ConfigError(`config.json /${name}/listen`, `cannot listen on ${address}: ${(e as Error).message}`);
 }
 
-/**
- * A node is live or exercise for its whole life (docs/protocol.md §14.5): the database keeps the mode
- * it was created with (a database from before modes existed records the config's at its first start),
- * and a config.json that says otherwise stops the node before it serves anything.
- */
-function checkMode(config: NodeConfig, store: Store): void {
-  const created = store.meta.get('mode');
-  if (created === undefined) {
-    store.meta.set('mode', config.mode);
-    return;
-  }
-  if (created !== config.mode) {
-    throw new ConfigError(
-      'config.json /mode',
-      `this node's database was created as a ${created} node and cannot become ${config.mode === 'exercise' ? 'an exercise' : 'a live'} node; set /mode back to "${created}", or run \`entente init${config.mode === 'exercise' ? ' --exercise' : ''}\` for a new node`,
-    );
-  }
-}
-
 const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
 
 export async function createNode(
@@ -162,7 +144,7 @@ export async function createNode(
   const store = Store.open(config.files.database);
   let closed = false;
   try {
-    checkMode(config, store);
+    checkNodeMode(config, store.meta);
     const integrity = store.integrity();
     const audit = new AuditService(store, clock);
     // integrity at start: a broken database or audit chain keeps the node read-only (docs/protocol.md §9)

@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readRunFile } from '../../node/src/config/run-file.js';
 import { tempDir } from '../helpers/nodes.js';
+import { ENTENTE_BIN } from '../helpers/entente-bin.js';
 
 const root = join(import.meta.dirname, '../..');
 const dockerDir = join(root, 'docker');
@@ -79,6 +80,41 @@ describe('docker/', () => {
     expect(partners.sort(), err).toEqual(['de-enf-01', 'jp-lic-01']);
     const health = await fetch(`${readRunFile(data)!.operator.url}/healthz`);
     expect(health.status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+  it('the entrypoint makes a real node with `entente init`, an exercise node with ENTENTE_EXERCISE=1', async () => {
+    const data = join(tempDir(), 'data');
+    const child = spawn('bash', [join(dockerDir, 'entrypoint.sh')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        ENTENTE_DATA: data,
+        ENTENTE_NODE_ID: 'fi-lic-07',
+        ENTENTE_COUNTRY: 'FI',
+        ENTENTE_EXERCISE: '1',
+        ENTENTE_FEDERATION_LISTEN: '127.0.0.1:0',
+        ENTENTE_OPERATOR_LISTEN: '127.0.0.1:0',
+        ENTENTE_CMD: `${process.execPath} ${ENTENTE_BIN}`,
+      },
+    });
+    let err = '';
+    child.stderr.on('data', (c) => (err += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let node: { nodeId?: string; mode?: string } = {};
+    for (let i = 0; i < 300 && !node.mode; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        const op = readRunFile(data)?.operator.url;
+        if (!op) continue;
+        const token = readFileSync(join(data, 'admin.token'), 'utf8').trim();
+        const r = await fetch(`${op}/admin/v1/node`, { headers: { authorization: `Bearer ${token}` } });
+        if (r.ok) node = (await r.json()) as typeof node;
+      } catch {
+        /* starting */
+      }
+    }
+    expect(node, err).toMatchObject({ nodeId: 'fi-lic-07', mode: 'exercise' });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });

@@ -151,5 +151,9 @@ describe('exercise nodes', () => {
     await expect(createNode(config, loadSecrets(config), { federationPort: 0, operatorPort: 0 })).rejects.toThrow(
       /config.json \/mode: this node's database was created as a live node and cannot become an exercise node/,
     );
+    // `config check` says the same, without starting
+    const checked = await cli(['config', 'check', '--dir', n.dir]);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toMatch(/config.json \/mode: this node's database was created as a live node/);
   });
 });

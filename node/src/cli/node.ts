@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { checkNodeDirectory, collectProblems, ConfigError, loadConfig, loadSecrets } from '../config/index.js';
 import { buildBundle, bundleFingerprint, groupFingerprint, readAloudFingerprint } from '../exchange/bundle.js';
-import { initNode, provisionFromExample } from '../services/node-init.js';
+import { checkRecordedMode, initNode, provisionFromExample } from '../services/node-init.js';
 import type { CliKit } from './kit.js';
 
 /** The config settings `init` writes, named as the options that set them. */
@@ -122,6 +122,7 @@ export function registerNodeCommands(program: Command, kit: CliKit): void {
     .addOption(kit.jsonOption())
     .action((o: { dir: string; json?: boolean }) => {
       const { config, secrets } = checkNodeDirectory(o.dir);
+      checkRecordedMode(config);
       // the key material itself parses (the bundle is built from all of it)
       collectProblems([
         () => {

@@ -4,7 +4,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, wr
 import { join } from 'node:path';
 import { createCa, createNodeCert, spkiSha256, type KeyAndCert, type Validity } from '../crypto/certs.js';
 import { generateSigningKey } from '../crypto/keys.js';
-import { CONFIG_FILE, parseConfig, type NodeConfig } from '../config/index.js';
+import { CONFIG_FILE, ConfigError, parseConfig, type NodeConfig } from '../config/index.js';
+import type { MetaTable } from '../store/meta.js';
 import type { SigningKeyFile } from '../core/identity.js';
 import { Store } from '../store/index.js';
 import { AuditService } from '../core/audit.js';
@@ -198,4 +199,35 @@ export function keepBoundAddresses(dir: string, bound: { federationPort: number;
   const config = parseConfig(raw, dir);
   writeFileSync(file, JSON.stringify(raw, null, 2) + '\n');
   return config;
+}
+
+/**
+ * A node is live or exercise for its whole life (docs/protocol.md §14.5): the database keeps the mode
+ * it was created with, and a config.json that says otherwise is refused, naming the setting. A
+ * database from before modes existed records the config's mode (unless `inspect`, which only reads).
+ */
+export function checkNodeMode(config: NodeConfig, meta: MetaTable, inspect = false): void {
+  const created = meta.get('mode');
+  if (created === undefined) {
+    if (!inspect) meta.set('mode', config.mode);
+    return;
+  }
+  if (created !== config.mode) {
+    const want = config.mode === 'exercise' ? 'an exercise' : 'a live';
+    throw new ConfigError(
+      'config.json /mode',
+      `this node's database was created as a ${created} node and cannot become ${want} node; set /mode back to "${created}", or run \`entente init${config.mode === 'exercise' ? ' --exercise' : ''}\` for a new node`,
+    );
+  }
+}
+
+/** `entente config check`: the mode rule of start, read from the database without changing it. */
+export function checkRecordedMode(config: NodeConfig): void {
+  if (!existsSync(config.files.database)) return;
+  const store = Store.open(config.files.database, { readonly: true });
+  try {
+    checkNodeMode(config, store.meta, true);
+  } finally {
+    store.close();
+  }
 }
