@@ -4,14 +4,17 @@
 // figures are the ones the nodes' audit logs hold, computed here again from the audit exports. The
 // report opens in Chromium with no script, no request and no accessibility violation, and shows a
 // hostile record title as text.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { axe, launch } from '../helpers/browser.js';
 import { cli } from '../helpers/cli.js';
+import { ENTENTE_BIN } from '../helpers/entente-bin.js';
 import { agreement } from '../helpers/exchange.js';
 import { link, startTestNode, stopAll, tempDir, type TestNode } from '../helpers/nodes.js';
 
@@ -336,5 +339,61 @@ describe('report.html in Chromium', () => {
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
     await context.close();
+  });
+});
+
+describe('stopping and refusing', () => {
+  it('Ctrl-C stops the run cleanly: the inject in flight completes, the rest are not run, the log is kept', async () => {
+    const tabletop = parse(readFileSync(TABLETOP, 'utf8')) as Record<string, any>;
+    const denial = (ref: string, at: string) => ({
+      ...tabletop.injects[0],
+      name: ref.toLowerCase(),
+      at,
+      record: { ...tabletop.injects[0].record, originatorReference: ref },
+    });
+    const file = join(dir, 'stop.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        scenario: 'stop',
+        nodes: tabletop.nodes,
+        injects: [denial('EX-STOP-1', '0s'), denial('EX-STOP-2', '1h')],
+      }),
+    );
+    const log = join(dir, 'stop-run.json');
+    const child = spawn(
+      process.execPath,
+      [ENTENTE_BIN, 'exercise', 'run', '--scenario', file, '--control', control, '--log', log],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (/nl: published denial/.test(stdout)) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stdout).toMatch(/stopped: 1 inject\(s\) not run; the log is kept in /);
+    const kept = JSON.parse(readFileSync(log, 'utf8'));
+    expect(kept.outcome).toBe('stopped');
+    expect(kept.injects.map((i: any) => i.status)).toEqual(['done', 'not-run']);
+    expect(kept.endedAt).not.toBeNull();
+  });
+
+  it('the report refuses a node whose audit chain does not verify, and writes nothing', async () => {
+    const db = new Database(de.config.files.database);
+    db.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
+    db.prepare("UPDATE audit SET actor = 'mallory' WHERE seq = 5").run();
+    db.close();
+    const out = join(dir, 'refused-report');
+    const r = await cli(['exercise', 'report', '--control', control, '--log', join(dir, 'run.json'), '--out', out]);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr)).toMatch(
+      /^entente: de \(http:\/\/127\.0\.0\.1:\d+\): the audit log does not verify \(the node reports its chain broken at entry 5\); no report was written$/,
+    );
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
   });
 });
