@@ -38,6 +38,7 @@ import { consultationRoutes } from './http/operator/consultations.js';
 import { alertRoutes } from './http/operator/alerts.js';
 import { apiDocsRoutes } from './http/operator/docs.js';
 import { exchangeRoutes } from './http/operator/exchange.js';
+import { exerciseRoutes } from './http/operator/exercise.js';
 import { keyRoutes } from './http/operator/keys.js';
 import { nodeRoutes, type NodeView } from './http/operator/node.js';
 import { partnerRoutes } from './http/operator/partners.js';
@@ -53,6 +54,7 @@ import { silentLogger, type Logger } from './log.js';
 import { ConsoleSessions } from './services/console-sessions.js';
 import { ConsoleViews } from './services/console-views.js';
 import { ConsultationService } from './services/consultations.js';
+import { ExerciseService } from './services/exercise.js';
 import { KeyService } from './services/keys.js';
 import { Metrics } from './services/metrics.js';
 import { ReciprocityService } from './services/reciprocity.js';
@@ -213,6 +215,7 @@ export async function createNode(
       versions,
       nodeId,
       webhooks: config.notifications.webhooks,
+      exercise: config.mode === 'exercise',
     });
     const webhooks = new WebhookNotifier(store, clock, log, { webhooks: config.notifications.webhooks });
     // RECEIVED goes to the originator after the commit; when its versions are not known yet, they are
@@ -377,7 +380,7 @@ export async function createNode(
     const listeners: Record<string, string> = { federation: 'starting', operator: 'starting' };
     const reciprocity = new ReciprocityService(store);
     const webConsole = consoleRouter({
-      node: { nodeId, name: config.name, country },
+      node: { nodeId, name: config.name, country, mode: config.mode },
       now: () => clock.now(),
       writable,
       sessions: new ConsoleSessions(store, audit, tokens, clock),
@@ -389,7 +392,8 @@ export async function createNode(
         record: (e) => audit.record(e),
         verify: () => audit.verify(),
         page: (after, limit) => audit.page(after, limit),
-        exportAll: () => audit.export(nodeId, identity.publicKeys, 1, Number.MAX_SAFE_INTEGER),
+        exportAll: () =>
+          audit.export(nodeId, identity.publicKeys, 1, Number.MAX_SAFE_INTEGER, config.mode === 'exercise'),
       },
       consultations,
       partners: {
@@ -430,15 +434,17 @@ export async function createNode(
       })),
       partnerRoutes(partnerAdmin),
       exchangeRoutes(exchange),
+      // the exercise reset (docs/protocol.md §14.5): the wipe, then every stream restarted as by `stream reset`
+      exerciseRoutes(new ExerciseService({ store, audit, streams: outbound, nodeId, mode: config.mode })),
       recordRoutes(records),
-      auditRoutes(audit, nodeId, () => identity.publicKeys),
+      auditRoutes(audit, nodeId, () => identity.publicKeys, config.mode === 'exercise'),
       keyRoutes(keys),
       reciprocityRoutes(reciprocity),
       consultationRoutes(consultations),
       alertRoutes(alerts, (partner) => {
         if (partner) outbound.wake([partner]);
       }),
-      screeningRoutes(screening, audit),
+      screeningRoutes(screening, audit, { exercise: config.mode === 'exercise' }),
       referenceListRoutes(imports),
     ];
     const opApp = createOperatorApp({

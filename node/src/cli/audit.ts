@@ -85,7 +85,7 @@ export function registerAuditCommands(program: Command, kit: CliKit): void {
       const bundle = await operatorClient(o.dir).call<AuditBundle>('POST', '/admin/v1/audit/export', body);
       writeFileSync(out, JSON.stringify(bundle, null, 2) + '\n');
       process.stderr.write(
-        `wrote ${out}: entries ${bundle.from}..${bundle.to}, ${bundle.checkpoints.length} signed checkpoint(s)\n`,
+        `wrote ${out}${bundle.mode === 'exercise' ? ' (EXERCISE node)' : ''}: entries ${bundle.from}..${bundle.to}, ${bundle.checkpoints.length} signed checkpoint(s)\n`,
       );
     });
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { loadConfig } from '../config/index.js';
 import { readRunFile } from '../config/run-file.js';
+import { noteMode } from './mode.js';
 
 export class ApiError extends Error {
   constructor(
@@ -49,6 +50,15 @@ function configuredOperatorUrl(dir: string): string {
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** The node's id for the EXERCISE line: from D/run.json, else config.json, else the directory. */
+function nodeIdOf(dir: string): string {
+  try {
+    return readRunFile(dir)?.nodeId ?? loadConfig(dir).nodeId;
+  } catch {
+    return dir;
+  }
+}
+
 export function operatorClient(dir: string, token?: string): OperatorClient {
   const base = readRunFile(dir)?.operator.url ?? configuredOperatorUrl(dir);
   const secret = token ?? process.env.ENTENTE_TOKEN ?? readFileSync(join(dir, 'admin.token'), 'utf8').trim();
@@ -90,6 +100,8 @@ export function operatorClient(dir: string, token?: string): OperatorClient {
         );
       }
       const text = await res.text();
+      // every table printed after this response is marked when the node is an exercise node
+      noteMode(res.headers.get('entente-mode'), nodeIdOf(dir));
       if (!res.ok) {
         let p: Record<string, unknown> | undefined;
         try {

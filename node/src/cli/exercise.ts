@@ -73,9 +73,11 @@ function readLog(file: string): RunLog {
 }
 
 export function registerExerciseCommands(program: Command, kit: CliKit): void {
-  const exercise = program
-    .command('exercise')
-    .description('run an exercise scenario against exercise nodes, and write its after-action report');
+  const exercise =
+    program.commands.find((c) => c.name() === 'exercise') ??
+    program
+      .command('exercise')
+      .description('exercises on exercise nodes: run a scenario, write its after-action report, reset a node');
   exercise
     .command('run')
     .description('drive a scenario through the exercise nodes of a control file, with live progress and a run log')

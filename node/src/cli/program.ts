@@ -7,6 +7,7 @@ import { registerCompletionCommand } from './completion.js';
 import { registerConsultCommands } from './consultations.js';
 import { registerExchangeCommands } from './exchange.js';
 import { registerExerciseCommands } from './exercise.js';
+import { registerExerciseReset } from './exercise-reset.js';
 import { registerIndexCommand, registerScreeningCommands } from './screening.js';
 import { examples, EXAMPLES } from './help.js';
 import { registerKeyCommands } from './keys.js';
@@ -48,6 +49,11 @@ export function buildProgram(): Command {
   registerScreeningCommands(program, kit);
   registerIndexCommand(program, kit);
   registerExerciseCommands(program, kit);
+  // exercise nodes (docs/protocol.md §14.5): one `exercise` command for every exercise subcommand
+  const exercise =
+    program.commands.find((c) => c.name() === 'exercise') ??
+    program.command('exercise').description('exercise nodes: rehearse with invented data (docs/protocol.md §14.5)');
+  registerExerciseReset(exercise, kit);
   registerCompletionCommand(program);
   // examples for the commands whose files do not add their own
   for (const { path, command } of leafCommands(program)) {

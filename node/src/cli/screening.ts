@@ -8,6 +8,7 @@ import { parseCsv } from '../domain/csv.js';
 import { operatorClient } from './client.js';
 import type { CliKit } from './kit.js';
 import { csvLine, SCREENING_COLUMNS } from '../interop/csv.js';
+import { exerciseLine } from './mode.js';
 import { table } from './table.js';
 
 interface HitView {
@@ -47,6 +48,8 @@ const why = (h: HitView) =>
     .join('; ');
 
 function printResults(results: ScreenResult[]): void {
+  // an exercise node's screening output starts with the EXERCISE line, hits or none
+  process.stdout.write(exerciseLine());
   for (const res of results) {
     process.stdout.write(`\n${res.input.name}: ${res.hits.length} hit(s)\n`);
     if (res.hits.length === 0) continue;
@@ -62,7 +65,7 @@ function printResults(results: ScreenResult[]): void {
       ].join('; '),
       why(h),
     ]);
-    process.stdout.write(table(['SCORE', 'MATCHED NAME', 'SOURCE', 'STATUS', 'WHY'], rows));
+    process.stdout.write(table(['SCORE', 'MATCHED NAME', 'SOURCE', 'STATUS', 'WHY'], rows, { mark: false }));
   }
 }
 

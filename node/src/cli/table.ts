@@ -1,6 +1,7 @@
 // Plain-text tables for the CLI, padded by display width (a CJK character takes two columns, a
 // combining mark none), so names in any script keep the columns straight.
 import stringWidth from 'string-width';
+import { exerciseLine } from './mode.js';
 
 const pad = (s: string, width: number) => s + ' '.repeat(Math.max(0, width - stringWidth(s)));
 
@@ -21,7 +22,11 @@ export function terminalText(s: string): string {
   );
 }
 
-export function table(headers: string[], cells: string[][]): string {
+/**
+ * A table; for an exercise node its first line is the EXERCISE line (docs/protocol.md §14.5), unless
+ * the command printed that line once above several tables (`mark: false`).
+ */
+export function table(headers: string[], cells: string[][], o: { mark?: boolean } = {}): string {
   const rows = cells.map((r) => r.map(terminalText));
   const widths = headers.map((h, i) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[i] ?? ''))));
   const line = (cells: string[]) =>
@@ -29,5 +34,9 @@ export function table(headers: string[], cells: string[][]): string {
       .map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+  return (
+    (o.mark === false ? '' : exerciseLine()) +
+    [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') +
+    '\n'
+  );
 }

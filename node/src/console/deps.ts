@@ -30,7 +30,8 @@ export type { Role } from '../schema/types.js';
 export type { ReceivedAlertView, SentAlertView } from '../exchange/alerts.js';
 
 export interface ConsoleDeps {
-  node: { nodeId: string; name: string; country: string };
+  /** mode: an exercise node's pages all carry the EXERCISE banner (docs/protocol.md §14.5). */
+  node: { nodeId: string; name: string; country: string; mode: 'live' | 'exercise' };
   now(): number;
   /** Why the node refuses writes (database or audit chain broken), or null. */
   writable(): string | null;

@@ -32,7 +32,7 @@ export const NAV: NavItem[] = [
 
 export interface LayoutProps {
   title: string;
-  node: { nodeId: string; name: string; country: string };
+  node: { nodeId: string; name: string; country: string; mode: 'live' | 'exercise' };
   user: { name: string; role: Role; csrf: string } | null;
   path: string;
   degraded: string | null;
@@ -49,12 +49,13 @@ function current(path: string, href: string): boolean {
 export function Layout(p: LayoutProps): VNode {
   const items = p.user ? NAV.filter((n) => RANK[p.user!.role] >= RANK[n.role]) : [];
   const groups = (['Work', 'Operate'] as const).map((g) => ({ g, items: items.filter((i) => i.group === g) }));
+  const exercise = p.node.mode === 'exercise';
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${p.title} · Entente ${p.node.nodeId}`}</title>
+        <title>{`${exercise ? 'EXERCISE · ' : ''}${p.title} · Entente ${p.node.nodeId}`}</title>
         <link rel="stylesheet" href="/assets/console.css" />
         <script type="module" src="/assets/console.js"></script>
       </head>
@@ -62,6 +63,14 @@ export function Layout(p: LayoutProps): VNode {
         <a class="skip-link" href="#main">
           Skip to content
         </a>
+        {/* an exercise node says so on every page, above everything, with nothing that hides it
+            (docs/protocol.md §14.5) */}
+        {exercise ? (
+          <section class="exercise-banner" id="exercise-banner" aria-label="Exercise node">
+            <strong>EXERCISE</strong> — {p.node.nodeId} is an exercise node: every record here is invented, not for
+            operational use.
+          </section>
+        ) : null}
         <header class="top">
           <div class="brand">
             <span class="brand-mark" aria-hidden="true">

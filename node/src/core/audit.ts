@@ -121,7 +121,8 @@ export class AuditService {
   }
 
   /** A self-contained bundle an external reviewer verifies offline (`entente audit verify --bundle`). */
-  export(nodeId: string, keys: PublicJwk[], from: number, to: number): AuditBundle {
+  /** `exercise`: the bundle says it comes from an exercise node (docs/protocol.md §14.5), outside the chain. */
+  export(nodeId: string, keys: PublicJwk[], from: number, to: number, exercise = false): AuditBundle {
     const head = this.store.audit.head();
     const first = Math.max(1, from);
     const last = Math.min(to, head.seq);
@@ -131,6 +132,7 @@ export class AuditService {
       entente: 1,
       kind: 'audit-bundle',
       nodeId,
+      ...(exercise ? { mode: 'exercise' as const } : {}),
       exportedAt: new Date(this.clock.now()).toISOString(),
       from: first,
       to: last,
@@ -146,6 +148,8 @@ export interface AuditBundle {
   entente: 1;
   kind: 'audit-bundle';
   nodeId: string;
+  /** Present only in an exercise node's export; not part of any hash (the entries are what verifies). */
+  mode?: 'exercise';
   exportedAt: string;
   from: number;
   to: number;

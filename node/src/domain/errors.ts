@@ -19,6 +19,7 @@ export type ProblemCode =
   | 'fingerprint-mismatch'
   | 'bad-bundle'
   | 'mode-mismatch'
+  | 'not-exercise'
   | 'config'
   | 'internal';
 
@@ -40,6 +41,7 @@ const STATUS: Record<ProblemCode, number> = {
   'fingerprint-mismatch': 400,
   'bad-bundle': 400,
   'mode-mismatch': 400,
+  'not-exercise': 409,
   config: 500,
   internal: 500,
 };
@@ -62,6 +64,7 @@ const TITLES: Record<ProblemCode, string> = {
   'fingerprint-mismatch': 'The bundle does not match the fingerprint',
   'bad-bundle': 'The partner bundle is not acceptable',
   'mode-mismatch': 'Live and exercise nodes cannot be partners',
+  'not-exercise': 'Only an exercise node can be reset',
   config: 'Configuration error',
   internal: 'Internal error',
 };

@@ -29,6 +29,8 @@ export interface AlertsDeps {
   versions: ProtocolVersions;
   nodeId: string;
   webhooks: readonly { url: string }[];
+  /** An exercise node's webhook bodies say so (docs/protocol.md §14.5). */
+  exercise?: boolean;
 }
 
 /** What an `ack` release carries (release-payload.schema.json#/$defs/ack). */
@@ -119,6 +121,7 @@ export class Alerts {
       level,
       actionRequested: alert.actionRequested,
       receivedAt: at,
+      ...(this.d.exercise ? { exercise: true } : {}),
     });
     for (const w of this.d.webhooks) a.insertDelivery(w.url, body, this.d.clock.now());
     this.d.audit.append({

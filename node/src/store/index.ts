@@ -13,6 +13,7 @@ import { ConsoleTables } from './console.js';
 import { InteropTables } from './interop.js';
 import { ReferenceListTables } from './reference-lists.js';
 import { AlertTables } from './alerts.js';
+import { ExerciseTables } from './exercise.js';
 
 export class Store {
   readonly audit: AuditTable;
@@ -28,6 +29,7 @@ export class Store {
   readonly interop: InteropTables;
   readonly referenceLists: ReferenceListTables;
   readonly alerts: AlertTables;
+  readonly exercise: ExerciseTables;
   constructor(readonly db: Db) {
     this.audit = new AuditTable(db);
     this.tokens = new TokensTable(db);
@@ -42,6 +44,7 @@ export class Store {
     this.interop = new InteropTables(db);
     this.referenceLists = new ReferenceListTables(db);
     this.alerts = new AlertTables(db);
+    this.exercise = new ExerciseTables(db);
   }
   static open(file: string, options: OpenOptions = {}): Store {
     return new Store(openDatabase(file, options));
@@ -85,4 +88,5 @@ export type { Dismissal, ScreenEntry, ScreenEntryRow, ScreenInsert } from './scr
 export type { SessionRow, LiveSessionRow, ReceivedVersionRow, DayPoint } from './console.js';
 export type { CollectionScope, ExportAccessRow, ExportVersionRow, ScanQuery } from './interop.js';
 export type { ReferenceListRow } from './reference-lists.js';
+export type { WipeCounts } from './exercise.js';
 export type { AlertInRow, AckInRow, WebhookDeliveryRow, PartnerProtocolRow } from './alerts.js';

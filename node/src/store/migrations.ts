@@ -415,4 +415,29 @@ CREATE INDEX receipts_in_rejected ON receipts_in (partner, stream) WHERE rejecte
 CREATE INDEX records_review ON records (origin) WHERE review IS NOT NULL;
 `,
   },
+  {
+    version: 17,
+    name: 'exercise-reset',
+    sql: `
+-- An exercise node may be wiped of records, streams and consultations (docs/protocol.md §14.5): the
+-- immutable tables allow a delete only on an exercise node, only while the reset's transaction has set
+-- meta exercise.wiping (store/exercise.ts). On a live node every delete is refused, as before.
+DROP TRIGGER record_versions_no_delete;
+DROP TRIGGER releases_no_delete;
+DROP TRIGGER inbound_no_delete;
+DROP TRIGGER consultation_messages_no_delete;
+CREATE TRIGGER record_versions_no_delete BEFORE DELETE ON record_versions
+  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'exercise.wiping') OR NOT EXISTS (SELECT 1 FROM meta WHERE key = 'mode' AND value = 'exercise')
+  BEGIN SELECT RAISE(ABORT, 'record versions are immutable'); END;
+CREATE TRIGGER releases_no_delete BEFORE DELETE ON releases
+  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'exercise.wiping') OR NOT EXISTS (SELECT 1 FROM meta WHERE key = 'mode' AND value = 'exercise')
+  BEGIN SELECT RAISE(ABORT, 'releases are immutable'); END;
+CREATE TRIGGER inbound_no_delete BEFORE DELETE ON inbound
+  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'exercise.wiping') OR NOT EXISTS (SELECT 1 FROM meta WHERE key = 'mode' AND value = 'exercise')
+  BEGIN SELECT RAISE(ABORT, 'inbound evidence is immutable'); END;
+CREATE TRIGGER consultation_messages_no_delete BEFORE DELETE ON consultation_messages
+  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'exercise.wiping') OR NOT EXISTS (SELECT 1 FROM meta WHERE key = 'mode' AND value = 'exercise')
+  BEGIN SELECT RAISE(ABORT, 'messages are immutable'); END;
+`,
+  },
 ];

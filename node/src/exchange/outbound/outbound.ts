@@ -279,6 +279,23 @@ export class Outbound {
   }
 
   /**
+   * The exercise reset (docs/protocol.md §14.5): every stream restarts as after `entente stream reset`
+   * (§6.6), once the records were wiped. Inside the reset's transaction; wake() the partners after it.
+   */
+  resetAll(actor: string): string[] {
+    const partners: string[] = [];
+    for (const old of this.d.store.exchange.outStreams()) {
+      const stream = this.w.create(old.partner);
+      this.w.appendStatement(old.partner);
+      this.w.startBackfill(old.partner);
+      const details = { old: old.stream, stream };
+      this.d.audit.append({ action: 'stream.reset', actor, subject: old.partner, details });
+      partners.push(old.partner);
+    }
+    return partners;
+  }
+
+  /**
    * `entente stream re-anchor`: after this node was restored from a backup, continue at the
    * receiver's expected seq with prev = its receipt head, recording the gap with that receipt as
    * evidence (kept from the 409 that showed the partner ahead).

@@ -16,7 +16,7 @@ function intOr(v: unknown, dflt: number, name: string, min: number, max: number)
   return Math.min(Number(v), max);
 }
 
-export function auditRoutes(audit: AuditService, nodeId: string, keys: () => PublicJwk[]): Router {
+export function auditRoutes(audit: AuditService, nodeId: string, keys: () => PublicJwk[], exercise = false): Router {
   const r = Router();
   r.get('/audit', requireRole('admin'), (req, res) => {
     const after = intOr(req.query.after, 0, 'after', 0, Number.MAX_SAFE_INTEGER);
@@ -37,7 +37,7 @@ export function auditRoutes(audit: AuditService, nodeId: string, keys: () => Pub
         { pointer: '/from', rule: 'range', message: 'bad range' },
       ]);
     }
-    res.json(audit.export(nodeId, keys(), from, to));
+    res.json(audit.export(nodeId, keys(), from, to, exercise));
   });
   return r;
 }

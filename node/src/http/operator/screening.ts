@@ -62,8 +62,14 @@ function dismissal(body: unknown): { input: ScreenParty; target: string; note: s
   return { input: input!, target: b.target, note: typeof b.note === 'string' ? b.note.slice(0, 1000) : null };
 }
 
-export function screeningRoutes(s: ScreeningService, audit: AuditService): Router {
+export function screeningRoutes(
+  s: ScreeningService,
+  audit: AuditService,
+  o: { exercise: boolean } = { exercise: false },
+): Router {
   const r = Router();
+  // an exercise node's screening answers say so (docs/protocol.md §14.5); absent on a live node
+  const marked = o.exercise ? { exercise: true as const } : {};
   r.post('/screen', requireRole('analyst'), (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const threshold = b.threshold === undefined ? DEFAULT_THRESHOLD : Number(b.threshold);
@@ -116,7 +122,7 @@ export function screeningRoutes(s: ScreeningService, audit: AuditService): Route
         subject: 'application',
         details: { parties: result.parties.length, candidates: result.candidates.length },
       });
-      return res.json(result);
+      return res.json({ ...marked, ...result });
     }
     const input = parties(b.parties);
     const results = s.screen(input, {
@@ -132,7 +138,7 @@ export function screeningRoutes(s: ScreeningService, audit: AuditService): Route
       subject: 'screen',
       details: { parties: input.length, hits: results.reduce((n, x) => n + x.hits.length, 0) },
     });
-    res.json({ results });
+    res.json({ ...marked, results });
   });
   // A dismissal is personal to the token that makes it (docs/operator-api.md, Screening): the hit
   // stops alerting for that token and input; everyone else still sees it, labelled.

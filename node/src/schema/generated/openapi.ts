@@ -140,6 +140,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/exercise/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description admin role, exercise nodes only (docs/protocol.md §14.5). Wipes every record (own and received), consultation, alert and acknowledgement, and restarts every outbound stream as `stream reset` does; keeps partners, agreements, tokens, keys, reference lists and the audit chain, to which it appends `exercise.reset` with the counts. 409 `not-exercise` on a live node, 400 without `confirm` equal to the node id; nothing is changed by a refusal. */
+        post: operations["resetExercise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/keys": {
         parameters: {
             query?: never;
@@ -1152,6 +1169,11 @@ export interface components {
             keys: components["schemas"]["jwks.schema"];
             /** @constant */
             kind: "audit-bundle";
+            /**
+             * @description present only in an exercise node's export (docs/protocol.md §14.5); outside the hash chain
+             * @constant
+             */
+            mode?: "exercise";
             nodeId: string;
             /** @description hash of the entry before `from` ('' when from is 1) */
             prev: string;
@@ -1807,6 +1829,27 @@ export interface components {
             };
         };
         ExerciseControl: components["schemas"]["exercise-control.schema"];
+        ExerciseReset: {
+            nodeId: components["schemas"]["NodeId"];
+            /** @description partners given a new stream (docs/protocol.md §6.6) */
+            streamsReset: components["schemas"]["NodeId"][];
+            wiped: {
+                acksReceived: number;
+                alertsReceived: number;
+                consultations: number;
+                ownRecords: number;
+                quarantined: number;
+                receivedRecords: number;
+                recordVersions: number;
+                releasesReceived: number;
+                releasesSent: number;
+                webhookDeliveries: number;
+            };
+        };
+        ExerciseResetBody: {
+            /** @description this node's id, typed again: the reset wipes every record, stream and consultation (docs/protocol.md §14.5) */
+            confirm: string;
+        };
         ExerciseScenario: components["schemas"]["exercise-scenario.schema"];
         Expectation: components["schemas"]["alert-received"] | components["schemas"]["alert-acknowledged"] | components["schemas"]["consultation-answered"];
         Explanation: {
@@ -2870,6 +2913,11 @@ export interface components {
             name: string;
         };
         ScreenResult: {
+            /**
+             * @description present on an exercise node only (docs/protocol.md §14.5)
+             * @constant
+             */
+            exercise?: true;
             results: {
                 hits: components["schemas"]["ScreenHit"][];
                 input: components["schemas"]["ScreenParty"];
@@ -2879,6 +2927,11 @@ export interface components {
                 denial: Record<string, unknown>;
                 score: number;
             }[];
+            /**
+             * @description present on an exercise node only (docs/protocol.md §14.5)
+             * @constant
+             */
+            exercise?: true;
             parties: Record<string, unknown>[];
         };
         SentAlert: {
@@ -3321,6 +3374,35 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    resetExercise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExerciseResetBody"];
+            };
+        };
+        responses: {
+            /** @description what was wiped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExerciseReset"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };
