@@ -10,11 +10,15 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'node', 'src');
 const below = ['core', 'policy', 'store', 'crypto', 'domain', 'schema', 'config', 'log.ts'];
 const rooms = ['exchange', 'screening', 'services', 'interop'];
+// the exercise controller: a client of the nodes' operator APIs, beside cli (which alone uses it); it
+// reaches a node only over HTTP, so none of the rooms or the store, and of the console only its charts
+const exerciseMayUse = ['core', 'crypto', 'domain', 'schema', 'console'];
 // what each layer may import besides itself (`main → app → {http, cli} → rooms → core → … → {domain, schema}`)
 const allowed = {
   'main.ts': ['app.ts', 'config', 'log.ts'],
   'app.ts': ['*'],
-  cli: ['main.ts', ...rooms, ...below],
+  cli: ['main.ts', 'exercise', ...rooms, ...below],
+  exercise: exerciseMayUse,
   http: [...rooms, ...below.filter((l) => l !== 'store')],
   // the web console sits beside http; it reaches the rooms only through console/deps.ts (checked below)
   console: [...rooms, ...below.filter((l) => l !== 'store')],
@@ -96,6 +100,10 @@ function check(file) {
     const ok = allowed[layer];
     if (!ok) {
       problems.push(`${rel}: ${layer} is not a layer of style.md`);
+      continue;
+    }
+    if (layer === 'exercise' && tLayer === 'console' && target !== 'console/charts.ts') {
+      problems.push(`${rel}: the exercise controller uses the console's charts only (${spec})`);
       continue;
     }
     if (layer === 'console' && rooms.includes(tLayer) && rel !== 'console/deps.ts') {

@@ -281,6 +281,8 @@ describe('schema patterns on adversarial input', () => {
         'common', // also the consultation ids that consultation-message.schema.json refers to
         'denial-notice',
         'enforcement-finding',
+        'exercise-control',
+        'exercise-scenario',
         'node-config',
         'partner-bundle',
         'problem',

@@ -6,6 +6,7 @@ import { registerAuditCommands } from './audit.js';
 import { registerCompletionCommand } from './completion.js';
 import { registerConsultCommands } from './consultations.js';
 import { registerExchangeCommands } from './exchange.js';
+import { registerExerciseCommands } from './exercise.js';
 import { registerExerciseReset } from './exercise-reset.js';
 import { registerIndexCommand, registerScreeningCommands } from './screening.js';
 import { examples, EXAMPLES } from './help.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerAlertCommands(program, kit);
   registerScreeningCommands(program, kit);
   registerIndexCommand(program, kit);
+  registerExerciseCommands(program, kit);
   // exercise nodes (docs/protocol.md §14.5): one `exercise` command for every exercise subcommand
   const exercise =
     program.commands.find((c) => c.name() === 'exercise') ??

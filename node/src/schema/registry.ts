@@ -24,6 +24,8 @@ export type SchemaName =
   | 'record-signature-payload'
   | 'problem'
   | 'node-config'
+  | 'exercise-scenario'
+  | 'exercise-control'
   | 'api';
 
 /** Where the schema files live, found from this module (works from src/ and dist/). */

@@ -919,6 +919,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description docs/protocol.md §14.2: the alert member of the published version */
+        "$defs-Alert": {
+            actionRequested: components["schemas"]["TextP"];
+            /** @enum {string} */
+            level: "FLASH" | "PRIORITY";
+        };
         /** ack */
         ack: {
             /** @description entente/1.1 (docs/protocol.md §14.3): an acknowledgement of an alert version, sent to its originator */
@@ -947,6 +953,32 @@ export interface components {
             prev: string;
             seq: number;
             stream: components["schemas"]["StreamId"];
+        };
+        /**
+         * acknowledge
+         * @description POST /admin/v1/alerts/ack: a received alert ACTIONED or NO_ACTION (waits until the alert has arrived)
+         */
+        acknowledge: {
+            /** @description the acknowledgement's note, sent to the originator */
+            ackNote?: components["schemas"]["TextP"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "acknowledge";
+            /** @description the publish or amend inject whose alert version is acknowledged */
+            alert: components["schemas"]["InjectName"];
+            /** @description when, from the start of the run, in scenario time */
+            at: components["schemas"]["Offset"];
+            desk?: components["schemas"]["Text"];
+            /** @description how later injects and expectations refer to this one's result */
+            name?: components["schemas"]["InjectName"];
+            /** @description the node that acts */
+            node: components["schemas"]["Label"];
+            /** @description for the exercise controller: shown in progress and the report, never sent */
+            note?: components["schemas"]["TextP"];
+            /** @enum {string} */
+            state: "ACTIONED" | "NO_ACTION";
         };
         /** @enum {string} */
         AckState: "RECEIVED" | "ACTIONED" | "NO_ACTION";
@@ -1035,6 +1067,42 @@ export interface components {
             /** @enum {string} */
             level: "PRIORITY" | "FLASH";
         };
+        /**
+         * alert-acknowledged
+         * @description each partner in `by` acknowledged the alert (`state`, default ACTIONED) within `within` of its publication
+         */
+        "alert-acknowledged": {
+            alert: components["schemas"]["InjectName"];
+            /** @description `every-eligible`: each node the originator's agreements let the alert through to; or a list of node labels */
+            by: "every-eligible" | components["schemas"]["Label"][];
+            /** @description what the exercise tests, in the report */
+            description?: components["schemas"]["TextP"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            expect: "alert-acknowledged";
+            /** @enum {string} */
+            state?: "ACTIONED" | "NO_ACTION" | "any";
+            within: components["schemas"]["Offset"];
+        };
+        /**
+         * alert-received
+         * @description each partner in `by` received the alert within `within` of its publication
+         */
+        "alert-received": {
+            alert: components["schemas"]["InjectName"];
+            /** @description `every-eligible`: each node the originator's agreements let the alert through to; or a list of node labels */
+            by: "every-eligible" | components["schemas"]["Label"][];
+            /** @description what the exercise tests, in the report */
+            description?: components["schemas"]["TextP"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            expect: "alert-received";
+            within: components["schemas"]["Offset"];
+        };
         AlertAckBody: {
             /** @description a function ("customs liaison desk"), never a person */
             desk?: components["schemas"]["Text"];
@@ -1052,6 +1120,30 @@ export interface components {
                 FLASH: number;
                 PRIORITY: number;
             };
+        };
+        /**
+         * amend
+         * @description PUT /admin/v1/records/{id}: a new version of an earlier inject's record, its members replaced by `changes` (an alert is ended unless `alert` is given again)
+         */
+        amend: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "amend";
+            alert?: components["schemas"]["$defs-Alert"];
+            /** @description when, from the start of the run, in scenario time */
+            at: components["schemas"]["Offset"];
+            /** @description members replacing the current version's */
+            changes: Record<string, unknown>;
+            /** @description how later injects and expectations refer to this one's result */
+            name?: components["schemas"]["InjectName"];
+            /** @description the node that acts */
+            node: components["schemas"]["Label"];
+            /** @description for the exercise controller: shown in progress and the report, never sent */
+            note?: components["schemas"]["TextP"];
+            /** @description the publish inject whose record is amended */
+            target: components["schemas"]["InjectName"];
         };
         AmendBody: {
             /** @description the full record of the new version */
@@ -1133,6 +1225,32 @@ export interface components {
             /** @enum {string} */
             scheme: "HS6" | "CN8" | "TARIC10" | "US_HTS10" | "US_SCHEDULE_B";
         };
+        /**
+         * consult
+         * @description POST /admin/v1/consultations: a REQUEST to the node that published the referenced denials
+         */
+        consult: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "consult";
+            /** @description when, from the start of the run, in scenario time */
+            at: components["schemas"]["Offset"];
+            /** @description publish injects of the partner's denials, referenced at the version the run last made */
+            denials: components["schemas"]["InjectName"][];
+            /** @description how later injects and expectations refer to this one's result */
+            name?: components["schemas"]["InjectName"];
+            /** @description the node that acts */
+            node: components["schemas"]["Label"];
+            /** @description for the exercise controller: shown in progress and the report, never sent */
+            note?: components["schemas"]["TextP"];
+            /** @description the node asked (the denials' originator) */
+            partner: components["schemas"]["Label"];
+            /** @description docs/records.md §9 proposedTransaction */
+            proposedTransaction: Record<string, unknown>;
+            question?: components["schemas"]["TextP"];
+        };
         /** consultation */
         consultation: {
             agreement: {
@@ -1152,6 +1270,21 @@ export interface components {
             prev: string;
             seq: number;
             stream: components["schemas"]["StreamId"];
+        };
+        /**
+         * consultation-answered
+         * @description the consultation was answered by its due time (the responder's commitment), or within `within` of its request when given
+         */
+        "consultation-answered": {
+            consultation: components["schemas"]["InjectName"];
+            /** @description what the exercise tests, in the report */
+            description?: components["schemas"]["TextP"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            expect: "consultation-answered";
+            within?: components["schemas"]["Offset"];
         };
         /**
          * ConsultationMessage
@@ -1440,6 +1573,262 @@ export interface components {
             version: number;
         };
         EnforcementFinding: components["schemas"]["enforcement-finding.schema"];
+        /**
+         * ExerciseControl
+         * @description docs/exercises.md: the exercise controller's file: each node's operator API and token. It stays with the controller and never enters a node.
+         */
+        "exercise-control.schema": {
+            /** @description by the scenario's node labels */
+            nodes: {
+                [key: string]: components["schemas"]["Node"];
+            };
+            $defs: {
+                /** @description exactly one of token and tokenFile */
+                Node: {
+                    /** @description an admin operator token */
+                    token?: string;
+                    /** @description a file holding the token (relative to the control file), e.g. the node's admin.token */
+                    tokenFile?: string;
+                    /** @description the node's operator API, e.g. http://127.0.0.1:8080 */
+                    url: string;
+                };
+            };
+        };
+        /**
+         * ExerciseScenario
+         * @description docs/exercises.md: an exercise scenario: the participating exercise nodes, timed injects driven through their operator APIs, and the reactions expected
+         */
+        "exercise-scenario.schema": {
+            description?: components["schemas"]["TextP"];
+            expectations?: components["schemas"]["Expectation"][];
+            /** @description in time order */
+            injects: components["schemas"]["Inject"][];
+            /** @description label → node id of each participating exercise node */
+            nodes: {
+                [key: string]: components["schemas"]["NodeId"];
+            };
+            /** @description a short identifier of the scenario */
+            scenario: components["schemas"]["InjectName"];
+            title?: components["schemas"]["Text"];
+            $defs: {
+                /** @description a node's label in the scenario and the control file */
+                Label: string;
+                InjectName: string;
+                /** @description scenario time as an ISO 8601 duration (PT1H30M) or short form (1h30m, 5m, 90s) */
+                Offset: string;
+                /** @description docs/protocol.md §14.2: the alert member of the published version */
+                Alert: {
+                    actionRequested: components["schemas"]["TextP"];
+                    /** @enum {string} */
+                    level: "FLASH" | "PRIORITY";
+                };
+                Inject: components["schemas"]["publish"] | components["schemas"]["amend"] | components["schemas"]["revoke"] | components["schemas"]["consult"] | components["schemas"]["respond"] | components["schemas"]["acknowledge"];
+                /**
+                 * publish
+                 * @description POST /admin/v1/records: version 1 of a denial or finding, optionally with an alert
+                 */
+                publish: {
+                    /**
+                     * @description discriminator enum property added by openapi-typescript
+                     * @enum {string}
+                     */
+                    action: "publish";
+                    alert?: components["schemas"]["$defs-Alert"];
+                    /** @description when, from the start of the run, in scenario time */
+                    at: components["schemas"]["Offset"];
+                    /** @description how later injects and expectations refer to this one's result */
+                    name: components["schemas"]["InjectName"];
+                    /** @description the node that acts */
+                    node: components["schemas"]["Label"];
+                    /** @description for the exercise controller: shown in progress and the report, never sent */
+                    note?: components["schemas"]["TextP"];
+                    /** @description the record as POST /admin/v1/records takes it (docs/records.md); the node fills the envelope and checks the rest */
+                    record: Record<string, unknown>;
+                    /** @enum {string} */
+                    type: "denial" | "finding";
+                };
+                /**
+                 * amend
+                 * @description PUT /admin/v1/records/{id}: a new version of an earlier inject's record, its members replaced by `changes` (an alert is ended unless `alert` is given again)
+                 */
+                amend: {
+                    /**
+                     * @description discriminator enum property added by openapi-typescript
+                     * @enum {string}
+                     */
+                    action: "amend";
+                    alert?: components["schemas"]["$defs-Alert"];
+                    /** @description when, from the start of the run, in scenario time */
+                    at: components["schemas"]["Offset"];
+                    /** @description members replacing the current version's */
+                    changes: Record<string, unknown>;
+                    /** @description how later injects and expectations refer to this one's result */
+                    name?: components["schemas"]["InjectName"];
+                    /** @description the node that acts */
+                    node: components["schemas"]["Label"];
+                    /** @description for the exercise controller: shown in progress and the report, never sent */
+                    note?: components["schemas"]["TextP"];
+                    /** @description the publish inject whose record is amended */
+                    target: components["schemas"]["InjectName"];
+                };
+                /**
+                 * revoke
+                 * @description POST /admin/v1/records/{id}/status: a denial REVOKED or WITHDRAWN, a finding WITHDRAWN
+                 */
+                revoke: {
+                    /**
+                     * @description discriminator enum property added by openapi-typescript
+                     * @enum {string}
+                     */
+                    action: "revoke";
+                    /** @description when, from the start of the run, in scenario time */
+                    at: components["schemas"]["Offset"];
+                    /** @description how later injects and expectations refer to this one's result */
+                    name?: components["schemas"]["InjectName"];
+                    /** @description the node that acts */
+                    node: components["schemas"]["Label"];
+                    /** @description for the exercise controller: shown in progress and the report, never sent */
+                    note?: components["schemas"]["TextP"];
+                    reason: components["schemas"]["TextP"];
+                    /**
+                     * @description default: REVOKED for a denial, WITHDRAWN for a finding
+                     * @enum {string}
+                     */
+                    status?: "REVOKED" | "WITHDRAWN";
+                    /** @description the publish inject whose record ends */
+                    target: components["schemas"]["InjectName"];
+                };
+                /**
+                 * consult
+                 * @description POST /admin/v1/consultations: a REQUEST to the node that published the referenced denials
+                 */
+                consult: {
+                    /**
+                     * @description discriminator enum property added by openapi-typescript
+                     * @enum {string}
+                     */
+                    action: "consult";
+                    /** @description when, from the start of the run, in scenario time */
+                    at: components["schemas"]["Offset"];
+                    /** @description publish injects of the partner's denials, referenced at the version the run last made */
+                    denials: components["schemas"]["InjectName"][];
+                    /** @description how later injects and expectations refer to this one's result */
+                    name?: components["schemas"]["InjectName"];
+                    /** @description the node that acts */
+                    node: components["schemas"]["Label"];
+                    /** @description for the exercise controller: shown in progress and the report, never sent */
+                    note?: components["schemas"]["TextP"];
+                    /** @description the node asked (the denials' originator) */
+                    partner: components["schemas"]["Label"];
+                    /** @description docs/records.md §9 proposedTransaction */
+                    proposedTransaction: Record<string, unknown>;
+                    question?: components["schemas"]["TextP"];
+                };
+                /**
+                 * respond
+                 * @description POST /admin/v1/consultations/{id}/messages: the RESPONSE to a consult inject (waits until the REQUEST has arrived)
+                 */
+                respond: {
+                    /**
+                     * @description discriminator enum property added by openapi-typescript
+                     * @enum {string}
+                     */
+                    action: "respond";
+                    /** @description when, from the start of the run, in scenario time */
+                    at: components["schemas"]["Offset"];
+                    /** @description the consult inject answered */
+                    consultation: components["schemas"]["InjectName"];
+                    /** @description how later injects and expectations refer to this one's result */
+                    name?: components["schemas"]["InjectName"];
+                    /** @description the node that acts */
+                    node: components["schemas"]["Label"];
+                    /** @description for the exercise controller: shown in progress and the report, never sent */
+                    note?: components["schemas"]["TextP"];
+                    /** @enum {string} */
+                    position: "NO_OBJECTION" | "MAINTAINS_DENIAL" | "NOT_ESSENTIALLY_IDENTICAL" | "DENIAL_NO_LONGER_VALID" | "NEEDS_MORE_INFORMATION";
+                    rationale?: components["schemas"]["TextP"];
+                };
+                /**
+                 * acknowledge
+                 * @description POST /admin/v1/alerts/ack: a received alert ACTIONED or NO_ACTION (waits until the alert has arrived)
+                 */
+                acknowledge: {
+                    /** @description the acknowledgement's note, sent to the originator */
+                    ackNote?: components["schemas"]["TextP"];
+                    /**
+                     * @description discriminator enum property added by openapi-typescript
+                     * @enum {string}
+                     */
+                    action: "acknowledge";
+                    /** @description the publish or amend inject whose alert version is acknowledged */
+                    alert: components["schemas"]["InjectName"];
+                    /** @description when, from the start of the run, in scenario time */
+                    at: components["schemas"]["Offset"];
+                    desk?: components["schemas"]["Text"];
+                    /** @description how later injects and expectations refer to this one's result */
+                    name?: components["schemas"]["InjectName"];
+                    /** @description the node that acts */
+                    node: components["schemas"]["Label"];
+                    /** @description for the exercise controller: shown in progress and the report, never sent */
+                    note?: components["schemas"]["TextP"];
+                    /** @enum {string} */
+                    state: "ACTIONED" | "NO_ACTION";
+                };
+                Expectation: components["schemas"]["alert-received"] | components["schemas"]["alert-acknowledged"] | components["schemas"]["consultation-answered"];
+                /**
+                 * alert-received
+                 * @description each partner in `by` received the alert within `within` of its publication
+                 */
+                "alert-received": {
+                    alert: components["schemas"]["InjectName"];
+                    /** @description `every-eligible`: each node the originator's agreements let the alert through to; or a list of node labels */
+                    by: "every-eligible" | components["schemas"]["Label"][];
+                    /** @description what the exercise tests, in the report */
+                    description?: components["schemas"]["TextP"];
+                    /**
+                     * @description discriminator enum property added by openapi-typescript
+                     * @enum {string}
+                     */
+                    expect: "alert-received";
+                    within: components["schemas"]["Offset"];
+                };
+                /**
+                 * alert-acknowledged
+                 * @description each partner in `by` acknowledged the alert (`state`, default ACTIONED) within `within` of its publication
+                 */
+                "alert-acknowledged": {
+                    alert: components["schemas"]["InjectName"];
+                    /** @description `every-eligible`: each node the originator's agreements let the alert through to; or a list of node labels */
+                    by: "every-eligible" | components["schemas"]["Label"][];
+                    /** @description what the exercise tests, in the report */
+                    description?: components["schemas"]["TextP"];
+                    /**
+                     * @description discriminator enum property added by openapi-typescript
+                     * @enum {string}
+                     */
+                    expect: "alert-acknowledged";
+                    /** @enum {string} */
+                    state?: "ACTIONED" | "NO_ACTION" | "any";
+                    within: components["schemas"]["Offset"];
+                };
+                /**
+                 * consultation-answered
+                 * @description the consultation was answered by its due time (the responder's commitment), or within `within` of its request when given
+                 */
+                "consultation-answered": {
+                    consultation: components["schemas"]["InjectName"];
+                    /** @description what the exercise tests, in the report */
+                    description?: components["schemas"]["TextP"];
+                    /**
+                     * @description discriminator enum property added by openapi-typescript
+                     * @enum {string}
+                     */
+                    expect: "consultation-answered";
+                    within?: components["schemas"]["Offset"];
+                };
+            };
+        };
+        ExerciseControl: components["schemas"]["exercise-control.schema"];
         ExerciseReset: {
             nodeId: components["schemas"]["NodeId"];
             /** @description partners given a new stream (docs/protocol.md §6.6) */
@@ -1461,6 +1850,8 @@ export interface components {
             /** @description this node's id, typed again: the reset wipes every record, stream and consultation (docs/protocol.md §14.5) */
             confirm: string;
         };
+        ExerciseScenario: components["schemas"]["exercise-scenario.schema"];
+        Expectation: components["schemas"]["alert-received"] | components["schemas"]["alert-acknowledged"] | components["schemas"]["consultation-answered"];
         Explanation: {
             /** @description the version's alert; it never changes the decision (docs/protocol.md §14.2) */
             alert?: {
@@ -1593,6 +1984,8 @@ export interface components {
         IndexRebuilt: {
             records: number;
         };
+        Inject: components["schemas"]["publish"] | components["schemas"]["amend"] | components["schemas"]["revoke"] | components["schemas"]["consult"] | components["schemas"]["respond"] | components["schemas"]["acknowledge"];
+        InjectName: string;
         /** @description An item line; `declaredAs` only in findings */
         ItemLine: {
             casNumber?: string;
@@ -1668,6 +2061,8 @@ export interface components {
             keys: components["schemas"]["Jwk"][];
             pending: components["schemas"]["KeyRotation"][];
         };
+        /** @description a node's label in the scenario and the control file */
+        Label: string;
         LinkBody: {
             /** @description the `target` of a hit */
             a: string;
@@ -1689,6 +2084,15 @@ export interface components {
         Money: {
             amount: components["schemas"]["Decimal"];
             currency: string;
+        };
+        /** @description exactly one of token and tokenFile */
+        Node: {
+            /** @description an admin operator token */
+            token?: string;
+            /** @description a file holding the token (relative to the control file), e.g. the node's admin.token */
+            tokenFile?: string;
+            /** @description the node's operator API, e.g. http://127.0.0.1:8080 */
+            url: string;
         };
         /**
          * NodeConfig
@@ -1824,6 +2228,8 @@ export interface components {
             /** @description entente/1.1 (docs/protocol.md §14.1) the sorted minor versions the node speaks; absent means ["1.0"] */
             protocolVersions?: string[];
         };
+        /** @description scenario time as an ISO 8601 duration (PT1H30M) or short form (1h30m, 5m, 90s) */
+        Offset: string;
         OperatorNode: {
             country: components["schemas"]["Country"];
             /**
@@ -2025,6 +2431,30 @@ export interface components {
             items: components["schemas"]["ItemLine"][];
             parties: components["schemas"]["PartyEntry"][];
             statedEndUse?: components["schemas"]["TextP"];
+        };
+        /**
+         * publish
+         * @description POST /admin/v1/records: version 1 of a denial or finding, optionally with an alert
+         */
+        publish: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "publish";
+            alert?: components["schemas"]["$defs-Alert"];
+            /** @description when, from the start of the run, in scenario time */
+            at: components["schemas"]["Offset"];
+            /** @description how later injects and expectations refer to this one's result */
+            name: components["schemas"]["InjectName"];
+            /** @description the node that acts */
+            node: components["schemas"]["Label"];
+            /** @description for the exercise controller: shown in progress and the report, never sent */
+            note?: components["schemas"]["TextP"];
+            /** @description the record as POST /admin/v1/records takes it (docs/records.md); the node fills the envelope and checks the rest */
+            record: Record<string, unknown>;
+            /** @enum {string} */
+            type: "denial" | "finding";
         };
         PublishBody: {
             /** @description the record without the members the node assigns (docs/records.md §2.1) */
@@ -2340,6 +2770,30 @@ export interface components {
              */
             type: "REQUEST";
         };
+        /**
+         * respond
+         * @description POST /admin/v1/consultations/{id}/messages: the RESPONSE to a consult inject (waits until the REQUEST has arrived)
+         */
+        respond: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "respond";
+            /** @description when, from the start of the run, in scenario time */
+            at: components["schemas"]["Offset"];
+            /** @description the consult inject answered */
+            consultation: components["schemas"]["InjectName"];
+            /** @description how later injects and expectations refer to this one's result */
+            name?: components["schemas"]["InjectName"];
+            /** @description the node that acts */
+            node: components["schemas"]["Label"];
+            /** @description for the exercise controller: shown in progress and the report, never sent */
+            note?: components["schemas"]["TextP"];
+            /** @enum {string} */
+            position: "NO_OBJECTION" | "MAINTAINS_DENIAL" | "NOT_ESSENTIALLY_IDENTICAL" | "DENIAL_NO_LONGER_VALID" | "NEEDS_MORE_INFORMATION";
+            rationale?: components["schemas"]["TextP"];
+        };
         /** RESPONSE */
         RESPONSE: {
             consultationId: components["schemas"]["ConsultationId"];
@@ -2374,6 +2828,33 @@ export interface components {
             by: string;
             id: components["schemas"]["RecordId"];
             reviewed: components["schemas"]["ReviewEntry"][];
+        };
+        /**
+         * revoke
+         * @description POST /admin/v1/records/{id}/status: a denial REVOKED or WITHDRAWN, a finding WITHDRAWN
+         */
+        revoke: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "revoke";
+            /** @description when, from the start of the run, in scenario time */
+            at: components["schemas"]["Offset"];
+            /** @description how later injects and expectations refer to this one's result */
+            name?: components["schemas"]["InjectName"];
+            /** @description the node that acts */
+            node: components["schemas"]["Label"];
+            /** @description for the exercise controller: shown in progress and the report, never sent */
+            note?: components["schemas"]["TextP"];
+            reason: components["schemas"]["TextP"];
+            /**
+             * @description default: REVOKED for a denial, WITHDRAWN for a finding
+             * @enum {string}
+             */
+            status?: "REVOKED" | "WITHDRAWN";
+            /** @description the publish inject whose record ends */
+            target: components["schemas"]["InjectName"];
         };
         /**
          * @description operator token role; analyst < publisher < admin; consumer reads the TAXII server and nothing else; metrics reads GET /metrics and nothing else
