@@ -10,6 +10,7 @@ import {
   offsetSeconds,
   parseStructured,
   tPlus,
+  withRunDates,
 } from '../../node/src/exercise/scenario.js';
 
 const tabletop = join(import.meta.dirname, '../../scenarios/diversion-tabletop.yaml');
@@ -30,6 +31,26 @@ describe('scenario time', () => {
     expect(tPlus(0)).toBe('T+00:00');
     expect(tPlus(305)).toBe('T+05:05');
     expect(tPlus(3725)).toBe('T+1:02:05');
+  });
+});
+
+describe('dates relative to the run', () => {
+  it('{{start±Nd}} becomes the date that many days from the start, inside any string of an inject', () => {
+    const start = Date.parse('2031-02-01T23:30:00Z');
+    const inj = {
+      record: { decisionDate: '{{start-268d}}', observedOn: '{{ start }}', items: [{ note: 'seen {{start+1d}}' }] },
+      alert: { expiresAt: '{{start+1d}}T18:00:00Z' },
+      at: 'PT5M',
+      count: 3,
+    };
+    expect(withRunDates(inj, start)).toEqual({
+      record: { decisionDate: '2030-05-09', observedOn: '2031-02-01', items: [{ note: 'seen 2031-02-02' }] },
+      alert: { expiresAt: '2031-02-02T18:00:00Z' },
+      at: 'PT5M',
+      count: 3,
+    });
+    // anything else in braces is left for the node to refuse, naming the field
+    expect(withRunDates({ d: '{{tomorrow}}' }, start)).toEqual({ d: '{{tomorrow}}' });
   });
 });
 

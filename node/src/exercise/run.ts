@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { ExerciseError, type CheckedNode, type NodeClient } from './client.js';
-import { offsetSeconds } from './scenario.js';
+import { offsetSeconds, withRunDates } from './scenario.js';
 import type { Inject, Scenario } from './types.js';
 
 export interface InjectResult {
@@ -140,7 +140,7 @@ export async function runScenario(scenario: Scenario, nodes: CheckedNode[], o: R
     for (const entry of log.injects) {
       await sleep(wall(entry.at) - Date.now(), o.signal);
       if (o.signal?.aborted) break;
-      const inj = scenario.injects[entry.index]!;
+      const inj = withRunDates(scenario.injects[entry.index]!, start);
       const node = byLabel.get(inj.node)!;
       entry.startedAt = iso(Date.now());
       try {

@@ -280,3 +280,25 @@ export function checkControl(at: Located, file: string): ControlNode[] {
 export function loadControl(file: string): ControlNode[] {
   return checkControl(parseStructured(readText(file), file), file);
 }
+
+/** `{{start}}`, `{{start-268d}}`, `{{start+1d}}`: a date relative to the day the run starts (UTC). */
+const RELATIVE_DATE = /\{\{\s*start\s*(?:([+-])\s*([0-9]{1,5})\s*d)?\s*\}\}/g;
+
+/**
+ * An inject with every relative date in its strings replaced by the date it names, counted from the
+ * run's start (docs/exercises.md): a scenario written once stays valid in any year, and a record's
+ * dates keep the spacing the planners gave them (decided 9 months before the exercise, and so on).
+ */
+export function withRunDates<T>(value: T, startMs: number): T {
+  const day = (sign: string | undefined, n: string | undefined): string => {
+    const days = n === undefined ? 0 : (sign === '-' ? -1 : 1) * Number(n);
+    return new Date(startMs + days * 86_400_000).toISOString().slice(0, 10);
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(RELATIVE_DATE, (_m, sign?: string, n?: string) => day(sign, n));
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
