@@ -368,12 +368,17 @@ describe('stopping and refusing', () => {
     );
     let stdout = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) =>
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // the first inject done (or the run over, which fails below with what it said)
+    await new Promise<void>((resolve) => {
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
         if (/nl: published denial/.test(stdout)) resolve();
-      }),
-    );
+      });
+      void exited.then(() => resolve());
+    });
+    expect(stdout, stderr).toMatch(/nl: published denial/);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stdout).toMatch(/stopped: 1 inject\(s\) not run; the log is kept in /);
