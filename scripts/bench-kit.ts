@@ -7,6 +7,7 @@ import { createNode, type CreateNodeOptions, type EntenteNode } from '../node/sr
 import { loadConfig, loadSecrets } from '../node/src/config/index.js';
 import { readRunFile } from '../node/src/config/run-file.js';
 import { buildBundle, bundleFingerprint, type Bundle } from '../node/src/exchange/bundle.js';
+import { ASSIGNED } from '../node/src/domain/lifecycle.js';
 import { initNode, keepBoundAddresses } from '../node/src/services/node-init.js';
 import { example } from '../test/helpers/examples.js';
 
@@ -25,18 +26,6 @@ export function pct(values: number[], p: number): number {
   const s = [...values].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
-
-/** The members the node assigns to a new record (docs/records.md §2). */
-const ASSIGNED = [
-  'id',
-  'version',
-  'supersedes',
-  'changeType',
-  'originatorNodeId',
-  'originatorCountry',
-  'createdAt',
-  'updatedAt',
-];
 
 /** The example WA denial as a new record, with its own reference and consignee name. */
 export function benchDenial(reference: string, partyName: string): Record<string, any> {

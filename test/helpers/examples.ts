@@ -1,23 +1,13 @@
 // The design examples as publishable inputs (envelope members dropped: the node assigns them).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ASSIGNED } from '../../node/src/domain/lifecycle.js';
 
 const dir = join(import.meta.dirname, '../fixtures/design');
 
 export function example(name: string): Record<string, any> {
   return JSON.parse(readFileSync(join(dir, name.endsWith('.json') ? name : `${name}.json`), 'utf8'));
 }
-
-const ASSIGNED = [
-  'id',
-  'version',
-  'supersedes',
-  'changeType',
-  'originatorNodeId',
-  'originatorCountry',
-  'createdAt',
-  'updatedAt',
-];
 
 /** The example as a version-1 publication body: assigned members removed, status reset. */
 export function asNew(name: string, overrides: Record<string, unknown> = {}): Record<string, any> {
