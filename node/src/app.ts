@@ -146,7 +146,7 @@ export async function createNode(
   const store = Store.open(config.files.database);
   let closed = false;
   try {
-    checkNodeMode(config, store.meta);
+    checkNodeMode(config, store);
     const integrity = store.integrity();
     const audit = new AuditService(store, clock);
     // integrity at start: a broken database or audit chain keeps the node read-only (docs/protocol.md §9)

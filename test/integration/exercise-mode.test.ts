@@ -3,11 +3,13 @@
 // stored, and a config edit cannot turn one into the other.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNode } from '../../node/src/app.js';
 import { loadConfig, loadSecrets } from '../../node/src/config/index.js';
 import { cli } from '../helpers/cli.js';
 import { dbDump } from '../helpers/exchange.js';
+import { publishBody } from '../helpers/examples.js';
 import { startTestNode, stopAll, tempDir, type TestNode } from '../helpers/nodes.js';
 
 let live: TestNode;
@@ -155,5 +157,23 @@ describe('exercise nodes', () => {
     const checked = await cli(['config', 'check', '--dir', n.dir]);
     expect(checked.code).toBe(1);
     expect(checked.stderr).toMatch(/config.json \/mode: this node's database was created as a live node/);
+  });
+  it('a database from before modes existed stays live once it holds records, whatever config.json says', async () => {
+    const n = await startTestNode('fr-lic-04', { country: 'FR' });
+    expect((await n.op('POST', '/admin/v1/records', publishBody('denial-wa-sensitive'))).status).toBe(201);
+    await n.stop();
+    // as a database made before modes existed: no recorded mode
+    const db = new Database(n.config.files.database);
+    db.prepare("DELETE FROM meta WHERE key = 'mode'").run();
+    db.close();
+    const file = join(n.dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), mode: 'exercise' }));
+    const config = loadConfig(n.dir);
+    await expect(createNode(config, loadSecrets(config), { federationPort: 0, operatorPort: 0 })).rejects.toThrow(
+      /created as a live node and cannot become an exercise node/,
+    );
+    const after = new Database(n.config.files.database, { readonly: true });
+    expect(after.prepare("SELECT value FROM meta WHERE key = 'mode'").get()).toBeUndefined();
+    after.close();
   });
 });

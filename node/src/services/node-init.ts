@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { createCa, createNodeCert, spkiSha256, type KeyAndCert, type Validity } from '../crypto/certs.js';
 import { generateSigningKey } from '../crypto/keys.js';
 import { CONFIG_FILE, ConfigError, parseConfig, type NodeConfig } from '../config/index.js';
-import type { MetaTable } from '../store/meta.js';
 import type { SigningKeyFile } from '../core/identity.js';
 import { Store } from '../store/index.js';
 import { AuditService } from '../core/audit.js';
@@ -204,12 +203,14 @@ export function keepBoundAddresses(dir: string, bound: { federationPort: number;
 /**
  * A node is live or exercise for its whole life (docs/protocol.md §14.5): the database keeps the mode
  * it was created with, and a config.json that says otherwise is refused, naming the setting. A
- * database from before modes existed records the config's mode (unless `inspect`, which only reads).
+ * database from before modes existed was a live node's: it records the config's mode only while it
+ * is unused, so an edited config cannot turn a live node with records into one that may be wiped.
+ * `inspect` only reads.
  */
-export function checkNodeMode(config: NodeConfig, meta: MetaTable, inspect = false): void {
-  const created = meta.get('mode');
+export function checkNodeMode(config: NodeConfig, store: Pick<Store, 'meta' | 'exercise'>, inspect = false): void {
+  const created = store.meta.get('mode') ?? (config.mode === 'exercise' && store.exercise.used() ? 'live' : undefined);
   if (created === undefined) {
-    if (!inspect) meta.set('mode', config.mode);
+    if (!inspect) store.meta.set('mode', config.mode);
     return;
   }
   if (created !== config.mode) {
@@ -226,7 +227,7 @@ export function checkRecordedMode(config: NodeConfig): void {
   if (!existsSync(config.files.database)) return;
   const store = Store.open(config.files.database, { readonly: true });
   try {
-    checkNodeMode(config, store.meta, true);
+    checkNodeMode(config, store, true);
   } finally {
     store.close();
   }

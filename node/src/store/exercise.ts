@@ -53,6 +53,12 @@ export class ExerciseTables {
     return (this.q(sql).get() as { n: number }).n;
   }
 
+  /** Whether the database holds any record, partner or consultation: a node that has been used. */
+  used(): boolean {
+    const any = (table: string) => this.q(`SELECT EXISTS (SELECT 1 FROM ${table}) AS n`).get() as { n: number };
+    return ['record_versions', 'partners', 'consultations'].some((t) => any(t).n === 1);
+  }
+
   /** Empties the exercise data; the immutable tables' triggers allow it only on an exercise node (migration 17). */
   wipe(): WipeCounts {
     const counts: WipeCounts = {
