@@ -10,6 +10,7 @@ import { buildBundle, bundleFingerprint, type Bundle } from '../node/src/exchang
 import { ASSIGNED } from '../node/src/domain/lifecycle.js';
 import { initNode, keepBoundAddresses } from '../node/src/services/node-init.js';
 import { example } from '../test/helpers/examples.js';
+import { operatorApi } from './operator-api.js';
 
 export const root = join(import.meta.dirname, '..');
 export const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -130,11 +131,5 @@ export async function stopRemote(r: Remote): Promise<void> {
 
 /** An operator API call to a remote with its admin token; the parsed JSON answer. */
 export async function remoteApi(r: Remote, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(r.opUrl + path, {
-    method,
-    headers: { authorization: `Bearer ${r.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : null,
-  });
-  const text = await res.text();
-  return text ? JSON.parse(text) : undefined;
+  return (await operatorApi(r.opUrl, r.token)(method, path, body)).body;
 }

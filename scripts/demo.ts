@@ -11,6 +11,7 @@ import { keepBoundAddresses, provisionFromExample } from '../node/src/services/n
 import { buildBundle, bundleFingerprint, groupFingerprint } from '../node/src/exchange/bundle.js';
 import { createLogger } from '../node/src/log.js';
 import { reportId } from '../node/src/interop/stix-mapping.js';
+import { operatorApi } from './operator-api.js';
 
 const keep = process.argv.includes('--keep');
 const verbose = process.argv.includes('--verbose');
@@ -88,18 +89,7 @@ async function start(id: string, label: string): Promise<DemoNode> {
     token: adminToken,
     bundle,
     fingerprint: bundleFingerprint(bundle),
-    async api(method, path, body) {
-      const res = await fetch(node.operatorUrl + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    },
+    api: operatorApi(node.operatorUrl, adminToken),
   };
   return d;
 }

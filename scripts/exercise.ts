@@ -11,6 +11,7 @@ import { loadConfig, loadSecrets } from '../node/src/config/index.js';
 import { buildBundle, bundleFingerprint } from '../node/src/exchange/bundle.js';
 import { createLogger } from '../node/src/log.js';
 import { initNode, keepBoundAddresses } from '../node/src/services/node-init.js';
+import { operatorApi } from './operator-api.js';
 
 const root = join(import.meta.dirname, '..');
 const arg = (name: string, fallback: string) => {
@@ -54,18 +55,7 @@ async function start(id: string, name: string, country: string): Promise<Drill> 
     node,
     token: adminToken,
     bundle: buildBundle(config, loadSecrets(config)),
-    async api(method, path, body) {
-      const res = await fetch(node.operatorUrl + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    },
+    api: operatorApi(node.operatorUrl, adminToken),
   };
 }
 

@@ -160,6 +160,7 @@ export async function createNode(
     if (degraded) log.error({ alert: true, reason: degraded }, 'node started read-only');
     const writable = () => degraded;
     const { nodeId, country, limits } = config;
+    const exercise = config.mode === 'exercise';
 
     const identity = new NodeIdentity(nodeId, secrets, store.meta);
     const metrics = new Metrics(store, audit, clock);
@@ -215,7 +216,7 @@ export async function createNode(
       versions,
       nodeId,
       webhooks: config.notifications.webhooks,
-      exercise: config.mode === 'exercise',
+      exercise,
     });
     const webhooks = new WebhookNotifier(store, clock, log, { webhooks: config.notifications.webhooks });
     // RECEIVED goes to the originator after the commit; when its versions are not known yet, they are
@@ -364,7 +365,7 @@ export async function createNode(
     // exports (TAXII/STIX, CSV): the interop room reaches tokens, partners and records only through this
     const interop: InteropDeps = {
       node: { nodeId: config.nodeId, name: config.name, country: config.country },
-      exercise: config.mode === 'exercise',
+      exercise,
       partners: () =>
         partners.list().map((p) => ({ nodeId: p.node_id, name: p.name, country: p.country, removed: !!p.removed_at })),
       authenticate: (secret, context) => tokens.authenticate(secret, context),
@@ -393,8 +394,7 @@ export async function createNode(
         record: (e) => audit.record(e),
         verify: () => audit.verify(),
         page: (after, limit) => audit.page(after, limit),
-        exportAll: () =>
-          audit.export(nodeId, identity.publicKeys, 1, Number.MAX_SAFE_INTEGER, config.mode === 'exercise'),
+        exportAll: () => audit.export(nodeId, identity.publicKeys, 1, Number.MAX_SAFE_INTEGER, exercise),
       },
       consultations,
       partners: {
@@ -438,14 +438,14 @@ export async function createNode(
       // the exercise reset (docs/protocol.md §14.5): the wipe, then every stream restarted as by `stream reset`
       exerciseRoutes(new ExerciseService({ store, audit, streams: outbound, nodeId, mode: config.mode })),
       recordRoutes(records),
-      auditRoutes(audit, nodeId, () => identity.publicKeys, config.mode === 'exercise'),
+      auditRoutes(audit, nodeId, () => identity.publicKeys, exercise),
       keyRoutes(keys),
       reciprocityRoutes(reciprocity),
       consultationRoutes(consultations),
       alertRoutes(alerts, (partner) => {
         if (partner) outbound.wake([partner]);
       }),
-      screeningRoutes(screening, audit, { exercise: config.mode === 'exercise' }),
+      screeningRoutes(screening, audit, { exercise }),
       referenceListRoutes(imports),
     ];
     const opApp = createOperatorApp({
